@@ -1,0 +1,18 @@
+"""The one NinjaAPI of echos: every app's router mounted under /api/v1/."""
+
+from ninja import NinjaAPI
+
+from echos.core.api import install_error_handlers
+from echos.core.api import router as core_router
+from echos.hubs.api import router as hubs_router
+
+api = NinjaAPI(
+    title="echos API",
+    version="1",
+    description="Countries, hubs, organisations and memberships of the Cancer Mission Hubs network. "
+    "Reads are public; writes need `Authorization: Bearer <token>` (`echos token create --user NAME`).",
+    urls_namespace="api",
+)
+install_error_handlers(api)
+api.add_router("/", core_router)
+api.add_router("/", hubs_router)

@@ -1,0 +1,22 @@
+"""Domain exceptions raised by services and turned into messages by pages and the API."""
+
+
+class RuleViolation(Exception):
+    """A business rule refused the change; ``field`` names the offending input."""
+
+    status = 400
+
+    def __init__(self, message: str, field: str | None = None):
+        super().__init__(message)
+        self.message = str(message)
+        self.field = field
+
+    def as_dict(self) -> dict:
+        """The JSON error shape shared by the API and imports."""
+        return {"field": self.field, "message": self.message}
+
+
+class Conflict(RuleViolation):
+    """The change would duplicate or contradict something already stored."""
+
+    status = 409

@@ -1,0 +1,36 @@
+from django.conf import settings
+from django.core.management import call_command
+from django.core.management.base import BaseCommand
+
+from echos.core.reference import load_reference
+from echos.hubs.demo import DEMO_ACCOUNTS, DEMO_PASSWORD, load_demo, load_reference_hubs
+from echos.hubs.models import Hub
+
+
+class Command(BaseCommand):
+    help = "Migrate, load reference and demo data (once), and serve on http://HOST:PORT."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--host", default="127.0.0.1")
+        parser.add_argument("--port", type=int, default=8000)
+        parser.add_argument("--no-serve", action="store_true", help="Prepare the data and stop.")
+
+    def handle(self, *args, host, port, no_serve, **options):
+        call_command("migrate", verbosity=0, interactive=False)
+        if not Hub.objects.exists():
+            self.stdout.write("Loading reference data…")
+            load_reference()
+            load_reference_hubs()
+            load_demo()
+        else:
+            self.stdout.write("Data already present: not reloading.")
+        call_command("collectstatic", verbosity=0, interactive=False)
+        self.stdout.write(self.style.SUCCESS(f"\nechos is ready at http://{host}:{port}/"))
+        self.stdout.write(f"Data directory: {settings.DATA_DIR}")
+        self.stdout.write(f"Demo accounts (password for all: {DEMO_PASSWORD}):")
+        for username, description, _country, _role in DEMO_ACCOUNTS:
+            self.stdout.write(f"  {username:16} {description}")
+        self.stdout.flush()
+        if not no_serve:
+            call_command("serve", host=host, port=port, workers=2)
+

@@ -1,0 +1,109 @@
+"""Who may do what to which hub, organisation and contact: predicates used by pages and API."""
+
+from echos.hubs.models import Hub, HubRole, Membership, Organisation
+
+
+def _roles(user) -> dict[int, str]:
+    """The user's roles by hub id, read once per user object."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return {}
+    cached = getattr(user, "_echos_hub_roles", None)
+    if cached is None:
+        cached = dict(HubRole.objects.filter(user=user).values_list("hub_id", "role"))
+        user._echos_hub_roles = cached
+    return cached
+
+
+def is_network_coordinator(user) -> bool:
+    """The European secretariat (and superusers) may do everything."""
+    return bool(getattr(user, "is_authenticated", False) and user.coordinates_network)
+
+
+def _coordinates(user, hub: Hub) -> bool:
+    """Coordinator of this hub or of any hub above it."""
+    roles = _roles(user)
+    if not roles:
+        return False
+    return any(roles.get(h.pk) == HubRole.Role.COORDINATOR for h in [hub, *hub.ancestors()])
+
+
+def can_view_hub(user, hub: Hub) -> bool:
+    """The registry is public."""
+    return True
+
+
+def can_edit_hub(user, hub: Hub) -> bool:
+    """Edit profile and memberships: network, coordinators above or at the hub, its editors."""
+    if is_network_coordinator(user):
+        return True
+    if _roles(user).get(hub.pk) == HubRole.Role.EDITOR:
+        return True
+    return _coordinates(user, hub)
+
+
+def can_change_stage(user, hub: Hub) -> bool:
+    """Record lifecycle changes: network and coordinators (not editors)."""
+    return is_network_coordinator(user) or _coordinates(user, hub)
+
+
+def can_delete_hub(user, hub: Hub) -> bool:
+    """Delete a hub: network coordinators, or the coordinator of a hub above it."""
+    if is_network_coordinator(user):
+        return True
+    return any(_coordinates(user, h) for h in hub.ancestors()[:1])
+
+
+def can_create_hub(user, *, parent: Hub | None) -> bool:
+    """National hubs are created by the network; sub-hubs by whoever coordinates the parent."""
+    if is_network_coordinator(user):
+        return True
+    return parent is not None and _coordinates(user, parent)
+
+
+def can_manage_roles(user, hub: Hub) -> bool:
+    """Grant editor and member roles on a hub."""
+    return can_change_stage(user, hub)
+
+
+def _hubs_of(organisation: Organisation) -> list[Hub]:
+    ids = Membership.objects.current().filter(organisation=organisation).values_list("hub_id", flat=True)
+    return list(Hub.objects.filter(pk__in=list(ids)).select_related("parent__parent"))
+
+
+def _represents(user, organisation: Organisation) -> bool:
+    if not getattr(user, "is_authenticated", False):
+        return False
+    return organisation.contacts.filter(user=user).exists()
+
+
+def can_edit_organisation(user, organisation: Organisation) -> bool:
+    """Network, editors of a hub it belongs to, and the people who represent it."""
+    if is_network_coordinator(user) or _represents(user, organisation):
+        return True
+    return any(can_edit_hub(user, hub) for hub in _hubs_of(organisation))
+
+
+def can_delete_organisation(user, organisation: Organisation) -> bool:
+    """Organisations are shared by hubs, so only the network deletes them."""
+    return is_network_coordinator(user)
+
+
+def can_view_contacts(user, organisation: Organisation) -> bool:
+    """Personal contact data: only those who work with the organisation."""
+    return can_edit_organisation(user, organisation)
+
+
+def can_view_audit(user) -> bool:
+    """The audit log is for network coordinators."""
+    return is_network_coordinator(user)
+
+
+def editable_hubs(user):
+    """Hubs the user may edit (for pickers and import targets)."""
+    if is_network_coordinator(user):
+        return Hub.objects.all()
+    roles = _roles(user)
+    ids = {pk for pk, r in roles.items() if r in (HubRole.Role.COORDINATOR, HubRole.Role.EDITOR)}
+    for hub in Hub.objects.filter(pk__in=[pk for pk, r in roles.items() if r == HubRole.Role.COORDINATOR]):
+        ids |= hub.descendant_ids()
+    return Hub.objects.filter(pk__in=ids)

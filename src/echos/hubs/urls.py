@@ -1,0 +1,27 @@
+from django.urls import path
+
+from echos.hubs import views
+
+app_name = "hubs"
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("hubs/", views.directory, name="directory"),
+    path("hubs/new/", views.hub_create, name="hub_create"),
+    path("hubs/<int:pk>/", views.hub_detail, name="hub"),
+    path("hubs/<int:pk>/edit/", views.hub_edit, name="hub_edit"),
+    path("hubs/<int:pk>/delete/", views.hub_delete, name="hub_delete"),
+    path("hubs/<int:pk>/stage/", views.hub_stage, name="hub_stage"),
+    path("hubs/<int:pk>/members/add/", views.membership_add, name="membership_add"),
+    path("hubs/<int:pk>/members/import/", views.membership_import, name="membership_import"),
+    path("hubs/<int:pk>/members/<int:membership_id>/", views.membership_edit, name="membership_edit"),
+    path("organisations/", views.organisation_list, name="organisations"),
+    path("organisations/new/", views.organisation_create, name="organisation_create"),
+    path("organisations/import/", views.organisation_import, name="organisation_import"),
+    path("organisations/<int:pk>/", views.organisation_detail, name="organisation"),
+    path("organisations/<int:pk>/edit/", views.organisation_edit, name="organisation_edit"),
+    path("organisations/<int:pk>/delete/", views.organisation_delete, name="organisation_delete"),
+    path("organisations/<int:pk>/contacts/", views.contact_add, name="contact_add"),
+    path("organisations/<int:pk>/contacts/<int:person_id>/delete/", views.contact_delete, name="contact_delete"),
+    path("countries/<str:code>/", views.country_detail, name="country"),
+]

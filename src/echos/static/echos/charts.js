@@ -1,0 +1,36 @@
+// Render every Vega-Lite chart whose spec sits in a JSON <script> block (no inline code, CSP-safe).
+(function () {
+  "use strict";
+
+  function render(root) {
+    root.querySelectorAll("[data-vega-spec]").forEach(function (el) {
+      if (el.dataset.rendered) return;
+      var source = document.getElementById(el.dataset.vegaSpec);
+      if (!source || typeof vegaEmbed === "undefined") return;
+      el.dataset.rendered = "1";
+      var spec = JSON.parse(source.textContent);
+      vegaEmbed(el, spec, {
+        actions: false,
+        renderer: "svg",
+        ast: true,
+        expr: vegaInterpreter.expressionInterpreter,
+        defaultStyle: false,
+      })
+        .then(function (result) {
+          el.classList.add("vega-ready");
+          result.view.addEventListener("click", function (event, item) {
+            var url = item && item.datum && item.datum.url;
+            if (url && url.charAt(0) === "/") window.location.assign(url);
+          });
+        })
+        .catch(function (error) {
+          el.classList.add("vega-failed");
+          el.textContent = "The chart could not be drawn; the table on this page has the same data.";
+          if (window.console) console.error(error);
+        });
+    });
+  }
+
+  document.addEventListener("DOMContentLoaded", function () { render(document); });
+  document.addEventListener("htmx:afterSwap", function (event) { render(event.target); });
+})();

@@ -1,0 +1,21 @@
+"""URL map: pages of each app, the API, admin, accounts and /healthz."""
+
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+
+from echos.api import api
+from echos.core import views as core_views
+
+admin.site.site_header = "echos administration"
+
+urlpatterns = [
+    path("healthz", core_views.healthz, name="healthz"),
+    path("api/v1/", api.urls),
+    path("admin/", admin.site.urls),
+    path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
+    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("about/", core_views.about, name="about"),
+    path("", include("echos.hubs.urls")),
+]
