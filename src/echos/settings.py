@@ -2,6 +2,7 @@
 
 import os
 import secrets
+import sys
 from pathlib import Path
 
 import dj_database_url
@@ -209,7 +210,8 @@ LOGGING = {
 
 # --- tests ---------------------------------------------------------------
 # pytest sets ECHOS_TESTING; ECHOS_TEST_DATABASE_URL points the suite at PostgreSQL.
-if envbool("ECHOS_TESTING"):
+TESTING = envbool("ECHOS_TESTING", default="pytest" in sys.modules)
+if TESTING:
     PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     STORAGES["staticfiles"]["BACKEND"] = "django.contrib.staticfiles.storage.StaticFilesStorage"
     WHITENOISE_USE_FINDERS = True

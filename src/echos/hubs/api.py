@@ -4,7 +4,7 @@ from datetime import date
 
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 from pydantic import Field
 
 from echos.core.api import TokenAuth, api_user, paginate
@@ -174,7 +174,7 @@ def list_hubs(request, country: str | None = None, level: str | None = None, sta
 def create_hub(request, payload: HubIn):
     data = payload.dict()
     hub = services.create_hub(actor=request.user, **_hub_fields(data))
-    return 201, hub_out(hub)
+    return Status(201, hub_out(hub))
 
 
 @router.get("/hubs/{hub_id}", response=dict)
@@ -196,7 +196,7 @@ def patch_hub(request, hub_id: int, payload: HubPatch):
 @router.delete("/hubs/{hub_id}", response={204: None}, auth=auth)
 def delete_hub(request, hub_id: int):
     services.delete_hub(actor=request.user, hub=get_object_or_404(Hub, pk=hub_id))
-    return 204, None
+    return Status(204, None)
 
 
 @router.get("/hubs/{hub_id}/stage-changes", response=dict)
@@ -209,7 +209,7 @@ def list_stage_changes(request, hub_id: int, limit: int = 50, offset: int = 0):
 def post_stage_change(request, hub_id: int, payload: StageChangeIn):
     hub = get_object_or_404(Hub, pk=hub_id)
     change = services.record_stage_change(actor=request.user, hub=hub, **payload.dict())
-    return 201, stage_change_out(change)
+    return Status(201, stage_change_out(change))
 
 
 @router.get("/hubs/{hub_id}/audit", response=dict, auth=auth)
@@ -235,7 +235,7 @@ def list_organisations(request, country: str | None = None, stakeholder_group: s
 @router.post("/organisations", response={201: dict}, auth=auth, tags=["organisations"])
 def create_organisation(request, payload: OrganisationIn):
     org = services.create_organisation(actor=request.user, **_org_fields(payload.dict()))
-    return 201, organisation_out(org)
+    return Status(201, organisation_out(org))
 
 
 @router.get("/organisations/{org_id}", response=dict, tags=["organisations"])
@@ -258,7 +258,7 @@ def patch_organisation(request, org_id: int, payload: OrganisationPatch):
 @router.delete("/organisations/{org_id}", response={204: None}, auth=auth, tags=["organisations"])
 def delete_organisation(request, org_id: int):
     services.delete_organisation(actor=request.user, organisation=get_object_or_404(Organisation, pk=org_id))
-    return 204, None
+    return Status(204, None)
 
 
 @router.get("/organisations/{org_id}/contacts", response=dict, auth=auth, tags=["organisations"])
@@ -295,7 +295,7 @@ def create_membership(request, payload: MembershipIn):
     hub = _get_or_field(Hub, data.pop("hub"), "hub")
     org = _get_or_field(Organisation, data.pop("organisation"), "organisation")
     m = services.add_membership(actor=request.user, hub=hub, organisation=org, **data)
-    return 201, membership_out(m)
+    return Status(201, membership_out(m))
 
 
 @router.patch("/memberships/{membership_id}", response=dict, auth=auth, tags=["memberships"])
@@ -311,4 +311,4 @@ def patch_membership(request, membership_id: int, payload: MembershipPatch):
 def delete_membership(request, membership_id: int):
     m = get_object_or_404(Membership.objects.select_related("hub"), pk=membership_id)
     services.delete_membership(actor=request.user, membership=m)
-    return 204, None
+    return Status(204, None)

@@ -1,0 +1,43 @@
+# echos — two commands on a fresh machine: `make demo` and `make test`.
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+HOST ?= 127.0.0.1
+PORT ?= 8000
+STAMP := $(VENV)/.installed
+
+.PHONY: install demo test lint format bench assets clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e ".[test]"
+	touch $(STAMP)
+
+install: $(STAMP)  ## the virtualenv with everything, used by the other targets
+
+demo: install  ## migrate, load reference and demo data, serve on http://$(HOST):$(PORT)
+	$(BIN)/echos demo --host $(HOST) --port $(PORT)
+
+test: install  ## the whole suite (browser tests run when Chromium is at /usr/bin/chromium)
+	$(BIN)/ruff check src tests
+	$(BIN)/ruff format --check src tests
+	ECHOS_TESTING=1 ECHOS_DATA_DIR=$(CURDIR)/data/test $(BIN)/echos makemigrations --check --dry-run
+	$(BIN)/pytest
+
+lint: install
+	$(BIN)/ruff check src tests
+
+format: install
+	$(BIN)/ruff format src tests
+	$(BIN)/ruff check --fix src tests
+
+bench: install  ## Europe-scale data (cached), production server, ratios against baselines
+	$(BIN)/python bench/run.py
+
+assets:  ## re-vendor front-end assets from npm into src/echos/static (needs node + npm)
+	npm ci
+	node scripts/vendor_assets.mjs
+
+clean:
+	rm -rf $(VENV) data/test .pytest_cache
