@@ -4,7 +4,9 @@ a stakeholder member and the anonymous public, over the real reference data."""
 import os
 
 os.environ.setdefault("ECHOS_TESTING", "1")
-os.environ.setdefault("ECHOS_DATA_DIR", os.path.join(os.path.dirname(__file__), "..", "data", "test"))
+os.environ.setdefault(
+    "ECHOS_DATA_DIR", os.path.join(os.path.dirname(__file__), "..", "data", "test")
+)
 
 from datetime import date  # noqa: E402
 
@@ -51,24 +53,63 @@ def hubs(db):
     patients = Term.objects.get(vocabulary="stakeholder_groups", code="patients")
     no = Country.objects.get(pk="NO")
     pt = Country.objects.get(pk="PT")
-    norway = services.create_hub(actor=None, country=no, level="national", name="Kreftmisjonshub Norge",
-                                 name_en="Cancer Mission Hub Norway", stage="launched", stage_date=date(2024, 1, 10))
-    vestland = services.create_hub(actor=None, country=no, level="regional", parent=norway,
-                                   region=Region.objects.get(pk="NO-46"), name="Vestland hub", name_en="Vestland hub")
-    bergen = services.create_hub(actor=None, country=no, level="local", parent=vestland, name="Bergen hub",
-                                 name_en="Bergen hub")
-    portugal = services.create_hub(actor=None, country=pt, level="national", name="Hub Nacional",
-                                   name_en="National Cancer Hub Portugal")
-    occ = services.create_organisation(actor=None, name="Oslo Cancer Cluster", country=no, stakeholder_group=research)
-    ncs = services.create_organisation(actor=None, name="Norwegian Cancer Society", country=no,
-                                       stakeholder_group=patients)
-    aicib = services.create_organisation(actor=None, name="AICIB", country=pt, stakeholder_group=research)
+    norway = services.create_hub(
+        actor=None,
+        country=no,
+        level="national",
+        name="Kreftmisjonshub Norge",
+        name_en="Cancer Mission Hub Norway",
+        stage="launched",
+        stage_date=date(2024, 1, 10),
+    )
+    vestland = services.create_hub(
+        actor=None,
+        country=no,
+        level="regional",
+        parent=norway,
+        region=Region.objects.get(pk="NO-46"),
+        name="Vestland hub",
+        name_en="Vestland hub",
+    )
+    bergen = services.create_hub(
+        actor=None,
+        country=no,
+        level="local",
+        parent=vestland,
+        name="Bergen hub",
+        name_en="Bergen hub",
+    )
+    portugal = services.create_hub(
+        actor=None,
+        country=pt,
+        level="national",
+        name="Hub Nacional",
+        name_en="National Cancer Hub Portugal",
+    )
+    occ = services.create_organisation(
+        actor=None, name="Oslo Cancer Cluster", country=no, stakeholder_group=research
+    )
+    ncs = services.create_organisation(
+        actor=None, name="Norwegian Cancer Society", country=no, stakeholder_group=patients
+    )
+    aicib = services.create_organisation(
+        actor=None, name="AICIB", country=pt, stakeholder_group=research
+    )
     services.add_membership(actor=None, hub=norway, organisation=occ, role="coordinating_group")
     services.add_membership(actor=None, hub=norway, organisation=ncs, role="member")
     services.add_membership(actor=None, hub=portugal, organisation=aicib, role="coordinating_group")
-    services.add_contact(actor=None, organisation=occ, name="Test Contact", email="contact@example.invalid")
-    return {"norway": norway, "vestland": vestland, "bergen": bergen, "portugal": portugal,
-            "occ": occ, "ncs": ncs, "aicib": aicib}
+    services.add_contact(
+        actor=None, organisation=occ, name="Test Contact", email="contact@example.invalid"
+    )
+    return {
+        "norway": norway,
+        "vestland": vestland,
+        "bergen": bergen,
+        "portugal": portugal,
+        "occ": occ,
+        "ncs": ncs,
+        "aicib": aicib,
+    }
 
 
 @pytest.fixture
@@ -86,8 +127,14 @@ def personas(hubs, make_user):
     HubRole.objects.create(user=editor_no, hub=hubs["norway"], role="editor")
     HubRole.objects.create(user=member_no, hub=hubs["norway"], role="member")
     Person.objects.create(organisation=hubs["ncs"], name="Member person", user=member_no)
-    return {"network": network, "coord_no": coord_no, "coord_pt": coord_pt, "editor_no": editor_no,
-            "member_no": member_no, "anonymous": None}
+    return {
+        "network": network,
+        "coord_no": coord_no,
+        "coord_pt": coord_pt,
+        "editor_no": editor_no,
+        "member_no": member_no,
+        "anonymous": None,
+    }
 
 
 @pytest.fixture

@@ -5,8 +5,8 @@ import json
 from io import StringIO
 
 import pytest
-from django.core.management import CommandError, call_command
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import CommandError, call_command
 from openpyxl import Workbook, load_workbook
 
 from echos.hubs.imports import run_import
@@ -66,8 +66,14 @@ def test_every_bad_row_is_reported_and_nothing_is_imported(hubs):
     before = Organisation.objects.count()
     report = run_import("organisations", data.encode())
     found = {(e.row, e.column) for e in report.errors}
-    assert found == {(3, "country"), (4, "name"), (5, "region"), (6, "stakeholder_group"), (7, "name"),
-                     (9, "name")}
+    assert found == {
+        (3, "country"),
+        (4, "name"),
+        (5, "region"),
+        (6, "stakeholder_group"),
+        (7, "name"),
+        (9, "name"),
+    }
     assert Organisation.objects.count() == before
     assert report.created == 0
 
@@ -78,9 +84,13 @@ def test_missing_and_unknown_columns_are_named(db):
 
 
 def test_xlsx_import(hubs):
-    data = xlsx([["organisation", "role", "since", "stakeholder_group"],
-                 ["Oslo Cancer Cluster", "observer", None, None],
-                 ["New Patient Network", "member", "2025-01-15", "patients"]])
+    data = xlsx(
+        [
+            ["organisation", "role", "since", "stakeholder_group"],
+            ["Oslo Cancer Cluster", "observer", None, None],
+            ["New Patient Network", "member", "2025-01-15", "patients"],
+        ]
+    )
     Membership.objects.filter(hub=hubs["vestland"]).delete()
     report = run_import("memberships", data, filename="members.xlsx", hub=hubs["vestland"])
     assert report.ok, report.errors
@@ -107,8 +117,12 @@ def test_membership_rows_with_bad_dates_and_unknown_orgs(hubs):
         "Norwegian Cancer Society,member,01/02/2025,\n"
     )
     report = run_import("memberships", data.encode(), hub=hubs["vestland"])
-    assert [(e.row, e.column) for e in report.errors] == [(2, "until"), (3, "organisation"), (4, "role"),
-                                                          (5, "since")]
+    assert [(e.row, e.column) for e in report.errors] == [
+        (2, "until"),
+        (3, "organisation"),
+        (4, "role"),
+        (5, "since"),
+    ]
     assert not hubs["vestland"].memberships.exists()
 
 
@@ -127,7 +141,9 @@ def test_import_command_and_its_errors(hubs, tmp_path):
 
 def test_import_page_for_coordinators(hubs, personas, login):
     client = login(personas["coord_no"])
-    upload = SimpleUploadedFile("m.csv", b"organisation,role\nGhost Org,member\n", content_type="text/csv")
+    upload = SimpleUploadedFile(
+        "m.csv", b"organisation,role\nGhost Org,member\n", content_type="text/csv"
+    )
     response = client.post(f"/hubs/{hubs['vestland'].pk}/members/import/", {"file": upload})
     assert response.status_code == 422
     assert "Ghost Org" in response.content.decode()
@@ -161,6 +177,8 @@ def test_exported_organisations_import_elsewhere(hubs, tmp_path):
     call_command("export", "organisations", "--output", str(path), stderr=StringIO())
     rows = path.read_text(encoding="utf-8").splitlines()
     header = "name,country,stakeholder_group\n"
-    body = "\n".join(",".join([r.split(",")[1] + " copy", r.split(",")[2], r.split(",")[4]]) for r in rows[1:])
+    body = "\n".join(
+        ",".join([r.split(",")[1] + " copy", r.split(",")[2], r.split(",")[4]]) for r in rows[1:]
+    )
     report = run_import("organisations", (header + body).encode())
     assert report.ok and report.created == 3

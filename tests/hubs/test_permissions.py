@@ -31,7 +31,11 @@ PREDICATES = {
     "delete": perms.can_delete_hub,
     "contacts": perms.can_view_contacts,
 }
-CASES = [(action, target, role, role in allowed) for (action, target), allowed in MATRIX.items() for role in ROLES]
+CASES = [
+    (action, target, role, role in allowed)
+    for (action, target), allowed in MATRIX.items()
+    for role in ROLES
+]
 
 
 def _user(personas, role):
@@ -52,15 +56,28 @@ def test_everyone_reads_every_hub_page(hubs, personas, login, role, target):
     assert response.status_code == 200
 
 
-@pytest.mark.parametrize(("target", "role", "allowed"),
-                         [(t, r, a) for (act, t, r, a) in CASES if act == "edit"])
+@pytest.mark.parametrize(
+    ("target", "role", "allowed"), [(t, r, a) for (act, t, r, a) in CASES if act == "edit"]
+)
 def test_edit_page_matrix(hubs, personas, login, target, role, allowed):
     hub = hubs[target]
-    response = login(personas[role]).post(f"/hubs/{hub.pk}/edit/", {
-        "name": hub.name, "name_en": hub.name_en + " (edited)", "country": hub.country_id, "level": hub.level,
-        "parent": hub.parent_id or "", "region": hub.region_id or "", "archetype": "", "mission": "New mission",
-        "website": "", "host_organisation": "", "latitude": "", "longitude": "",
-    })
+    response = login(personas[role]).post(
+        f"/hubs/{hub.pk}/edit/",
+        {
+            "name": hub.name,
+            "name_en": hub.name_en + " (edited)",
+            "country": hub.country_id,
+            "level": hub.level,
+            "parent": hub.parent_id or "",
+            "region": hub.region_id or "",
+            "archetype": "",
+            "mission": "New mission",
+            "website": "",
+            "host_organisation": "",
+            "latitude": "",
+            "longitude": "",
+        },
+    )
     hub.refresh_from_db()
     if allowed:
         assert response.status_code == 302, response.content.decode()[:2000]
@@ -72,21 +89,26 @@ def test_edit_page_matrix(hubs, personas, login, target, role, allowed):
             assert "/accounts/login/" in response["Location"]
 
 
-@pytest.mark.parametrize(("target", "role", "allowed"),
-                         [(t, r, a) for (act, t, r, a) in CASES if act == "edit"])
+@pytest.mark.parametrize(
+    ("target", "role", "allowed"), [(t, r, a) for (act, t, r, a) in CASES if act == "edit"]
+)
 def test_edit_api_matrix(hubs, personas, token_client, target, role, allowed):
     hub = hubs[target]
     response = token_client(personas[role]).patch(
-        f"/api/v1/hubs/{hub.pk}", json.dumps({"mission": "Changed by API"}), content_type="application/json")
+        f"/api/v1/hubs/{hub.pk}",
+        json.dumps({"mission": "Changed by API"}),
+        content_type="application/json",
+    )
     hub.refresh_from_db()
     expected = 200 if allowed else (401 if role == "anonymous" else 403)
     assert response.status_code == expected
     assert (hub.mission == "Changed by API") is allowed
-    assert "detail" in response.json()  or allowed
+    assert "detail" in response.json() or allowed
 
 
-@pytest.mark.parametrize(("target", "role", "allowed"),
-                         [(t, r, a) for (act, t, r, a) in CASES if act == "delete"])
+@pytest.mark.parametrize(
+    ("target", "role", "allowed"), [(t, r, a) for (act, t, r, a) in CASES if act == "delete"]
+)
 def test_delete_api_matrix(hubs, personas, token_client, target, role, allowed):
     from echos.hubs.models import Hub
 
@@ -101,9 +123,12 @@ def test_delete_api_matrix(hubs, personas, token_client, target, role, allowed):
     assert Hub.objects.filter(pk=hub.pk).exists() is not allowed
 
 
-@pytest.mark.parametrize(("target", "role", "allowed"),
-                         [(t, r, a) for (act, t, r, a) in CASES if act == "contacts"])
-def test_contacts_are_private_on_pages_and_api(hubs, personas, login, token_client, target, role, allowed):
+@pytest.mark.parametrize(
+    ("target", "role", "allowed"), [(t, r, a) for (act, t, r, a) in CASES if act == "contacts"]
+)
+def test_contacts_are_private_on_pages_and_api(
+    hubs, personas, login, token_client, target, role, allowed
+):
     from echos.hubs.models import Person
 
     org = hubs[target]
@@ -114,14 +139,22 @@ def test_contacts_are_private_on_pages_and_api(hubs, personas, login, token_clie
     assert response.status_code == (200 if allowed else (401 if role == "anonymous" else 403))
 
 
-@pytest.mark.parametrize(("target", "role", "allowed"),
-                         [(t, r, a) for (act, t, r, a) in CASES if act == "stage"])
+@pytest.mark.parametrize(
+    ("target", "role", "allowed"), [(t, r, a) for (act, t, r, a) in CASES if act == "stage"]
+)
 def test_stage_change_page_matrix(hubs, personas, login, target, role, allowed):
     hub = hubs[target]
     before = hub.stage_changes.count()
-    response = login(personas[role]).post(f"/hubs/{hub.pk}/stage/", {
-        "stage": "exploring" if hub.stage == "no_structure" else "operational", "date": "2025-06-01",
-        "evidence": "Minutes of the meeting", "link": "", "reason": ""})
+    response = login(personas[role]).post(
+        f"/hubs/{hub.pk}/stage/",
+        {
+            "stage": "exploring" if hub.stage == "no_structure" else "operational",
+            "date": "2025-06-01",
+            "evidence": "Minutes of the meeting",
+            "link": "",
+            "reason": "",
+        },
+    )
     assert (hub.stage_changes.count() == before + 1) is allowed
     if not allowed:
         assert response.status_code in (302, 403)
@@ -145,15 +178,27 @@ def test_editor_cannot_appoint_a_coordinator(hubs, personas):
     from echos.hubs import services
 
     with pytest.raises(PermissionDenied):
-        services.grant_role(actor=personas["editor_no"], hub=hubs["norway"], user=personas["member_no"],
-                            role="coordinator")
-    services.grant_role(actor=personas["network"], hub=hubs["vestland"], user=personas["member_no"],
-                        role="coordinator")
+        services.grant_role(
+            actor=personas["editor_no"],
+            hub=hubs["norway"],
+            user=personas["member_no"],
+            role="coordinator",
+        )
+    services.grant_role(
+        actor=personas["network"],
+        hub=hubs["vestland"],
+        user=personas["member_no"],
+        role="coordinator",
+    )
 
 
 def test_coordinator_of_norway_edits_bergen_two_levels_down(hubs, personas):
     assert perms.can_edit_hub(personas["coord_no"], hubs["bergen"])
     assert not perms.can_edit_hub(personas["coord_pt"], hubs["bergen"])
-    assert set(perms.editable_hubs(personas["coord_no"])) == {hubs["norway"], hubs["vestland"], hubs["bergen"]}
+    assert set(perms.editable_hubs(personas["coord_no"])) == {
+        hubs["norway"],
+        hubs["vestland"],
+        hubs["bergen"],
+    }
     assert set(perms.editable_hubs(personas["editor_no"])) == {hubs["norway"]}
     assert not perms.editable_hubs(personas["member_no"]).exists()

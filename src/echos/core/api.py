@@ -53,14 +53,19 @@ def paginate(queryset, limit: int, offset: int, serialise) -> dict:
         raise RuleViolation(f"limit must be between 1 and {MAX_LIMIT}.", "limit")
     if offset < 0:
         raise RuleViolation("offset must not be negative.", "offset")
-    return {"count": queryset.count(), "items": [serialise(o) for o in queryset[offset : offset + limit]]}
+    return {
+        "count": queryset.count(),
+        "items": [serialise(o) for o in queryset[offset : offset + limit]],
+    }
 
 
 def install_error_handlers(api) -> None:
     """JSON errors naming the offending fields; never a 500 for bad input."""
 
     def error(request, status, detail, errors=None):
-        return api.create_response(request, {"detail": detail, "errors": errors or []}, status=status)
+        return api.create_response(
+            request, {"detail": detail, "errors": errors or []}, status=status
+        )
 
     @api.exception_handler(RuleViolation)
     def rule_violation(request, exc):
@@ -70,7 +75,9 @@ def install_error_handlers(api) -> None:
     def validation_error(request, exc):
         errors = []
         for e in exc.errors:
-            loc = [str(p) for p in e.get("loc", []) if p not in ("body", "query", "path", "payload")]
+            loc = [
+                str(p) for p in e.get("loc", []) if p not in ("body", "query", "path", "payload")
+            ]
             errors.append({"field": ".".join(loc) or None, "message": e.get("msg", "invalid")})
         return error(request, 422, "The request is not valid.", errors)
 
@@ -128,8 +135,13 @@ class TermOut(Schema):
 
 
 def country_out(c: Country) -> dict:
-    return {"code": c.code, "name": c.name, "display_name": c.display_name, "membership": c.membership,
-            "since": c.since.isoformat() if c.since else None}
+    return {
+        "code": c.code,
+        "name": c.name,
+        "display_name": c.display_name,
+        "membership": c.membership,
+        "since": c.since.isoformat() if c.since else None,
+    }
 
 
 @router.get("/countries", response=dict, summary="MS/AC countries")
@@ -150,14 +162,34 @@ def list_regions(request, country: str | None = None, limit: int = 100, offset: 
     qs = Region.objects.all()
     if country:
         qs = qs.filter(country_id=country.upper())
-    return paginate(qs, limit, offset, lambda r: {"code": r.code, "country": r.country_id, "name": r.name,
-                                                  "type": r.type, "parent": r.parent_id})
+    return paginate(
+        qs,
+        limit,
+        offset,
+        lambda r: {
+            "code": r.code,
+            "country": r.country_id,
+            "name": r.name,
+            "type": r.type,
+            "parent": r.parent_id,
+        },
+    )
 
 
 @router.get("/vocabularies/{vocabulary}", response=dict)
 def list_terms(request, vocabulary: str, limit: int = 100, offset: int = 0):
     if vocabulary not in Term.Vocabulary.values:
-        raise RuleViolation(f"Unknown vocabulary; use one of {', '.join(Term.Vocabulary.values)}.", "vocabulary")
-    return paginate(Term.objects.of(vocabulary), limit, offset,
-                    lambda t: {"vocabulary": t.vocabulary, "code": t.code, "label": t.label,
-                               "description": t.description})
+        raise RuleViolation(
+            f"Unknown vocabulary; use one of {', '.join(Term.Vocabulary.values)}.", "vocabulary"
+        )
+    return paginate(
+        Term.objects.of(vocabulary),
+        limit,
+        offset,
+        lambda t: {
+            "vocabulary": t.vocabulary,
+            "code": t.code,
+            "label": t.label,
+            "description": t.description,
+        },
+    )

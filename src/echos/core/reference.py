@@ -18,7 +18,7 @@ def read_json(name: str) -> dict:
 
 
 def _source_titles(doc: dict) -> dict[str, str]:
-    return {s["key"]: f'{s.get("title", "")} — {s.get("url", "")}' for s in doc.get("sources", [])}
+    return {s["key"]: f"{s.get('title', '')} — {s.get('url', '')}" for s in doc.get("sources", [])}
 
 
 @transaction.atomic

@@ -95,28 +95,60 @@ class MembershipPatch(Schema):
 
 def hub_out(h: Hub) -> dict:
     return {
-        "id": h.pk, "country": h.country_id, "level": h.level, "parent": h.parent_id,
-        "region": h.region_id, "name": h.name, "name_en": h.name_en, "mission": h.mission,
-        "website": h.website, "host_organisation": h.host_organisation_id, "archetype": h.archetype,
-        "stage": h.stage, "stage_since": h.stage_since.isoformat() if h.stage_since else None,
-        "is_demo": h.is_demo, "url": h.get_absolute_url(),
+        "id": h.pk,
+        "country": h.country_id,
+        "level": h.level,
+        "parent": h.parent_id,
+        "region": h.region_id,
+        "name": h.name,
+        "name_en": h.name_en,
+        "mission": h.mission,
+        "website": h.website,
+        "host_organisation": h.host_organisation_id,
+        "archetype": h.archetype,
+        "stage": h.stage,
+        "stage_since": h.stage_since.isoformat() if h.stage_since else None,
+        "is_demo": h.is_demo,
+        "url": h.get_absolute_url(),
     }
 
 
 def stage_change_out(c: StageChange) -> dict:
-    return {"id": c.pk, "hub": c.hub_id, "stage": c.stage, "date": c.date.isoformat(), "evidence": c.evidence,
-            "link": c.link, "reason": c.reason, "recorded_at": c.recorded_at.isoformat()}
+    return {
+        "id": c.pk,
+        "hub": c.hub_id,
+        "stage": c.stage,
+        "date": c.date.isoformat(),
+        "evidence": c.evidence,
+        "link": c.link,
+        "reason": c.reason,
+        "recorded_at": c.recorded_at.isoformat(),
+    }
 
 
 def organisation_out(o: Organisation) -> dict:
-    return {"id": o.pk, "name": o.name, "stakeholder_group": o.stakeholder_group.code, "country": o.country_id,
-            "region": o.region_id, "website": o.website, "description": o.description, "is_demo": o.is_demo,
-            "url": o.get_absolute_url()}
+    return {
+        "id": o.pk,
+        "name": o.name,
+        "stakeholder_group": o.stakeholder_group.code,
+        "country": o.country_id,
+        "region": o.region_id,
+        "website": o.website,
+        "description": o.description,
+        "is_demo": o.is_demo,
+        "url": o.get_absolute_url(),
+    }
 
 
 def membership_out(m: Membership) -> dict:
-    return {"id": m.pk, "hub": m.hub_id, "organisation": m.organisation_id, "role": m.role,
-            "since": m.since.isoformat() if m.since else None, "until": m.until.isoformat() if m.until else None}
+    return {
+        "id": m.pk,
+        "hub": m.hub_id,
+        "organisation": m.organisation_id,
+        "role": m.role,
+        "since": m.since.isoformat() if m.since else None,
+        "until": m.until.isoformat() if m.until else None,
+    }
 
 
 # --- resolving input ---------------------------------------------------------------------------
@@ -132,7 +164,9 @@ def _hub_fields(data: dict) -> dict:
     if "region" in fields:
         fields["region"] = services.resolve_region(fields["region"], country)
     if "host_organisation" in fields:
-        fields["host_organisation"] = _get_or_field(Organisation, fields["host_organisation"], "host_organisation")
+        fields["host_organisation"] = _get_or_field(
+            Organisation, fields["host_organisation"], "host_organisation"
+        )
     return fields
 
 
@@ -162,11 +196,26 @@ def _get_or_field(model, pk, field):
 
 
 @router.get("/hubs", response=dict, summary="List hubs")
-def list_hubs(request, country: str | None = None, level: str | None = None, stage: str | None = None,
-              parent: int | None = None, archetype: str | None = None, q: str | None = None,
-              limit: int = 50, offset: int = 0):
-    qs = filter_hubs(Hub.objects.all(), country=country, level=level, stage=stage, parent=parent,
-                     archetype=archetype, q=q)
+def list_hubs(
+    request,
+    country: str | None = None,
+    level: str | None = None,
+    stage: str | None = None,
+    parent: int | None = None,
+    archetype: str | None = None,
+    q: str | None = None,
+    limit: int = 50,
+    offset: int = 0,
+):
+    qs = filter_hubs(
+        Hub.objects.all(),
+        country=country,
+        level=level,
+        stage=stage,
+        parent=parent,
+        archetype=archetype,
+        q=q,
+    )
     return paginate(qs.order_by("pk"), limit, offset, hub_out)
 
 
@@ -217,18 +266,39 @@ def hub_audit(request, hub_id: int, limit: int = 50, offset: int = 0):
     if not perms.can_view_audit(request.user):
         raise PermissionDenied("Only network coordinators read the audit log.")
     hub = get_object_or_404(Hub, pk=hub_id)
-    return paginate(entries_for(hub), limit, offset, lambda e: {
-        "action": e.action, "actor": e.actor.username if e.actor else None, "at": e.at.isoformat(), "data": e.data})
+    return paginate(
+        entries_for(hub),
+        limit,
+        offset,
+        lambda e: {
+            "action": e.action,
+            "actor": e.actor.username if e.actor else None,
+            "at": e.at.isoformat(),
+            "data": e.data,
+        },
+    )
 
 
 # --- organisations --------------------------------------------------------------------------------
 
 
 @router.get("/organisations", response=dict, tags=["organisations"])
-def list_organisations(request, country: str | None = None, stakeholder_group: str | None = None,
-                       hub: int | None = None, q: str | None = None, limit: int = 50, offset: int = 0):
-    qs = filter_organisations(Organisation.objects.select_related("stakeholder_group"), country=country,
-                              stakeholder_group=stakeholder_group, hub=hub, q=q)
+def list_organisations(
+    request,
+    country: str | None = None,
+    stakeholder_group: str | None = None,
+    hub: int | None = None,
+    q: str | None = None,
+    limit: int = 50,
+    offset: int = 0,
+):
+    qs = filter_organisations(
+        Organisation.objects.select_related("stakeholder_group"),
+        country=country,
+        stakeholder_group=stakeholder_group,
+        hub=hub,
+        q=q,
+    )
     return paginate(qs.order_by("pk"), limit, offset, organisation_out)
 
 
@@ -252,12 +322,16 @@ def patch_organisation(request, org_id: int, payload: OrganisationPatch):
             changes[key] = ""
     if changes.get("country") is None:
         changes.pop("country", None)
-    return organisation_out(services.update_organisation(actor=request.user, organisation=org, **changes))
+    return organisation_out(
+        services.update_organisation(actor=request.user, organisation=org, **changes)
+    )
 
 
 @router.delete("/organisations/{org_id}", response={204: None}, auth=auth, tags=["organisations"])
 def delete_organisation(request, org_id: int):
-    services.delete_organisation(actor=request.user, organisation=get_object_or_404(Organisation, pk=org_id))
+    services.delete_organisation(
+        actor=request.user, organisation=get_object_or_404(Organisation, pk=org_id)
+    )
     return Status(204, None)
 
 
@@ -266,16 +340,33 @@ def list_contacts(request, org_id: int, limit: int = 50, offset: int = 0):
     org = get_object_or_404(Organisation, pk=org_id)
     if not perms.can_view_contacts(request.user, org):
         raise PermissionDenied("Contact details are private.")
-    return paginate(org.contacts.all(), limit, offset, lambda p: {
-        "id": p.pk, "name": p.name, "email": p.email, "phone": p.phone, "position": p.position})
+    return paginate(
+        org.contacts.all(),
+        limit,
+        offset,
+        lambda p: {
+            "id": p.pk,
+            "name": p.name,
+            "email": p.email,
+            "phone": p.phone,
+            "position": p.position,
+        },
+    )
 
 
 # --- memberships ------------------------------------------------------------------------------------
 
 
 @router.get("/memberships", response=dict, tags=["memberships"])
-def list_memberships(request, hub: int | None = None, organisation: int | None = None, role: str | None = None,
-                     current: bool = False, limit: int = 50, offset: int = 0):
+def list_memberships(
+    request,
+    hub: int | None = None,
+    organisation: int | None = None,
+    role: str | None = None,
+    current: bool = False,
+    limit: int = 50,
+    offset: int = 0,
+):
     api_user(request)
     qs = Membership.objects.all()
     if hub is not None:
@@ -307,7 +398,9 @@ def patch_membership(request, membership_id: int, payload: MembershipPatch):
     return membership_out(services.update_membership(actor=request.user, membership=m, **changes))
 
 
-@router.delete("/memberships/{membership_id}", response={204: None}, auth=auth, tags=["memberships"])
+@router.delete(
+    "/memberships/{membership_id}", response={204: None}, auth=auth, tags=["memberships"]
+)
 def delete_membership(request, membership_id: int):
     m = get_object_or_404(Membership.objects.select_related("hub"), pk=membership_id)
     services.delete_membership(actor=request.user, membership=m)

@@ -32,7 +32,10 @@ MAP_CODES = _map_codes()
 
 
 def _topology() -> dict:
-    return {"url": static("geo/europe.topo.json"), "format": {"type": "topojson", "feature": "countries"}}
+    return {
+        "url": static("geo/europe.topo.json"),
+        "format": {"type": "topojson", "feature": "countries"},
+    }
 
 
 def europe_map_spec(rows: list[dict]) -> dict:
@@ -47,7 +50,12 @@ def europe_map_spec(rows: list[dict]) -> dict:
         "layer": [
             {
                 "data": _topology(),
-                "mark": {"type": "geoshape", "fill": "#cfcfcf", "stroke": "#ffffff", "strokeWidth": 0.5},
+                "mark": {
+                    "type": "geoshape",
+                    "fill": "#cfcfcf",
+                    "stroke": "#ffffff",
+                    "strokeWidth": 0.5,
+                },
             },
             {
                 "data": _topology(),
@@ -62,7 +70,12 @@ def europe_map_spec(rows: list[dict]) -> dict:
                     },
                     {"filter": "datum.stage != null"},
                 ],
-                "mark": {"type": "geoshape", "stroke": "#333333", "strokeWidth": 0.6, "cursor": "pointer"},
+                "mark": {
+                    "type": "geoshape",
+                    "stroke": "#333333",
+                    "strokeWidth": 0.6,
+                    "cursor": "pointer",
+                },
                 "encoding": {
                     "color": {
                         "field": "stage_label",
@@ -100,7 +113,13 @@ def country_map_spec(country_code: str, points: list[dict]) -> dict:
         layers.append(
             {
                 "data": {"values": points},
-                "mark": {"type": "circle", "size": 120, "stroke": "#ffffff", "strokeWidth": 1, "cursor": "pointer"},
+                "mark": {
+                    "type": "circle",
+                    "size": 120,
+                    "stroke": "#ffffff",
+                    "strokeWidth": 1,
+                    "cursor": "pointer",
+                },
                 "encoding": {
                     "longitude": {"field": "longitude", "type": "quantitative"},
                     "latitude": {"field": "latitude", "type": "quantitative"},
@@ -110,7 +129,10 @@ def country_map_spec(country_code: str, points: list[dict]) -> dict:
                         "title": _("Level"),
                         "scale": {"range": ["#08306b", "#d94801", "#238b45"]},
                     },
-                    "tooltip": [{"field": "name", "title": _("Hub")}, {"field": "level_label", "title": _("Level")}],
+                    "tooltip": [
+                        {"field": "name", "title": _("Hub")},
+                        {"field": "level_label", "title": _("Level")},
+                    ],
                     "href": {"field": "url"},
                 },
             }

@@ -24,35 +24,81 @@ DEMO_PASSWORD = "demo-echos-2026"
 
 # Capital or main-city coordinates for placing hubs on maps.
 COORDS = {
-    "NO": (59.91, 10.75), "PL": (52.23, 21.01), "PT": (38.72, -9.14), "DE": (52.52, 13.40),
-    "FR": (48.86, 2.35), "IT": (41.90, 12.50), "ES": (40.42, -3.70), "NL": (52.37, 4.90),
-    "SE": (59.33, 18.07), "FI": (60.17, 24.94), "IE": (53.35, -6.26), "BE": (50.85, 4.35),
-    "AT": (48.21, 16.37), "CZ": (50.08, 14.44), "RO": (44.43, 26.10), "GR": (37.98, 23.73),
-    "SI": (46.06, 14.51), "LT": (54.69, 25.28), "UA": (50.45, 30.52), "TR": (39.93, 32.86),
-    "EE": (59.44, 24.75), "HU": (47.50, 19.04), "DK": (55.68, 12.57), "HR": (45.81, 15.98),
+    "NO": (59.91, 10.75),
+    "PL": (52.23, 21.01),
+    "PT": (38.72, -9.14),
+    "DE": (52.52, 13.40),
+    "FR": (48.86, 2.35),
+    "IT": (41.90, 12.50),
+    "ES": (40.42, -3.70),
+    "NL": (52.37, 4.90),
+    "SE": (59.33, 18.07),
+    "FI": (60.17, 24.94),
+    "IE": (53.35, -6.26),
+    "BE": (50.85, 4.35),
+    "AT": (48.21, 16.37),
+    "CZ": (50.08, 14.44),
+    "RO": (44.43, 26.10),
+    "GR": (37.98, 23.73),
+    "SI": (46.06, 14.51),
+    "LT": (54.69, 25.28),
+    "UA": (50.45, 30.52),
+    "TR": (39.93, 32.86),
+    "EE": (59.44, 24.75),
+    "HU": (47.50, 19.04),
+    "DK": (55.68, 12.57),
+    "HR": (45.81, 15.98),
 }
 
 # (country, stage, archetype, sub-hubs as (level, region code, name, stage, lat, lon, parent index or None))
 DEMO_HUBS = [
-    ("DE", Stage.ESTABLISHMENT, "research_driven", [
-        ("regional", "DE-BY", "Bavaria", Stage.LAUNCHED, 48.14, 11.58, None),
-        ("local", "DE-BY", "Munich", Stage.EXPLORING, 48.14, 11.58, 0),
-        ("regional", "DE-NW", "North Rhine-Westphalia", Stage.INCEPTION_DIALOGUE, 51.23, 6.78, None),
-    ]),
-    ("ES", Stage.OPERATIONAL, "mixed", [
-        ("regional", "ES-CT", "Catalonia", Stage.OPERATIONAL, 41.39, 2.17, None),
-        ("local", "ES-CT", "Barcelona", Stage.LAUNCHED, 41.39, 2.17, 0),
-        ("regional", "ES-AN", "Andalusia", Stage.ESTABLISHMENT, 37.39, -5.98, None),
-    ]),
+    (
+        "DE",
+        Stage.ESTABLISHMENT,
+        "research_driven",
+        [
+            ("regional", "DE-BY", "Bavaria", Stage.LAUNCHED, 48.14, 11.58, None),
+            ("local", "DE-BY", "Munich", Stage.EXPLORING, 48.14, 11.58, 0),
+            (
+                "regional",
+                "DE-NW",
+                "North Rhine-Westphalia",
+                Stage.INCEPTION_DIALOGUE,
+                51.23,
+                6.78,
+                None,
+            ),
+        ],
+    ),
+    (
+        "ES",
+        Stage.OPERATIONAL,
+        "mixed",
+        [
+            ("regional", "ES-CT", "Catalonia", Stage.OPERATIONAL, 41.39, 2.17, None),
+            ("local", "ES-CT", "Barcelona", Stage.LAUNCHED, 41.39, 2.17, 0),
+            ("regional", "ES-AN", "Andalusia", Stage.ESTABLISHMENT, 37.39, -5.98, None),
+        ],
+    ),
     ("NL", Stage.SUSTAINED, "civil_society", []),
-    ("SE", Stage.LAUNCHED, "government_led", [
-        ("regional", "SE-M", "Skåne", Stage.EXPLORING, 55.60, 13.00, None),
-    ]),
+    (
+        "SE",
+        Stage.LAUNCHED,
+        "government_led",
+        [
+            ("regional", "SE-M", "Skåne", Stage.EXPLORING, 55.60, 13.00, None),
+        ],
+    ),
     ("FI", Stage.OPERATIONAL, "government_led", []),
     ("FR", Stage.EXPLORING, "government_led", []),
-    ("IT", Stage.INCEPTION_DIALOGUE, "research_driven", [
-        ("regional", "IT-25", "Lombardy", Stage.ESTABLISHMENT, 45.46, 9.19, None),
-    ]),
+    (
+        "IT",
+        Stage.INCEPTION_DIALOGUE,
+        "research_driven",
+        [
+            ("regional", "IT-25", "Lombardy", Stage.ESTABLISHMENT, 45.46, 9.19, None),
+        ],
+    ),
     ("IE", Stage.EXPLORING, "mixed", []),
     ("BE", Stage.INCEPTION_DIALOGUE, "mixed", []),
     ("AT", Stage.ESTABLISHMENT, "government_led", []),
@@ -68,17 +114,23 @@ DEMO_HUBS = [
 
 # Sub-hubs of the real national hubs (themselves invented, so labelled demo).
 DEMO_SUBHUBS_OF_REAL = {
-    "NO": [("regional", "NO-46", "Western Norway", Stage.ESTABLISHMENT, 60.39, 5.32, None),
-           ("local", "NO-46", "Bergen", Stage.EXPLORING, 60.39, 5.32, 0)],
+    "NO": [
+        ("regional", "NO-46", "Western Norway", Stage.ESTABLISHMENT, 60.39, 5.32, None),
+        ("local", "NO-46", "Bergen", Stage.EXPLORING, 60.39, 5.32, 0),
+    ],
     "PL": [("regional", "PL-14", "Masovia", Stage.INCEPTION_DIALOGUE, 52.23, 21.01, None)],
     "PT": [("regional", "PT-13", "Porto", Stage.LAUNCHED, 41.15, -8.61, None)],
 }
 
 DEMO_ORG_KINDS = [
-    ("healthcare_providers", "University Hospital"), ("patients", "Cancer Patients' Association"),
-    ("research", "Institute for Cancer Research"), ("authorities", "Health Authority"),
-    ("industry", "Oncology Industry Association"), ("citizens", "Citizens' Panel on Cancer"),
-    ("beyond_health", "Employers' Network for Health"), ("funders", "Cancer Research Foundation"),
+    ("healthcare_providers", "University Hospital"),
+    ("patients", "Cancer Patients' Association"),
+    ("research", "Institute for Cancer Research"),
+    ("authorities", "Health Authority"),
+    ("industry", "Oncology Industry Association"),
+    ("citizens", "Citizens' Panel on Cancer"),
+    ("beyond_health", "Employers' Network for Health"),
+    ("funders", "Cancer Research Foundation"),
 ]
 
 # The stage sequence a demo hub walked through, with invented evidence, dated backwards from today.
@@ -110,24 +162,37 @@ def load_reference_hubs() -> int:
         org = Organisation.objects.filter(country=country, name=row["name"]).first()
         if org is None:
             org = services.create_organisation(
-                actor=None, name=row["name"], country=country,
+                actor=None,
+                name=row["name"],
+                country=country,
                 region=Region.objects.filter(pk=row.get("region") or "").first(),
-                stakeholder_group=Term.objects.get(vocabulary="stakeholder_groups", code=row["stakeholder_group"]),
-                website=row.get("website") or "", description=row.get("description") or "",
+                stakeholder_group=Term.objects.get(
+                    vocabulary="stakeholder_groups", code=row["stakeholder_group"]
+                ),
+                website=row.get("website") or "",
+                description=row.get("description") or "",
                 source=_source_text(sources, row.get("source")),
             )
         orgs[row["key"]] = org
     created = 0
     for row in doc["hubs"]:
-        if Hub.objects.filter(country_id=row["country"], level=row["level"], name_en=row["name_en"]).exists():
+        if Hub.objects.filter(
+            country_id=row["country"], level=row["level"], name_en=row["name_en"]
+        ).exists():
             continue
         lat, lon = COORDS.get(row["country"], (None, None))
         hub = services.create_hub(
-            actor=None, country=Country.objects.get(pk=row["country"]), level=row["level"],
-            name=row.get("name_local") or row["name_en"], name_en=row["name_en"],
-            mission=row.get("mission", ""), website=row.get("website") or "",
+            actor=None,
+            country=Country.objects.get(pk=row["country"]),
+            level=row["level"],
+            name=row.get("name_local") or row["name_en"],
+            name_en=row["name_en"],
+            mission=row.get("mission", ""),
+            website=row.get("website") or "",
             archetype=row.get("archetype") or "",
-            host_organisation=orgs.get(row.get("host_organisation")), latitude=lat, longitude=lon,
+            host_organisation=orgs.get(row.get("host_organisation")),
+            latitude=lat,
+            longitude=lon,
         )
         created += 1
         current = Stage.NO_STRUCTURE
@@ -137,15 +202,22 @@ def load_reference_hubs() -> int:
             if when is None or STAGE_ORDER[entry["stage"]] <= STAGE_ORDER[current]:
                 continue
             change = services.record_stage_change(
-                actor=None, hub=hub, stage=entry["stage"], date=when,
-                evidence=entry.get("evidence", ""), link=entry.get("link", ""),
+                actor=None,
+                hub=hub,
+                stage=entry["stage"],
+                date=when,
+                evidence=entry.get("evidence", ""),
+                link=entry.get("link", ""),
             )
             if precision != "day":
                 StageChange.objects.filter(pk=change.pk).update(date_precision=precision)
             current = entry["stage"]
         for member in row["members"]:
             services.add_membership(
-                actor=None, hub=hub, organisation=orgs[member["organisation"]], role=member["role"],
+                actor=None,
+                hub=hub,
+                organisation=orgs[member["organisation"]],
+                role=member["role"],
                 since=date.fromisoformat(member["since"]) if member.get("since") else None,
                 source=_source_text(sources, member.get("source")),
             )
@@ -154,15 +226,17 @@ def load_reference_hubs() -> int:
 
 def read_json_hubs() -> dict:
     """The sourced reference hubs file."""
-    from pathlib import Path
     import json
+    from pathlib import Path
 
-    return json.loads((Path(__file__).resolve().parent / "data" / "reference_hubs.json").read_text("utf-8"))
+    return json.loads(
+        (Path(__file__).resolve().parent / "data" / "reference_hubs.json").read_text("utf-8")
+    )
 
 
 def _source_text(sources: dict, key) -> str:
     s = sources.get(key)
-    return f'{s.get("title", "")} — {s.get("url", "")}'[:300] if s else ""
+    return f"{s.get('title', '')} — {s.get('url', '')}"[:300] if s else ""
 
 
 def _walk_stages(hub: Hub, target: str) -> None:
@@ -171,17 +245,27 @@ def _walk_stages(hub: Hub, target: str) -> None:
     today = date.today()
     for i, stage in enumerate(stages):
         when = today - timedelta(days=(len(stages) - i) * 150 + hub.pk % 30)
-        services.record_stage_change(actor=None, hub=hub, stage=stage, date=when, evidence=STAGE_EVIDENCE[stage])
+        services.record_stage_change(
+            actor=None, hub=hub, stage=stage, date=when, evidence=STAGE_EVIDENCE[stage]
+        )
 
 
-def _demo_orgs(country: Country, region: Region | None, place: str, kinds=DEMO_ORG_KINDS) -> list[Organisation]:
+def _demo_orgs(
+    country: Country, region: Region | None, place: str, kinds=DEMO_ORG_KINDS
+) -> list[Organisation]:
     orgs = []
     for group, kind in kinds:
         name = f"{kind} of {place} (demo)"
-        org = Organisation.objects.filter(country=country, name=name).first() or services.create_organisation(
-            actor=None, name=name, country=country, region=region,
+        org = Organisation.objects.filter(
+            country=country, name=name
+        ).first() or services.create_organisation(
+            actor=None,
+            name=name,
+            country=country,
+            region=region,
             stakeholder_group=Term.objects.get(vocabulary="stakeholder_groups", code=group),
-            description="Invented organisation for the demo.", is_demo=True,
+            description="Invented organisation for the demo.",
+            is_demo=True,
         )
         orgs.append(org)
     return orgs
@@ -192,16 +276,28 @@ def _add_subhubs(parent: Hub, specs: list) -> list[Hub]:
     for level, region_code, place, stage, lat, lon, parent_index in specs:
         region = Region.objects.filter(pk=region_code).first()
         hub = services.create_hub(
-            actor=None, country=parent.country, level=level,
-            parent=made[parent_index] if parent_index is not None else parent, region=region,
-            name=f"{place} Cancer Mission Hub (demo)", name_en=f"{place} Cancer Mission Hub (demo)",
+            actor=None,
+            country=parent.country,
+            level=level,
+            parent=made[parent_index] if parent_index is not None else parent,
+            region=region,
+            name=f"{place} Cancer Mission Hub (demo)",
+            name_en=f"{place} Cancer Mission Hub (demo)",
             mission=f"Demo hub: brings the cancer community of {place} together around the Mission's objectives.",
-            archetype="mixed", latitude=lat, longitude=lon, is_demo=True,
+            archetype="mixed",
+            latitude=lat,
+            longitude=lon,
+            is_demo=True,
         )
         _walk_stages(hub, stage)
         for i, org in enumerate(_demo_orgs(parent.country, region, place, DEMO_ORG_KINDS[:5])):
-            services.add_membership(actor=None, hub=hub, organisation=org,
-                                    role="coordinating_group" if i == 0 else "member", is_demo=True)
+            services.add_membership(
+                actor=None,
+                hub=hub,
+                organisation=org,
+                role="coordinating_group" if i == 0 else "member",
+                is_demo=True,
+            )
         made.append(hub)
     return made
 
@@ -215,10 +311,16 @@ def load_demo() -> dict:
         country = Country.objects.get(pk=country_code)
         lat, lon = COORDS.get(country_code, (None, None))
         hub = services.create_hub(
-            actor=None, country=country, level=Level.NATIONAL,
-            name=f"Cancer Mission Hub {country.name} (demo)", name_en=f"Cancer Mission Hub {country.name} (demo)",
-            mission="Demo hub: an invented national hub used to show the platform.", archetype=archetype,
-            latitude=lat, longitude=lon, is_demo=True,
+            actor=None,
+            country=country,
+            level=Level.NATIONAL,
+            name=f"Cancer Mission Hub {country.name} (demo)",
+            name_en=f"Cancer Mission Hub {country.name} (demo)",
+            mission="Demo hub: an invented national hub used to show the platform.",
+            archetype=archetype,
+            latitude=lat,
+            longitude=lon,
+            is_demo=True,
         )
         _walk_stages(hub, stage)
         for i, org in enumerate(_demo_orgs(country, None, country.name)):
@@ -236,10 +338,20 @@ def load_demo() -> dict:
 DEMO_ACCOUNTS = [
     # username, description, hub country (national hub), role
     ("secretariat", "Network coordinator (European secretariat)", None, None),
-    ("coordinator-no", "Hub coordinator of Norway (and its sub-hubs)", "NO", HubRole.Role.COORDINATOR),
+    (
+        "coordinator-no",
+        "Hub coordinator of Norway (and its sub-hubs)",
+        "NO",
+        HubRole.Role.COORDINATOR,
+    ),
     ("coordinator-pt", "Hub coordinator of Portugal", "PT", HubRole.Role.COORDINATOR),
     ("editor-pl", "Hub editor of Poland", "PL", HubRole.Role.EDITOR),
-    ("member-no", "Stakeholder member (Oslo Cancer Cluster contact in Norway's hub)", "NO", HubRole.Role.MEMBER),
+    (
+        "member-no",
+        "Stakeholder member (Oslo Cancer Cluster contact in Norway's hub)",
+        "NO",
+        HubRole.Role.MEMBER,
+    ),
 ]
 
 
@@ -247,7 +359,8 @@ def _demo_accounts() -> list[tuple[str, str]]:
     listed = []
     for username, description, country, role in DEMO_ACCOUNTS:
         user, created = User.objects.get_or_create(
-            username=username, defaults={"is_demo": True, "first_name": "Demo", "last_name": username.title()}
+            username=username,
+            defaults={"is_demo": True, "first_name": "Demo", "last_name": username.title()},
         )
         if created:
             user.set_password(DEMO_PASSWORD)
@@ -262,9 +375,14 @@ def _demo_accounts() -> list[tuple[str, str]]:
         if username == "member-no":
             org = Organisation.objects.filter(name="Oslo Cancer Cluster").first()
             if org and not Person.objects.filter(user=user).exists():
-                Person.objects.create(organisation=org, name="Demo Member (invented person)",
-                                      email="member-no@demo.invalid", position="Demo contact", user=user,
-                                      is_demo=True)
+                Person.objects.create(
+                    organisation=org,
+                    name="Demo Member (invented person)",
+                    email="member-no@demo.invalid",
+                    position="Demo contact",
+                    user=user,
+                    is_demo=True,
+                )
         listed.append((username, description))
     return listed
 

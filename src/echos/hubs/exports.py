@@ -9,16 +9,61 @@ from echos.hubs.models import Hub, Membership, Organisation
 EXPORTS = {
     "hubs": (
         lambda: Hub.objects.select_related("host_organisation").order_by("pk"),
-        ["id", "country", "level", "parent", "region", "name", "name_en", "archetype", "stage", "stage_since",
-         "website", "host_organisation", "mission", "is_demo"],
-        lambda h: [h.pk, h.country_id, h.level, h.parent_id, h.region_id, h.name, h.name_en, h.archetype,
-                   h.stage, h.stage_since, h.website, h.host_organisation_id, h.mission, h.is_demo],
+        [
+            "id",
+            "country",
+            "level",
+            "parent",
+            "region",
+            "name",
+            "name_en",
+            "archetype",
+            "stage",
+            "stage_since",
+            "website",
+            "host_organisation",
+            "mission",
+            "is_demo",
+        ],
+        lambda h: [
+            h.pk,
+            h.country_id,
+            h.level,
+            h.parent_id,
+            h.region_id,
+            h.name,
+            h.name_en,
+            h.archetype,
+            h.stage,
+            h.stage_since,
+            h.website,
+            h.host_organisation_id,
+            h.mission,
+            h.is_demo,
+        ],
     ),
     "organisations": (
         lambda: Organisation.objects.select_related("stakeholder_group").order_by("pk"),
-        ["id", "name", "country", "region", "stakeholder_group", "website", "description", "is_demo"],
-        lambda o: [o.pk, o.name, o.country_id, o.region_id, o.stakeholder_group.code, o.website, o.description,
-                   o.is_demo],
+        [
+            "id",
+            "name",
+            "country",
+            "region",
+            "stakeholder_group",
+            "website",
+            "description",
+            "is_demo",
+        ],
+        lambda o: [
+            o.pk,
+            o.name,
+            o.country_id,
+            o.region_id,
+            o.stakeholder_group.code,
+            o.website,
+            o.description,
+            o.is_demo,
+        ],
     ),
     "memberships": (
         lambda: Membership.objects.order_by("pk"),
@@ -50,8 +95,12 @@ def export(kind: str, fmt: str, out) -> int:
     elif fmt == "json":
         out.write(b"[")
         for values in rows:
-            out.write((b",\n" if count else b"\n") + json.dumps(dict(zip(header, map(_plain, values), strict=True)),
-                                                               ensure_ascii=False).encode())
+            out.write(
+                (b",\n" if count else b"\n")
+                + json.dumps(
+                    dict(zip(header, map(_plain, values), strict=True)), ensure_ascii=False
+                ).encode()
+            )
             count += 1
         out.write(b"\n]\n")
     elif fmt == "xlsx":

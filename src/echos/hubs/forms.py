@@ -24,13 +24,27 @@ class ServiceFormMixin:
 class HubForm(ServiceFormMixin, forms.ModelForm):
     class Meta:
         model = Hub
-        fields = ["name", "name_en", "country", "level", "parent", "region", "archetype", "mission",
-                  "website", "host_organisation", "latitude", "longitude"]
+        fields = [
+            "name",
+            "name_en",
+            "country",
+            "level",
+            "parent",
+            "region",
+            "archetype",
+            "mission",
+            "website",
+            "host_organisation",
+            "latitude",
+            "longitude",
+        ]
         widgets = {"mission": forms.Textarea(attrs={"rows": 4})}
 
     def __init__(self, *args, parents=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["parent"].queryset = parents if parents is not None else Hub.objects.exclude(level=Level.LOCAL)
+        self.fields["parent"].queryset = (
+            parents if parents is not None else Hub.objects.exclude(level=Level.LOCAL)
+        )
         self.fields["region"].queryset = Region.objects.select_related("country")
         self.fields["host_organisation"].queryset = Organisation.objects.order_by("name")
         self.fields["country"].queryset = Country.objects.all()
@@ -47,12 +61,21 @@ class HubForm(ServiceFormMixin, forms.ModelForm):
 
 class StageChangeForm(ServiceFormMixin, forms.Form):
     stage = forms.ChoiceField(label=_("New stage"), choices=Stage.choices)
-    date = forms.DateField(label=_("Date of the change"), widget=DateInput, initial=timezone.localdate)
-    evidence = forms.CharField(label=_("Evidence"), widget=forms.Textarea(attrs={"rows": 3}), required=False,
-                               help_text=_("What shows the hub reached this stage (meeting, decision, launch)."))
+    date = forms.DateField(
+        label=_("Date of the change"), widget=DateInput, initial=timezone.localdate
+    )
+    evidence = forms.CharField(
+        label=_("Evidence"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        help_text=_("What shows the hub reached this stage (meeting, decision, launch)."),
+    )
     link = forms.URLField(label=_("Link to the evidence"), required=False, assume_scheme="https")
-    reason = forms.CharField(label=_("Reason (required when moving back)"), required=False,
-                             widget=forms.Textarea(attrs={"rows": 2}))
+    reason = forms.CharField(
+        label=_("Reason (required when moving back)"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
 
 
 class OrganisationForm(ServiceFormMixin, forms.ModelForm):
@@ -63,7 +86,9 @@ class OrganisationForm(ServiceFormMixin, forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["stakeholder_group"].queryset = Term.objects.of(Term.Vocabulary.STAKEHOLDER_GROUPS)
+        self.fields["stakeholder_group"].queryset = Term.objects.of(
+            Term.Vocabulary.STAKEHOLDER_GROUPS
+        )
         self.fields["region"].queryset = Region.objects.select_related("country")
 
     def _post_clean(self):
@@ -78,7 +103,9 @@ class MembershipForm(ServiceFormMixin, forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["organisation"].queryset = Organisation.objects.select_related("country").order_by("name")
+        self.fields["organisation"].queryset = Organisation.objects.select_related(
+            "country"
+        ).order_by("name")
 
     def _post_clean(self):
         pass
@@ -97,19 +124,30 @@ class ContactForm(forms.Form):
 
 
 class ImportForm(forms.Form):
-    file = forms.FileField(label=_("CSV or XLSX file"), help_text=_("UTF-8 CSV (with or without BOM) or XLSX."))
+    file = forms.FileField(
+        label=_("CSV or XLSX file"), help_text=_("UTF-8 CSV (with or without BOM) or XLSX.")
+    )
 
 
 class DirectoryFilterForm(forms.Form):
     """The directory's filters; every value lives in the URL."""
 
     q = forms.CharField(label=_("Search"), required=False)
-    country = forms.ModelChoiceField(Country.objects.all(), label=_("Country"), required=False, to_field_name="code")
-    level = forms.ChoiceField(label=_("Level"), choices=[("", _("Any level"))] + Level.choices, required=False)
-    stage = forms.ChoiceField(label=_("Stage"), choices=[("", _("Any stage"))] + Stage.choices, required=False)
-    archetype = forms.ChoiceField(label=_("Archetype"), choices=[("", _("Any archetype"))] + Archetype.choices,
-                                  required=False)
+    country = forms.ModelChoiceField(
+        Country.objects.all(), label=_("Country"), required=False, to_field_name="code"
+    )
+    level = forms.ChoiceField(
+        label=_("Level"), choices=[("", _("Any level"))] + Level.choices, required=False
+    )
+    stage = forms.ChoiceField(
+        label=_("Stage"), choices=[("", _("Any stage"))] + Stage.choices, required=False
+    )
+    archetype = forms.ChoiceField(
+        label=_("Archetype"), choices=[("", _("Any archetype"))] + Archetype.choices, required=False
+    )
     stakeholder_group = forms.ModelChoiceField(
-        Term.objects.of(Term.Vocabulary.STAKEHOLDER_GROUPS), label=_("Has members from"), required=False,
+        Term.objects.of(Term.Vocabulary.STAKEHOLDER_GROUPS),
+        label=_("Has members from"),
+        required=False,
         to_field_name="code",
     )

@@ -32,7 +32,10 @@ COLUMNS = {
         "role": (False, "coordinating_group, founding_member, member (default) or observer"),
         "since": (False, "YYYY-MM-DD"),
         "until": (False, "YYYY-MM-DD"),
-        "stakeholder_group": (False, "Creates the organisation when no organisation matches the name"),
+        "stakeholder_group": (
+            False,
+            "Creates the organisation when no organisation matches the name",
+        ),
         "website": (False, "Used only when the organisation is created"),
     },
 }
@@ -67,8 +70,15 @@ class ImportReport:
         return not self.errors
 
     def as_dict(self) -> dict:
-        return {"kind": self.kind, "ok": self.ok, "total": self.total, "created": self.created,
-                "errors": [{"row": e.row, "column": e.column, "message": e.message} for e in self.errors]}
+        return {
+            "kind": self.kind,
+            "ok": self.ok,
+            "total": self.total,
+            "created": self.created,
+            "errors": [
+                {"row": e.row, "column": e.column, "message": e.message} for e in self.errors
+            ],
+        }
 
 
 def _header(name) -> str:
@@ -80,7 +90,9 @@ def read_rows(data: bytes, filename: str = "") -> tuple[list[str], Iterator[tupl
     is_zip = data[:4] == b"PK\x03\x04"
     if filename.lower().endswith((".xlsx", ".xlsm")) or is_zip:
         if not is_zip:
-            raise ImportFileError(_("The file is not an XLSX spreadsheet (it is not a valid Office Open XML file)."))
+            raise ImportFileError(
+                _("The file is not an XLSX spreadsheet (it is not a valid Office Open XML file).")
+            )
         return _read_xlsx(data)
     return _read_csv(data)
 
@@ -91,8 +103,11 @@ def _read_csv(data: bytes):
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
         raise ImportFileError(
-            _("The file is not UTF-8 encoded (invalid byte 0x%(byte)02x on line %(line)d). "
-              "Save it as “CSV UTF-8” and upload it again.") % {"byte": data[exc.start], "line": line}
+            _(
+                "The file is not UTF-8 encoded (invalid byte 0x%(byte)02x on line %(line)d). "
+                "Save it as “CSV UTF-8” and upload it again."
+            )
+            % {"byte": data[exc.start], "line": line}
         ) from None
     if "\x00" in text:
         raise ImportFileError(_("The file looks binary, not CSV text."))
@@ -119,7 +134,9 @@ def _read_xlsx(data: bytes):
     try:
         book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
-        raise ImportFileError(_("The file is not a readable XLSX spreadsheet (%(error)s).") % {"error": exc}) from None
+        raise ImportFileError(
+            _("The file is not a readable XLSX spreadsheet (%(error)s).") % {"error": exc}
+        ) from None
     sheet = book.worksheets[0]
     values = sheet.iter_rows(values_only=True)
     try:
@@ -151,7 +168,9 @@ def _parse_date(value: str, column: str):
     try:
         return date.fromisoformat(value[:10])
     except ValueError:
-        raise RuleViolation(_("%(value)r is not a date (use YYYY-MM-DD).") % {"value": value}, column) from None
+        raise RuleViolation(
+            _("%(value)r is not a date (use YYYY-MM-DD).") % {"value": value}, column
+        ) from None
 
 
 def _organisation_row(values: dict, *, actor, hub, seen: set) -> Organisation:
@@ -166,7 +185,8 @@ def _organisation_row(values: dict, *, actor, hub, seen: set) -> Organisation:
         country=country,
         region=services.resolve_region(values.get("region"), country),
         stakeholder_group=services.resolve_term(
-            Term.Vocabulary.STAKEHOLDER_GROUPS, values.get("stakeholder_group"), "stakeholder_group"),
+            Term.Vocabulary.STAKEHOLDER_GROUPS, values.get("stakeholder_group"), "stakeholder_group"
+        ),
         website=values.get("website", ""),
         description=values.get("description", ""),
     )
@@ -182,31 +202,55 @@ def _membership_row(values: dict, *, actor, hub: Hub, seen: set) -> Membership:
         if org is None:
             raise RuleViolation(_("No organisation with id %(id)s.") % {"id": ref}, "organisation")
     else:
-        org = Organisation.objects.filter(country=country, normalised_name=normalise_name(ref)).first()
+        org = Organisation.objects.filter(
+            country=country, normalised_name=normalise_name(ref)
+        ).first()
         if org is None:
             if not values.get("stakeholder_group"):
                 raise RuleViolation(
-                    _("No organisation named %(name)r in %(country)s; add a stakeholder_group column to create it.")
+                    _(
+                        "No organisation named %(name)r in %(country)s; add a stakeholder_group column to create it."
+                    )
                     % {"name": ref, "country": country.pk},
                     "organisation",
                 )
             org = services.create_organisation(
-                actor=actor, name=ref, country=country, website=values.get("website", ""),
+                actor=actor,
+                name=ref,
+                country=country,
+                website=values.get("website", ""),
                 stakeholder_group=services.resolve_term(
-                    Term.Vocabulary.STAKEHOLDER_GROUPS, values["stakeholder_group"], "stakeholder_group"),
+                    Term.Vocabulary.STAKEHOLDER_GROUPS,
+                    values["stakeholder_group"],
+                    "stakeholder_group",
+                ),
             )
     role = values.get("role") or Membership.Role.MEMBER
     return services.add_membership(
-        actor=actor, hub=hub, organisation=org, role=role,
-        since=_parse_date(values.get("since", ""), "since"), until=_parse_date(values.get("until", ""), "until"),
+        actor=actor,
+        hub=hub,
+        organisation=org,
+        role=role,
+        since=_parse_date(values.get("since", ""), "since"),
+        until=_parse_date(values.get("until", ""), "until"),
     )
 
 
-ROW_HANDLERS: dict[str, Callable] = {"organisations": _organisation_row, "memberships": _membership_row}
+ROW_HANDLERS: dict[str, Callable] = {
+    "organisations": _organisation_row,
+    "memberships": _membership_row,
+}
 
 
-def run_import(kind: str, data: bytes, *, filename: str = "", actor=None, hub: Hub | None = None,
-               progress: Callable[[int], None] | None = None) -> ImportReport:
+def run_import(
+    kind: str,
+    data: bytes,
+    *,
+    filename: str = "",
+    actor=None,
+    hub: Hub | None = None,
+    progress: Callable[[int], None] | None = None,
+) -> ImportReport:
     """Import every row or none: the report lists each bad row with its column and reason."""
     report = ImportReport(kind=kind)
     try:
@@ -219,8 +263,13 @@ def run_import(kind: str, data: bytes, *, filename: str = "", actor=None, hub: H
         report.errors.append(RowError(1, column, _("Required column is missing.")))
     unknown = [c for c in header if c and c not in COLUMNS[kind]]
     for column in unknown:
-        report.errors.append(RowError(1, column, _("Unknown column; expected: %(cols)s.")
-                                      % {"cols": ", ".join(COLUMNS[kind])}))
+        report.errors.append(
+            RowError(
+                1,
+                column,
+                _("Unknown column; expected: %(cols)s.") % {"cols": ", ".join(COLUMNS[kind])},
+            )
+        )
     if report.errors:
         return report
     handler = ROW_HANDLERS[kind]
@@ -235,7 +284,9 @@ def run_import(kind: str, data: bytes, *, filename: str = "", actor=None, hub: H
             except RuleViolation as exc:
                 report.errors.append(RowError(number, exc.field, exc.message))
             except PermissionDenied:
-                report.errors.append(RowError(number, None, _("You are not allowed to change this.")))
+                report.errors.append(
+                    RowError(number, None, _("You are not allowed to change this."))
+                )
             if progress:
                 progress(report.total)
         if report.total == 0:

@@ -68,9 +68,7 @@ class HubQuerySet(models.QuerySet):
 
     def launched(self):
         """Hubs that have been officially launched or gone further."""
-        return self.filter(
-            stage__in=[Stage.LAUNCHED, Stage.OPERATIONAL, Stage.SUSTAINED]
-        )
+        return self.filter(stage__in=[Stage.LAUNCHED, Stage.OPERATIONAL, Stage.SUSTAINED])
 
     def search(self, text: str):
         """Hubs whose names, mission or host organisation mention ``text``."""
@@ -89,25 +87,46 @@ class HubQuerySet(models.QuerySet):
 class Hub(models.Model):
     """A Cancer Mission Hub at national, regional or local level."""
 
-    country = models.ForeignKey(Country, on_delete=models.PROTECT, related_name="hubs", verbose_name=_("country"))
-    level = models.CharField(_("level"), max_length=10, choices=Level.choices, default=Level.NATIONAL)
+    country = models.ForeignKey(
+        Country, on_delete=models.PROTECT, related_name="hubs", verbose_name=_("country")
+    )
+    level = models.CharField(
+        _("level"), max_length=10, choices=Level.choices, default=Level.NATIONAL
+    )
     parent = models.ForeignKey(
-        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="children",
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="children",
         verbose_name=_("parent hub"),
     )
     region = models.ForeignKey(
-        Region, on_delete=models.PROTECT, null=True, blank=True, related_name="hubs", verbose_name=_("region")
+        Region,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="hubs",
+        verbose_name=_("region"),
     )
     name = models.CharField(_("name in the local language"), max_length=200)
     name_en = models.CharField(_("name in English"), max_length=200)
     mission = models.TextField(_("mission statement"), blank=True)
     website = models.URLField(_("website"), blank=True)
     host_organisation = models.ForeignKey(
-        "Organisation", on_delete=models.SET_NULL, null=True, blank=True,
-        related_name="hosted_hubs", verbose_name=_("host organisation"),
+        "Organisation",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="hosted_hubs",
+        verbose_name=_("host organisation"),
     )
-    archetype = models.CharField(_("archetype"), max_length=20, choices=Archetype.choices, blank=True)
-    stage = models.CharField(_("lifecycle stage"), max_length=20, choices=Stage.choices, default=Stage.NO_STRUCTURE)
+    archetype = models.CharField(
+        _("archetype"), max_length=20, choices=Archetype.choices, blank=True
+    )
+    stage = models.CharField(
+        _("lifecycle stage"), max_length=20, choices=Stage.choices, default=Stage.NO_STRUCTURE
+    )
     stage_since = models.DateField(_("in this stage since"), null=True, blank=True)
     latitude = models.FloatField(_("latitude"), null=True, blank=True)
     longitude = models.FloatField(_("longitude"), null=True, blank=True)
@@ -161,9 +180,13 @@ class StageChange(models.Model):
     stage = models.CharField(_("stage"), max_length=20, choices=Stage.choices)
     date = models.DateField(_("date"))
     date_precision = models.CharField(
-        _("date precision"), max_length=5, default="day",
+        _("date precision"),
+        max_length=5,
+        default="day",
         choices=[("day", _("day")), ("month", _("month only")), ("year", _("year only"))],
-        help_text=_("Sources sometimes give only the month or year; the date then is its first day."),
+        help_text=_(
+            "Sources sometimes give only the month or year; the date then is its first day."
+        ),
     )
     evidence = models.TextField(_("evidence"), blank=True)
     link = models.URLField(_("evidence link"), blank=True)
@@ -188,11 +211,18 @@ class Organisation(models.Model):
     name = models.CharField(_("name"), max_length=250)
     normalised_name = models.CharField(max_length=250, editable=False, db_index=True)
     stakeholder_group = models.ForeignKey(
-        Term, on_delete=models.PROTECT, related_name="+", verbose_name=_("stakeholder group"),
+        Term,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("stakeholder group"),
         limit_choices_to={"vocabulary": Term.Vocabulary.STAKEHOLDER_GROUPS},
     )
-    country = models.ForeignKey(Country, on_delete=models.PROTECT, related_name="organisations", verbose_name=_("country"))
-    region = models.ForeignKey(Region, on_delete=models.PROTECT, null=True, blank=True, verbose_name=_("region"))
+    country = models.ForeignKey(
+        Country, on_delete=models.PROTECT, related_name="organisations", verbose_name=_("country")
+    )
+    region = models.ForeignKey(
+        Region, on_delete=models.PROTECT, null=True, blank=True, verbose_name=_("region")
+    )
     website = models.URLField(_("website"), blank=True)
     description = models.TextField(_("description"), blank=True)
     source = models.CharField(_("source"), max_length=300, blank=True)
@@ -203,7 +233,9 @@ class Organisation(models.Model):
     class Meta:
         ordering = ["name"]
         constraints = [
-            models.UniqueConstraint(fields=["country", "normalised_name"], name="organisation_unique_name")
+            models.UniqueConstraint(
+                fields=["country", "normalised_name"], name="organisation_unique_name"
+            )
         ]
         verbose_name = _("organisation")
         verbose_name_plural = _("organisations")
@@ -237,9 +269,14 @@ class Membership(models.Model):
         MEMBER = "member", _("Member")
         OBSERVER = "observer", _("Observer")
 
-    hub = models.ForeignKey(Hub, on_delete=models.CASCADE, related_name="memberships", verbose_name=_("hub"))
+    hub = models.ForeignKey(
+        Hub, on_delete=models.CASCADE, related_name="memberships", verbose_name=_("hub")
+    )
     organisation = models.ForeignKey(
-        Organisation, on_delete=models.CASCADE, related_name="memberships", verbose_name=_("organisation")
+        Organisation,
+        on_delete=models.CASCADE,
+        related_name="memberships",
+        verbose_name=_("organisation"),
     )
     role = models.CharField(_("role"), max_length=20, choices=Role.choices, default=Role.MEMBER)
     since = models.DateField(_("since"), null=True, blank=True)
@@ -254,7 +291,9 @@ class Membership(models.Model):
         indexes = [models.Index(fields=["hub", "role"])]
         constraints = [
             models.CheckConstraint(
-                condition=Q(until__isnull=True) | Q(since__isnull=True) | Q(until__gte=models.F("since")),
+                condition=Q(until__isnull=True)
+                | Q(since__isnull=True)
+                | Q(until__gte=models.F("since")),
                 name="membership_ends_after_start",
             )
         ]
@@ -268,14 +307,20 @@ class Membership(models.Model):
 class Person(models.Model):
     """A contact person of an organisation; personal data, private by default."""
 
-    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="contacts")
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="contacts"
+    )
     name = models.CharField(_("name"), max_length=200)
     email = models.EmailField(_("e-mail"), blank=True)
     phone = models.CharField(_("phone"), max_length=40, blank=True)
     position = models.CharField(_("position"), max_length=200, blank=True)
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
-        related_name="contacts", help_text=_("The account of this person, if any."),
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="contacts",
+        help_text=_("The account of this person, if any."),
     )
     is_demo = models.BooleanField(_("demo data"), default=False)
 
@@ -296,12 +341,16 @@ class HubRole(models.Model):
         EDITOR = "editor", _("Hub editor")
         MEMBER = "member", _("Stakeholder member")
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="hub_roles")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="hub_roles"
+    )
     hub = models.ForeignKey(Hub, on_delete=models.CASCADE, related_name="roles")
     role = models.CharField(_("role"), max_length=12, choices=Role.choices)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["user", "hub"], name="hubrole_unique_user_hub")]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "hub"], name="hubrole_unique_user_hub")
+        ]
         verbose_name = _("hub role")
         verbose_name_plural = _("hub roles")
 

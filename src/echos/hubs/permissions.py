@@ -66,7 +66,11 @@ def can_manage_roles(user, hub: Hub) -> bool:
 
 
 def _hubs_of(organisation: Organisation) -> list[Hub]:
-    ids = Membership.objects.current().filter(organisation=organisation).values_list("hub_id", flat=True)
+    ids = (
+        Membership.objects.current()
+        .filter(organisation=organisation)
+        .values_list("hub_id", flat=True)
+    )
     return list(Hub.objects.filter(pk__in=list(ids)).select_related("parent__parent"))
 
 
@@ -104,6 +108,8 @@ def editable_hubs(user):
         return Hub.objects.all()
     roles = _roles(user)
     ids = {pk for pk, r in roles.items() if r in (HubRole.Role.COORDINATOR, HubRole.Role.EDITOR)}
-    for hub in Hub.objects.filter(pk__in=[pk for pk, r in roles.items() if r == HubRole.Role.COORDINATOR]):
+    for hub in Hub.objects.filter(
+        pk__in=[pk for pk, r in roles.items() if r == HubRole.Role.COORDINATOR]
+    ):
         ids |= hub.descendant_ids()
     return Hub.objects.filter(pk__in=ids)

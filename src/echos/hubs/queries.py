@@ -5,8 +5,17 @@ from django.db.models import Q
 from echos.hubs.models import Hub, Membership, Organisation
 
 
-def filter_hubs(qs, *, country=None, level=None, stage=None, parent=None, archetype=None,
-                stakeholder_group=None, q=None):
+def filter_hubs(
+    qs,
+    *,
+    country=None,
+    level=None,
+    stage=None,
+    parent=None,
+    archetype=None,
+    stakeholder_group=None,
+    q=None,
+):
     """Narrow a hub QuerySet by the directory's filters (empty values are ignored)."""
     if country:
         qs = qs.filter(country_id=str(country).upper())
@@ -19,7 +28,9 @@ def filter_hubs(qs, *, country=None, level=None, stage=None, parent=None, archet
     if archetype:
         qs = qs.filter(archetype=archetype)
     if stakeholder_group:
-        members = Membership.objects.current().filter(organisation__stakeholder_group__code=stakeholder_group)
+        members = Membership.objects.current().filter(
+            organisation__stakeholder_group__code=stakeholder_group
+        )
         qs = qs.filter(pk__in=members.values("hub_id"))
     if q:
         qs = qs.search(q)

@@ -2,9 +2,8 @@
 
 from datetime import date
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.validators import URLValidator
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -29,11 +28,29 @@ from echos.hubs.models import (
 )
 
 HUB_FIELDS = [
-    "country", "level", "parent", "region", "name", "name_en", "mission", "website",
-    "host_organisation", "archetype", "latitude", "longitude", "is_demo",
+    "country",
+    "level",
+    "parent",
+    "region",
+    "name",
+    "name_en",
+    "mission",
+    "website",
+    "host_organisation",
+    "archetype",
+    "latitude",
+    "longitude",
+    "is_demo",
 ]
 ORGANISATION_FIELDS = [
-    "name", "stakeholder_group", "country", "region", "website", "description", "source", "is_demo",
+    "name",
+    "stakeholder_group",
+    "country",
+    "region",
+    "website",
+    "description",
+    "source",
+    "is_demo",
 ]
 MEMBERSHIP_FIELDS = ["role", "since", "until", "source", "is_demo"]
 
@@ -69,10 +86,14 @@ def resolve_region(code, country: Country | None, field: str = "region") -> Regi
         return None
     region = Region.objects.filter(pk=code).first()
     if region is None:
-        raise RuleViolation(_("Unknown region code %(code)s (ISO 3166-2 expected).") % {"code": code}, field)
+        raise RuleViolation(
+            _("Unknown region code %(code)s (ISO 3166-2 expected).") % {"code": code}, field
+        )
     if country is not None and region.country_id != country.pk:
         raise RuleViolation(
-            _("Region %(region)s is not in %(country)s.") % {"region": code, "country": country.code}, field
+            _("Region %(region)s is not in %(country)s.")
+            % {"region": code, "country": country.code},
+            field,
         )
     return region
 
@@ -83,7 +104,11 @@ def resolve_term(vocabulary: str, code, field: str) -> Term:
     term = Term.objects.filter(vocabulary=vocabulary, code=code).first()
     if term is None:
         valid = ", ".join(Term.objects.of(vocabulary).values_list("code", flat=True))
-        raise RuleViolation(_("Unknown value %(code)r; expected one of: %(valid)s.") % {"code": code, "valid": valid}, field)
+        raise RuleViolation(
+            _("Unknown value %(code)r; expected one of: %(valid)s.")
+            % {"code": code, "valid": valid},
+            field,
+        )
     return term
 
 
@@ -92,7 +117,9 @@ def _check_url(value: str, field: str) -> None:
         try:
             URLValidator(schemes=["http", "https"])(value)
         except ValidationError:
-            raise RuleViolation(_("Enter a web address starting with http:// or https://."), field) from None
+            raise RuleViolation(
+                _("Enter a web address starting with http:// or https://."), field
+            ) from None
 
 
 # --- hubs ---------------------------------------------------------------------------------
@@ -107,7 +134,9 @@ def validate_hub(hub: Hub) -> None:
     if hub.level not in Level.values:
         raise RuleViolation(_("Level must be national, regional or local."), "level")
     if hub.archetype and hub.archetype not in Archetype.values:
-        raise RuleViolation(_("Unknown archetype %(value)r.") % {"value": hub.archetype}, "archetype")
+        raise RuleViolation(
+            _("Unknown archetype %(value)r.") % {"value": hub.archetype}, "archetype"
+        )
     if hub.region_id and hub.region.country_id != hub.country_id:
         raise RuleViolation(_("The region is not in the hub's country."), "region")
     _check_url(hub.website, "website")
@@ -138,7 +167,10 @@ def validate_hub(hub: Hub) -> None:
         if LEVEL_RANK[parent.level] >= LEVEL_RANK[hub.level]:
             raise RuleViolation(
                 _("A %(level)s hub cannot sit below a %(parent_level)s hub.")
-                % {"level": hub.get_level_display().lower(), "parent_level": parent.get_level_display().lower()},
+                % {
+                    "level": hub.get_level_display().lower(),
+                    "parent_level": parent.get_level_display().lower(),
+                },
                 "parent",
             )
         if hub.pk and (parent.pk == hub.pk or parent.pk in hub.descendant_ids()):
@@ -146,9 +178,13 @@ def validate_hub(hub: Hub) -> None:
     if hub.pk:
         children = Hub.objects.filter(parent=hub)
         if children.exclude(country_id=hub.country_id).exists():
-            raise RuleViolation(_("This hub has sub-hubs in its current country; move them first."), "country")
+            raise RuleViolation(
+                _("This hub has sub-hubs in its current country; move them first."), "country"
+            )
         if any(LEVEL_RANK[c.level] <= LEVEL_RANK[hub.level] for c in children):
-            raise RuleViolation(_("This hub has sub-hubs that would no longer sit below it."), "level")
+            raise RuleViolation(
+                _("This hub has sub-hubs that would no longer sit below it."), "level"
+            )
 
 
 @transaction.atomic
@@ -165,7 +201,9 @@ def create_hub(*, actor, **fields) -> Hub:
     hub.save()
     log_action(actor=actor, action="hubs.hub.created", target=hub, data=snapshot(hub, HUB_FIELDS))
     if stage and stage != Stage.NO_STRUCTURE:
-        record_stage_change(actor=actor, hub=hub, stage=stage, date=stage_date or timezone.localdate())
+        record_stage_change(
+            actor=actor, hub=hub, stage=stage, date=stage_date or timezone.localdate()
+        )
     return hub
 
 
@@ -179,9 +217,9 @@ def update_hub(*, actor, hub: Hub, **changes) -> Hub:
     if ("parent" in changes or "level" in changes or "country" in changes) and actor is not None:
         # Moving a hub in the hierarchy needs the right to create it at its new place.
         new_parent = changes.get("parent", hub.parent)
-        if (new_parent != hub.parent or changes.get("level", hub.level) != hub.level) and not perms.can_create_hub(
-            actor, parent=new_parent
-        ):
+        if (
+            new_parent != hub.parent or changes.get("level", hub.level) != hub.level
+        ) and not perms.can_create_hub(actor, parent=new_parent):
             raise PermissionDenied(_("You may not move this hub there."))
     before = snapshot(hub, HUB_FIELDS)
     for key, value in changes.items():
@@ -202,7 +240,9 @@ def delete_hub(*, actor, hub: Hub) -> None:
         raise Conflict(_("This hub has sub-hubs: delete or move them first."), "children")
     data = snapshot(hub, HUB_FIELDS)
     data["memberships"] = list(hub.memberships.values("organisation_id", "role", "since", "until"))
-    data["stage_changes"] = list(hub.stage_changes.values("stage", "date", "evidence", "link", "reason"))
+    data["stage_changes"] = list(
+        hub.stage_changes.values("stage", "date", "evidence", "link", "reason")
+    )
     log_action(actor=actor, action="hubs.hub.deleted", target=hub, data=data)
     hub.delete()
 
@@ -239,22 +279,41 @@ def record_stage_change(
     previous, since = stage_at(hub, date)
     if stage == previous:
         raise RuleViolation(
-            _("The hub was already at this stage on that date (since %(since)s).") % {"since": since}, "stage"
+            _("The hub was already at this stage on that date (since %(since)s).")
+            % {"since": since},
+            "stage",
         )
     if STAGE_ORDER[stage] < STAGE_ORDER[previous] and not (reason or "").strip():
         raise RuleViolation(
-            _("Moving back from %(previous)s needs a reason.") % {"previous": Stage(previous).label}, "reason"
+            _("Moving back from %(previous)s needs a reason.")
+            % {"previous": Stage(previous).label},
+            "reason",
         )
     change = StageChange.objects.create(
-        hub=hub, stage=stage, date=date, evidence=evidence.strip(), link=link, reason=reason.strip(),
+        hub=hub,
+        stage=stage,
+        date=date,
+        evidence=evidence.strip(),
+        link=link,
+        reason=reason.strip(),
         recorded_by=actor if actor is not None and actor.is_authenticated else None,
     )
     old = hub.stage
     _refresh_current_stage(hub)
     log_action(
-        actor=actor, action="hubs.hub.stage_changed", target=hub,
-        data={"from": old, "to": hub.stage, "recorded": stage, "date": date, "evidence": evidence,
-              "link": link, "reason": reason, "stage_change": change.pk},
+        actor=actor,
+        action="hubs.hub.stage_changed",
+        target=hub,
+        data={
+            "from": old,
+            "to": hub.stage,
+            "recorded": stage,
+            "date": date,
+            "evidence": evidence,
+            "link": link,
+            "reason": reason,
+            "stage_change": change.pk,
+        },
     )
     return change
 
@@ -264,8 +323,12 @@ def delete_stage_change(*, actor, change: StageChange) -> None:
     """Remove a wrongly recorded stage change (the audit log keeps it)."""
     hub = change.hub
     _guard(perms.can_change_stage(actor, hub), actor)
-    log_action(actor=actor, action="hubs.stage_change.deleted", target=hub,
-               data=snapshot(change, ["stage", "date", "evidence", "link", "reason"]))
+    log_action(
+        actor=actor,
+        action="hubs.stage_change.deleted",
+        target=hub,
+        data=snapshot(change, ["stage", "date", "evidence", "link", "reason"]),
+    )
     change.delete()
     _refresh_current_stage(hub)
 
@@ -282,7 +345,9 @@ def validate_organisation(org: Organisation) -> None:
         raise RuleViolation(_("The region is not in the organisation's country."), "region")
     _check_url(org.website, "website")
     duplicate = (
-        Organisation.objects.filter(country_id=org.country_id, normalised_name=normalise_name(org.name))
+        Organisation.objects.filter(
+            country_id=org.country_id, normalised_name=normalise_name(org.name)
+        )
         .exclude(pk=org.pk)
         .first()
     )
@@ -301,8 +366,12 @@ def create_organisation(*, actor, **fields) -> Organisation:
     org = Organisation(**fields)
     validate_organisation(org)
     org.save()
-    log_action(actor=actor, action="hubs.organisation.created", target=org,
-               data=snapshot(org, ORGANISATION_FIELDS))
+    log_action(
+        actor=actor,
+        action="hubs.organisation.created",
+        target=org,
+        data=snapshot(org, ORGANISATION_FIELDS),
+    )
     return org
 
 
@@ -319,7 +388,12 @@ def update_organisation(*, actor, organisation: Organisation, **changes) -> Orga
     organisation.save()
     changed = diff(before, snapshot(organisation, ORGANISATION_FIELDS))
     if changed:
-        log_action(actor=actor, action="hubs.organisation.updated", target=organisation, data={"changed": changed})
+        log_action(
+            actor=actor,
+            action="hubs.organisation.updated",
+            target=organisation,
+            data={"changed": changed},
+        )
     return organisation
 
 
@@ -328,7 +402,9 @@ def delete_organisation(*, actor, organisation: Organisation) -> None:
     """Delete an organisation that hosts no hub."""
     _guard(perms.can_delete_organisation(actor, organisation), actor)
     if organisation.hosted_hubs.exists():
-        raise Conflict(_("This organisation hosts a hub; choose another host first."), "host_organisation")
+        raise Conflict(
+            _("This organisation hosts a hub; choose another host first."), "host_organisation"
+        )
     data = snapshot(organisation, ORGANISATION_FIELDS)
     data["memberships"] = list(organisation.memberships.values("hub_id", "role", "since", "until"))
     log_action(actor=actor, action="hubs.organisation.deleted", target=organisation, data=data)
@@ -344,13 +420,16 @@ def validate_membership(m: Membership) -> None:
         raise RuleViolation(_("Unknown membership role %(role)r.") % {"role": m.role}, "role")
     if m.since and m.until and m.until < m.since:
         raise RuleViolation(_("A membership cannot end before it starts."), "until")
-    others = Membership.objects.filter(hub_id=m.hub_id, organisation_id=m.organisation_id).exclude(pk=m.pk)
+    others = Membership.objects.filter(hub_id=m.hub_id, organisation_id=m.organisation_id).exclude(
+        pk=m.pk
+    )
     for other in others:
         starts_before_other_ends = other.until is None or m.since is None or m.since <= other.until
         ends_after_other_starts = m.until is None or other.since is None or m.until >= other.since
         if starts_before_other_ends and ends_after_other_starts:
             raise Conflict(
-                _("%(org)s is already a member of this hub for an overlapping period.") % {"org": m.organisation},
+                _("%(org)s is already a member of this hub for an overlapping period.")
+                % {"org": m.organisation},
                 "organisation",
             )
 
@@ -362,8 +441,12 @@ def add_membership(*, actor, hub: Hub, organisation: Organisation, **fields) -> 
     m = Membership(hub=hub, organisation=organisation, **fields)
     validate_membership(m)
     m.save()
-    log_action(actor=actor, action="hubs.membership.created", target=hub,
-               data={"membership": m.pk, **snapshot(m, ["organisation", *MEMBERSHIP_FIELDS])})
+    log_action(
+        actor=actor,
+        action="hubs.membership.created",
+        target=hub,
+        data={"membership": m.pk, **snapshot(m, ["organisation", *MEMBERSHIP_FIELDS])},
+    )
     return m
 
 
@@ -380,9 +463,16 @@ def update_membership(*, actor, membership: Membership, **changes) -> Membership
     membership.save()
     changed = diff(before, snapshot(membership, MEMBERSHIP_FIELDS))
     if changed:
-        log_action(actor=actor, action="hubs.membership.updated", target=membership.hub,
-                   data={"membership": membership.pk, "organisation": membership.organisation_id,
-                         "changed": changed})
+        log_action(
+            actor=actor,
+            action="hubs.membership.updated",
+            target=membership.hub,
+            data={
+                "membership": membership.pk,
+                "organisation": membership.organisation_id,
+                "changed": changed,
+            },
+        )
     return membership
 
 
@@ -390,8 +480,15 @@ def update_membership(*, actor, membership: Membership, **changes) -> Membership
 def delete_membership(*, actor, membership: Membership) -> None:
     """Remove a membership recorded by mistake (to end one, set ``until``)."""
     _guard(perms.can_edit_hub(actor, membership.hub), actor)
-    log_action(actor=actor, action="hubs.membership.deleted", target=membership.hub,
-               data={"membership": membership.pk, **snapshot(membership, ["organisation", *MEMBERSHIP_FIELDS])})
+    log_action(
+        actor=actor,
+        action="hubs.membership.deleted",
+        target=membership.hub,
+        data={
+            "membership": membership.pk,
+            **snapshot(membership, ["organisation", *MEMBERSHIP_FIELDS]),
+        },
+    )
     membership.delete()
 
 
@@ -399,16 +496,34 @@ def delete_membership(*, actor, membership: Membership) -> None:
 
 
 @transaction.atomic
-def add_contact(*, actor, organisation: Organisation, name: str, email: str = "", phone: str = "",
-                position: str = "", user=None, is_demo: bool = False) -> Person:
+def add_contact(
+    *,
+    actor,
+    organisation: Organisation,
+    name: str,
+    email: str = "",
+    phone: str = "",
+    position: str = "",
+    user=None,
+    is_demo: bool = False,
+) -> Person:
     """Record a contact person of an organisation (private data)."""
     _guard(perms.can_edit_organisation(actor, organisation), actor)
     if not name.strip():
         raise RuleViolation(_("Give the person's name."), "name")
-    person = Person.objects.create(organisation=organisation, name=name.strip(), email=email, phone=phone,
-                                   position=position, user=user, is_demo=is_demo)
+    person = Person.objects.create(
+        organisation=organisation,
+        name=name.strip(),
+        email=email,
+        phone=phone,
+        position=position,
+        user=user,
+        is_demo=is_demo,
+    )
     # Personal data stays out of the audit log: only the fact and the id.
-    log_action(actor=actor, action="hubs.contact.created", target=organisation, data={"person": person.pk})
+    log_action(
+        actor=actor, action="hubs.contact.created", target=organisation, data={"person": person.pk}
+    )
     return person
 
 
@@ -416,7 +531,12 @@ def add_contact(*, actor, organisation: Organisation, name: str, email: str = ""
 def delete_contact(*, actor, person: Person) -> None:
     """Erase a contact person."""
     _guard(perms.can_edit_organisation(actor, person.organisation), actor)
-    log_action(actor=actor, action="hubs.contact.deleted", target=person.organisation, data={"person": person.pk})
+    log_action(
+        actor=actor,
+        action="hubs.contact.deleted",
+        target=person.organisation,
+        data={"person": person.pk},
+    )
     person.delete()
 
 
@@ -426,9 +546,17 @@ def grant_role(*, actor, hub: Hub, user, role: str) -> HubRole:
     _guard(perms.can_manage_roles(actor, hub), actor)
     if role not in HubRole.Role.values:
         raise RuleViolation(_("Unknown role %(role)r.") % {"role": role}, "role")
-    if role == HubRole.Role.COORDINATOR and actor is not None and not perms.is_network_coordinator(actor):
+    if (
+        role == HubRole.Role.COORDINATOR
+        and actor is not None
+        and not perms.is_network_coordinator(actor)
+    ):
         if not any(perms._coordinates(actor, h) for h in hub.ancestors()):
-            raise PermissionDenied(_("Only the network or a coordinator above may appoint a coordinator."))
+            raise PermissionDenied(
+                _("Only the network or a coordinator above may appoint a coordinator.")
+            )
     obj, _created = HubRole.objects.update_or_create(user=user, hub=hub, defaults={"role": role})
-    log_action(actor=actor, action="hubs.role.granted", target=hub, data={"user": user.pk, "role": role})
+    log_action(
+        actor=actor, action="hubs.role.granted", target=hub, data={"user": user.pk, "role": role}
+    )
     return obj

@@ -14,7 +14,9 @@ urlpatterns = [
     path("hubs/<int:pk>/stage/", views.hub_stage, name="hub_stage"),
     path("hubs/<int:pk>/members/add/", views.membership_add, name="membership_add"),
     path("hubs/<int:pk>/members/import/", views.membership_import, name="membership_import"),
-    path("hubs/<int:pk>/members/<int:membership_id>/", views.membership_edit, name="membership_edit"),
+    path(
+        "hubs/<int:pk>/members/<int:membership_id>/", views.membership_edit, name="membership_edit"
+    ),
     path("organisations/", views.organisation_list, name="organisations"),
     path("organisations/new/", views.organisation_create, name="organisation_create"),
     path("organisations/import/", views.organisation_import, name="organisation_import"),
@@ -22,6 +24,10 @@ urlpatterns = [
     path("organisations/<int:pk>/edit/", views.organisation_edit, name="organisation_edit"),
     path("organisations/<int:pk>/delete/", views.organisation_delete, name="organisation_delete"),
     path("organisations/<int:pk>/contacts/", views.contact_add, name="contact_add"),
-    path("organisations/<int:pk>/contacts/<int:person_id>/delete/", views.contact_delete, name="contact_delete"),
+    path(
+        "organisations/<int:pk>/contacts/<int:person_id>/delete/",
+        views.contact_delete,
+        name="contact_delete",
+    ),
     path("countries/<str:code>/", views.country_detail, name="country"),
 ]

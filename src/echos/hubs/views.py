@@ -15,7 +15,8 @@ from django.views.decorators.http import require_POST
 from echos.core.audit import entries_for
 from echos.core.exceptions import RuleViolation
 from echos.core.models import Country
-from echos.hubs import charts, imports, permissions as perms, services
+from echos.hubs import charts, imports, services
+from echos.hubs import permissions as perms
 from echos.hubs.forms import (
     ContactForm,
     DirectoryFilterForm,
@@ -42,24 +43,34 @@ def _get_hub_for_user(request, pk: int, check=perms.can_edit_hub) -> Hub:
 
 def europe_rows() -> list[dict]:
     """Every MS/AC country with the stage of its national hub (or none)."""
-    national = {h.country_id: h for h in Hub.objects.national().only("pk", "country_id", "name_en", "stage")}
+    national = {
+        h.country_id: h for h in Hub.objects.national().only("pk", "country_id", "name_en", "stage")
+    }
     rows = []
     for country in Country.objects.all():
         hub = national.get(country.code)
         stage = Stage(hub.stage if hub else Stage.NO_STRUCTURE)
-        rows.append({
-            "code": country.code, "country": country.display_name, "membership": country.get_membership_display(),
-            "stage": stage.value, "stage_label": str(stage.label), "hub": hub.name_en if hub else "",
-            "url": reverse("hubs:country", args=[country.code]),
-            "hub_url": hub.get_absolute_url() if hub else "",
-        })
+        rows.append(
+            {
+                "code": country.code,
+                "country": country.display_name,
+                "membership": country.get_membership_display(),
+                "stage": stage.value,
+                "stage_label": str(stage.label),
+                "hub": hub.name_en if hub else "",
+                "url": reverse("hubs:country", args=[country.code]),
+                "hub_url": hub.get_absolute_url() if hub else "",
+            }
+        )
     rows.sort(key=lambda r: r["country"])
     return rows
 
 
 def home(request):
     rows = europe_rows()
-    counts = OrderedDict((s.value, {"label": s.label, "count": 0, "hint": STAGE_HINTS[s]}) for s in Stage)
+    counts = OrderedDict(
+        (s.value, {"label": s.label, "count": 0, "hint": STAGE_HINTS[s]}) for s in Stage
+    )
     for row in rows:
         counts[row["stage"]]["count"] += 1
     context = {
@@ -82,11 +93,17 @@ def directory(request):
     if form.is_valid():
         data = form.cleaned_data
         hubs = filter_hubs(
-            hubs, country=data["country"] and data["country"].code, level=data["level"], stage=data["stage"],
+            hubs,
+            country=data["country"] and data["country"].code,
+            level=data["level"],
+            stage=data["stage"],
             archetype=data["archetype"],
-            stakeholder_group=data["stakeholder_group"] and data["stakeholder_group"].code, q=data["q"],
+            stakeholder_group=data["stakeholder_group"] and data["stakeholder_group"].code,
+            q=data["q"],
         )
-    page = Paginator(hubs.order_by("country__name", "level", "name_en"), 25).get_page(request.GET.get("page"))
+    page = Paginator(hubs.order_by("country__name", "level", "name_en"), 25).get_page(
+        request.GET.get("page")
+    )
     query = request.GET.copy()
     query.pop("page", None)
     context = {"form": form, "page": page, "query": query.urlencode()}
@@ -99,7 +116,8 @@ def hub_detail(request, pk: int):
         Hub.objects.select_related("country", "region", "parent", "host_organisation"), pk=pk
     )
     memberships = (
-        hub.memberships.current().select_related("organisation__stakeholder_group", "organisation__country")
+        hub.memberships.current()
+        .select_related("organisation__stakeholder_group", "organisation__country")
         .order_by("organisation__stakeholder_group__position", "organisation__name")
     )
     groups: OrderedDict = OrderedDict()
@@ -108,24 +126,36 @@ def hub_detail(request, pk: int):
     children = list(hub.children.select_related("region").order_by("level", "name_en"))
     descendants = Hub.objects.filter(pk__in=hub.descendant_ids()).select_related("region")
     points = [
-        {"name": h.name_en, "latitude": h.latitude, "longitude": h.longitude,
-         "level_label": str(h.get_level_display()), "url": h.get_absolute_url()}
-        for h in [hub, *descendants] if h.latitude is not None and h.longitude is not None
+        {
+            "name": h.name_en,
+            "latitude": h.latitude,
+            "longitude": h.longitude,
+            "level_label": str(h.get_level_display()),
+            "url": h.get_absolute_url(),
+        }
+        for h in [hub, *descendants]
+        if h.latitude is not None and h.longitude is not None
     ]
     can_edit = perms.can_edit_hub(request.user, hub)
     context = {
         "hub": hub,
         "groups": groups,
         "member_count": len(memberships),
-        "past_memberships": hub.memberships.exclude(pk__in=[m.pk for m in memberships])
-        .select_related("organisation") if can_edit else [],
+        "past_memberships": hub.memberships.exclude(
+            pk__in=[m.pk for m in memberships]
+        ).select_related("organisation")
+        if can_edit
+        else [],
         "children": children,
         "history": hub.stage_changes.select_related("recorded_by"),
-        "map_spec": charts.country_map_spec(hub.country_id, points) if hub.country_id in charts.MAP_CODES else None,
+        "map_spec": charts.country_map_spec(hub.country_id, points)
+        if hub.country_id in charts.MAP_CODES
+        else None,
         "can_edit": can_edit,
         "can_change_stage": perms.can_change_stage(request.user, hub),
         "can_delete": perms.can_delete_hub(request.user, hub),
-        "can_add_subhub": hub.level != Level.LOCAL and perms.can_create_hub(request.user, parent=hub),
+        "can_add_subhub": hub.level != Level.LOCAL
+        and perms.can_create_hub(request.user, parent=hub),
         "audit": entries_for(hub)[:50] if perms.can_view_audit(request.user) else None,
         "stage_form": StageChangeForm(),
         "stages": [(s, STAGE_HINTS[s]) for s in Stage],
@@ -138,23 +168,35 @@ def _hub_changes(form) -> dict:
 
 
 def _blank_strings(changes: dict) -> dict:
-    return {k: ("" if v is None and k in {"mission", "website", "archetype", "name", "name_en"} else v)
-            for k, v in changes.items()}
+    return {
+        k: ("" if v is None and k in {"mission", "website", "archetype", "name", "name_en"} else v)
+        for k, v in changes.items()
+    }
 
 
 @login_required
 def hub_create(request):
     parent = None
     if request.GET.get("parent") or request.POST.get("parent"):
-        parent = Hub.objects.filter(pk=request.GET.get("parent") or request.POST.get("parent")).first()
+        parent = Hub.objects.filter(
+            pk=request.GET.get("parent") or request.POST.get("parent")
+        ).first()
     if not perms.can_create_hub(request.user, parent=parent):
         raise PermissionDenied
     initial = {}
     if parent is not None:
-        initial = {"parent": parent, "country": parent.country,
-                   "level": Level.REGIONAL if parent.level == Level.NATIONAL else Level.LOCAL}
-    form = HubForm(request.POST or None, initial=initial, parents=perms.editable_hubs(request.user).exclude(
-        level=Level.LOCAL) if not perms.is_network_coordinator(request.user) else None)
+        initial = {
+            "parent": parent,
+            "country": parent.country,
+            "level": Level.REGIONAL if parent.level == Level.NATIONAL else Level.LOCAL,
+        }
+    form = HubForm(
+        request.POST or None,
+        initial=initial,
+        parents=perms.editable_hubs(request.user).exclude(level=Level.LOCAL)
+        if not perms.is_network_coordinator(request.user)
+        else None,
+    )
     if request.method == "POST" and form.is_valid():
         try:
             hub = services.create_hub(actor=request.user, **_blank_strings(_hub_changes(form)))
@@ -208,12 +250,16 @@ def hub_stage(request, pk: int):
         else:
             messages.success(request, _("Stage change recorded."))
             if request.htmx:
-                response = render(request, "hubs/_stage_form.html", {"hub": hub, "stage_form": StageChangeForm()})
+                response = render(
+                    request, "hubs/_stage_form.html", {"hub": hub, "stage_form": StageChangeForm()}
+                )
                 response["HX-Refresh"] = "true"
                 return response
             return redirect(hub)
     template = "hubs/_stage_form.html" if request.htmx else "hubs/stage_form.html"
-    return render(request, template, {"hub": hub, "stage_form": form}, status=422 if form.errors else 200)
+    return render(
+        request, template, {"hub": hub, "stage_form": form}, status=422 if form.errors else 200
+    )
 
 
 @login_required
@@ -235,7 +281,9 @@ def membership_add(request, pk: int):
 @login_required
 def membership_edit(request, pk: int, membership_id: int):
     hub = _get_hub_for_user(request, pk)
-    membership = get_object_or_404(Membership.objects.select_related("organisation"), pk=membership_id, hub=hub)
+    membership = get_object_or_404(
+        Membership.objects.select_related("organisation"), pk=membership_id, hub=hub
+    )
     form = MembershipEditForm(request.POST or None, instance=membership)
     if request.method == "POST" and "delete" in request.POST:
         services.delete_membership(actor=request.user, membership=membership)
@@ -250,7 +298,9 @@ def membership_edit(request, pk: int, membership_id: int):
         else:
             messages.success(request, _("Membership saved."))
             return redirect(hub)
-    return render(request, "hubs/membership_form.html", {"hub": hub, "form": form, "membership": membership})
+    return render(
+        request, "hubs/membership_form.html", {"hub": hub, "form": form, "membership": membership}
+    )
 
 
 @login_required
@@ -261,7 +311,9 @@ def membership_import(request, pk: int):
 
 @login_required
 def organisation_import(request):
-    if not (perms.is_network_coordinator(request.user) or perms.editable_hubs(request.user).exists()):
+    if not (
+        perms.is_network_coordinator(request.user) or perms.editable_hubs(request.user).exists()
+    ):
         raise PermissionDenied
     return _import_page(request, kind="organisations", hub=None, back=reverse("hubs:organisations"))
 
@@ -271,44 +323,69 @@ def _import_page(request, *, kind: str, hub, back: str):
     report = None
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
-        report = imports.run_import(kind, upload.read(), filename=upload.name, actor=request.user, hub=hub)
+        report = imports.run_import(
+            kind, upload.read(), filename=upload.name, actor=request.user, hub=hub
+        )
         if report.ok:
             messages.success(request, _("%(n)d rows imported.") % {"n": report.created})
             return redirect(back)
-    context = {"form": form, "report": report, "kind": kind, "hub": hub, "back": back,
-               "columns": imports.COLUMNS[kind]}
-    return render(request, "hubs/import.html", context, status=422 if report and not report.ok else 200)
+    context = {
+        "form": form,
+        "report": report,
+        "kind": kind,
+        "hub": hub,
+        "back": back,
+        "columns": imports.COLUMNS[kind],
+    }
+    return render(
+        request, "hubs/import.html", context, status=422 if report and not report.ok else 200
+    )
 
 
 def organisation_list(request):
     q = request.GET.get("q", "")
     qs = filter_organisations(
         Organisation.objects.select_related("country", "stakeholder_group"),
-        country=request.GET.get("country"), stakeholder_group=request.GET.get("group"), q=q,
+        country=request.GET.get("country"),
+        stakeholder_group=request.GET.get("group"),
+        q=q,
     )
     page = Paginator(qs.order_by("name"), 50).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
-    return render(request, "hubs/organisation_list.html", {
-        "page": page, "q": q, "query": query.urlencode(),
-        "can_create": perms.is_network_coordinator(request.user) or perms.editable_hubs(request.user).exists(),
-    })
+    return render(
+        request,
+        "hubs/organisation_list.html",
+        {
+            "page": page,
+            "q": q,
+            "query": query.urlencode(),
+            "can_create": perms.is_network_coordinator(request.user)
+            or perms.editable_hubs(request.user).exists(),
+        },
+    )
 
 
 def organisation_detail(request, pk: int):
-    org = get_object_or_404(Organisation.objects.select_related("country", "region", "stakeholder_group"), pk=pk)
+    org = get_object_or_404(
+        Organisation.objects.select_related("country", "region", "stakeholder_group"), pk=pk
+    )
     memberships = org.memberships.select_related("hub__country").order_by("-until", "hub__name_en")
     show_contacts = perms.can_view_contacts(request.user, org)
-    return render(request, "hubs/organisation_detail.html", {
-        "org": org,
-        "memberships": memberships,
-        "hosted": org.hosted_hubs.all(),
-        "contacts": org.contacts.all() if show_contacts else None,
-        "can_edit": perms.can_edit_organisation(request.user, org),
-        "can_delete": perms.can_delete_organisation(request.user, org),
-        "audit": entries_for(org)[:50] if perms.can_view_audit(request.user) else None,
-        "contact_form": ContactForm() if show_contacts else None,
-    })
+    return render(
+        request,
+        "hubs/organisation_detail.html",
+        {
+            "org": org,
+            "memberships": memberships,
+            "hosted": org.hosted_hubs.all(),
+            "contacts": org.contacts.all() if show_contacts else None,
+            "can_edit": perms.can_edit_organisation(request.user, org),
+            "can_delete": perms.can_delete_organisation(request.user, org),
+            "audit": entries_for(org)[:50] if perms.can_view_audit(request.user) else None,
+            "contact_form": ContactForm() if show_contacts else None,
+        },
+    )
 
 
 @login_required
@@ -322,7 +399,9 @@ def organisation_create(request):
         else:
             messages.success(request, _("Organisation registered."))
             return redirect(org)
-    elif not (perms.is_network_coordinator(request.user) or perms.editable_hubs(request.user).exists()):
+    elif not (
+        perms.is_network_coordinator(request.user) or perms.editable_hubs(request.user).exists()
+    ):
         raise PermissionDenied
     return render(request, "hubs/organisation_form.html", {"form": form, "org": None})
 
@@ -377,7 +456,10 @@ def contact_add(request, pk: int):
         messages.success(request, _("Contact added."))
     else:
         for field, errors in form.errors.items():
-            messages.error(request, f"{form.fields[field].label if field in form.fields else ''}: {' '.join(errors)}")
+            messages.error(
+                request,
+                f"{form.fields[field].label if field in form.fields else ''}: {' '.join(errors)}",
+            )
     return redirect(org)
 
 
@@ -392,23 +474,49 @@ def contact_delete(request, pk: int, person_id: int):
 
 def country_detail(request, code: str):
     country = get_object_or_404(Country, pk=code.upper())
-    hubs = list(country.hubs.select_related("parent", "region").annotate(
-        member_count=Count("memberships", filter=Q(memberships__until__isnull=True), distinct=True)
-    ).order_by("level", "name_en"))
+    hubs = list(
+        country.hubs.select_related("parent", "region")
+        .annotate(
+            member_count=Count(
+                "memberships", filter=Q(memberships__until__isnull=True), distinct=True
+            )
+        )
+        .order_by("level", "name_en")
+    )
     national = next((h for h in hubs if h.level == Level.NATIONAL), None)
-    orgs = (Organisation.objects.filter(Q(country=country) | Q(memberships__hub__country=country))
-            .distinct().select_related("stakeholder_group").order_by("stakeholder_group__position", "name"))
-    points = [{"name": h.name_en, "latitude": h.latitude, "longitude": h.longitude,
-               "level_label": str(h.get_level_display()), "url": h.get_absolute_url()}
-              for h in hubs if h.latitude is not None]
+    orgs = (
+        Organisation.objects.filter(Q(country=country) | Q(memberships__hub__country=country))
+        .distinct()
+        .select_related("stakeholder_group")
+        .order_by("stakeholder_group__position", "name")
+    )
+    points = [
+        {
+            "name": h.name_en,
+            "latitude": h.latitude,
+            "longitude": h.longitude,
+            "level_label": str(h.get_level_display()),
+            "url": h.get_absolute_url(),
+        }
+        for h in hubs
+        if h.latitude is not None
+    ]
     page = Paginator(orgs, 100).get_page(request.GET.get("page"))
-    return render(request, "hubs/country_detail.html", {
-        "country": country, "hubs": hubs, "national": national,
-        "stage": Stage(national.stage) if national else Stage.NO_STRUCTURE,
-        "page": page,
-        "map_spec": charts.country_map_spec(country.code, points) if country.code in charts.MAP_CODES else None,
-        "can_create_national": national is None and perms.is_network_coordinator(request.user),
-    })
+    return render(
+        request,
+        "hubs/country_detail.html",
+        {
+            "country": country,
+            "hubs": hubs,
+            "national": national,
+            "stage": Stage(national.stage) if national else Stage.NO_STRUCTURE,
+            "page": page,
+            "map_spec": charts.country_map_spec(country.code, points)
+            if country.code in charts.MAP_CODES
+            else None,
+            "can_create_national": national is None and perms.is_network_coordinator(request.user),
+        },
+    )
 
 
 __all__ = ["Prefetch"]

@@ -33,4 +33,3 @@ class Command(BaseCommand):
         self.stdout.flush()
         if not no_serve:
             call_command("serve", host=host, port=port, workers=2)
-

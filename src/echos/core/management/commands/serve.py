@@ -15,9 +15,19 @@ class Command(BaseCommand):
 
     def handle(self, *args, host, port, workers, threads, **options):
         argv = [
-            sys.executable, "-m", "gunicorn", "echos.wsgi:application",
-            "--bind", f"{host}:{port}", "--workers", str(workers), "--threads", str(threads),
-            "--access-logfile", "-" if options["verbosity"] > 1 else "/dev/null",
-            "--graceful-timeout", "10",
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "echos.wsgi:application",
+            "--bind",
+            f"{host}:{port}",
+            "--workers",
+            str(workers),
+            "--threads",
+            str(threads),
+            "--access-logfile",
+            "-" if options["verbosity"] > 1 else "/dev/null",
+            "--graceful-timeout",
+            "10",
         ]
         os.execv(sys.executable, argv)

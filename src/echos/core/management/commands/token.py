@@ -22,8 +22,10 @@ class Command(BaseCommand):
             self.stdout.write(raw)
         elif action == "list":
             for t in account.tokens.all():
-                self.stdout.write(f"{t.prefix}…  {t.name or '-'}  created {t.created_at:%Y-%m-%d}  "
-                                  f"last used {t.last_used_at or 'never'}")
+                self.stdout.write(
+                    f"{t.prefix}…  {t.name or '-'}  created {t.created_at:%Y-%m-%d}  "
+                    f"last used {t.last_used_at or 'never'}"
+                )
         else:
             deleted, _ = ApiToken.objects.filter(user=account, prefix=prefix or "").delete()
             if not deleted:

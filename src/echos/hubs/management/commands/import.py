@@ -35,7 +35,9 @@ class Command(BaseCommand):
                 width = 30
                 filled = min(width, int(width * done / total))
                 end = "\r" if tty else "\n"
-                sys.stderr.write(f"[{'#' * filled}{'.' * (width - filled)}] {done} rows checked{end}")
+                sys.stderr.write(
+                    f"[{'#' * filled}{'.' * (width - filled)}] {done} rows checked{end}"
+                )
 
         report = run_import(kind, data, filename=path.name, hub=target, progress=progress)
         sys.stderr.write("\n" if tty else "")
