@@ -1,0 +1,83 @@
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin
+
+from echos.core.models import ActionLog, ApiToken, Country, Region, Term, User
+
+
+def _network(request) -> bool:
+    return request.user.is_active and request.user.coordinates_network
+
+
+# The admin is for network coordinators, whatever Django model permissions say.
+admin.site.has_permission = _network
+
+
+class NetworkPermissions:
+    """Admin pages and inlines open to network coordinators."""
+
+    def has_module_permission(self, request):
+        return _network(request)
+
+    def has_view_permission(self, request, obj=None):
+        return _network(request)
+
+    def has_add_permission(self, request, obj=None):
+        return _network(request)
+
+    def has_change_permission(self, request, obj=None):
+        return _network(request)
+
+    def has_delete_permission(self, request, obj=None):
+        return _network(request)
+
+
+class NetworkAdmin(NetworkPermissions, admin.ModelAdmin):
+    """A ModelAdmin for network coordinators."""
+
+
+@admin.register(User)
+class EchosUserAdmin(NetworkAdmin, UserAdmin):
+    fieldsets = [*UserAdmin.fieldsets, ("echos", {"fields": ["is_network_coordinator", "is_demo"]})]
+    list_display = ["username", "email", "is_network_coordinator", "is_active", "is_demo"]
+    list_filter = ["is_network_coordinator", "is_active", "is_demo"]
+    search_fields = ["username", "email"]
+
+
+@admin.register(Country)
+class CountryAdmin(NetworkAdmin):
+    list_display = ["code", "name", "membership", "since"]
+    list_filter = ["membership"]
+    search_fields = ["code", "name"]
+
+
+@admin.register(Region)
+class RegionAdmin(NetworkAdmin):
+    list_display = ["code", "name", "country", "type"]
+    list_filter = ["country"]
+    search_fields = ["code", "name"]
+
+
+@admin.register(Term)
+class TermAdmin(NetworkAdmin):
+    list_display = ["vocabulary", "code", "label", "position"]
+    list_filter = ["vocabulary"]
+
+
+@admin.register(ApiToken)
+class ApiTokenAdmin(NetworkAdmin):
+    list_display = ["prefix", "user", "name", "created_at", "last_used_at"]
+    readonly_fields = ["prefix", "digest", "created_at", "last_used_at"]
+
+
+@admin.register(ActionLog)
+class ActionLogAdmin(NetworkAdmin):
+    list_display = ["at", "actor", "action", "target_repr"]
+    list_filter = ["action"]
+    search_fields = ["action", "target_repr"]
+    readonly_fields = ["at", "actor", "action", "target_type", "target_id", "target_repr", "data"]
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
