@@ -6,7 +6,7 @@ from pathlib import Path
 from django.templatetags.static import static
 from django.utils.translation import gettext as _
 
-from echos.hubs.models import Stage
+from echos.hubs.models import Level, Stage
 
 # Light orange marks a country left behind; blues darken as a hub matures.
 STAGE_COLOURS = {
@@ -127,7 +127,10 @@ def country_map_spec(country_code: str, points: list[dict]) -> dict:
                         "field": "level_label",
                         "type": "nominal",
                         "title": _("Level"),
-                        "scale": {"range": ["#08306b", "#d94801", "#238b45"]},
+                        "scale": {
+                            "domain": [str(level.label) for level in Level],
+                            "range": ["#08306b", "#d94801", "#238b45"],
+                        },
                     },
                     "tooltip": [
                         {"field": "name", "title": _("Hub")},

@@ -62,6 +62,14 @@ def normalise_name(name: str) -> str:
 
 
 class HubQuerySet(models.QuerySet):
+    def in_hierarchy_order(self):
+        """National first, then regional, then local hubs, each by English name."""
+        rank = models.Case(
+            *[models.When(level=level, then=models.Value(r)) for level, r in LEVEL_RANK.items()],
+            output_field=models.IntegerField(),
+        )
+        return self.annotate(level_rank=rank).order_by("country__name", "level_rank", "name_en")
+
     def national(self):
         """National hubs only."""
         return self.filter(level=Level.NATIONAL)

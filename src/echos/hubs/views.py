@@ -101,7 +101,7 @@ def directory(request):
             stakeholder_group=data["stakeholder_group"] and data["stakeholder_group"].code,
             q=data["q"],
         )
-    page = Paginator(hubs.order_by("country__name", "level", "name_en"), 25).get_page(
+    page = Paginator(hubs.in_hierarchy_order(), 25).get_page(
         request.GET.get("page")
     )
     query = request.GET.copy()
@@ -123,7 +123,7 @@ def hub_detail(request, pk: int):
     groups: OrderedDict = OrderedDict()
     for m in memberships:
         groups.setdefault(m.organisation.stakeholder_group, []).append(m)
-    children = list(hub.children.select_related("region").order_by("level", "name_en"))
+    children = list(hub.children.select_related("region").in_hierarchy_order())
     descendants = Hub.objects.filter(pk__in=hub.descendant_ids()).select_related("region")
     points = [
         {
@@ -481,7 +481,7 @@ def country_detail(request, code: str):
                 "memberships", filter=Q(memberships__until__isnull=True), distinct=True
             )
         )
-        .order_by("level", "name_en")
+        .in_hierarchy_order()
     )
     national = next((h for h in hubs if h.level == Level.NATIONAL), None)
     orgs = (
