@@ -96,7 +96,12 @@ def europe_map_spec(rows: list[dict]) -> dict:
                 },
             },
         ],
-        "config": {"view": {"stroke": None}, "legend": {"titleFontSize": 13, "labelFontSize": 12}},
+        # The container is the image (role=img with a label) and a table carries the data.
+        "config": {
+            "aria": False,
+            "view": {"stroke": None},
+            "legend": {"titleFontSize": 13, "labelFontSize": 12},
+        },
     }
 
 
@@ -147,5 +152,5 @@ def country_map_spec(country_code: str, points: list[dict]) -> dict:
         "autosize": {"type": "fit", "contains": "padding"},
         "projection": {"type": "mercator"},
         "layer": layers,
-        "config": {"view": {"stroke": None}},
+        "config": {"aria": False, "view": {"stroke": None}},
     }

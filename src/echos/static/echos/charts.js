@@ -18,6 +18,10 @@
       })
         .then(function (result) {
           el.classList.add("vega-ready");
+          // The container is the image (role=img, aria-label) and a table beside it holds the data,
+          // so the drawing itself stays out of the accessibility tree.
+          var svg = el.querySelector("svg");
+          if (svg) svg.setAttribute("aria-hidden", "true");
           result.view.addEventListener("click", function (event, item) {
             var url = item && item.datum && item.datum.url;
             if (url && url.charAt(0) === "/") window.location.assign(url);
