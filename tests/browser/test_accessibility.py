@@ -1,6 +1,7 @@
 """axe-core (vendored) finds no serious or critical WCAG 2.1 AA violation on the main page types."""
 
 from datetime import date
+
 import pytest
 
 from echos.core.models import Country, Term
