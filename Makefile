@@ -20,17 +20,17 @@ demo: install  ## migrate, load reference and demo data, serve on http://$(HOST)
 	$(BIN)/echos demo --host $(HOST) --port $(PORT)
 
 test: install  ## the whole suite (browser tests run when Chromium is at /usr/bin/chromium)
-	$(BIN)/ruff check src tests
-	$(BIN)/ruff format --check src tests
+	$(BIN)/ruff check src tests bench
+	$(BIN)/ruff format --check src tests bench
 	ECHOS_TESTING=1 ECHOS_DATA_DIR=$(CURDIR)/data/test $(BIN)/echos makemigrations --check --dry-run
 	$(BIN)/pytest
 
 lint: install
-	$(BIN)/ruff check src tests
+	$(BIN)/ruff check src tests bench
 
 format: install
-	$(BIN)/ruff format src tests
-	$(BIN)/ruff check --fix src tests
+	$(BIN)/ruff format src tests bench
+	$(BIN)/ruff check --fix src tests bench
 
 bench: install  ## Europe-scale data (cached), production server, ratios against baselines
 	$(BIN)/python bench/run.py

@@ -103,9 +103,10 @@ class MembershipForm(ServiceFormMixin, forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["organisation"].queryset = Organisation.objects.select_related(
-            "country"
-        ).order_by("name")
+        if "organisation" in self.fields:
+            self.fields["organisation"].queryset = Organisation.objects.select_related(
+                "country"
+            ).order_by("name")
 
     def _post_clean(self):
         pass

@@ -6,7 +6,8 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Count, IntegerField, OuterRef, Prefetch, Q, Subquery
+from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -31,6 +32,43 @@ from echos.hubs.models import STAGE_HINTS, Hub, Level, Membership, Organisation,
 from echos.hubs.queries import filter_hubs, filter_organisations
 
 HUB_FORM_FIELDS = HubForm.Meta.fields
+MEMBERS_PER_PAGE = 120
+
+
+def _apply(request, form, action, success: str):
+    """Run a service call for a valid form; a RuleViolation becomes an error on the named field."""
+    try:
+        result = action()
+    except RuleViolation as exc:
+        form.add_rule_violation(exc)
+        return None
+    messages.success(request, success)
+    return result if result is not None else True
+
+
+def _delete(request, action, *, on_refusal, success: str, then):
+    """Run a delete service; a refusal (e.g. sub-hubs exist) comes back as a message."""
+    try:
+        action()
+    except RuleViolation as exc:
+        messages.error(request, exc.message)
+        return redirect(on_refusal)
+    messages.success(request, success)
+    return redirect(then)
+
+
+def _member_count():
+    """Current members per hub as a correlated subquery (a JOIN + GROUP BY over every membership
+    made the searched directory slow at Europe scale)."""
+    members = (
+        Membership.objects.current()
+        .filter(hub=OuterRef("pk"))
+        .order_by()
+        .values("hub")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return Coalesce(Subquery(members, output_field=IntegerField()), 0)
 
 
 def _get_hub_for_user(request, pk: int, check=perms.can_edit_hub) -> Hub:
@@ -88,7 +126,7 @@ def home(request):
 def directory(request):
     form = DirectoryFilterForm(request.GET or None)
     hubs = Hub.objects.select_related("country", "parent", "host_organisation").annotate(
-        member_count=Count("memberships", distinct=True)
+        member_count=_member_count()
     )
     if form.is_valid():
         data = form.cleaned_data
@@ -101,9 +139,7 @@ def directory(request):
             stakeholder_group=data["stakeholder_group"] and data["stakeholder_group"].code,
             q=data["q"],
         )
-    page = Paginator(hubs.in_hierarchy_order(), 25).get_page(
-        request.GET.get("page")
-    )
+    page = Paginator(hubs.in_hierarchy_order(), 25).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
     context = {"form": form, "page": page, "query": query.urlencode()}
@@ -120,8 +156,10 @@ def hub_detail(request, pk: int):
         .select_related("organisation__stakeholder_group", "organisation__country")
         .order_by("organisation__stakeholder_group__position", "organisation__name")
     )
+    # Real hubs have tens of members; synthetic Europe-scale ones hundreds, so the list pages.
+    member_page = Paginator(memberships, MEMBERS_PER_PAGE).get_page(request.GET.get("members"))
     groups: OrderedDict = OrderedDict()
-    for m in memberships:
+    for m in member_page.object_list:
         groups.setdefault(m.organisation.stakeholder_group, []).append(m)
     children = list(hub.children.select_related("region").in_hierarchy_order())
     descendants = Hub.objects.filter(pk__in=hub.descendant_ids()).select_related("region")
@@ -140,9 +178,10 @@ def hub_detail(request, pk: int):
     context = {
         "hub": hub,
         "groups": groups,
-        "member_count": len(memberships),
+        "member_count": member_page.paginator.count,
+        "member_page": member_page,
         "past_memberships": hub.memberships.exclude(
-            pk__in=[m.pk for m in memberships]
+            pk__in=hub.memberships.current().values("pk")
         ).select_related("organisation")
         if can_edit
         else [],
@@ -198,12 +237,13 @@ def hub_create(request):
         else None,
     )
     if request.method == "POST" and form.is_valid():
-        try:
-            hub = services.create_hub(actor=request.user, **_blank_strings(_hub_changes(form)))
-        except RuleViolation as exc:
-            form.add_rule_violation(exc)
-        else:
-            messages.success(request, _("Hub created."))
+        hub = _apply(
+            request,
+            form,
+            lambda: services.create_hub(actor=request.user, **_blank_strings(_hub_changes(form))),
+            _("Hub created."),
+        )
+        if hub is not None:
             return redirect(hub)
     return render(request, "hubs/hub_form.html", {"form": form, "hub": None})
 
@@ -214,12 +254,15 @@ def hub_edit(request, pk: int):
     form = HubForm(request.POST or None, instance=hub)
     if request.method == "POST" and form.is_valid():
         fresh = Hub.objects.get(pk=hub.pk)
-        try:
-            services.update_hub(actor=request.user, hub=fresh, **_blank_strings(_hub_changes(form)))
-        except RuleViolation as exc:
-            form.add_rule_violation(exc)
-        else:
-            messages.success(request, _("Hub saved."))
+        saved = _apply(
+            request,
+            form,
+            lambda: services.update_hub(
+                actor=request.user, hub=fresh, **_blank_strings(_hub_changes(form))
+            ),
+            _("Hub saved."),
+        )
+        if saved is not None:
             return redirect(fresh)
     return render(request, "hubs/hub_form.html", {"form": form, "hub": hub})
 
@@ -229,13 +272,13 @@ def hub_edit(request, pk: int):
 def hub_delete(request, pk: int):
     hub = _get_hub_for_user(request, pk, perms.can_delete_hub)
     target = hub.parent.get_absolute_url() if hub.parent_id else reverse("hubs:directory")
-    try:
-        services.delete_hub(actor=request.user, hub=hub)
-    except RuleViolation as exc:
-        messages.error(request, exc.message)
-        return redirect(hub)
-    messages.success(request, _("Hub deleted."))
-    return redirect(target)
+    return _delete(
+        request,
+        lambda: services.delete_hub(actor=request.user, hub=hub),
+        on_refusal=hub.get_absolute_url(),
+        success=_("Hub deleted."),
+        then=target,
+    )
 
 
 @login_required
@@ -243,12 +286,13 @@ def hub_stage(request, pk: int):
     hub = _get_hub_for_user(request, pk, perms.can_change_stage)
     form = StageChangeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        try:
-            services.record_stage_change(actor=request.user, hub=hub, **form.cleaned_data)
-        except RuleViolation as exc:
-            form.add_rule_violation(exc)
-        else:
-            messages.success(request, _("Stage change recorded."))
+        saved = _apply(
+            request,
+            form,
+            lambda: services.record_stage_change(actor=request.user, hub=hub, **form.cleaned_data),
+            _("Stage change recorded."),
+        )
+        if saved is not None:
             if request.htmx:
                 response = render(
                     request, "hubs/_stage_form.html", {"hub": hub, "stage_form": StageChangeForm()}
@@ -268,12 +312,13 @@ def membership_add(request, pk: int):
     form = MembershipForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
-        try:
-            services.add_membership(actor=request.user, hub=hub, **data)
-        except RuleViolation as exc:
-            form.add_rule_violation(exc)
-        else:
-            messages.success(request, _("Member added."))
+        saved = _apply(
+            request,
+            form,
+            lambda: services.add_membership(actor=request.user, hub=hub, **data),
+            _("Member added."),
+        )
+        if saved is not None:
             return redirect(hub)
     return render(request, "hubs/membership_form.html", {"hub": hub, "form": form})
 
@@ -290,13 +335,16 @@ def membership_edit(request, pk: int, membership_id: int):
         messages.success(request, _("Membership removed."))
         return redirect(hub)
     if request.method == "POST" and form.is_valid():
-        try:
-            fresh = Membership.objects.get(pk=membership.pk)
-            services.update_membership(actor=request.user, membership=fresh, **form.cleaned_data)
-        except RuleViolation as exc:
-            form.add_rule_violation(exc)
-        else:
-            messages.success(request, _("Membership saved."))
+        fresh = Membership.objects.get(pk=membership.pk)
+        saved = _apply(
+            request,
+            form,
+            lambda: services.update_membership(
+                actor=request.user, membership=fresh, **form.cleaned_data
+            ),
+            _("Membership saved."),
+        )
+        if saved is not None:
             return redirect(hub)
     return render(
         request, "hubs/membership_form.html", {"hub": hub, "form": form, "membership": membership}
@@ -392,12 +440,13 @@ def organisation_detail(request, pk: int):
 def organisation_create(request):
     form = OrganisationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        try:
-            org = services.create_organisation(actor=request.user, **_org_data(form))
-        except RuleViolation as exc:
-            form.add_rule_violation(exc)
-        else:
-            messages.success(request, _("Organisation registered."))
+        org = _apply(
+            request,
+            form,
+            lambda: services.create_organisation(actor=request.user, **_org_data(form)),
+            _("Organisation registered."),
+        )
+        if org is not None:
             return redirect(org)
     elif not (
         perms.is_network_coordinator(request.user) or perms.editable_hubs(request.user).exists()
@@ -421,12 +470,15 @@ def organisation_edit(request, pk: int):
     form = OrganisationForm(request.POST or None, instance=org)
     if request.method == "POST" and form.is_valid():
         fresh = Organisation.objects.get(pk=pk)
-        try:
-            services.update_organisation(actor=request.user, organisation=fresh, **_org_data(form))
-        except RuleViolation as exc:
-            form.add_rule_violation(exc)
-        else:
-            messages.success(request, _("Organisation saved."))
+        saved = _apply(
+            request,
+            form,
+            lambda: services.update_organisation(
+                actor=request.user, organisation=fresh, **_org_data(form)
+            ),
+            _("Organisation saved."),
+        )
+        if saved is not None:
             return redirect(fresh)
     return render(request, "hubs/organisation_form.html", {"form": form, "org": org})
 
@@ -435,13 +487,13 @@ def organisation_edit(request, pk: int):
 @require_POST
 def organisation_delete(request, pk: int):
     org = get_object_or_404(Organisation, pk=pk)
-    try:
-        services.delete_organisation(actor=request.user, organisation=org)
-    except RuleViolation as exc:
-        messages.error(request, exc.message)
-        return redirect(org)
-    messages.success(request, _("Organisation deleted."))
-    return redirect("hubs:organisations")
+    return _delete(
+        request,
+        lambda: services.delete_organisation(actor=request.user, organisation=org),
+        on_refusal=org.get_absolute_url(),
+        success=_("Organisation deleted."),
+        then="hubs:organisations",
+    )
 
 
 @login_required
@@ -476,11 +528,7 @@ def country_detail(request, code: str):
     country = get_object_or_404(Country, pk=code.upper())
     hubs = list(
         country.hubs.select_related("parent", "region")
-        .annotate(
-            member_count=Count(
-                "memberships", filter=Q(memberships__until__isnull=True), distinct=True
-            )
-        )
+        .annotate(member_count=_member_count())
         .in_hierarchy_order()
     )
     national = next((h for h in hubs if h.level == Level.NATIONAL), None)
