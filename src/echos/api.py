@@ -2,6 +2,7 @@
 
 from ninja import NinjaAPI
 
+from echos.assessment.api import router as assessment_router
 from echos.core.api import install_error_handlers
 from echos.core.api import router as core_router
 from echos.hubs.api import router as hubs_router
@@ -16,3 +17,4 @@ api = NinjaAPI(
 install_error_handlers(api)
 api.add_router("/", core_router)
 api.add_router("/", hubs_router)
+api.add_router("/", assessment_router)

@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "axes",
     "echos.core",
     "echos.hubs",
+    "echos.assessment",
 ]
 
 MIDDLEWARE = [

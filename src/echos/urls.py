@@ -17,5 +17,6 @@ urlpatterns = [
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("about/", core_views.about, name="about"),
+    path("assessment/", include("echos.assessment.urls")),
     path("", include("echos.hubs.urls")),
 ]

@@ -54,7 +54,7 @@ def paginate(queryset, limit: int, offset: int, serialise) -> dict:
     if offset < 0:
         raise RuleViolation("offset must not be negative.", "offset")
     return {
-        "count": queryset.count(),
+        "count": len(queryset) if isinstance(queryset, list) else queryset.count(),
         "items": [serialise(o) for o in queryset[offset : offset + limit]],
     }
 

@@ -40,7 +40,19 @@ def _topology() -> dict:
 
 def europe_map_spec(rows: list[dict]) -> dict:
     """Europe coloured by each MS/AC country's national-hub stage; other countries grey."""
-    stage_label = _("Stage of the national hub")
+    return choropleth_spec(
+        [{**r, "category": r["stage_label"], "detail": r["hub"]} for r in rows],
+        title=_("Stage of the national hub"),
+        domain=[str(s.label) for s in Stage],
+        colours=[STAGE_COLOURS[s] for s in Stage],
+        detail_title=_("National hub"),
+    )
+
+
+def choropleth_spec(
+    rows: list[dict], *, title: str, domain: list[str], colours: list[str], detail_title: str
+) -> dict:
+    """Europe with MS/AC countries coloured by ``category``; rows carry code, country, detail, url."""
     return {
         "$schema": VEGA_LITE_SCHEMA,
         "width": "container",
@@ -65,10 +77,10 @@ def europe_map_spec(rows: list[dict]) -> dict:
                         "from": {
                             "data": {"values": rows},
                             "key": "code",
-                            "fields": ["country", "stage", "stage_label", "hub", "url"],
+                            "fields": ["country", "category", "detail", "url"],
                         },
                     },
-                    {"filter": "datum.stage != null"},
+                    {"filter": "datum.category != null"},
                 ],
                 "mark": {
                     "type": "geoshape",
@@ -78,19 +90,16 @@ def europe_map_spec(rows: list[dict]) -> dict:
                 },
                 "encoding": {
                     "color": {
-                        "field": "stage_label",
+                        "field": "category",
                         "type": "nominal",
-                        "title": stage_label,
-                        "scale": {
-                            "domain": [str(s.label) for s in Stage],
-                            "range": [STAGE_COLOURS[s] for s in Stage],
-                        },
+                        "title": title,
+                        "scale": {"domain": domain, "range": colours},
                         "legend": {"orient": "top-left", "labelLimit": 220},
                     },
                     "tooltip": [
                         {"field": "country", "title": _("Country")},
-                        {"field": "stage_label", "title": stage_label},
-                        {"field": "hub", "title": _("National hub")},
+                        {"field": "category", "title": title},
+                        {"field": "detail", "title": detail_title},
                     ],
                     "href": {"field": "url"},
                 },

@@ -2,6 +2,7 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
+from echos.assessment.demo import load_demo as load_assessment_demo
 from echos.core.reference import load_reference
 from echos.hubs.demo import DEMO_ACCOUNTS, DEMO_PASSWORD, load_demo, load_reference_hubs
 from echos.hubs.models import Hub
@@ -22,6 +23,7 @@ class Command(BaseCommand):
             load_reference()
             load_reference_hubs()
             load_demo()
+            load_assessment_demo()
         else:
             self.stdout.write("Data already present: not reloading.")
         call_command("collectstatic", verbosity=0, interactive=False)

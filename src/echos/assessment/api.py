@@ -1,0 +1,187 @@
+"""Instruments, responses and maturity benchmarks over JSON (same services as the pages)."""
+
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404
+from ninja import Router, Schema, Status
+
+from echos.assessment import analysis, benchmarks, scoring, services
+from echos.assessment import permissions as perms
+from echos.assessment.models import Instrument, Response
+from echos.core.api import TokenAuth, api_user, paginate
+from echos.core.exceptions import RuleViolation
+from echos.core.models import Country
+from echos.hubs.models import Hub
+
+router = Router(tags=["assessment"])
+auth = TokenAuth()
+
+
+class ResponseIn(Schema):
+    instrument: str
+    hub: int | None = None
+    country: str | None = None
+
+
+class AnswersIn(Schema):
+    answers: dict
+    submit: bool = False
+    is_public: bool | None = None
+
+
+def instrument_out(i: Instrument, full: bool = False) -> dict:
+    out = {
+        "code": i.code,
+        "version": i.version,
+        "kind": i.kind,
+        "title": i.title,
+        "current": i.is_current,
+    }
+    if full:
+        out["definition"] = i.definition
+    return out
+
+
+def response_out(r: Response) -> dict:
+    return {
+        "id": r.pk,
+        "instrument": r.instrument.code,
+        "version": r.instrument.version,
+        "hub": r.hub_id,
+        "country": r.country_id,
+        "kind": r.kind,
+        "status": r.status,
+        "answers": r.answers,
+        "is_public": r.is_public,
+        "overall_score": r.overall_score,
+        "submitted_at": r.submitted_at.isoformat() if r.submitted_at else None,
+        "supersedes": r.supersedes_id,
+    }
+
+
+@router.get("/instruments", response=dict)
+def list_instruments(request, limit: int = 50, offset: int = 0):
+    services.current_instrument(services.MATURITY)
+    return paginate(Instrument.objects.all(), limit, offset, instrument_out)
+
+
+@router.get("/instruments/{code}", response=dict)
+def get_instrument(request, code: str, version: int | None = None):
+    qs = Instrument.objects.filter(code=code)
+    instrument = (
+        get_object_or_404(qs, version=version)
+        if version
+        else get_object_or_404(qs, is_current=True)
+    )
+    return instrument_out(instrument, full=True)
+
+
+@router.post("/responses", response={201: dict}, auth=auth)
+def create_response(request, payload: ResponseIn):
+    instrument = Instrument.objects.filter(code=payload.instrument, is_current=True).first()
+    if instrument is None:
+        raise RuleViolation(f"No instrument {payload.instrument!r}.", "instrument")
+    hub = Hub.objects.filter(pk=payload.hub).first() if payload.hub else None
+    if payload.hub and hub is None:
+        raise RuleViolation(f"No hub with id {payload.hub}.", "hub")
+    country = (
+        Country.objects.filter(pk=(payload.country or "").upper()).first()
+        if payload.country
+        else None
+    )
+    if payload.country and country is None:
+        raise RuleViolation(f"Unknown country {payload.country!r}.", "country")
+    response = services.start_response(
+        actor=request.user, instrument=instrument, hub=hub, country=country
+    )
+    return Status(201, response_out(response))
+
+
+@router.get("/responses/{response_id}", response=dict)
+def get_response(request, response_id: int):
+    response = get_object_or_404(
+        Response.objects.select_related("instrument", "hub"), pk=response_id
+    )
+    if not perms.can_read_response(api_user(request), response):
+        raise PermissionDenied("These answers are private.")
+    return response_out(response)
+
+
+@router.patch("/responses/{response_id}", response=dict, auth=auth)
+def answer(request, response_id: int, payload: AnswersIn):
+    """Save answers to a draft; with ``submit`` the response is checked and submitted."""
+    response = get_object_or_404(
+        Response.objects.select_related("instrument", "hub"), pk=response_id
+    )
+    if not perms.can_read_response(request.user, response):
+        raise PermissionDenied("These answers are private.")
+    errors = services.save_draft(actor=request.user, response=response, answers=payload.answers)
+    if errors:
+        raise services.AnswersInvalid(errors)
+    if payload.submit:
+        response = services.submit_response(
+            actor=request.user, response=response, is_public=payload.is_public
+        )
+    response.refresh_from_db()
+    return response_out(response)
+
+
+@router.get("/hubs/{hub_id}/maturity", response=dict)
+def hub_maturity(request, hub_id: int):
+    hub = get_object_or_404(Hub, pk=hub_id)
+    if not perms.can_view_hub_scores(api_user(request), hub):
+        raise PermissionDenied("This hub's scores are private.")
+    definition = benchmarks.maturity_definition()
+    codes = [q.dimension for q in scoring.dimension_questions(definition)]
+    scores = benchmarks.latest_scores()
+    own = next((s for s in scores if s["hub_id"] == hub.pk), None)
+    network = scoring.medians(scores, codes)
+    return {
+        "hub": hub.pk,
+        "overall": own["overall"] if own else None,
+        "level": own["overall_level"] if own else None,
+        "dimensions": own["dimensions"] if own else {},
+        "network_median": network,
+        "stage_median": scoring.medians([s for s in scores if s["stage"] == hub.stage], codes),
+        "history": [
+            {"date": h["date"].isoformat(), "overall": h["overall"], "dimensions": h["dimensions"]}
+            for h in benchmarks.hub_history(hub)
+        ],
+        "recommendations": scoring.recommendations(
+            definition, own["dimensions"], network, [s for s in scores if s["hub_id"] != hub.pk]
+        )
+        if own
+        else [],
+    }
+
+
+@router.get("/maturity", response=dict, auth=auth)
+def network_maturity(request, limit: int = 100, offset: int = 0):
+    if not perms.can_view_network(request.user):
+        raise PermissionDenied("The network view is for network coordinators.")
+    scores = benchmarks.latest_scores()
+    items = [
+        {k: (v.isoformat() if k == "submitted_at" else v) for k, v in s.items()} for s in scores
+    ]
+    return paginate(items, limit, offset, lambda s: s)
+
+
+@router.get("/mapping/analysis", response=dict, auth=auth)
+def mapping_analysis(request, question: str | None = None):
+    if not perms.can_view_network(request.user):
+        raise PermissionDenied("The mapping analysis is for network coordinators.")
+    from echos.assessment.views import mapping_rows
+
+    definition, rows = mapping_rows()
+    dists = analysis.distributions(definition, rows)
+    out = {
+        "countries": len(rows),
+        "distributions": dists,
+        "traits": analysis.common_and_unique(dists, len(rows)),
+        "clusters": analysis.cluster(definition, rows, seed=0),
+    }
+    if question:
+        try:
+            out["by_country"] = analysis.answers_by_country(definition, rows, question)
+        except KeyError:
+            raise RuleViolation(f"Unknown question {question!r}.", "question") from None
+    return out

@@ -1,0 +1,112 @@
+"""Read models over submitted maturity assessments, each built from a fixed number of queries."""
+
+from datetime import timedelta
+
+from django.utils import timezone
+
+from echos.assessment import scoring
+from echos.assessment.models import Instrument, Response
+from echos.assessment.services import MATURITY
+from echos.hubs.models import Hub
+
+
+def latest_scores() -> list[dict]:
+    """Every hub's current official maturity scores (one query)."""
+    rows = (
+        Response.objects.submitted()
+        .official()
+        .filter(instrument__code=MATURITY, hub__isnull=False)
+        .select_related("hub", "instrument")
+        .order_by("hub__country_id", "hub__name_en")
+    )
+    out = []
+    for r in rows:
+        s = scoring.score(r.instrument.definition, r.answers)
+        out.append(
+            {
+                "hub_id": r.hub_id,
+                "name": r.hub.name_en,
+                "country": r.hub.country_id,
+                "level": r.hub.level,
+                "stage": r.hub.stage,
+                "overall": s["overall"],
+                "overall_level": s["level"],
+                "dimensions": s["dimensions"],
+                "submitted_at": r.submitted_at,
+                "response_id": r.pk,
+                "is_public": r.is_public,
+            }
+        )
+    return out
+
+
+def hub_history(hub: Hub) -> list[dict]:
+    """The hub's official maturity assessments over time, oldest first, with change per dimension."""
+    rows = (
+        Response.objects.official()
+        .filter(hub=hub, instrument__code=MATURITY)
+        .exclude(status=Response.Status.DRAFT)
+        .select_related("instrument")
+        .order_by("submitted_at")
+    )
+    history, previous = [], None
+    for r in rows:
+        s = scoring.score(r.instrument.definition, r.answers)
+        change = {
+            d: (v - previous[d])
+            if previous and isinstance(v, int) and isinstance(previous.get(d), int)
+            else None
+            for d, v in s["dimensions"].items()
+        }
+        history.append(
+            {
+                "response": r,
+                "date": r.submitted_at,
+                "overall": s["overall"],
+                "dimensions": s["dimensions"],
+                "change": change,
+                "version": r.instrument.version,
+            }
+        )
+        previous = s["dimensions"]
+    return history
+
+
+def not_assessed_since(months: int = 12) -> list[Hub]:
+    """Hubs without a submitted official maturity assessment in the last ``months`` (two queries)."""
+    since = timezone.now() - timedelta(days=int(months * 30.44))
+    recent = (
+        Response.objects.official()
+        .filter(instrument__code=MATURITY, submitted_at__gte=since)
+        .exclude(status=Response.Status.DRAFT)
+        .values("hub_id")
+    )
+    return list(Hub.objects.exclude(pk__in=recent).select_related("country").in_hierarchy_order())
+
+
+def maturity_definition() -> dict:
+    """The current maturity model's definition."""
+    from echos.assessment.services import current_instrument
+
+    return current_instrument(MATURITY).definition
+
+
+def level_distribution(scores: list[dict], definition: dict) -> list[dict]:
+    """How many hubs sit at each level of each dimension (for the network's bar charts)."""
+    titles = scoring.dimension_titles(definition)
+    rows = []
+    for q in scoring.dimension_questions(definition):
+        for level in q.levels:
+            value = int(level["value"])
+            rows.append(
+                {
+                    "dimension": titles.get(q.dimension, q.dimension),
+                    "level": value,
+                    "label": f"{value} {level['label']}",
+                    "hubs": sum(1 for s in scores if s["dimensions"].get(q.dimension) == value),
+                }
+            )
+    return rows
+
+
+__all__ = ["Instrument"]

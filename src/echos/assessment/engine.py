@@ -1,0 +1,318 @@
+"""The one questionnaire engine: question types, conditional display, validation and scoring input.
+
+An instrument's ``definition`` is JSON: ``{"sections": [{"code", "title", "questions": [...]}]}``;
+each question has ``code``, ``type``, ``text``, ``required`` and type-specific keys (``options`` or
+``options_from`` a vocabulary, ``levels`` for scales, ``min``/``max``, ``max_length``) and may have
+``show_if`` ``{"question": code, "equals": value}`` or ``{"question": code, "contains": value}``.
+Answers are stored as JSON: single → "value", multiple → ["a", "b"], scale → int, number → number,
+money → {"amount": n, "currency": "EUR"}, date → "YYYY-MM-DD", text → str, organisations → [ids],
+evidence → {"link": url} (files are Evidence rows).
+"""
+
+from dataclasses import dataclass, field
+from datetime import date
+from functools import cached_property
+
+import pycountry
+from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator
+from django.utils.translation import gettext as _
+
+TYPES = {
+    "single",
+    "multiple",
+    "scale",
+    "number",
+    "money",
+    "date",
+    "text",
+    "organisations",
+    "evidence",
+}
+EVIDENCE_EXTENSIONS = {
+    "pdf",
+    "png",
+    "jpg",
+    "jpeg",
+    "txt",
+    "csv",
+    "docx",
+    "xlsx",
+    "odt",
+    "ods",
+    "pptx",
+}
+EVIDENCE_MAX_BYTES = 10 * 1024 * 1024
+
+
+class DefinitionError(ValueError):
+    """The instrument definition itself is malformed."""
+
+
+@dataclass
+class Question:
+    code: str
+    type: str
+    text: str
+    section: str
+    required: bool = False
+    help: str = ""
+    spec: dict = field(default_factory=dict)
+
+    @property
+    def show_if(self) -> dict | None:
+        return self.spec.get("show_if")
+
+    @cached_property
+    def options(self) -> list[tuple[str, str]]:
+        """(value, label) pairs of a choice question, from the definition or a vocabulary."""
+        if self.spec.get("options_from"):
+            from echos.core.models import Term
+
+            return [(t.code, t.display) for t in Term.objects.of(self.spec["options_from"])]
+        return [(str(o["value"]), o["label"]) for o in self.spec.get("options", [])]
+
+    @property
+    def levels(self) -> list[dict]:
+        return self.spec.get("levels", [])
+
+    @property
+    def dimension(self) -> str | None:
+        return self.spec.get("dimension")
+
+
+@dataclass
+class Section:
+    code: str
+    title: str
+    description: str
+    dimension: str | None
+    questions: list[Question]
+
+
+def parse(definition: dict) -> list[Section]:
+    """Sections and questions of a definition, checked for the mistakes an author can make."""
+    sections, seen = [], set()
+    for s in definition.get("sections", []):
+        qs = []
+        for q in s.get("questions", []):
+            code, kind = q.get("code"), q.get("type")
+            if not code or code in seen:
+                raise DefinitionError(f"question code missing or repeated: {code!r}")
+            if kind not in TYPES:
+                raise DefinitionError(f"question {code}: unknown type {kind!r}")
+            cond = q.get("show_if")
+            if cond and cond.get("question") not in seen:
+                raise DefinitionError(f"question {code}: show_if must refer to an earlier question")
+            if kind == "scale" and not q.get("levels"):
+                raise DefinitionError(f"question {code}: a scale needs levels")
+            seen.add(code)
+            extra = {
+                k: v for k, v in q.items() if k not in {"code", "type", "text", "required", "help"}
+            }
+            if s.get("dimension") and kind == "scale":
+                extra.setdefault("dimension", s["dimension"])
+            qs.append(
+                Question(
+                    code=code,
+                    type=kind,
+                    text=q.get("text", code),
+                    section=s["code"],
+                    required=bool(q.get("required")),
+                    help=q.get("help", ""),
+                    spec=extra,
+                )
+            )
+        sections.append(
+            Section(
+                code=s["code"],
+                title=s.get("title", s["code"]),
+                description=s.get("description", ""),
+                dimension=s.get("dimension"),
+                questions=qs,
+            )
+        )
+    return sections
+
+
+def questions(definition: dict) -> list[Question]:
+    """Every question, in order."""
+    return [q for s in parse(definition) for q in s.questions]
+
+
+def is_visible(question: Question, answers: dict) -> bool:
+    """Whether a conditional question applies given the other answers."""
+    cond = question.show_if
+    if not cond:
+        return True
+    value = answers.get(cond["question"])
+    if "equals" in cond:
+        return value is not None and str(value) == str(cond["equals"])
+    if "contains" in cond:
+        return isinstance(value, list) and str(cond["contains"]) in [str(v) for v in value]
+    return True
+
+
+def _empty(value) -> bool:
+    return value is None or value == "" or value == [] or value == {}
+
+
+def validate(definition: dict, answers: dict, *, complete: bool) -> tuple[dict, dict[str, str]]:
+    """Clean answers and collect errors by question code; ``complete`` also checks required ones.
+
+    Answers to questions hidden by their condition are dropped, so they never count.
+    """
+    cleaned, errors = {}, {}
+    known = {q.code for q in questions(definition)}
+    for code in answers:
+        if code not in known:
+            errors[code] = _("This question is not part of the instrument.")
+    for q in questions(definition):
+        if not is_visible(q, cleaned):
+            continue
+        value = answers.get(q.code)
+        if _empty(value):
+            if complete and q.required:
+                errors[q.code] = _("Answer this question: %(q)s") % {"q": q.text}
+            continue
+        try:
+            cleaned[q.code] = _clean(q, value)
+        except ValueError as exc:
+            errors[q.code] = str(exc)
+    return cleaned, errors
+
+
+def _number(value, q: Question) -> float | int:
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        raise ValueError(_("Enter a number.")) from None
+    if number != number or number in (float("inf"), float("-inf")):
+        raise ValueError(_("Enter a number."))
+    if q.spec.get("integer") or q.type == "scale":
+        if not float(number).is_integer():
+            raise ValueError(_("Enter a whole number."))
+        number = int(number)
+    low, high = q.spec.get("min"), q.spec.get("max")
+    if low is not None and number < low:
+        raise ValueError(_("Enter a value of at least %(min)s.") % {"min": low})
+    if high is not None and number > high:
+        raise ValueError(_("Enter a value of at most %(max)s.") % {"max": high})
+    return number
+
+
+def _clean(q: Question, value):
+    if q.type == "single":
+        valid = {v for v, _label in q.options}
+        if str(value) not in valid:
+            raise ValueError(_("Choose one of the listed options."))
+        return str(value)
+    if q.type == "multiple":
+        values = value if isinstance(value, list) else [value]
+        valid = {v for v, _label in q.options}
+        bad = [v for v in values if str(v) not in valid]
+        if bad:
+            raise ValueError(_("Unknown option: %(v)s.") % {"v": ", ".join(map(str, bad))})
+        limit = q.spec.get("max_choices")
+        if limit and len(set(values)) > limit:
+            raise ValueError(_("Choose at most %(n)d options.") % {"n": limit})
+        return sorted({str(v) for v in values}, key=[v for v, _label in q.options].index)
+    if q.type == "scale":
+        number = _number(value, q)
+        allowed = [int(level["value"]) for level in q.levels]
+        if number not in allowed:
+            raise ValueError(
+                _("Choose a level from %(low)d to %(high)d.")
+                % {"low": min(allowed), "high": max(allowed)}
+            )
+        return number
+    if q.type == "number":
+        return _number(value, q)
+    if q.type == "money":
+        if not isinstance(value, dict):
+            raise ValueError(_("Give an amount and a currency."))
+        amount = _number(
+            value.get("amount"),
+            Question(q.code, "number", q.text, q.section, spec={"min": q.spec.get("min", 0)}),
+        )
+        currency = str(value.get("currency") or "").upper()
+        if not currency:
+            raise ValueError(_("Give the currency of the amount (e.g. EUR)."))
+        if pycountry.currencies.get(alpha_3=currency) is None:
+            raise ValueError(
+                _("Unknown currency %(c)s: use an ISO 4217 code such as EUR.") % {"c": currency}
+            )
+        return {"amount": amount, "currency": currency}
+    if q.type == "date":
+        try:
+            return date.fromisoformat(str(value)).isoformat()
+        except ValueError:
+            raise ValueError(_("Enter a date as YYYY-MM-DD.")) from None
+    if q.type == "text":
+        text = str(value).strip()
+        limit = q.spec.get("max_length", 5000)
+        if len(text) > limit:
+            raise ValueError(
+                _("Keep this under %(n)d characters (it has %(len)d).")
+                % {"n": limit, "len": len(text)}
+            )
+        return text
+    if q.type == "organisations":
+        from echos.hubs.models import Organisation
+
+        ids = value if isinstance(value, list) else [value]
+        try:
+            ids = sorted({int(v) for v in ids})
+        except (TypeError, ValueError):
+            raise ValueError(_("Choose organisations from the list.")) from None
+        if Organisation.objects.filter(pk__in=ids).count() != len(ids):
+            raise ValueError(_("Choose organisations from the list."))
+        return ids
+    if q.type == "evidence":
+        link = value.get("link") if isinstance(value, dict) else value
+        try:
+            URLValidator(schemes=["http", "https"])(str(link))
+        except ValidationError:
+            raise ValueError(_("Enter a web address starting with http:// or https://.")) from None
+        return {"link": str(link)}
+    raise ValueError(_("Unsupported question type."))
+
+
+def check_evidence_file(name: str, size: int) -> None:
+    """Refuse files that are not an allowed type or too large."""
+    extension = name.rsplit(".", 1)[-1].lower() if "." in name else ""
+    if extension not in EVIDENCE_EXTENSIONS:
+        raise ValueError(
+            _("Files of type .%(ext)s are not accepted; use one of: %(allowed)s.")
+            % {"ext": extension or "?", "allowed": ", ".join(sorted(EVIDENCE_EXTENSIONS))}
+        )
+    if size > EVIDENCE_MAX_BYTES:
+        raise ValueError(
+            _("The file is larger than %(mb)d MB.") % {"mb": EVIDENCE_MAX_BYTES // (1024 * 1024)}
+        )
+
+
+def answers_from_post(definition: dict, data) -> dict:
+    """Read a questionnaire form (``q_<code>`` fields) into an answers dict."""
+    answers = {}
+    for q in questions(definition):
+        name = f"q_{q.code}"
+        if q.type in {"multiple", "organisations"}:
+            values = [v for v in data.getlist(name) if v != ""]
+            if values:
+                answers[q.code] = values
+        elif q.type == "money":
+            amount, currency = (
+                data.get(f"{name}_amount", "").strip(),
+                data.get(f"{name}_currency", "").strip(),
+            )
+            if amount or currency:
+                answers[q.code] = {"amount": amount or None, "currency": currency}
+        elif q.type == "evidence":
+            if data.get(name, "").strip():
+                answers[q.code] = {"link": data.get(name).strip()}
+        else:
+            value = data.get(name, "")
+            if str(value).strip() != "":
+                answers[q.code] = value.strip() if isinstance(value, str) else value
+    return answers

@@ -1,0 +1,61 @@
+"""Who may answer, read and manage assessments (predicates shared by pages and API)."""
+
+from echos.assessment.models import ConsensusRound, Response
+from echos.hubs import permissions as hub_perms
+from echos.hubs.models import Hub, HubRole
+
+
+def can_answer_for(user, hub: Hub | None) -> bool:
+    """Answer an instrument for a hub (its editors and coordinators) or a country (the network)."""
+    if hub is None:
+        return hub_perms.is_network_coordinator(user)
+    return hub_perms.can_edit_hub(user, hub)
+
+
+def can_read_response(user, response: Response) -> bool:
+    """Individual answers: public ones, the respondent, the hub's team and the network."""
+    if response.is_public and response.status != Response.Status.DRAFT:
+        return True
+    if getattr(user, "is_authenticated", False) and response.respondent_id == user.pk:
+        return True
+    if response.hub_id is None:
+        return hub_perms.is_network_coordinator(user)
+    return hub_perms.can_edit_hub(user, response.hub)
+
+
+def can_edit_response(user, response: Response) -> bool:
+    """Only the respondent changes a draft; nobody changes a submitted response."""
+    return (
+        response.status == Response.Status.DRAFT
+        and getattr(user, "is_authenticated", False)
+        and response.respondent_id == user.pk
+    )
+
+
+def can_manage_round(user, hub: Hub) -> bool:
+    """Open a consensus round and record its outcome: the hub's coordinators and the network."""
+    return hub_perms.can_change_stage(user, hub)
+
+
+def can_rate_in_round(user, round: ConsensusRound) -> bool:
+    """Any member of the hub's team (coordinator, editor, stakeholder member) rates individually."""
+    if round.status != ConsensusRound.Status.OPEN or not getattr(user, "is_authenticated", False):
+        return False
+    if hub_perms.can_edit_hub(user, round.hub):
+        return True
+    return HubRole.objects.filter(user=user, hub=round.hub).exists()
+
+
+def can_view_hub_scores(user, hub: Hub) -> bool:
+    """Scores and radar of a hub: its team, the network, or anyone when its latest answers are public."""
+    if (
+        hub_perms.can_edit_hub(user, hub)
+        or HubRole.objects.filter(user_id=getattr(user, "pk", None), hub=hub).exists()
+    ):
+        return True
+    return Response.objects.submitted().official().filter(hub=hub, is_public=True).exists()
+
+
+def can_view_network(user) -> bool:
+    """The network view and the mapping analysis show every country's answers: the secretariat's."""
+    return hub_perms.is_network_coordinator(user)
