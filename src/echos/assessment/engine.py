@@ -16,6 +16,7 @@ from functools import cached_property
 import pycountry
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 TYPES = {
@@ -45,6 +46,14 @@ EVIDENCE_EXTENSIONS = {
 EVIDENCE_MAX_BYTES = 10 * 1024 * 1024
 
 
+def tr(value) -> str:
+    """A label in the active language: definitions may give ``{"en": ..., "fr": ...}`` or plain text."""
+    if isinstance(value, dict):
+        language = (get_language() or "en").split("-")[0]
+        return value.get(language) or value.get("en") or next(iter(value.values()), "")
+    return value or ""
+
+
 class DefinitionError(ValueError):
     """The instrument definition itself is malformed."""
 
@@ -70,11 +79,15 @@ class Question:
             from echos.core.models import Term
 
             return [(t.code, t.display) for t in Term.objects.of(self.spec["options_from"])]
-        return [(str(o["value"]), o["label"]) for o in self.spec.get("options", [])]
+        return [(str(o["value"]), tr(o["label"])) for o in self.spec.get("options", [])]
 
     @property
     def levels(self) -> list[dict]:
-        return self.spec.get("levels", [])
+        """Scale levels with label and descriptor in the active language."""
+        return [
+            {**lv, "label": tr(lv.get("label")), "descriptor": tr(lv.get("descriptor"))}
+            for lv in self.spec.get("levels", [])
+        ]
 
     @property
     def dimension(self) -> str | None:
@@ -176,9 +189,16 @@ def validate(definition: dict, answers: dict, *, complete: bool) -> tuple[dict, 
                 errors[q.code] = _("Answer this question: %(q)s") % {"q": q.text}
             continue
         try:
-            cleaned[q.code] = _clean(q, value)
+            value = _clean(q, value)
         except ValueError as exc:
             errors[q.code] = str(exc)
+            continue
+        if _empty(value):
+            # Spaces only are no answer, for required questions and for stored drafts alike.
+            if complete and q.required:
+                errors[q.code] = _("Answer this question: %(q)s") % {"q": q.text}
+            continue
+        cleaned[q.code] = value
     return cleaned, errors
 
 
@@ -231,9 +251,13 @@ def _clean(q: Question, value):
     if q.type == "money":
         if not isinstance(value, dict):
             raise ValueError(_("Give an amount and a currency."))
+        amount_rules = {
+            "min": q.spec.get("min", 0),
+            "max": q.spec.get("max"),
+            "integer": q.spec.get("integer"),
+        }
         amount = _number(
-            value.get("amount"),
-            Question(q.code, "number", q.text, q.section, spec={"min": q.spec.get("min", 0)}),
+            value.get("amount"), Question(q.code, "number", q.text, q.section, spec=amount_rules)
         )
         currency = str(value.get("currency") or "").upper()
         if not currency:

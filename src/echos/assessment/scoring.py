@@ -3,7 +3,7 @@
 import math
 from statistics import median
 
-from echos.assessment.engine import Question, questions
+from echos.assessment.engine import Question, questions, tr
 
 AGREE, MINOR, DISAGREE = "agree", "minor", "disagree"
 
