@@ -152,3 +152,5 @@ def test_mapping_analysis_page(instruments, hubs, personas, login):
         and "mapping-map-spec" in body
         and "Common traits" in body
     )
+    csv_text = login(personas["network"]).get("/assessment/mapping/analysis.csv").content.decode()
+    assert csv_text.startswith("section,question,text,answer") and "legal_form" in csv_text

@@ -19,8 +19,8 @@ def radar_spec(dimensions: list[tuple[str, str]], series: list[tuple[str, dict]]
         "$schema": VEGA_SCHEMA,
         "width": 300,
         "height": 300,
-        "autosize": {"type": "none", "contains": "padding"},
-        "padding": {"left": 150, "right": 150, "top": 40, "bottom": 110},
+        "autosize": {"type": "none", "contains": "content"},
+        "padding": {"left": 150, "right": 150, "top": 40, "bottom": 40},
         "signals": [{"name": "radius", "update": "width / 2"}],
         "data": [
             {"name": "table", "values": values},
@@ -53,16 +53,6 @@ def radar_spec(dimensions: list[tuple[str, str]], series: list[tuple[str, dict]]
                 "domain": [name for name, _levels in series],
                 "range": SERIES_COLOURS[: len(series)],
             },
-        ],
-        "legends": [
-            {
-                "fill": "color",
-                "orient": "none",
-                "legendX": -140,
-                "legendY": 330,
-                "title": None,
-                "direction": "vertical",
-            }
         ],
         "encode": {"enter": {"x": {"signal": "radius"}, "y": {"signal": "radius"}}},
         "marks": [
@@ -170,6 +160,14 @@ def radar_spec(dimensions: list[tuple[str, str]], series: list[tuple[str, dict]]
         ],
         "config": {"aria": False},
     }
+
+
+def radar_legend(series: list[tuple[str, dict]]) -> list[dict]:
+    """Name and colour of each radar series, for the HTML legend beside the chart."""
+    return [
+        {"name": name, "colour": colour}
+        for (name, _levels), colour in zip(series, SERIES_COLOURS, strict=False)
+    ]
 
 
 def distribution_spec(rows: list[dict]) -> dict:

@@ -17,4 +17,5 @@ urlpatterns = [
     path("network/", views.network, name="network"),
     path("network/maturity.<str:fmt>", views.network_export, name="network_export"),
     path("mapping/", views.mapping_analysis, name="mapping"),
+    path("mapping/analysis.csv", views.mapping_export, name="mapping_export"),
 ]

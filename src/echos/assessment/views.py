@@ -257,6 +257,7 @@ def hub_maturity(request, hub_id: int):
             "own": own,
             "table": table,
             "radar": charts.radar_spec(dims, series) if scores else None,
+            "legend": charts.radar_legend(series),
             "history": benchmarks.hub_history(hub),
             "dims": dims,
             "recommendations": scoring.recommendations(
@@ -551,3 +552,33 @@ def mapping_analysis(request):
             ),
         },
     )
+
+
+@login_required
+def mapping_export(request):
+    """Every answer option of the mapping survey with its count, share and countries, as CSV."""
+    if not perms.can_view_network(request.user):
+        raise PermissionDenied
+    definition, rows = mapping_rows()
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(
+        ["section", "question", "text", "answer", "label", "count", "share", "countries"]
+    )
+    for d in analysis.distributions(definition, rows):
+        for c in d.get("counts", []):
+            writer.writerow(
+                [
+                    d["section"],
+                    d["question"],
+                    d["text"],
+                    c["value"],
+                    c["label"],
+                    c["count"],
+                    round(c["share"], 4),
+                    " ".join(c["countries"]),
+                ]
+            )
+    response = HttpResponse(out.getvalue(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="mapping-analysis.csv"'
+    return response
