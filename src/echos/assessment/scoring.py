@@ -16,7 +16,7 @@ def dimension_questions(definition: dict) -> list[Question]:
 def dimension_titles(definition: dict) -> dict[str, str]:
     """Dimension code → section title."""
     return {
-        s["dimension"]: s.get("title", s["dimension"])
+        s["dimension"]: tr(s.get("title", s["dimension"]))
         for s in definition["sections"]
         if s.get("dimension")
     }
