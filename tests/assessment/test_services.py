@@ -205,3 +205,15 @@ def test_consensus_round(instruments, hubs, personas, levels_answers):
     assert official.answers["governance_notes"].startswith("We agreed")
     with pytest.raises(Conflict):
         services.record_consensus(actor=personas["coord_no"], round=round, levels=agreed, notes={})
+
+
+def test_load_instruments_command_is_idempotent(db):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    out = StringIO()
+    call_command("load_instruments", stdout=out)
+    call_command("load_instruments", stdout=out)
+    assert "ncmh-maturity v1" in out.getvalue()
+    assert Instrument.objects.count() == 2
