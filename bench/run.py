@@ -6,7 +6,9 @@
    on a free loopback port.
 3. Times sequential keep-alive requests to /healthz (the baseline) and the heavy pages, plus raw
    SQLite queries and a NumPy computation in-process, and prints one table; the same table goes to
-   ``.bench/latest.md``.
+   ``.bench/latest.md``. The assessment pages are for the network's secretariat: a network
+   coordinator (``bench-network``, its password reset each run) signs in through the login form
+   on a second connection that keeps the session cookie.
 
 The server is stopped at the end, also on error or Ctrl-C; the whole run is bounded by --timeout.
 """
@@ -17,7 +19,9 @@ import http.client
 import json
 import os
 import platform
+import re
 import resource
+import secrets
 import signal
 import socket
 import sqlite3
@@ -26,7 +30,9 @@ import subprocess
 import sys
 import time
 from datetime import UTC, datetime
+from http.cookies import SimpleCookie
 from pathlib import Path
+from urllib.parse import urlencode
 
 ROOT = Path(__file__).resolve().parent.parent
 BENCH_DIR = ROOT / ".bench"
@@ -35,7 +41,16 @@ DB_PATH = BENCH_DIR / f"{SCALE}-seed{SEED}.sqlite3"
 MARKER = DB_PATH.with_suffix(".done.json")
 DATA_DIR = BENCH_DIR / "data"
 GENERATOR = ROOT / "src" / "echos" / "hubs" / "generate.py"
+# The generator's assessment step draws answers from these: a change to them changes the data too.
+ASSESSMENT = ROOT / "src" / "echos" / "assessment"
+GENERATOR_INPUTS = [
+    GENERATOR,
+    ASSESSMENT / "synthetic.py",
+    ASSESSMENT / "scoring.py",
+    *sorted((ASSESSMENT / "data" / "instruments").glob("*.json")),
+]
 HOST = "127.0.0.1"
+COORDINATOR = "bench-network"
 
 
 class BenchTimeout(Exception):
@@ -71,8 +86,34 @@ def echos(*args: str, timeout: float, capture: bool = False) -> subprocess.Compl
 
 
 def fingerprint() -> str:
-    """Changes when the generator changes, so stale cached data is rebuilt."""
-    return hashlib.sha256(GENERATOR.read_bytes()).hexdigest()[:16]
+    """Changes when the generator (or what it draws from) changes, so stale data is rebuilt."""
+    digest = hashlib.sha256()
+    for path in GENERATOR_INPUTS:
+        digest.update(path.relative_to(ROOT).as_posix().encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+# Run by ``echos shell -c``: create or update the bench's network coordinator (idempotent).
+COORDINATOR_SCRIPT = """
+import os
+from echos.core.models import User
+user, _ = User.objects.get_or_create(username=os.environ["BENCH_USERNAME"])
+user.is_network_coordinator = True
+user.is_active = True
+user.set_password(os.environ["BENCH_PASSWORD"])
+user.save()
+"""
+
+
+def ensure_coordinator() -> tuple[str, str]:
+    """A network coordinator in the bench database with a fresh password; (username, password)."""
+    password = secrets.token_urlsafe(24)
+    subprocess.run(
+        [sys.executable, "-m", "echos", "shell", "-c", COORDINATOR_SCRIPT],
+        env={**server_env(), "BENCH_USERNAME": COORDINATOR, "BENCH_PASSWORD": password},
+        cwd=ROOT, timeout=120, check=True, text=True, stdout=subprocess.DEVNULL,
+    )  # fmt: skip
+    return COORDINATOR, password
 
 
 def ensure_data(rebuild: bool) -> dict:
@@ -190,11 +231,48 @@ class ServerDied(Exception):
 
 
 class Client:
-    """One keep-alive HTTP connection; reconnects if the server closed it between requests."""
+    """One keep-alive HTTP connection; reconnects if the server closed it between requests.
+
+    Cookies set by the server (only by ``login``) are sent back with every request.
+    """
 
     def __init__(self, server: "Server"):
         self.server = server
         self.conn = self._connect()
+        self.cookies: dict[str, str] = {}
+
+    def _headers(self, extra: dict | None = None) -> dict[str, str]:
+        headers = {"Accept-Encoding": "gzip", **(extra or {})}
+        if self.cookies:
+            headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
+        return headers
+
+    def _keep_cookies(self, response: http.client.HTTPResponse) -> None:
+        for header in response.msg.get_all("Set-Cookie") or []:
+            for name, morsel in SimpleCookie(header).items():
+                self.cookies[name] = morsel.value
+
+    def login(self, username: str, password: str) -> None:
+        """Sign in through the login form, as a browser does: CSRF cookie and token, then POST."""
+        self.conn.request("GET", "/accounts/login/", headers=self._headers())
+        response = self.conn.getresponse()
+        page = response.read().decode("utf-8", "replace")
+        self._keep_cookies(response)
+        token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page)
+        if response.status != 200 or token is None or "csrftoken" not in self.cookies:
+            raise RuntimeError(f"GET /accounts/login/ answered {response.status} without a form")
+        body = urlencode(
+            {"username": username, "password": password, "csrfmiddlewaretoken": token[1]}
+        )
+        headers = {"Content-Type": "application/x-www-form-urlencoded"}
+        self.conn.request("POST", "/accounts/login/", body=body, headers=self._headers(headers))
+        response = self.conn.getresponse()
+        response.read()
+        self._keep_cookies(response)
+        if response.status != 302 or "sessionid" not in self.cookies:
+            raise RuntimeError(
+                f"signing in as {username} answered {response.status} without a session cookie"
+            )
 
     def _connect(self) -> http.client.HTTPConnection:
         return http.client.HTTPConnection(HOST, self.server.port, timeout=60)
@@ -203,7 +281,7 @@ class Client:
         for attempt in range(2):
             try:
                 started = time.perf_counter()
-                self.conn.request("GET", path, headers={"Accept-Encoding": "gzip"})
+                self.conn.request("GET", path, headers=self._headers())
                 response = self.conn.getresponse()
                 body = response.read()
                 elapsed = time.perf_counter() - started
@@ -272,6 +350,11 @@ def sql_rows(n: int) -> tuple[list[tuple[str, dict]], dict]:
             " GROUP BY h.id ORDER BY n DESC, h.id LIMIT 1"
         ).fetchone()
         facts.update(hub_id=hub_id, hub_members=members)
+        facts["maturity"], facts["mapping"] = db.execute(
+            "SELECT COALESCE(SUM(i.code = 'ncmh-maturity'), 0),"
+            " COALESCE(SUM(i.code = 'mapping-survey'), 0) FROM assessment_response r"
+            " JOIN assessment_instrument i ON i.id = r.instrument_id"
+        ).fetchone()
         country, name = db.execute(
             "SELECT country_id, normalised_name FROM hubs_organisation"
             " ORDER BY id LIMIT 1 OFFSET 777"
@@ -323,14 +406,25 @@ def table(rows: list[tuple[str, dict | None, bool]], baseline: float) -> list[st
     return lines
 
 
-def measure_http(args, pages: list[tuple[str, str]], heavy: int):
-    """Start the server, time /healthz and the pages, read its peak memory, stop it."""
+def measure_http(
+    args,
+    pages: list[tuple[str, str]],
+    coordinator_pages: list[tuple[str, str]],
+    credentials: tuple[str, str],
+    heavy: int,
+):
+    """Start the server, time /healthz and the pages, read its peak memory, stop it.
+
+    ``coordinator_pages`` are timed on a second connection signed in with ``credentials``; the
+    other pages stay anonymous.
+    """
     port = free_port()
     log(f"starting echos serve on {HOST}:{port} with {args.workers} workers")
     server = Server(port, args.workers)
     try:
         server.wait_ready(60)
         client = Client(server)
+        signed_in = Client(server)
         try:
             log(f"timing /healthz × {args.requests}")
             healthz = time_http(client, "/healthz", args.requests, warmup=20)
@@ -338,8 +432,14 @@ def measure_http(args, pages: list[tuple[str, str]], heavy: int):
             for label, path in pages:
                 log(f"timing {path} × {heavy}")
                 results.append((label, time_http(client, path, heavy, warmup=3), True))
+            log(f"signing in as {credentials[0]}")
+            signed_in.login(*credentials)
+            for label, path in coordinator_pages:
+                log(f"timing {path} × {heavy} (network coordinator)")
+                results.append((label, time_http(signed_in, path, heavy, warmup=3), True))
         finally:
             client.close()
+            signed_in.close()
         peaks = server.peak_rss_kib()
     finally:
         server.stop()
@@ -378,9 +478,21 @@ def main() -> int:
          f"/hubs/{facts['hub_id']}/"),
         ("GET /api/v1/hubs?limit=100", "/api/v1/hubs?limit=100"),
     ]  # fmt: skip
+    coordinator_pages = [
+        (f"GET /assessment/network/ (coordinator, {facts['maturity']:,} assessments)",
+         "/assessment/network/"),
+        (f"GET /assessment/mapping/ (coordinator, {facts['mapping']} countries)",
+         "/assessment/mapping/"),
+        (f"GET /assessment/hubs/{facts['hub_id']}/ (coordinator, national hub maturity)",
+         f"/assessment/hubs/{facts['hub_id']}/"),
+    ]  # fmt: skip
+    log(f"creating the network coordinator {COORDINATOR} in the bench database")
+    credentials = ensure_coordinator()
     for attempt in (1, 2):
         try:
-            results, peaks, master_pid = measure_http(args, pages, heavy)
+            results, peaks, master_pid = measure_http(
+                args, pages, coordinator_pages, credentials, heavy
+            )
             break
         except ServerDied as exc:
             if attempt == 2:
@@ -407,7 +519,9 @@ def main() -> int:
         "",
         f"Data: {SCALE} scale, seed {SEED}: {facts['hub']:,} hubs, {facts['organisation']:,} "
         f"organisations, {facts['membership']:,} memberships, {facts['stagechange']:,} stage "
-        f"changes; SQLite {db_size:.0f} MiB ({built}). Generation: {build.get('generate_report', '')}",
+        f"changes, {facts['maturity']:,} maturity assessments, {facts['mapping']} mapping survey "
+        f"answers; SQLite {db_size:.0f} MiB ({built}). "
+        f"Generation: {build.get('generate_report', '')}",
         f"Server: echos serve (gunicorn), {args.workers} workers × 4 threads, DEBUG off, "
         f"{HOST} only. Client: one keep-alive http.client connection, sequential; "
         f"{args.requests} timed requests to /healthz, {heavy} to each page, after a warm-up.",

@@ -68,7 +68,7 @@ def wipe() -> None:
 
 
 def test_counts_and_labels(tiny):
-    assert list(tiny) == ["organisations", "hubs", "stage_changes", "memberships"]
+    assert list(tiny) == ["organisations", "hubs", "stage_changes", "memberships", "assessments"]
     assert (tiny["organisations"], tiny["hubs"], tiny["memberships"]) == (300, 70, 900)
     assert Hub.objects.count() == 70
     assert Organisation.objects.count() == 300
@@ -220,7 +220,7 @@ def test_progress_reported_per_model(db):
     calls = []
     generate(scale="small", seed=1, progress=lambda *a: calls.append(a), **TINY)
     labels = list(dict.fromkeys(label for label, _done, _total in calls))
-    assert labels == ["organisations", "hubs", "stage changes", "memberships"]
+    assert labels == ["organisations", "hubs", "stage changes", "memberships", "assessments"]
     last = {label: (done, total) for label, done, total in calls}
     assert last["memberships"] == (900, 900)
     assert last["hubs"] == (70, 70)

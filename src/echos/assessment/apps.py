@@ -8,3 +8,16 @@ class AssessmentConfig(AppConfig):
     name = "echos.assessment"
     label = "assessment"
     verbose_name = _("Assessment")
+
+    def ready(self):
+        from django.db.models.signals import post_delete, post_save
+
+        from echos.assessment.engine import clear_vocabulary_cache
+        from echos.core.models import Term
+
+        post_save.connect(
+            clear_vocabulary_cache, sender=Term, dispatch_uid="assessment-vocabulary-save"
+        )
+        post_delete.connect(
+            clear_vocabulary_cache, sender=Term, dispatch_uid="assessment-vocabulary-delete"
+        )

@@ -1,5 +1,6 @@
 """Read models over submitted maturity assessments, each built from a fixed number of queries."""
 
+import math
 from datetime import timedelta
 
 from django.utils import timezone
@@ -11,30 +12,59 @@ from echos.hubs.models import Hub
 
 
 def latest_scores() -> list[dict]:
-    """Every hub's current official maturity scores (one query)."""
+    """Every hub's current official maturity scores (two queries, no JSON definition per row)."""
+    definitions = dict(Instrument.objects.filter(code=MATURITY).values_list("pk", "definition"))
+    dimension_of = {
+        pk: {q.code: q.dimension for q in scoring.dimension_questions(definition)}
+        for pk, definition in definitions.items()
+    }
     rows = (
         Response.objects.submitted()
         .official()
         .filter(instrument__code=MATURITY, hub__isnull=False)
-        .select_related("hub", "instrument")
         .order_by("hub__country_id", "hub__name_en")
+        .values_list(
+            "pk",
+            "hub_id",
+            "hub__name_en",
+            "hub__country_id",
+            "hub__level",
+            "hub__stage",
+            "instrument_id",
+            "answers",
+            "overall_score",
+            "submitted_at",
+            "is_public",
+        )
     )
     out = []
-    for r in rows:
-        s = scoring.score(r.instrument.definition, r.answers)
+    for (
+        pk,
+        hub_id,
+        name,
+        country,
+        level,
+        stage,
+        instrument_id,
+        answers,
+        overall,
+        submitted_at,
+        public,
+    ) in rows:
+        dims = {dim: answers.get(code) for code, dim in dimension_of[instrument_id].items()}
         out.append(
             {
-                "hub_id": r.hub_id,
-                "name": r.hub.name_en,
-                "country": r.hub.country_id,
-                "level": r.hub.level,
-                "stage": r.hub.stage,
-                "overall": s["overall"],
-                "overall_level": s["level"],
-                "dimensions": s["dimensions"],
-                "submitted_at": r.submitted_at,
-                "response_id": r.pk,
-                "is_public": r.is_public,
+                "hub_id": hub_id,
+                "name": name,
+                "country": country,
+                "level": level,
+                "stage": stage,
+                "overall": overall,
+                "overall_level": math.floor(overall) if overall is not None else None,
+                "dimensions": dims,
+                "submitted_at": submitted_at,
+                "response_id": pk,
+                "is_public": public,
             }
         )
     return out

@@ -54,6 +54,27 @@ def tr(value) -> str:
     return value or ""
 
 
+_VOCABULARY_CACHE: dict[str, list[tuple[str, str]]] = {}
+
+
+def vocabulary_options(vocabulary: str) -> list[tuple[str, str]]:
+    """(code, label) of a vocabulary in the active language; codes read once per process."""
+    from django.utils.translation import gettext
+
+    from echos.core.models import Term
+
+    if vocabulary not in _VOCABULARY_CACHE:
+        _VOCABULARY_CACHE[vocabulary] = list(
+            Term.objects.of(vocabulary).values_list("code", "label")
+        )
+    return [(code, gettext(label)) for code, label in _VOCABULARY_CACHE[vocabulary]]
+
+
+def clear_vocabulary_cache(**_kwargs) -> None:
+    """Forget cached vocabularies (connected to Term saves and deletes)."""
+    _VOCABULARY_CACHE.clear()
+
+
 class DefinitionError(ValueError):
     """The instrument definition itself is malformed."""
 
@@ -76,9 +97,7 @@ class Question:
     def options(self) -> list[tuple[str, str]]:
         """(value, label) pairs of a choice question, from the definition or a vocabulary."""
         if self.spec.get("options_from"):
-            from echos.core.models import Term
-
-            return [(t.code, t.display) for t in Term.objects.of(self.spec["options_from"])]
+            return vocabulary_options(self.spec["options_from"])
         return [(str(o["value"]), tr(o["label"])) for o in self.spec.get("options", [])]
 
     @property

@@ -6,6 +6,7 @@ import io
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -20,6 +21,8 @@ from echos.core.models import Country
 from echos.hubs import charts as hub_charts
 from echos.hubs.models import Hub, Stage
 
+NETWORK_PAGE = 100
+STALE_SHOWN = 200
 MATURITY_COLOURS = ["#f7fbff", "#c6dbef", "#6baed6", "#2171b5", "#08306b"]
 
 
@@ -398,21 +401,21 @@ def network(request):
         colours=["#fdd0a2", *MATURITY_COLOURS],
         detail_title=_("National hub"),
     )
-    return render(
-        request,
-        "assessment/network.html",
-        {
-            "dims": dims,
-            "scores": scores,
-            "sort": sort,
-            "map_spec": spec,
-            "map_rows": map_rows,
-            "distribution": charts.distribution_spec(
-                benchmarks.level_distribution(scores, definition)
-            ),
-            "stale": benchmarks.not_assessed_since(12)[:500],
-        },
-    )
+    stale = benchmarks.not_assessed_since(12)
+    context = {
+        "dims": dims,
+        "scores": scores,
+        "sort": sort,
+        "map_spec": spec,
+        "map_rows": map_rows,
+        # 2,000 hubs × 8 dimensions is too long for one page; the exports hold everything.
+        "page": Paginator(scores, NETWORK_PAGE).get_page(request.GET.get("page")),
+        "query": f"sort={sort}",
+        "distribution": charts.distribution_spec(benchmarks.level_distribution(scores, definition)),
+        "stale": stale[:STALE_SHOWN],
+        "stale_count": len(stale),
+    }
+    return render(request, "assessment/network.html", context)
 
 
 @login_required

@@ -5,7 +5,8 @@ rules: a sub-hub's parent is in its country and one level up, one national hub p
 regions lie in the hub's country, no two organisations of a country share a normalised name, a
 membership ends on or after its start, the same organisation never holds overlapping memberships
 of one hub, and a hub's stage history moves forward in time and ends at ``hub.stage`` on
-``hub.stage_since``.
+``hub.stage_since``. Each generated hub has three official maturity assessments, each superseding
+the one before, and each country whose national hub was generated has answered the mapping survey.
 
 Every value comes from ``random.Random`` seeded with the seed and the step's name, and every date
 from ``REFERENCE_DATE``: the same seed gives the same rows. Each step has its own random stream,
@@ -24,6 +25,10 @@ from itertools import islice
 
 from django.db import models, transaction
 
+from echos.assessment import scoring, services
+from echos.assessment.demo import vocabulary_codes
+from echos.assessment.models import Response
+from echos.assessment.synthetic import answers_for, maturity_hint
 from echos.core.models import Country, Region, Term
 from echos.hubs.demo import COORDS
 from echos.hubs.models import (
@@ -71,7 +76,7 @@ class Scale:
 
 SCALES = {
     "small": Scale(hubs=60, organisations=2_000, memberships=6_000),
-    "europe": Scale(hubs=1_500, organisations=50_000, memberships=150_000),
+    "europe": Scale(hubs=2_000, organisations=50_000, memberships=150_000),
 }
 
 
@@ -550,6 +555,103 @@ def generate_memberships(ctx: Context) -> int:
                     emitted += 1
 
     return insert(ctx, Membership, "memberships", rows(), sum(quotas))
+
+
+# Per generated hub, oldest first: superseded, superseded, submitted (the current one). Hubs
+# mature, so older assessments centre lower.
+ASSESSMENT_DRIFT = (-0.8, -0.35, 0.0)
+ASSESSMENT_ROUNDS = len(ASSESSMENT_DRIFT)
+RECENT_SHARE = 0.85  # of hubs whose current assessment is at most 12 months old
+
+
+def _assessment_times(rng: random.Random) -> list[datetime]:
+    """Three submission moments over the ~3 years before the reference date, oldest first."""
+    latest = rng.randint(7, 360) if rng.random() < RECENT_SHARE else rng.randint(370, 720)
+    oldest = rng.randint(min(latest + 240, 1095), 1095)
+    middle = rng.randint(latest + 60, oldest - 60)
+    return [
+        datetime.combine(REFERENCE_DATE - timedelta(days=ago), time(8, 0), tzinfo=UTC)
+        + timedelta(minutes=rng.randrange(10 * 60))
+        for ago in (oldest, middle, latest)
+    ]
+
+
+@step("assessments", after="memberships")
+def generate_assessments(ctx: Context) -> int:
+    """Maturity assessments of every generated hub, and each country's mapping survey answers.
+
+    Each hub gets three official maturity responses over time, each superseding the one before;
+    the last is the current (submitted) one. Each country whose national hub this run generated
+    answers the mapping survey once, for that hub. Rows go in one round at a time, so the
+    supersedes link of a round points at the round before it without any update.
+    """
+    rng = ctx.rng("assessments")
+    maturity = services.current_instrument(services.MATURITY)
+    mapping = services.current_instrument(services.MAPPING)
+    options = vocabulary_codes()
+    hubs = [h for h in ctx.hubs if h.generated]
+    plans = [(maturity_hint(h.stage, rng), _assessment_times(rng)) for h in hubs]
+    nationals = [h for h in hubs if h.level == Level.NATIONAL]
+    total = ASSESSMENT_ROUNDS * len(hubs) + len(nationals)
+
+    def maturity_rows(round_: int, previous: list[int | None]) -> Iterator[Response]:
+        current = round_ == ASSESSMENT_ROUNDS - 1
+        status = Response.Status.SUBMITTED if current else Response.Status.SUPERSEDED
+        for hub, (hint, times), before in zip(hubs, plans, previous, strict=True):
+            answers = answers_for(
+                maturity.definition,
+                rng,
+                maturity_hint=hint + ASSESSMENT_DRIFT[round_],
+                options=options,
+            )
+            yield Response(
+                instrument=maturity,
+                hub_id=hub.pk,
+                country_id=hub.country,
+                kind=Response.Kind.OFFICIAL,
+                status=status,
+                answers=answers,
+                supersedes_id=before,
+                overall_score=scoring.score(maturity.definition, answers)["overall"],
+                is_demo=True,
+                created_at=times[round_] - timedelta(days=rng.randint(1, 40)),
+                submitted_at=times[round_],
+            )
+
+    previous: list[int | None] = [None] * len(hubs)
+    created = 0
+    for round_ in range(ASSESSMENT_ROUNDS):
+        ids: list[int] = []
+        created += insert(
+            ctx,
+            Response,
+            "assessments",
+            maturity_rows(round_, previous),
+            total,
+            lambda chunk, ids=ids: ids.extend(r.pk for r in chunk),
+            done_before=created,
+        )
+        previous = ids
+
+    def mapping_rows() -> Iterator[Response]:
+        for hub in nationals:
+            when = datetime.combine(
+                REFERENCE_DATE - timedelta(days=rng.randint(30, 400)), time(8, 0), tzinfo=UTC
+            ) + timedelta(minutes=rng.randrange(10 * 60))
+            yield Response(
+                instrument=mapping,
+                hub_id=hub.pk,
+                country_id=hub.country,
+                kind=Response.Kind.OFFICIAL,
+                status=Response.Status.SUBMITTED,
+                answers=answers_for(mapping.definition, rng, options=options),
+                is_demo=True,
+                created_at=when - timedelta(days=rng.randint(1, 40)),
+                submitted_at=when,
+            )
+
+    created += insert(ctx, Response, "assessments", mapping_rows(), total, done_before=created)
+    return created
 
 
 # --- entry point ----------------------------------------------------------------------------------

@@ -43,7 +43,7 @@ class ProgressBar:
 class Command(BaseCommand):
     help = (
         "Fill a freshly migrated database with synthetic demo data (is_demo=True) for load tests: "
-        "--scale small (~60 hubs) or europe (1,500 hubs, 50,000 organisations, 150,000 "
+        "--scale small (~60 hubs) or europe (2,000 hubs, 50,000 organisations, 150,000 "
         "memberships). The same --seed gives the same rows."
     )
 
