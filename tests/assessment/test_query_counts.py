@@ -12,23 +12,8 @@ from django.test.utils import CaptureQueriesContext
 from echos.assessment.models import Response
 from echos.core.models import ApiToken
 from echos.hubs.generate import generate
-from echos.hubs.models import Hub, Level, Membership, Organisation, StageChange
-
-# Two data sizes: twice the hubs (so twice the assessments) and four times the rest.
-SIZES = [
-    {"hubs": 170, "organisations": 400, "memberships": 1_500},
-    {"hubs": 340, "organisations": 1_600, "memberships": 6_000},
-]
-SEED = 4
-
-
-def wipe() -> None:
-    Response.objects.all().delete()
-    Membership.objects.all().delete()
-    StageChange.objects.all().delete()
-    for level in (Level.LOCAL, Level.REGIONAL, Level.NATIONAL):
-        Hub.objects.filter(level=level).delete()
-    Organisation.objects.all().delete()
+from echos.hubs.models import Hub
+from tests.scale import SEED, SIZES, wipe
 
 
 def national_hub() -> Hub:

@@ -7,22 +7,8 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from echos.hubs.generate import generate
-from echos.hubs.models import Hub, Level, Membership, Organisation, StageChange
-
-# Two data sizes; the smaller still has several regional hubs in Germany and a three-level tree.
-SIZES = [
-    {"hubs": 170, "organisations": 400, "memberships": 1_500},
-    {"hubs": 340, "organisations": 1_600, "memberships": 6_000},
-]
-SEED = 4
-
-
-def wipe() -> None:
-    Membership.objects.all().delete()
-    StageChange.objects.all().delete()
-    for level in (Level.LOCAL, Level.REGIONAL, Level.NATIONAL):
-        Hub.objects.filter(level=level).delete()
-    Organisation.objects.all().delete()
+from echos.hubs.models import Hub, Level
+from tests.scale import SEED, SIZES, wipe
 
 
 def busiest_national_hub() -> Hub:
