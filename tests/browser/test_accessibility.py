@@ -71,3 +71,40 @@ def test_no_serious_accessibility_violations(page, live_server, hub, path):
     page.goto(live_server.url + url)
     page.wait_for_load_state("networkidle")
     assert serious_violations(page, live_server.url) == []
+
+
+@pytest.fixture
+def assessed(hub):
+    """A network coordinator, and a submitted assessment of the hub so the pictures have data."""
+    from echos.assessment import scoring
+    from echos.assessment import services as assessment
+    from echos.core.models import User
+
+    user = User.objects.create_user(
+        "secretariat", password="a long demo password 2026", is_network_coordinator=True
+    )
+    maturity = assessment.current_instrument(assessment.MATURITY)
+    response = assessment.start_response(actor=user, instrument=maturity, hub=hub)
+    answers = {q.code: 3 for q in scoring.dimension_questions(maturity.definition)}
+    assessment.submit_response(actor=user, response=response, answers=answers)
+    draft = assessment.start_response(
+        actor=user, instrument=assessment.current_instrument(assessment.MAPPING), hub=hub
+    )
+    return {"hub": hub, "draft": draft}
+
+
+@pytest.mark.parametrize(
+    "path", ["MATURITY", "DRAFT", "/assessment/", "/assessment/network/", "/assessment/mapping/"]
+)
+def test_no_serious_violations_on_assessment_pages(page, live_server, assessed, path):
+    page.goto(f"{live_server.url}/accounts/login/")
+    page.get_by_label("Username").fill("secretariat")
+    page.get_by_label("Password").fill("a long demo password 2026")
+    page.get_by_role("button", name="Sign in").click()
+    url = {
+        "MATURITY": f"/assessment/hubs/{assessed['hub'].pk}/",
+        "DRAFT": f"/assessment/responses/{assessed['draft'].pk}/",
+    }.get(path, path)
+    page.goto(live_server.url + url)
+    page.wait_for_load_state("networkidle")
+    assert serious_violations(page, live_server.url) == []
