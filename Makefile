@@ -34,6 +34,7 @@ format: install
 
 bench: install  ## Europe-scale data (cached), production server, ratios against baselines
 	$(BIN)/python bench/run.py
+	$(BIN)/python bench/synergies.py
 
 assets:  ## re-vendor front-end assets from npm into src/echos/static (needs node + npm)
 	npm ci

@@ -6,6 +6,7 @@ from echos.assessment.api import router as assessment_router
 from echos.core.api import install_error_handlers
 from echos.core.api import router as core_router
 from echos.hubs.api import router as hubs_router
+from echos.synergies.api import router as synergies_router
 
 api = NinjaAPI(
     title="echos API",
@@ -18,3 +19,4 @@ install_error_handlers(api)
 api.add_router("/", core_router)
 api.add_router("/", hubs_router)
 api.add_router("/", assessment_router)
+api.add_router("/", synergies_router)

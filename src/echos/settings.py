@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "echos.core",
     "echos.hubs",
     "echos.assessment",
+    "echos.synergies",
 ]
 
 MIDDLEWARE = [

@@ -18,5 +18,6 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("about/", core_views.about, name="about"),
     path("assessment/", include("echos.assessment.urls")),
+    path("synergies/", include("echos.synergies.urls")),
     path("", include("echos.hubs.urls")),
 ]

@@ -6,6 +6,7 @@ from echos.assessment.demo import load_demo as load_assessment_demo
 from echos.core.reference import load_reference
 from echos.hubs.demo import DEMO_ACCOUNTS, DEMO_PASSWORD, load_demo, load_reference_hubs
 from echos.hubs.models import Hub
+from echos.synergies.demo import load_demo as load_synergies_demo
 
 
 class Command(BaseCommand):
@@ -24,6 +25,7 @@ class Command(BaseCommand):
             load_reference_hubs()
             load_demo()
             load_assessment_demo()
+            load_synergies_demo()
         else:
             self.stdout.write("Data already present: not reloading.")
         call_command("collectstatic", verbosity=0, interactive=False)

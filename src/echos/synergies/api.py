@@ -1,0 +1,283 @@
+"""Initiatives, activities, suggestions, decisions, links and the batch matcher over JSON."""
+
+from datetime import date
+
+from django.shortcuts import get_object_or_404
+from ninja import Router, Schema, Status
+from pydantic import Field
+
+from echos.core.api import TokenAuth, paginate
+from echos.core.exceptions import RuleViolation
+from echos.hubs.models import Hub
+from echos.synergies import batch, engine, matching, services
+from echos.synergies.models import Activity, Initiative, SynergyLink
+
+router = Router(tags=["synergies"])
+auth = TokenAuth()
+
+
+class MatchIn(Schema):
+    initiatives: list[dict]
+    activities: list[dict]
+    top: int = Field(10, ge=1, le=100)
+    mode: str = engine.DEFAULT_MODE
+    explain: bool = False
+
+
+class ActivityIn(Schema):
+    hub: int
+    title: str = Field(max_length=250)
+    description: str
+    language: str
+    start: date | None = None
+    end: date | None = None
+    region: str | None = None
+    objectives: list[str] = []
+    policy_areas: list[str] = []
+    target_groups: list[str] = []
+
+
+class ActivityPatch(Schema):
+    title: str | None = Field(None, max_length=250)
+    description: str | None = None
+    language: str | None = None
+    start: date | None = None
+    end: date | None = None
+    objectives: list[str] | None = None
+    policy_areas: list[str] | None = None
+    target_groups: list[str] | None = None
+
+
+class DecisionIn(Schema):
+    verdict: str
+    initiative: str | None = None
+    activity: int | None = None
+    score: float | None = None
+
+
+class LinkPatch(Schema):
+    status: str | None = None
+    notes: str | None = None
+
+
+class InitiativeIn(Schema):
+    name: str = Field(max_length=250)
+    acronym: str = ""
+    programme: str
+    description: str
+    website: str = ""
+    start: str = ""
+    end: str = ""
+    objectives: list[str] = []
+    ebcp_pillars: list[str] = []
+    policy_areas: list[str] = []
+    countries: list[str] = []
+
+
+def initiative_out(i: Initiative) -> dict:
+    return {
+        "key": i.key,
+        "name": i.name,
+        "acronym": i.acronym,
+        "programme": i.programme,
+        "description": i.description,
+        "objectives": [t.code for t in i.objectives.all()],
+        "policy_areas": [t.code for t in i.policy_areas.all()],
+        "start": i.start,
+        "end": i.end,
+        "website": i.website,
+        "url": i.get_absolute_url(),
+    }
+
+
+def activity_out(a: Activity) -> dict:
+    return {
+        "id": a.pk,
+        "hub": a.hub_id,
+        "title": a.title,
+        "description": a.description,
+        "language": a.language,
+        "start": a.start.isoformat() if a.start else None,
+        "end": a.end.isoformat() if a.end else None,
+        "objectives": [t.code for t in a.objectives.all()],
+        "policy_areas": [t.code for t in a.policy_areas.all()],
+        "url": a.get_absolute_url(),
+    }
+
+
+def link_out(link: SynergyLink) -> dict:
+    return {
+        "id": link.pk,
+        "hub": link.hub_id,
+        "activity": link.activity_id,
+        "initiative": link.initiative.key if link.initiative else None,
+        "other_activity": link.other_activity_id,
+        "status": link.status,
+        "notes": link.notes,
+        "score": link.score,
+        "status_changed_at": link.status_changed_at.isoformat(),
+    }
+
+
+@router.post(
+    "/synergies/match", response=list[dict], summary="Batch matching, same format as the CLI"
+)
+def batch_match(request, payload: MatchIn):
+    if payload.mode not in engine.MODES:
+        raise RuleViolation(f"mode must be one of {', '.join(engine.MODES)}", "mode")
+    try:
+        initiatives = batch.initiatives(payload.initiatives)
+        activities = batch.activities(payload.activities)
+    except batch.BatchError as exc:
+        field = "initiatives" if str(exc).startswith("initiatives") else "activities"
+        raise RuleViolation(str(exc), field) from None
+    if len(initiatives) * len(activities) > 5_000_000:
+        raise RuleViolation("Too large for one request: use `echos synergies match`.", "activities")
+    index = engine.Index(initiatives, need_vectors=payload.mode != "lexical")
+    return engine.match(
+        activities, index, top=payload.top, mode=payload.mode, explain=payload.explain
+    )
+
+
+@router.get("/initiatives", response=dict)
+def list_initiatives(request, programme: str | None = None, limit: int = 50, offset: int = 0):
+    qs = Initiative.objects.prefetch_related("objectives", "policy_areas").order_by("key")
+    if programme:
+        qs = qs.filter(programme=programme)
+    return paginate(qs, limit, offset, initiative_out)
+
+
+@router.get("/initiatives/{key}", response=dict)
+def get_initiative(request, key: str):
+    return initiative_out(get_object_or_404(Initiative, key=key))
+
+
+@router.post("/initiatives", response={201: dict}, auth=auth)
+def create_initiative(request, payload: InitiativeIn):
+    return Status(
+        201, initiative_out(services.save_initiative(actor=request.user, **payload.dict()))
+    )
+
+
+@router.get("/activities", response=dict)
+def list_activities(
+    request, hub: int | None = None, language: str | None = None, limit: int = 50, offset: int = 0
+):
+    qs = Activity.objects.prefetch_related("objectives", "policy_areas").order_by("pk")
+    if hub:
+        qs = qs.filter(hub_id=hub)
+    if language:
+        qs = qs.filter(language=language.lower())
+    return paginate(qs, limit, offset, activity_out)
+
+
+@router.post("/activities", response={201: dict}, auth=auth)
+def create_activity(request, payload: ActivityIn):
+    data = payload.dict()
+    hub = Hub.objects.filter(pk=data.pop("hub")).first()
+    if hub is None:
+        raise RuleViolation("No such hub.", "hub")
+    region = data.pop("region")
+    from echos.hubs.services import resolve_region
+
+    data["region"] = resolve_region(region, hub.country)
+    return Status(201, activity_out(services.save_activity(actor=request.user, hub=hub, **data)))
+
+
+@router.get("/activities/{activity_id}", response=dict)
+def get_activity(request, activity_id: int):
+    return activity_out(get_object_or_404(Activity, pk=activity_id))
+
+
+@router.patch("/activities/{activity_id}", response=dict, auth=auth)
+def patch_activity(request, activity_id: int, payload: ActivityPatch):
+    activity = get_object_or_404(Activity.objects.select_related("hub"), pk=activity_id)
+    changes = {k: v for k, v in payload.dict(exclude_unset=True).items()}
+    return activity_out(services.save_activity(actor=request.user, activity=activity, **changes))
+
+
+@router.delete("/activities/{activity_id}", response={204: None}, auth=auth)
+def delete_activity(request, activity_id: int):
+    services.delete_activity(
+        actor=request.user, activity=get_object_or_404(Activity, pk=activity_id)
+    )
+    return Status(204, None)
+
+
+@router.get("/activities/{activity_id}/synergies", response=dict)
+def activity_synergies(request, activity_id: int, limit: int = 10, mode: str = engine.DEFAULT_MODE):
+    if not 1 <= limit <= 100:
+        raise RuleViolation("limit must be between 1 and 100.", "limit")
+    if mode not in engine.MODES:
+        raise RuleViolation(f"mode must be one of {', '.join(engine.MODES)}", "mode")
+    activity = get_object_or_404(Activity.objects.select_related("hub"), pk=activity_id)
+    found = matching.suggestions(activity, top=limit, mode=mode)
+    return {
+        "activity": activity.pk,
+        "initiatives": [
+            {
+                "initiative": r["initiative"],
+                "score": r["score"],
+                "why": r["why"],
+                "verdict": r["verdict"],
+            }
+            for r in found["initiatives"]
+        ],
+        "activities": [
+            {
+                "activity": int(r["initiative"]),
+                "hub": r["object"].hub_id,
+                "score": r["score"],
+                "why": r["why"],
+                "verdict": r["verdict"],
+            }
+            for r in found["activities"]
+        ],
+    }
+
+
+@router.post("/activities/{activity_id}/decisions", response={201: dict}, auth=auth)
+def decide(request, activity_id: int, payload: DecisionIn):
+    activity = get_object_or_404(Activity.objects.select_related("hub"), pk=activity_id)
+    initiative = (
+        Initiative.objects.filter(key=payload.initiative).first() if payload.initiative else None
+    )
+    if payload.initiative and initiative is None:
+        raise RuleViolation("No such initiative.", "initiative")
+    other = Activity.objects.filter(pk=payload.activity).first() if payload.activity else None
+    if payload.activity and other is None:
+        raise RuleViolation("No such activity.", "activity")
+    decision = services.decide(
+        actor=request.user,
+        activity=activity,
+        verdict=payload.verdict,
+        initiative=initiative,
+        other_activity=other,
+        score=payload.score,
+    )
+    link = SynergyLink.objects.filter(
+        activity=activity, initiative=initiative, other_activity=other
+    ).first()
+    return Status(201, {"verdict": decision.verdict, "link": link_out(link) if link else None})
+
+
+@router.get("/synergy-links", response=dict)
+def list_links(
+    request, hub: int | None = None, status: str | None = None, limit: int = 50, offset: int = 0
+):
+    qs = SynergyLink.objects.select_related("initiative").order_by("pk")
+    if hub:
+        qs = qs.filter(hub_id=hub)
+    if status:
+        qs = qs.filter(status=status)
+    return paginate(qs, limit, offset, link_out)
+
+
+@router.patch("/synergy-links/{link_id}", response=dict, auth=auth)
+def patch_link(request, link_id: int, payload: LinkPatch):
+    link = get_object_or_404(
+        SynergyLink.objects.select_related("hub", "activity", "initiative"), pk=link_id
+    )
+    return link_out(
+        services.update_link(actor=request.user, link=link, **payload.dict(exclude_unset=True))
+    )

@@ -1,0 +1,150 @@
+"""Vega-Lite heatmap of the "Cancer in all" matrix and a Vega force graph of synergy links."""
+
+from django.utils.translation import gettext as _
+
+from echos.hubs.charts import VEGA_LITE_SCHEMA
+
+VEGA_SCHEMA = "https://vega.github.io/schema/vega/v6.json"
+
+
+def matrix_spec(cells: list[dict]) -> dict:
+    """Activities per (objective, policy area); empty cells stay visible as white squares."""
+    return {
+        "$schema": VEGA_LITE_SCHEMA,
+        "data": {"values": cells},
+        "width": "container",
+        "height": 260,
+        "encoding": {
+            "x": {
+                "field": "area",
+                "type": "nominal",
+                "title": _("Policy area"),
+                "sort": None,
+                "axis": {"labelAngle": -30, "labelLimit": 160},
+            },
+            "y": {
+                "field": "objective",
+                "type": "nominal",
+                "title": _("Mission objective"),
+                "sort": None,
+                "axis": {"labelLimit": 220},
+            },
+        },
+        "layer": [
+            {
+                "mark": {"type": "rect", "stroke": "#999"},
+                "encoding": {
+                    "color": {
+                        "field": "count",
+                        "type": "quantitative",
+                        "title": _("Activities"),
+                        "scale": {"scheme": "blues", "domainMin": 0},
+                    },
+                    "tooltip": [{"field": "objective"}, {"field": "area"}, {"field": "count"}],
+                },
+            },
+            {
+                "mark": {"type": "text", "fontSize": 12},
+                "encoding": {
+                    "text": {"field": "count", "type": "quantitative"},
+                    "color": {
+                        "condition": {"test": "datum.count > 5", "value": "white"},
+                        "value": "#222",
+                    },
+                },
+            },
+        ],
+        "config": {"aria": False, "view": {"stroke": None}},
+    }
+
+
+def graph_spec(links) -> dict:
+    """Nodes: hubs, activities, initiatives; edges: hub–activity and activity–target (force layout)."""
+    nodes, index, edges = [], {}, []
+
+    def node(key, name, group, url):
+        if key not in index:
+            index[key] = len(nodes)
+            nodes.append({"name": name, "group": group, "url": url})
+        return index[key]
+
+    for link in links:
+        h = node(f"h{link.hub_id}", link.hub.name_en, "hub", link.hub.get_absolute_url())
+        a = node(
+            f"a{link.activity_id}",
+            link.activity.title,
+            "activity",
+            link.activity.get_absolute_url(),
+        )
+        edges.append({"source": h, "target": a})
+        target = link.initiative or link.other_activity
+        group = "initiative" if link.initiative else "activity"
+        t = node(f"{group[0]}{target.pk}", str(target), group, target.get_absolute_url())
+        edges.append({"source": a, "target": t})
+    return {
+        "$schema": VEGA_SCHEMA,
+        "width": 760,
+        "height": 520,
+        "autosize": "none",
+        "signals": [{"name": "cx", "update": "width / 2"}, {"name": "cy", "update": "height / 2"}],
+        "data": [{"name": "node-data", "values": nodes}, {"name": "link-data", "values": edges}],
+        "scales": [
+            {
+                "name": "color",
+                "type": "ordinal",
+                "domain": ["hub", "activity", "initiative"],
+                "range": ["#08306b", "#6baed6", "#d94801"],
+            }
+        ],
+        "legends": [{"fill": "color", "orient": "top-left", "title": _("Kind")}],
+        "marks": [
+            {
+                "name": "nodes",
+                "type": "symbol",
+                "zindex": 1,
+                "from": {"data": "node-data"},
+                "encode": {
+                    "enter": {
+                        "fill": {"scale": "color", "field": "group"},
+                        "stroke": {"value": "white"},
+                        "size": {"value": 160},
+                        "tooltip": {"field": "name"},
+                        "href": {"field": "url"},
+                        "cursor": {"value": "pointer"},
+                    }
+                },
+                "transform": [
+                    {
+                        "type": "force",
+                        "iterations": 200,
+                        "static": True,
+                        "signal": "force",
+                        "forces": [
+                            {"force": "center", "x": {"signal": "cx"}, "y": {"signal": "cy"}},
+                            {"force": "collide", "radius": 10},
+                            {"force": "nbody", "strength": -25},
+                            {"force": "link", "links": "link-data", "distance": 45},
+                        ],
+                    }
+                ],
+            },
+            {
+                "type": "path",
+                "from": {"data": "link-data"},
+                "interactive": False,
+                "encode": {"update": {"stroke": {"value": "#bbb"}, "strokeWidth": {"value": 1}}},
+                "transform": [
+                    {
+                        "type": "linkpath",
+                        "require": {"signal": "force"},
+                        "shape": "line",
+                        "sourceX": "datum.source.x",
+                        "sourceY": "datum.source.y",
+                        "targetX": "datum.target.x",
+                        "targetY": "datum.target.y",
+                    }
+                ],
+            },
+        ],
+        "config": {"aria": False},
+    }

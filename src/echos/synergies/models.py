@@ -1,0 +1,224 @@
+"""European initiatives, hub activities, decisions on suggestions and synergy links."""
+
+import hashlib
+
+import numpy as np
+from django.conf import settings
+from django.db import models
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from echos.core.models import Country, Region, Term
+from echos.hubs.models import Hub
+
+
+class VectorMixin(models.Model):
+    """A cached embedding of the matching text, recomputed when the text changes."""
+
+    vector = models.BinaryField(null=True, blank=True, editable=False)
+    vector_key = models.CharField(max_length=64, blank=True, editable=False)
+
+    class Meta:
+        abstract = True
+
+    def matching_text(self) -> str:
+        raise NotImplementedError
+
+    def text_key(self) -> str:
+        return hashlib.sha256(self.matching_text().encode()).hexdigest()
+
+    def get_vector(self) -> np.ndarray | None:
+        if not self.vector or self.vector_key != self.text_key():
+            return None
+        return np.frombuffer(bytes(self.vector), dtype=np.float32)
+
+
+class Initiative(VectorMixin):
+    """A European cancer initiative (Mission project, EBCP flagship, joint action, ERN...)."""
+
+    class Programme(models.TextChoices):
+        MISSION = "mission_on_cancer", _("Mission on Cancer")
+        EU4HEALTH = "eu4health_ebcp", _("EU4Health / Europe's Beating Cancer Plan flagship")
+        JOINT_ACTION = "joint_action", _("Joint action")
+        ERN = "ern", _("European Reference Network")
+        OTHER = "other", _("Other")
+
+    key = models.SlugField(_("key"), max_length=80, unique=True)
+    name = models.CharField(_("name"), max_length=250)
+    acronym = models.CharField(_("acronym"), max_length=40, blank=True)
+    programme = models.CharField(_("programme"), max_length=20, choices=Programme.choices)
+    description = models.TextField(_("description"))
+    objectives = models.ManyToManyField(
+        Term, blank=True, related_name="+", limit_choices_to={"vocabulary": "objectives"}
+    )
+    ebcp_pillars = models.ManyToManyField(
+        Term, blank=True, related_name="+", limit_choices_to={"vocabulary": "ebcp_pillars"}
+    )
+    policy_areas = models.ManyToManyField(
+        Term, blank=True, related_name="+", limit_choices_to={"vocabulary": "policy_areas"}
+    )
+    countries = models.ManyToManyField(Country, blank=True, related_name="initiatives")
+    partners = models.TextField(_("partners"), blank=True)
+    start = models.CharField(_("start"), max_length=10, blank=True)
+    end = models.CharField(_("end"), max_length=10, blank=True)
+    website = models.URLField(_("website"), blank=True)
+    source = models.CharField(_("source"), max_length=400, blank=True)
+    is_demo = models.BooleanField(_("demo data"), default=False)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("initiative")
+        verbose_name_plural = _("initiatives")
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.acronym})" if self.acronym else self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("synergies:initiative", args=[self.key])
+
+    def matching_text(self) -> str:
+        return "\n".join(p for p in [str(self), self.description] if p)
+
+
+class Activity(VectorMixin):
+    """Something a hub does, in its own language, tagged by objectives and policy areas."""
+
+    class Origin(models.TextChoices):
+        MANUAL = "manual", _("Entered")
+        EVENT = "event", _("From an event")
+        ENGAGEMENT = "engagement", _("From an engagement record")
+
+    hub = models.ForeignKey(
+        Hub, on_delete=models.CASCADE, related_name="activities", verbose_name=_("hub")
+    )
+    title = models.CharField(_("title"), max_length=250)
+    description = models.TextField(_("description"))
+    language = models.CharField(_("language"), max_length=8, help_text=_("ISO 639-1 code, e.g. pl"))
+    start = models.DateField(_("start"), null=True, blank=True)
+    end = models.DateField(_("end"), null=True, blank=True)
+    region = models.ForeignKey(
+        Region, on_delete=models.SET_NULL, null=True, blank=True, verbose_name=_("region")
+    )
+    target_groups = models.ManyToManyField(
+        Term,
+        blank=True,
+        related_name="+",
+        verbose_name=_("target groups"),
+        limit_choices_to={"vocabulary": "stakeholder_groups"},
+    )
+    objectives = models.ManyToManyField(
+        Term,
+        blank=True,
+        related_name="+",
+        verbose_name=_("Mission objectives"),
+        limit_choices_to={"vocabulary": "objectives"},
+    )
+    policy_areas = models.ManyToManyField(
+        Term,
+        blank=True,
+        related_name="+",
+        verbose_name=_("policy areas"),
+        limit_choices_to={"vocabulary": "policy_areas"},
+    )
+    origin = models.CharField(
+        _("origin"), max_length=12, choices=Origin.choices, default=Origin.MANUAL
+    )
+    origin_id = models.CharField(max_length=40, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True
+    )
+    is_demo = models.BooleanField(_("demo data"), default=False)
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-start", "title"]
+        verbose_name = _("activity")
+        verbose_name_plural = _("activities")
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("synergies:activity", args=[self.pk])
+
+    def matching_text(self) -> str:
+        return "\n".join(p for p in [self.title, self.description] if p)
+
+
+class Decision(models.Model):
+    """A hub's answer to a suggestion; a rejected pair is not suggested to that hub again."""
+
+    class Verdict(models.TextChoices):
+        ACCEPTED = "accepted", _("Accepted")
+        REJECTED = "rejected", _("Rejected")
+
+    hub = models.ForeignKey(Hub, on_delete=models.CASCADE, related_name="synergy_decisions")
+    activity = models.ForeignKey(Activity, on_delete=models.CASCADE, related_name="decisions")
+    initiative = models.ForeignKey(
+        Initiative, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    other_activity = models.ForeignKey(
+        Activity, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    verdict = models.CharField(max_length=10, choices=Verdict.choices)
+    score = models.FloatField(null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True
+    )
+    decided_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(initiative__isnull=False)
+                ^ models.Q(other_activity__isnull=False),
+                name="decision_one_target",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_verdict_display()}: {self.activity} ↔ {self.initiative or self.other_activity}"
+
+
+class SynergyLink(models.Model):
+    """An accepted synergy followed from first contact to collaboration."""
+
+    class Status(models.TextChoices):
+        PROPOSED = "proposed", _("Proposed")
+        CONTACTED = "contacted", _("Contacted")
+        COLLABORATING = "collaborating", _("Collaborating")
+        CONCLUDED = "concluded", _("Concluded")
+
+    hub = models.ForeignKey(Hub, on_delete=models.CASCADE, related_name="synergy_links")
+    activity = models.ForeignKey(Activity, on_delete=models.CASCADE, related_name="links")
+    initiative = models.ForeignKey(
+        Initiative, on_delete=models.CASCADE, null=True, blank=True, related_name="links"
+    )
+    other_activity = models.ForeignKey(
+        Activity, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    status = models.CharField(
+        _("status"), max_length=14, choices=Status.choices, default=Status.PROPOSED
+    )
+    notes = models.TextField(_("notes"), blank=True)
+    score = models.FloatField(null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    status_changed_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-status_changed_at"]
+        verbose_name = _("synergy link")
+        verbose_name_plural = _("synergy links")
+
+    def __str__(self) -> str:
+        return f"{self.activity} ↔ {self.initiative or self.other_activity}"
+
+    @property
+    def target(self):
+        return self.initiative or self.other_activity

@@ -1,0 +1,279 @@
+"""Writes for initiatives, activities, decisions and links: guard, transaction, audit."""
+
+import json
+from datetime import date
+from pathlib import Path
+
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from echos.core.audit import log_action
+from echos.core.exceptions import Conflict, RuleViolation
+from echos.core.models import Country, Term
+from echos.hubs import permissions as hub_perms
+from echos.synergies.batch import language_codes
+from echos.synergies.models import Activity, Decision, Initiative, SynergyLink
+
+DATA = Path(__file__).resolve().parent / "data"
+
+
+def _guard(allowed: bool, actor) -> None:
+    if actor is not None and not allowed:
+        raise PermissionDenied(_("You are not allowed to do this."))
+
+
+def _terms(vocabulary: str, codes, field: str) -> list[Term]:
+    codes = list(dict.fromkeys(codes or []))
+    terms = list(Term.objects.filter(vocabulary=vocabulary, code__in=codes))
+    unknown = sorted(set(codes) - {t.code for t in terms})
+    if unknown:
+        raise RuleViolation(
+            _("Unknown %(field)s: %(codes)s.") % {"field": field, "codes": ", ".join(unknown)},
+            field,
+        )
+    return terms
+
+
+# --- initiatives ------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def save_initiative(
+    *,
+    actor,
+    initiative: Initiative | None = None,
+    objectives=None,
+    ebcp_pillars=None,
+    policy_areas=None,
+    countries=None,
+    **fields,
+) -> Initiative:
+    """Create or change an initiative of the catalogue (network coordinators)."""
+    _guard(hub_perms.is_network_coordinator(actor), actor)
+    initiative = initiative or Initiative()
+    created = initiative.pk is None
+    for key, value in fields.items():
+        setattr(initiative, key, value)
+    if not (initiative.name or "").strip():
+        raise RuleViolation(_("Give the initiative a name."), "name")
+    if not (initiative.description or "").strip():
+        raise RuleViolation(
+            _("Describe the initiative: matching works on the description."), "description"
+        )
+    if initiative.programme not in Initiative.Programme.values:
+        raise RuleViolation(_("Unknown programme."), "programme")
+    if not initiative.key:
+        from django.utils.text import slugify
+
+        initiative.key = slugify(initiative.acronym or initiative.name)[:80]
+    if Initiative.objects.filter(key=initiative.key).exclude(pk=initiative.pk).exists():
+        raise Conflict(
+            _("An initiative with the key %(key)s exists.") % {"key": initiative.key}, "key"
+        )
+    initiative.save()
+    if objectives is not None:
+        initiative.objectives.set(_terms("objectives", objectives, "objectives"))
+    if ebcp_pillars is not None:
+        initiative.ebcp_pillars.set(_terms("ebcp_pillars", ebcp_pillars, "ebcp_pillars"))
+    if policy_areas is not None:
+        initiative.policy_areas.set(_terms("policy_areas", policy_areas, "policy_areas"))
+    if countries is not None:
+        found = list(Country.objects.filter(pk__in=countries))
+        if len(found) != len(set(countries)):
+            raise RuleViolation(_("Unknown country code."), "countries")
+        initiative.countries.set(found)
+    log_action(
+        actor=actor,
+        action="synergies.initiative." + ("created" if created else "updated"),
+        target=initiative,
+        data={"key": initiative.key},
+    )
+    return initiative
+
+
+def load_initiatives() -> int:
+    """Load the sourced catalogue in data/initiatives.json (idempotent: existing keys are updated)."""
+    doc = json.loads((DATA / "initiatives.json").read_text(encoding="utf-8"))
+    sources = {
+        s["key"]: f"{s.get('title', '')} — {s.get('url', '')}" for s in doc.get("sources", [])
+    }
+    for row in doc["initiatives"]:
+        save_initiative(
+            actor=None,
+            initiative=Initiative.objects.filter(key=row["key"]).first(),
+            key=row["key"],
+            name=row["name"],
+            acronym=row.get("acronym") or "",
+            programme=row["programme"],
+            description=row["description"],
+            start=str(row.get("start") or "")[:10],
+            end=str(row.get("end") or "")[:10],
+            website=row.get("website") or "",
+            partners=row.get("partners") or "",
+            source=sources.get(row.get("source"), "")[:400],
+            objectives=row.get("objectives", []),
+            ebcp_pillars=row.get("ebcp_pillars", []),
+            policy_areas=row.get("policy_areas", []),
+            countries=[
+                c for c in row.get("countries", []) if Country.objects.filter(pk=c).exists()
+            ],
+        )
+    return len(doc["initiatives"])
+
+
+# --- activities ---------------------------------------------------------------------------------
+
+
+def validate_activity(activity: Activity) -> None:
+    """Text, language, dates and region rules."""
+    if not (activity.title or "").strip():
+        raise RuleViolation(_("Give the activity a title."), "title")
+    if not (activity.description or "").strip():
+        raise RuleViolation(
+            _("Describe the activity: suggestions are found from the description."), "description"
+        )
+    if len(activity.description) > 100_000:
+        raise RuleViolation(_("Keep the description under 100,000 characters."), "description")
+    if (activity.language or "").lower() not in language_codes():
+        raise RuleViolation(
+            _("Unknown language code %(code)r: use ISO 639-1, e.g. pl.")
+            % {"code": activity.language},
+            "language",
+        )
+    activity.language = activity.language.lower()
+    if activity.start and activity.end and activity.end < activity.start:
+        raise RuleViolation(_("The activity cannot end before it starts."), "end")
+    if activity.region_id and activity.region.country_id != activity.hub.country_id:
+        raise RuleViolation(_("The region is not in the hub's country."), "region")
+
+
+@transaction.atomic
+def save_activity(
+    *,
+    actor,
+    hub=None,
+    activity: Activity | None = None,
+    objectives=None,
+    policy_areas=None,
+    target_groups=None,
+    **fields,
+) -> Activity:
+    """Record or change a hub activity (the hub's editors and coordinators)."""
+    activity = activity or Activity(hub=hub)
+    _guard(hub_perms.can_edit_hub(actor, activity.hub), actor)
+    created = activity.pk is None
+    for key, value in fields.items():
+        setattr(activity, key, value)
+    if created and actor is not None and actor.is_authenticated:
+        activity.created_by = actor
+    validate_activity(activity)
+    activity.save()
+    if objectives is not None:
+        activity.objectives.set(_terms("objectives", objectives, "objectives"))
+    if policy_areas is not None:
+        activity.policy_areas.set(_terms("policy_areas", policy_areas, "policy_areas"))
+    if target_groups is not None:
+        activity.target_groups.set(_terms("stakeholder_groups", target_groups, "target_groups"))
+    log_action(
+        actor=actor,
+        action="synergies.activity." + ("created" if created else "updated"),
+        target=activity,
+        data={"hub": activity.hub_id, "title": activity.title, "language": activity.language},
+    )
+    return activity
+
+
+@transaction.atomic
+def delete_activity(*, actor, activity: Activity) -> None:
+    _guard(hub_perms.can_edit_hub(actor, activity.hub), actor)
+    log_action(
+        actor=actor,
+        action="synergies.activity.deleted",
+        target=activity.hub,
+        data={"activity": activity.pk, "title": activity.title},
+    )
+    activity.delete()
+
+
+# --- decisions and links ----------------------------------------------------------------------------
+
+
+@transaction.atomic
+def decide(
+    *,
+    actor,
+    activity: Activity,
+    verdict: str,
+    initiative: Initiative | None = None,
+    other_activity: Activity | None = None,
+    score: float | None = None,
+) -> Decision:
+    """Accept (creates a proposed synergy link) or reject (never suggested again) a suggestion."""
+    _guard(hub_perms.can_edit_hub(actor, activity.hub), actor)
+    if (initiative is None) == (other_activity is None):
+        raise RuleViolation(_("Choose an initiative or an activity."), "initiative")
+    if verdict not in Decision.Verdict.values:
+        raise RuleViolation(_("The decision is accept or reject."), "verdict")
+    if other_activity is not None and other_activity.hub_id == activity.hub_id:
+        raise RuleViolation(_("Link to another hub's activity."), "other_activity")
+    decision, _created = Decision.objects.update_or_create(
+        hub=activity.hub,
+        activity=activity,
+        initiative=initiative,
+        other_activity=other_activity,
+        defaults={
+            "verdict": verdict,
+            "score": score,
+            "decided_at": timezone.now(),
+            "decided_by": actor if actor is not None and actor.is_authenticated else None,
+        },
+    )
+    if verdict == Decision.Verdict.ACCEPTED:
+        SynergyLink.objects.get_or_create(
+            hub=activity.hub,
+            activity=activity,
+            initiative=initiative,
+            other_activity=other_activity,
+            defaults={"score": score, "created_by": decision.decided_by},
+        )
+    log_action(
+        actor=actor,
+        action=f"synergies.suggestion.{verdict}",
+        target=activity,
+        data={
+            "initiative": initiative.key if initiative else None,
+            "other_activity": other_activity.pk if other_activity else None,
+            "score": score,
+        },
+    )
+    return decision
+
+
+@transaction.atomic
+def update_link(
+    *, actor, link: SynergyLink, status: str | None = None, notes: str | None = None
+) -> SynergyLink:
+    """Move a synergy link along proposed → contacted → collaborating → concluded, with notes."""
+    _guard(hub_perms.can_edit_hub(actor, link.hub), actor)
+    before = link.status
+    if status is not None:
+        if status not in SynergyLink.Status.values:
+            raise RuleViolation(_("Unknown status."), "status")
+        if status != link.status:
+            link.status = status
+            link.status_changed_at = timezone.now()
+    if notes is not None:
+        link.notes = notes[:20000]
+    link.save()
+    log_action(
+        actor=actor,
+        action="synergies.link.updated",
+        target=link.activity,
+        data={"link": link.pk, "from": before, "to": link.status},
+    )
+    return link
+
+
+__all__ = ["date"]
