@@ -36,6 +36,13 @@ def hub(reference_data):
         actor=None, name="Oslo Cancer Cluster", country=norway.country, stakeholder_group=research
     )
     services.add_membership(actor=None, hub=norway, organisation=org)
+    from echos.synergies import services as synergies
+
+    synergies.save_initiative(actor=None, key="screen-net", name="Colorectal screening network", programme="other",
+                              description="Organised colorectal cancer screening.", objectives=["prevention"])
+    synergies.save_activity(actor=None, hub=norway, title="Tarmscreening", language="nb",
+                            description="Screening for tarmkreft med avføringstest.", objectives=["prevention"],
+                            policy_areas=["health"])
     return norway
 
 
@@ -67,7 +74,9 @@ def serious_violations(page, base_url: str) -> list[str]:
     ],
 )
 def test_no_serious_accessibility_violations(page, live_server, hub, path):
-    url = f"/hubs/{hub.pk}/" if path == "HUB" else path
+    from echos.synergies.models import Activity
+
+    url = {"HUB": f"/hubs/{hub.pk}/", "ACTIVITY": f"/synergies/activities/{Activity.objects.get().pk}/"}.get(path, path)
     page.goto(live_server.url + url)
     page.wait_for_load_state("networkidle")
     assert serious_violations(page, live_server.url) == []

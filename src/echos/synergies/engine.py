@@ -13,7 +13,6 @@ Python over ``Doc`` objects: no database.
 """
 
 import json
-import math
 import re
 import threading
 import unicodedata
@@ -204,6 +203,12 @@ class Index:
             if vectors is not None
             else (embed([d.text for d in targets]) if need_vectors else None)
         )
+        tags = sorted({t for d in targets for t in [*d.objectives, *(f"p:{p}" for p in d.policy_areas)]})
+        self.tags = {t: i for i, t in enumerate(tags)}
+        self.tag_matrix = _tag_matrix(targets, self.tags)
+        self.tag_counts = np.array(
+            [len(d.objectives) + len(d.policy_areas) for d in targets], dtype=np.float32
+        )
 
     def query_matrix(self, queries: list[Doc]) -> tuple[sparse.csr_matrix, list[set[str]]]:
         """Binary term-presence rows of the queries over this index's vocabulary."""
@@ -222,11 +227,26 @@ class Index:
         ), concepts
 
 
-def _structure(query: Doc, target: Doc) -> float:
-    """Share of objectives and policy areas the two have in common (Jaccard, 0–1)."""
-    a = query.objectives | {f"p:{p}" for p in query.policy_areas}
-    b = target.objectives | {f"p:{p}" for p in target.policy_areas}
-    return len(a & b) / len(a | b) if a and b else 0.0
+def _tag_matrix(docs: list[Doc], tags: dict[str, int]) -> np.ndarray:
+    """Binary rows of objectives and policy areas over a fixed tag list."""
+    m = np.zeros((len(docs), len(tags)), dtype=np.float32)
+    for r, d in enumerate(docs):
+        for tag in [*d.objectives, *(f"p:{p}" for p in d.policy_areas)]:
+            c = tags.get(tag)
+            if c is not None:
+                m[r, c] = 1
+    return m
+
+
+def _structure(queries: list[Doc], index: "Index") -> np.ndarray:
+    """Share of objectives and policy areas each query has in common with each target (Jaccard)."""
+    q = _tag_matrix(queries, index.tags)
+    extra = np.array([len(d.objectives) + len(d.policy_areas) for d in queries], dtype=np.float32)[
+        :, None
+    ]
+    inter = q @ index.tag_matrix.T
+    union = extra + index.tag_counts[None, :] - inter
+    return np.divide(inter, union, out=np.zeros_like(inter), where=union > 0)
 
 
 def match(
@@ -249,17 +269,20 @@ def match(
     exclude = exclude or {}
     n = len(index.targets)
     target_pos = {d.id: i for i, d in enumerate(index.targets)}
-    results = []
+    results: list[dict] = []
     if mode != "lexical" and query_vectors is None:
         query_vectors = embed([q.text for q in queries])
+    need_lexical = mode != "semantic" or explain
+    k = min(top, n)
     for start in range(0, len(queries), chunk):
         part = queries[start : start + chunk]
-        qm, qconcepts = index.query_matrix(part)
-        lexical = (
-            np.asarray((qm @ index.bm25.T).todense(), dtype=np.float32)
-            if n
-            else np.zeros((len(part), 0))
-        )
+        if need_lexical:
+            qm, qconcepts = index.query_matrix(part)
+            lexical = (
+                np.asarray((qm @ index.bm25.T).todense(), dtype=np.float32)
+                if n
+                else np.zeros((len(part), 0))
+            )
         if mode == "lexical":
             scores = lexical
         else:
@@ -272,29 +295,35 @@ def match(
                 scores = semantic
             else:
                 peak = lexical.max(axis=1, keepdims=True) if n else 1
-                scores = SEMANTIC_WEIGHT * np.clip(semantic, 0, 1) + (1 - SEMANTIC_WEIGHT) * (
-                    lexical / np.where(peak == 0, 1, peak)
+                scores = (
+                    SEMANTIC_WEIGHT * np.clip(semantic, 0, 1)
+                    + (1 - SEMANTIC_WEIGHT) * (lexical / np.where(peak == 0, 1, peak))
+                    + STRUCTURE_WEIGHT * _structure(part, index)
                 )
+        scores = np.array(scores, dtype=np.float32)
         for row, query in enumerate(part):
-            line = scores[row].copy()
             for target_id in exclude.get(query.id, ()):
                 if target_id in target_pos:
-                    line[target_pos[target_id]] = -math.inf
-            k = min(top, n)
-            if k <= 0:
-                results.append({"activity": query.id, "matches": []})
-                continue
-            best = np.argpartition(-line, k - 1)[:k] if k < n else np.arange(n)
-            best = best[np.argsort(-line[best], kind="stable")]
+                    scores[row, target_pos[target_id]] = -np.inf
+        if k <= 0:
+            results.extend({"activity": q.id, "matches": []} for q in part)
+            continue
+        # Top k of every row at once; only the k winners are sorted.
+        best = (
+            np.argpartition(-scores, k - 1, axis=1)[:, :k]
+            if k < n
+            else np.tile(np.arange(n), (len(part), 1))
+        )
+        order = np.argsort(-np.take_along_axis(scores, best, axis=1), axis=1, kind="stable")
+        best = np.take_along_axis(best, order, axis=1)
+        for row, query in enumerate(part):
             matches = []
-            for j in best:
-                if not np.isfinite(line[j]):
+            for j in best[row]:
+                value = scores[row, j]
+                if not np.isfinite(value):
                     continue
                 target = index.targets[j]
-                score = float(line[j]) + (
-                    STRUCTURE_WEIGHT * _structure(query, target) if mode == "combined" else 0
-                )
-                item = {"initiative": target.id, "score": round(score, 4)}
+                item = {"initiative": target.id, "score": round(float(value), 4)}
                 if explain:
                     shared = sorted(qconcepts[row] & index.concepts[j])
                     item["why"] = {
@@ -303,7 +332,6 @@ def match(
                         "policy_areas": sorted(query.policy_areas & target.policy_areas),
                     }
                 matches.append(item)
-            matches.sort(key=lambda m: -m["score"])
             results.append(
                 {
                     "activity": query.id,
