@@ -2,6 +2,7 @@
 
 from echos.assessment.models import ConsensusRound, Response
 from echos.hubs.models import Hub, Level, Membership, Organisation, StageChange
+from echos.synergies.models import Activity, Initiative
 
 # The smaller still has several regional hubs in Germany and a three-level tree;
 # the larger has twice the hubs (and assessments) and four times the rest.
@@ -14,6 +15,8 @@ SEED = 4
 
 def wipe() -> None:
     """Delete generated rows, children before parents (hubs are PROTECTed by their sub-hubs)."""
+    Activity.objects.all().delete()
+    Initiative.objects.all().delete()
     ConsensusRound.objects.all().delete()
     Response.objects.all().delete()
     Membership.objects.all().delete()

@@ -13,7 +13,8 @@ from echos.assessment.benchmarks import latest_scores
 from echos.assessment.models import Response
 from echos.core.models import Country
 from echos.hubs.generate import REFERENCE_DATETIME, STEPS, generate
-from echos.hubs.models import Hub, Level, Membership, Organisation, StageChange
+from echos.hubs.models import Hub
+from tests.scale import wipe
 
 TINY = {"hubs": 70, "organisations": 300, "memberships": 900}
 
@@ -29,15 +30,6 @@ def maturity():
 
 def mapping():
     return Response.objects.filter(instrument__code=services.MAPPING)
-
-
-def wipe() -> None:
-    Response.objects.all().delete()
-    Membership.objects.all().delete()
-    StageChange.objects.all().delete()
-    for level in (Level.LOCAL, Level.REGIONAL, Level.NATIONAL):
-        Hub.objects.filter(level=level).delete()
-    Organisation.objects.all().delete()
 
 
 def snapshot() -> list[tuple]:

@@ -38,11 +38,23 @@ def hub(reference_data):
     services.add_membership(actor=None, hub=norway, organisation=org)
     from echos.synergies import services as synergies
 
-    synergies.save_initiative(actor=None, key="screen-net", name="Colorectal screening network", programme="other",
-                              description="Organised colorectal cancer screening.", objectives=["prevention"])
-    synergies.save_activity(actor=None, hub=norway, title="Tarmscreening", language="nb",
-                            description="Screening for tarmkreft med avføringstest.", objectives=["prevention"],
-                            policy_areas=["health"])
+    synergies.save_initiative(
+        actor=None,
+        key="screen-net",
+        name="Colorectal screening network",
+        programme="other",
+        description="Organised colorectal cancer screening.",
+        objectives=["prevention"],
+    )
+    synergies.save_activity(
+        actor=None,
+        hub=norway,
+        title="Tarmscreening",
+        language="nb",
+        description="Screening for tarmkreft med avføringstest.",
+        objectives=["prevention"],
+        policy_areas=["health"],
+    )
     return norway
 
 
@@ -76,7 +88,10 @@ def serious_violations(page, base_url: str) -> list[str]:
 def test_no_serious_accessibility_violations(page, live_server, hub, path):
     from echos.synergies.models import Activity
 
-    url = {"HUB": f"/hubs/{hub.pk}/", "ACTIVITY": f"/synergies/activities/{Activity.objects.get().pk}/"}.get(path, path)
+    url = {
+        "HUB": f"/hubs/{hub.pk}/",
+        "ACTIVITY": f"/synergies/activities/{Activity.objects.get().pk}/",
+    }.get(path, path)
     page.goto(live_server.url + url)
     page.wait_for_load_state("networkidle")
     assert serious_violations(page, live_server.url) == []

@@ -23,6 +23,7 @@ from echos.hubs.models import (
     StageChange,
     normalise_name,
 )
+from tests.scale import wipe
 
 TINY = {"hubs": 70, "organisations": 300, "memberships": 900}
 
@@ -59,16 +60,15 @@ def snapshot() -> dict[str, list[tuple]]:
     return {"hubs": hubs, "organisations": orgs, "memberships": members, "stage_changes": changes}
 
 
-def wipe() -> None:
-    Membership.objects.all().delete()
-    StageChange.objects.all().delete()
-    for level in (Level.LOCAL, Level.REGIONAL, Level.NATIONAL):
-        Hub.objects.filter(level=level).delete()
-    Organisation.objects.all().delete()
-
-
 def test_counts_and_labels(tiny):
-    assert list(tiny) == ["organisations", "hubs", "stage_changes", "memberships", "assessments"]
+    assert list(tiny) == [
+        "organisations",
+        "hubs",
+        "stage_changes",
+        "memberships",
+        "assessments",
+        "activities",
+    ]
     assert (tiny["organisations"], tiny["hubs"], tiny["memberships"]) == (300, 70, 900)
     assert Hub.objects.count() == 70
     assert Organisation.objects.count() == 300
@@ -220,7 +220,14 @@ def test_progress_reported_per_model(db):
     calls = []
     generate(scale="small", seed=1, progress=lambda *a: calls.append(a), **TINY)
     labels = list(dict.fromkeys(label for label, _done, _total in calls))
-    assert labels == ["organisations", "hubs", "stage changes", "memberships", "assessments"]
+    assert labels == [
+        "organisations",
+        "hubs",
+        "stage changes",
+        "memberships",
+        "assessments",
+        "activities",
+    ]
     last = {label: (done, total) for label, done, total in calls}
     assert last["memberships"] == (900, 900)
     assert last["hubs"] == (70, 70)

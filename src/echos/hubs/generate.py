@@ -16,12 +16,14 @@ Rows are generated per batch and never all held in memory; only the ids of the o
 country and a small tuple per hub are kept for the later steps.
 """
 
+import json
 import math
 import random
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from itertools import islice
+from pathlib import Path
 
 from django.db import models, transaction
 
@@ -45,6 +47,7 @@ from echos.hubs.models import (
 
 REFERENCE_DATE = date(2026, 1, 1)
 REFERENCE_DATETIME = datetime.combine(REFERENCE_DATE, time(0, 0), tzinfo=UTC)
+EVALUATION = Path(__file__).resolve().parent.parent / "synergies" / "data" / "evaluation.json"
 # The Mission on Cancer started in September 2021: no synthetic history before that.
 START_DATE = date(2021, 9, 1)
 NAME_PREFIX = "Synthetic"
@@ -706,3 +709,103 @@ def generate(
         for entry in STEPS:
             ctx.created[entry.name] = entry.run(ctx)
     return dict(ctx.created)
+
+
+ACTIVITIES_PER_HUB = 5
+# Main language of each country's activities (synthetic text stays English-like for the others).
+LANGUAGE = {
+    "AT": "de",
+    "DE": "de",
+    "CH": "de",
+    "FR": "fr",
+    "BE": "fr",
+    "LU": "fr",
+    "ES": "es",
+    "IT": "it",
+    "PT": "pt",
+    "PL": "pl",
+    "NL": "nl",
+    "TR": "tr",
+    "SE": "sv",
+    "FI": "fi",
+    "CZ": "cs",
+    "RO": "ro",
+    "GR": "el",
+    "HU": "hu",
+    "DK": "da",
+    "NO": "nb",
+    "SI": "sl",
+    "HR": "hr",
+    "LT": "lt",
+    "LV": "lv",
+    "EE": "et",
+    "BG": "bg",
+    "SK": "sk",
+    "UA": "uk",
+}
+
+
+@step("activities", after="assessments")
+def generate_activities(ctx: Context) -> int:
+    """Activities of every generated hub, recombined from the synergy evaluation texts (no vectors yet).
+
+    Also loads the real initiatives catalogue, so the synergy pages have something to match against.
+    """
+    from echos.synergies import services as synergies
+    from echos.synergies.models import Activity, Initiative
+
+    if not Initiative.objects.exists():
+        synergies.load_initiatives()
+    rng = ctx.rng("activities")
+    evaluation = json.loads(EVALUATION.read_text(encoding="utf-8"))["activities"]
+    sentences: dict[str, list[str]] = {}
+    for a in evaluation:
+        parts = [s.strip() for s in a["description"].split(".") if len(s.strip()) > 15]
+        sentences.setdefault(a["language"], []).extend(parts)
+    english = sentences["en"]
+    objectives = list(Term.objects.of("objectives").values_list("pk", flat=True))
+    areas = list(Term.objects.of("policy_areas").values_list("pk", flat=True))
+    hubs = [h for h in ctx.hubs if h.generated]
+    total = len(hubs) * ACTIVITIES_PER_HUB
+    tags: list[tuple[list[int], list[int]]] = []
+
+    def rows() -> Iterator[Activity]:
+        for hub in hubs:
+            language = LANGUAGE.get(hub.country, "en")
+            pool = sentences.get(language) or english
+            for i in range(ACTIVITIES_PER_HUB):
+                text = ". ".join(rng.sample(pool, min(3, len(pool)))) + "."
+                tags.append(
+                    (
+                        rng.sample(objectives, rng.randint(1, 2)),
+                        rng.sample(areas, rng.randint(1, 2)),
+                    )
+                )
+                yield Activity(
+                    hub_id=hub.pk,
+                    title=f"Synthetic activity {hub.pk}-{i + 1} ({hub.country})",
+                    description=text,
+                    language=language if pool is not english else "en",
+                    start=random_day(rng, date(2024, 1, 1), date(2025, 12, 31)),
+                    is_demo=True,
+                    created_at=REFERENCE_DATETIME,
+                )
+
+    made: list[int] = []
+    count = insert(
+        ctx,
+        Activity,
+        "activities",
+        rows(),
+        total,
+        on_batch=lambda chunk: made.extend(a.pk for a in chunk),
+    )
+    through_o, through_p = Activity.objectives.through, Activity.policy_areas.through
+    for ids in chunks(zip(made, tags, strict=True), ctx.batch):
+        through_o.objects.bulk_create(
+            [through_o(activity_id=pk, term_id=t) for pk, (o, _p) in ids for t in o]
+        )
+        through_p.objects.bulk_create(
+            [through_p(activity_id=pk, term_id=t) for pk, (_o, p) in ids for t in p]
+        )
+    return count

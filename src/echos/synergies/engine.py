@@ -203,7 +203,9 @@ class Index:
             if vectors is not None
             else (embed([d.text for d in targets]) if need_vectors else None)
         )
-        tags = sorted({t for d in targets for t in [*d.objectives, *(f"p:{p}" for p in d.policy_areas)]})
+        tags = sorted(
+            {t for d in targets for t in [*d.objectives, *(f"p:{p}" for p in d.policy_areas)]}
+        )
         self.tags = {t: i for i, t in enumerate(tags)}
         self.tag_matrix = _tag_matrix(targets, self.tags)
         self.tag_counts = np.array(
