@@ -6,12 +6,15 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 STAMP := $(VENV)/.installed
 
-.PHONY: install demo test lint format bench assets clean
+.PHONY: install demo test lint format bench lock assets clean
 
-$(STAMP): pyproject.toml
+$(STAMP): pyproject.toml requirements.lock
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e ".[test]"
+	# Every dependency pinned with its hashes: the same install on every machine.
+	$(BIN)/pip install --quiet --require-hashes -r requirements.lock
+	$(BIN)/pip install --quiet --no-deps -e .
+	$(BIN)/pip check
 	touch $(STAMP)
 
 install: $(STAMP)  ## the virtualenv with everything, used by the other targets
@@ -35,6 +38,10 @@ format: install
 bench: install  ## Europe-scale data (cached), production server, ratios against baselines
 	$(BIN)/python bench/run.py
 	$(BIN)/python bench/synergies.py
+
+lock:  ## re-pin every dependency with hashes after changing pyproject.toml (needs pip-tools)
+	$(BIN)/pip install --quiet pip-tools
+	$(BIN)/pip-compile --quiet --extra test --generate-hashes --strip-extras -o requirements.lock pyproject.toml
 
 assets:  ## re-vendor front-end assets from npm into src/echos/static (needs node + npm)
 	npm ci
