@@ -47,7 +47,11 @@ def make_user(db):
 def hubs(db):
     """Norway (national, regional, local), Portugal (national) and their organisations."""
     from echos.core.models import Country, Region, Term
+    from echos.core.reference import load_reference
     from echos.hubs import services
+
+    if not Term.objects.exists():
+        load_reference()  # a transactional test before this one flushed the tables
 
     research = Term.objects.get(vocabulary="stakeholder_groups", code="research")
     patients = Term.objects.get(vocabulary="stakeholder_groups", code="patients")

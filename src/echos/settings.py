@@ -63,6 +63,8 @@ INSTALLED_APPS = [
     "django_htmx",
     "ninja",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "echos.core",
     "echos.hubs",
     "echos.assessment",
@@ -78,6 +80,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "echos.core.twofactor.RequireTwoFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -150,6 +154,10 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "hubs:home"
 LOGOUT_REDIRECT_URL = "hubs:home"
 
+# Network coordinators must confirm a TOTP app; anyone who enrolled one is asked for a code at sign-in.
+ECHOS_REQUIRE_2FA = envbool("ECHOS_REQUIRE_2FA", True)
+OTP_TOTP_ISSUER = "echos"
+
 AXES_FAILURE_LIMIT = envint("ECHOS_LOGIN_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = envint("ECHOS_LOGIN_COOLOFF_MINUTES", 15) / 60
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
@@ -164,6 +172,7 @@ SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = SECURE_BEHIND_TLS
 SECURE_SSL_REDIRECT = SECURE_BEHIND_TLS
 SECURE_HSTS_SECONDS = 31536000 if SECURE_BEHIND_TLS else 0
 SECURE_HSTS_INCLUDE_SUBDOMAINS = SECURE_BEHIND_TLS
+SECURE_HSTS_PRELOAD = SECURE_BEHIND_TLS
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if SECURE_BEHIND_TLS else None
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
@@ -200,6 +209,13 @@ MEDIA_URL = "/media/"
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 20 * 1024 * 1024
 
+# Privacy: retention rules applied by `echos privacy retention --apply` (0 switches a rule off).
+ECHOS_RETENTION_DRAFT_DAYS = envint("ECHOS_RETENTION_DRAFT_DAYS", 365)
+ECHOS_RETENTION_TOKEN_DAYS = envint("ECHOS_RETENTION_TOKEN_DAYS", 365)
+ECHOS_RETENTION_SIGNIN_DAYS = envint("ECHOS_RETENTION_SIGNIN_DAYS", 90)
+ECHOS_RETENTION_AUDIT_YEARS = envint("ECHOS_RETENTION_AUDIT_YEARS", 5)
+ECHOS_PRIVACY_CONTACT = os.getenv("ECHOS_PRIVACY_CONTACT", "")
+
 EMAIL_BACKEND = os.getenv("ECHOS_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = os.getenv("ECHOS_FROM_EMAIL", "echos@localhost")
 
@@ -215,6 +231,8 @@ LOGGING = {
 TESTING = envbool("ECHOS_TESTING", default="pytest" in sys.modules)
 if TESTING:
     PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # Personas sign in with force_login; tests/core/test_twofactor.py switches enforcement on.
+    ECHOS_REQUIRE_2FA = False
     STORAGES["staticfiles"]["BACKEND"] = "django.contrib.staticfiles.storage.StaticFilesStorage"
     WHITENOISE_USE_FINDERS = True
     WHITENOISE_AUTOREFRESH = True

@@ -5,6 +5,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from echos.api import api
+from echos.core import twofactor
 from echos.core import views as core_views
 
 admin.site.site_header = "echos administration"
@@ -15,8 +16,14 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("accounts/2fa/setup/", twofactor.setup, name="twofactor_setup"),
+    path("accounts/2fa/verify/", twofactor.verify, name="twofactor_verify"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("about/", core_views.about, name="about"),
+    path("privacy/", core_views.privacy_notice, name="privacy"),
+    path("privacy/people/", core_views.privacy_people, name="privacy_people"),
+    path("privacy/people/export/", core_views.privacy_export, name="privacy_export"),
+    path("privacy/people/erase/", core_views.privacy_erase, name="privacy_erase"),
     path("assessment/", include("echos.assessment.urls")),
     path("synergies/", include("echos.synergies.urls")),
     path("", include("echos.hubs.urls")),

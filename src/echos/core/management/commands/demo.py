@@ -34,6 +34,10 @@ class Command(BaseCommand):
         self.stdout.write(f"Demo accounts (password for all: {DEMO_PASSWORD}):")
         for username, description, _country, _role in DEMO_ACCOUNTS:
             self.stdout.write(f"  {username:16} {description}")
+        if settings.ECHOS_REQUIRE_2FA:
+            self.stdout.write(
+                "  (secretariat sets up a TOTP app at first sign-in; ECHOS_REQUIRE_2FA=0 skips that in a demo)"
+            )
         self.stdout.flush()
         if not no_serve:
             call_command("serve", host=host, port=port, workers=2)
