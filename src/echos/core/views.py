@@ -93,6 +93,20 @@ def privacy_people(request):
     return render(request, "core/privacy_person.html", context)
 
 
+def _posted_subject(request):
+    """The person named in a privacy POST, or a 400 response saying what is missing."""
+    from echos.core import privacy
+
+    _privacy_guard(request)
+    try:
+        subject = _privacy_subject(request.POST)
+    except privacy.SubjectError as exc:
+        return None, HttpResponseBadRequest(str(exc))
+    if subject is None:
+        return None, HttpResponseBadRequest("Give a username or an e-mail address.")
+    return subject, None
+
+
 @require_POST
 def privacy_export(request):
     """Download everything stored about one person as JSON (audited)."""
@@ -100,13 +114,9 @@ def privacy_export(request):
 
     from echos.core import privacy
 
-    _privacy_guard(request)
-    try:
-        subject = _privacy_subject(request.POST)
-    except privacy.SubjectError as exc:
-        return HttpResponseBadRequest(str(exc))
-    if subject is None:
-        return HttpResponseBadRequest("Give a username or an e-mail address.")
+    subject, refusal = _posted_subject(request)
+    if refusal is not None:
+        return refusal
     data = privacy.export_subject(subject, actor=request.user)
     response = HttpResponse(privacy.export_json(data), content_type="application/json")
     name = slugify(subject.label.replace("@", "-at-")) or "person"
@@ -122,13 +132,9 @@ def privacy_erase(request):
 
     from echos.core import privacy
 
-    _privacy_guard(request)
-    try:
-        subject = _privacy_subject(request.POST)
-    except privacy.SubjectError as exc:
-        return HttpResponseBadRequest(str(exc))
-    if subject is None:
-        return HttpResponseBadRequest("Give a username or an e-mail address.")
+    subject, refusal = _posted_subject(request)
+    if refusal is not None:
+        return refusal
     if subject.user is not None and subject.user.pk == request.user.pk:
         messages.error(
             request, _("You cannot erase your own account here; ask another coordinator.")
