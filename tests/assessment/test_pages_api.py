@@ -154,3 +154,51 @@ def test_mapping_analysis_page(instruments, hubs, personas, login):
     )
     csv_text = login(personas["network"]).get("/assessment/mapping/analysis.csv").content.decode()
     assert csv_text.startswith("section,question,text,answer") and "legal_form" in csv_text
+
+
+def test_consensus_round_and_evidence_over_the_api(
+    instruments, hubs, personas, token_client, levels_answers
+):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    coord = token_client(personas["coord_no"])
+    opened = coord.post(f"/api/v1/hubs/{hubs['norway'].pk}/consensus-rounds")
+    assert opened.status_code == 201
+    rid = opened.json()["id"]
+    assert (
+        token_client(personas["coord_pt"]).get(f"/api/v1/consensus-rounds/{rid}").status_code == 403
+    )
+    for persona, level in [("coord_no", 2), ("member_no", 4)]:
+        client = token_client(personas[persona])
+        rating = client.post(f"/api/v1/consensus-rounds/{rid}/ratings")
+        assert rating.status_code == 201
+        done = client.patch(
+            f"/api/v1/responses/{rating.json()['id']}",
+            json.dumps({"answers": levels_answers(level), "submit": True}),
+            content_type="application/json",
+        )
+        assert done.status_code == 200 and done.json()["status"] == "submitted"
+    spread = coord.get(f"/api/v1/consensus-rounds/{rid}").json()["spread"]
+    assert spread[0]["values"] == [2, 4] and spread[0]["flag"] == "disagree"
+    agreed = {row["dimension"]: 3 for row in spread}
+    consensus = coord.post(
+        f"/api/v1/consensus-rounds/{rid}/consensus",
+        json.dumps({"levels": agreed}),
+        content_type="application/json",
+    )
+    assert consensus.status_code == 201 and consensus.json()["overall_score"] == 3
+    draft = coord.post(
+        "/api/v1/responses",
+        json.dumps({"instrument": "ncmh-maturity", "hub": hubs["norway"].pk}),
+        content_type="application/json",
+    ).json()
+    ok = coord.post(
+        f"/api/v1/responses/{draft['id']}/evidence",
+        {"question": "governance_level", "file": SimpleUploadedFile("minutes.pdf", b"%PDF-1.4")},
+    )
+    assert ok.status_code == 201 and ok.json()["file"] == "minutes.pdf"
+    bad = coord.post(
+        f"/api/v1/responses/{draft['id']}/evidence",
+        {"question": "governance_level", "file": SimpleUploadedFile("run.exe", b"MZ")},
+    )
+    assert bad.status_code == 400 and bad.json()["errors"][0]["field"] == "file"

@@ -2,11 +2,12 @@
 
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404
-from ninja import Router, Schema, Status
+from ninja import File, Form, Router, Schema, Status
+from ninja.files import UploadedFile
 
 from echos.assessment import analysis, benchmarks, scoring, services
 from echos.assessment import permissions as perms
-from echos.assessment.models import Instrument, Response
+from echos.assessment.models import ConsensusRound, Instrument, Response
 from echos.core.api import TokenAuth, api_user, paginate
 from echos.core.exceptions import RuleViolation
 from echos.core.models import Country
@@ -185,3 +186,98 @@ def mapping_analysis(request, question: str | None = None):
         except KeyError:
             raise RuleViolation(f"Unknown question {question!r}.", "question") from None
     return out
+
+
+class RoundOut(Schema):
+    id: int
+
+
+class ConsensusIn(Schema):
+    levels: dict[str, int]
+    notes: dict[str, str] = {}
+    is_public: bool = False
+
+
+def round_out(round: ConsensusRound) -> dict:
+    return {
+        "id": round.pk,
+        "hub": round.hub_id,
+        "status": round.status,
+        "opened_at": round.opened_at.isoformat(),
+        "consensus": round.consensus_id,
+        "spread": services.round_spread(round),
+    }
+
+
+@router.post("/hubs/{hub_id}/consensus-rounds", response={201: dict}, auth=auth)
+def open_round(request, hub_id: int):
+    """Open a consensus round: each member of the hub's team then rates the hub."""
+    return Status(
+        201,
+        round_out(services.open_round(actor=request.user, hub=get_object_or_404(Hub, pk=hub_id))),
+    )
+
+
+@router.get("/consensus-rounds/{round_id}", response=dict, auth=auth)
+def get_round(request, round_id: int):
+    round = get_object_or_404(
+        ConsensusRound.objects.select_related("hub", "instrument"), pk=round_id
+    )
+    if not (
+        perms.can_manage_round(request.user, round.hub)
+        or perms.can_rate_in_round(request.user, round)
+    ):
+        raise PermissionDenied("Only the hub's team sees its ratings.")
+    return round_out(round)
+
+
+@router.post("/consensus-rounds/{round_id}/ratings", response={201: dict}, auth=auth)
+def start_rating(request, round_id: int):
+    """Start (or resume) the caller's individual rating; answer it with PATCH /responses/{id}."""
+    round = get_object_or_404(
+        ConsensusRound.objects.select_related("hub", "instrument"), pk=round_id
+    )
+    response = services.start_response(actor=request.user, instrument=round.instrument, round=round)
+    return Status(201, response_out(response))
+
+
+@router.post("/consensus-rounds/{round_id}/consensus", response={201: dict}, auth=auth)
+def record_consensus(request, round_id: int, payload: ConsensusIn):
+    """Record the agreed level per dimension (1–5) and notes; it becomes the hub's assessment."""
+    round = get_object_or_404(
+        ConsensusRound.objects.select_related("hub", "instrument"), pk=round_id
+    )
+    response = services.record_consensus(
+        actor=request.user,
+        round=round,
+        levels=payload.levels,
+        notes=payload.notes,
+        is_public=payload.is_public,
+    )
+    return Status(201, response_out(response))
+
+
+@router.post("/responses/{response_id}/evidence", response={201: dict}, auth=auth)
+def add_evidence(
+    request,
+    response_id: int,
+    question: str = Form(...),
+    link: str = Form(""),
+    file: UploadedFile | None = File(None),
+):
+    """Attach a link or a file (multipart) to an answer of a draft."""
+    response = get_object_or_404(
+        Response.objects.select_related("instrument", "hub"), pk=response_id
+    )
+    evidence = services.add_evidence(
+        actor=request.user, response=response, question=question, link=link, upload=file
+    )
+    return Status(
+        201,
+        {
+            "id": evidence.pk,
+            "question": evidence.question,
+            "link": evidence.link,
+            "file": evidence.filename,
+        },
+    )
