@@ -85,6 +85,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "echos.core.ratelimit.RateLimitMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
 
@@ -159,6 +160,12 @@ LOGOUT_REDIRECT_URL = "hubs:home"
 # Network coordinators must confirm a TOTP app; anyone who enrolled one is asked for a code at sign-in.
 ECHOS_REQUIRE_2FA = envbool("ECHOS_REQUIRE_2FA", True)
 OTP_TOTP_ISSUER = "echos"
+
+# Requests per client (token or address) and minute; counted in the shared cache.
+ECHOS_RATE_LIMITS = envbool("ECHOS_RATE_LIMITS", True)
+ECHOS_RATE_API_READ = envint("ECHOS_RATE_API_READ", 600)
+ECHOS_RATE_API_WRITE = envint("ECHOS_RATE_API_WRITE", 120)
+ECHOS_RATE_FORMS = envint("ECHOS_RATE_FORMS", 60)
 
 AXES_FAILURE_LIMIT = envint("ECHOS_LOGIN_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = envint("ECHOS_LOGIN_COOLOFF_MINUTES", 15) / 60
@@ -235,6 +242,8 @@ if TESTING:
     PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     # Personas sign in with force_login; tests/core/test_twofactor.py switches enforcement on.
     ECHOS_REQUIRE_2FA = False
+    # The suite sends hundreds of requests a minute from one address; tests/core/test_ratelimit.py turns limits on.
+    ECHOS_RATE_LIMITS = False
     STORAGES["staticfiles"]["BACKEND"] = "django.contrib.staticfiles.storage.StaticFilesStorage"
     WHITENOISE_USE_FINDERS = True
     WHITENOISE_AUTOREFRESH = True

@@ -1,0 +1,73 @@
+"""Request rate limits per client, counted in the shared cache (Redis in production)."""
+
+import hashlib
+import time
+
+from django.conf import settings
+from django.core.cache import cache
+from django.http import HttpResponse, JsonResponse
+from django.utils.translation import gettext as _
+
+WRITE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
+
+
+def client_key(request) -> str:
+    """The API token when there is one (hashed), otherwise the address the request came from."""
+    header = request.headers.get("Authorization", "")
+    if header.lower().startswith("bearer "):
+        return "t:" + hashlib.sha256(header[7:].strip().encode()).hexdigest()[:32]
+    return "ip:" + (request.META.get("REMOTE_ADDR") or "unknown")
+
+
+def allow(bucket: str, key: str, limit: int, window: int = 60) -> tuple[bool, int]:
+    """Count one request in a fixed window; False (and the seconds left) once over ``limit``."""
+    now = int(time.time())
+    slot = now // window
+    name = f"echos:rate:{bucket}:{key}:{slot}"
+    if cache.add(name, 1, timeout=window + 5):
+        count = 1
+    else:
+        try:
+            count = cache.incr(name)
+        except ValueError:  # expired between add and incr
+            cache.add(name, 1, timeout=window + 5)
+            count = 1
+    return count <= limit, window - now % window
+
+
+class RateLimitMiddleware:
+    """API reads and writes and every form POST are limited per client and minute."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if getattr(settings, "ECHOS_RATE_LIMITS", True):
+            limited = self._check(request)
+            if limited is not None:
+                return limited
+        return self.get_response(request)
+
+    def _check(self, request):
+        path = request.path
+        if path.startswith("/api/v1/"):
+            write = request.method in WRITE_METHODS
+            bucket, limit = (
+                ("api-write", settings.ECHOS_RATE_API_WRITE)
+                if write
+                else ("api-read", settings.ECHOS_RATE_API_READ)
+            )
+        elif request.method in WRITE_METHODS and not path.startswith("/admin/"):
+            bucket, limit = "forms", settings.ECHOS_RATE_FORMS
+        else:
+            return None
+        ok, retry = allow(bucket, client_key(request), limit)
+        if ok:
+            return None
+        message = _("Too many requests; try again in %(s)d seconds.") % {"s": retry}
+        if path.startswith("/api/"):
+            response = JsonResponse({"detail": message, "errors": []}, status=429)
+        else:
+            response = HttpResponse(message, status=429, content_type="text/plain; charset=utf-8")
+        response["Retry-After"] = str(retry)
+        return response
