@@ -69,12 +69,27 @@ class ApiTokenAdmin(NetworkAdmin):
     readonly_fields = ["prefix", "digest", "created_at", "last_used_at"]
 
 
+@admin.action(description="Revert the selected changes")
+def revert_changes(modeladmin, request, queryset):
+    from echos.core.exceptions import RuleViolation
+    from echos.core.revert import revert
+
+    for entry in queryset.order_by("-at", "-id"):
+        try:
+            revert(actor=request.user, entry=entry)
+        except RuleViolation as exc:
+            modeladmin.message_user(request, f"{entry}: {exc.message}", level="error")
+        else:
+            modeladmin.message_user(request, f"Reverted: {entry}")
+
+
 @admin.register(ActionLog)
 class ActionLogAdmin(NetworkAdmin):
     list_display = ["at", "actor", "action", "target_repr"]
     list_filter = ["action"]
     search_fields = ["action", "target_repr"]
     readonly_fields = ["at", "actor", "action", "target_type", "target_id", "target_repr", "data"]
+    actions = [revert_changes]
 
     def has_change_permission(self, request, obj=None):
         return False
