@@ -170,9 +170,7 @@ def network_maturity(request, limit: int = 100, offset: int = 0):
 def mapping_analysis(request, question: str | None = None):
     if not perms.can_view_network(request.user):
         raise PermissionDenied("The mapping analysis is for network coordinators.")
-    from echos.assessment.views import mapping_rows
-
-    definition, rows = mapping_rows()
+    definition, rows = benchmarks.mapping_rows()
     dists = analysis.distributions(definition, rows)
     out = {
         "countries": len(rows),

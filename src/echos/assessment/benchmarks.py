@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from echos.assessment import scoring
 from echos.assessment.models import Instrument, Response
-from echos.assessment.services import MATURITY
+from echos.assessment.services import MAPPING, MATURITY, current_instrument
 from echos.hubs.models import Hub
 
 
@@ -116,8 +116,6 @@ def not_assessed_since(months: int = 12) -> list[Hub]:
 
 def maturity_definition() -> dict:
     """The current maturity model's definition."""
-    from echos.assessment.services import current_instrument
-
     return current_instrument(MATURITY).definition
 
 
@@ -137,6 +135,24 @@ def level_distribution(scores: list[dict], definition: dict) -> list[dict]:
                 }
             )
     return rows
+
+
+def mapping_rows() -> tuple[dict, list[tuple[str, dict]]]:
+    """The current mapping survey and each country's latest submitted answers (one query)."""
+    instrument = current_instrument(MAPPING)
+    rows = (
+        Response.objects.submitted()
+        .official()
+        .filter(instrument__code=MAPPING)
+        .order_by("country_id", "-submitted_at")
+        .values_list("country_id", "answers")
+    )
+    seen, out = set(), []
+    for code, answers in rows:
+        if code not in seen:
+            seen.add(code)
+            out.append((code, answers))
+    return instrument.definition, out
 
 
 __all__ = ["Instrument"]

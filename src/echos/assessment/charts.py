@@ -2,9 +2,8 @@
 
 from django.utils.translation import gettext as _
 
-from echos.hubs.charts import VEGA_LITE_SCHEMA
+from echos.hubs.charts import VEGA_LITE_SCHEMA, VEGA_SCHEMA
 
-VEGA_SCHEMA = "https://vega.github.io/schema/vega/v6.json"
 SERIES_COLOURS = ["#08306b", "#d94801", "#238b45"]
 
 

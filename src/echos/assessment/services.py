@@ -3,7 +3,6 @@
 import json
 from pathlib import Path
 
-from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -12,7 +11,7 @@ from echos.assessment import engine, scoring
 from echos.assessment import permissions as perms
 from echos.assessment.models import ConsensusRound, Evidence, Instrument, Response
 from echos.core.audit import log_action
-from echos.core.exceptions import Conflict, RuleViolation
+from echos.core.exceptions import Conflict, RuleViolation, guard
 from echos.core.models import Country
 from echos.hubs.models import Hub
 
@@ -28,11 +27,6 @@ class AnswersInvalid(RuleViolation):
         first = next(iter(errors))
         super().__init__(_("%(n)d answer(s) need attention.") % {"n": len(errors)}, first)
         self.errors = errors
-
-
-def _guard(allowed: bool, actor) -> None:
-    if actor is not None and not allowed:
-        raise PermissionDenied(_("You are not allowed to do this."))
 
 
 # --- instruments ------------------------------------------------------------------------------
@@ -119,9 +113,9 @@ def start_response(
     if hub is not None:
         country = hub.country
     if round is not None:
-        _guard(perms.can_rate_in_round(actor, round), actor)
+        guard(perms.can_rate_in_round(actor, round), actor)
     else:
-        _guard(perms.can_answer_for(actor, hub), actor)
+        guard(perms.can_answer_for(actor, hub), actor)
         if hub is None and Hub.objects.national().filter(country=country).exists():
             raise RuleViolation(
                 _("This country has a national hub: answer for the hub instead."), "country"
@@ -172,7 +166,7 @@ def start_response(
 def save_draft(*, actor, response: Response, answers: dict) -> dict[str, str]:
     """Keep the valid answers of a draft and return the errors of the others."""
     response = Response.objects.select_for_update().select_related("instrument").get(pk=response.pk)
-    _guard(perms.can_edit_response(actor, response), actor)
+    guard(perms.can_edit_response(actor, response), actor)
     if response.status != Response.Status.DRAFT:
         raise Conflict(_("A submitted response cannot be changed; start a new one."), "status")
     cleaned, errors = engine.validate(response.instrument.definition, answers, complete=False)
@@ -187,7 +181,7 @@ def submit_response(
 ) -> Response:
     """Check every required answer, freeze the response and supersede the previous one."""
     response = Response.objects.select_for_update().get(pk=response.pk)
-    _guard(perms.can_edit_response(actor, response), actor)
+    guard(perms.can_edit_response(actor, response), actor)
     if response.status != Response.Status.DRAFT:
         raise Conflict(_("This response has already been submitted."), "status")
     if response.round_id and response.round.status != ConsensusRound.Status.OPEN:
@@ -245,7 +239,7 @@ def add_evidence(
     *, actor, response: Response, question: str, link: str = "", upload=None
 ) -> Evidence:
     """Attach a link or a file to an answer of a draft."""
-    _guard(perms.can_edit_response(actor, response), actor)
+    guard(perms.can_edit_response(actor, response), actor)
     if question not in {q.code for q in engine.questions(response.instrument.definition)}:
         raise RuleViolation(_("Unknown question."), "question")
     if not link and upload is None:
@@ -289,7 +283,7 @@ def add_evidence(
 @transaction.atomic
 def open_round(*, actor, hub: Hub) -> ConsensusRound:
     """Invite the hub's team to rate the hub individually on the maturity model."""
-    _guard(perms.can_manage_round(actor, hub), actor)
+    guard(perms.can_manage_round(actor, hub), actor)
     if hub.consensus_rounds.filter(status=ConsensusRound.Status.OPEN).exists():
         raise Conflict(_("A consensus round is already open for this hub."), "hub")
     round = ConsensusRound.objects.create(
@@ -323,7 +317,7 @@ def record_consensus(
 ) -> Response:
     """Record the agreed level per dimension (with notes) as the hub's official assessment."""
     round = ConsensusRound.objects.select_for_update().get(pk=round.pk)
-    _guard(perms.can_manage_round(actor, round.hub), actor)
+    guard(perms.can_manage_round(actor, round.hub), actor)
     if round.status != ConsensusRound.Status.OPEN:
         raise Conflict(_("The consensus of this round is already recorded."), "round")
     definition = round.instrument.definition

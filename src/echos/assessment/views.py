@@ -471,30 +471,12 @@ def network_export(request, fmt: str):
     return response
 
 
-def mapping_rows() -> tuple[dict, list[tuple[str, dict]]]:
-    """The current mapping survey and each country's latest submitted answers (one query)."""
-    instrument = services.current_instrument(services.MAPPING)
-    rows = (
-        Response.objects.submitted()
-        .official()
-        .filter(instrument__code=services.MAPPING)
-        .order_by("country_id", "-submitted_at")
-        .values_list("country_id", "answers")
-    )
-    seen, out = set(), []
-    for code, answers in rows:
-        if code not in seen:
-            seen.add(code)
-            out.append((code, answers))
-    return instrument.definition, out
-
-
 @login_required
 def mapping_analysis(request):
     """Distributions, common traits, unique features, clusters and a map per question."""
     if not perms.can_view_network(request.user):
         raise PermissionDenied
-    definition, rows = mapping_rows()
+    definition, rows = benchmarks.mapping_rows()
     dists = analysis.distributions(definition, rows)
     choice_questions = [
         q for q in engine.questions(definition) if q.type in {"single", "multiple", "scale"}
@@ -562,7 +544,7 @@ def mapping_export(request):
     """Every answer option of the mapping survey with its count, share and countries, as CSV."""
     if not perms.can_view_network(request.user):
         raise PermissionDenied
-    definition, rows = mapping_rows()
+    definition, rows = benchmarks.mapping_rows()
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(

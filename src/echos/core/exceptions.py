@@ -20,3 +20,12 @@ class Conflict(RuleViolation):
     """The change would duplicate or contradict something already stored."""
 
     status = 409
+
+
+def guard(allowed: bool, actor) -> None:
+    """Refuse a service call the actor may not make; actor=None is the system (CLI, loaders)."""
+    from django.core.exceptions import PermissionDenied
+    from django.utils.translation import gettext as _
+
+    if actor is not None and not allowed:
+        raise PermissionDenied(_("You are not allowed to do this."))

@@ -19,6 +19,7 @@ STAGE_COLOURS = {
     Stage.SUSTAINED: "#08306b",
 }
 VEGA_LITE_SCHEMA = "https://vega.github.io/schema/vega-lite/v6.json"
+VEGA_SCHEMA = "https://vega.github.io/schema/vega/v6.json"
 TOPOLOGY_PATH = Path(__file__).resolve().parent.parent / "static" / "geo" / "europe.topo.json"
 
 

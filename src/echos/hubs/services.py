@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from echos.core.audit import diff, log_action, snapshot
-from echos.core.exceptions import Conflict, RuleViolation
+from echos.core.exceptions import Conflict, RuleViolation, guard
 from echos.core.models import Country, Region, Term
 from echos.hubs import permissions as perms
 from echos.hubs.models import (
@@ -53,12 +53,6 @@ ORGANISATION_FIELDS = [
     "is_demo",
 ]
 MEMBERSHIP_FIELDS = ["role", "since", "until", "source", "is_demo"]
-
-
-def _guard(allowed: bool, actor) -> None:
-    # actor=None is the system itself (reference loading, CLI imports run by an operator).
-    if actor is not None and not allowed:
-        raise PermissionDenied(_("You are not allowed to do this."))
 
 
 # --- lookups shared by forms, API and imports -------------------------------------------
@@ -196,7 +190,7 @@ def create_hub(*, actor, **fields) -> Hub:
     stage = fields.pop("stage", None)
     stage_date = fields.pop("stage_date", None)
     hub = Hub(**fields)
-    _guard(perms.can_create_hub(actor, parent=hub.parent if hub.parent_id else None), actor)
+    guard(perms.can_create_hub(actor, parent=hub.parent if hub.parent_id else None), actor)
     validate_hub(hub)
     hub.save()
     log_action(actor=actor, action="hubs.hub.created", target=hub, data=snapshot(hub, HUB_FIELDS))
@@ -210,7 +204,7 @@ def create_hub(*, actor, **fields) -> Hub:
 @transaction.atomic
 def update_hub(*, actor, hub: Hub, **changes) -> Hub:
     """Change a hub's profile fields; stage changes go through ``record_stage_change``."""
-    _guard(perms.can_edit_hub(actor, hub), actor)
+    guard(perms.can_edit_hub(actor, hub), actor)
     unknown = set(changes) - set(HUB_FIELDS)
     if unknown:
         raise RuleViolation(_("Unknown field."), sorted(unknown)[0])
@@ -235,7 +229,7 @@ def update_hub(*, actor, hub: Hub, **changes) -> Hub:
 @transaction.atomic
 def delete_hub(*, actor, hub: Hub) -> None:
     """Delete a hub that has no sub-hubs; its memberships and history go with it (logged)."""
-    _guard(perms.can_delete_hub(actor, hub), actor)
+    guard(perms.can_delete_hub(actor, hub), actor)
     if hub.children.exists():
         raise Conflict(_("This hub has sub-hubs: delete or move them first."), "children")
     data = snapshot(hub, HUB_FIELDS)
@@ -268,7 +262,7 @@ def record_stage_change(
     *, actor, hub: Hub, stage: str, date: date, evidence: str = "", link: str = "", reason: str = ""
 ) -> StageChange:
     """Move a hub to a lifecycle stage on a date; moving back needs a reason."""
-    _guard(perms.can_change_stage(actor, hub), actor)
+    guard(perms.can_change_stage(actor, hub), actor)
     if stage not in Stage.values:
         raise RuleViolation(_("Unknown stage %(stage)r.") % {"stage": stage}, "stage")
     if date is None:
@@ -322,7 +316,7 @@ def record_stage_change(
 def delete_stage_change(*, actor, change: StageChange) -> None:
     """Remove a wrongly recorded stage change (the audit log keeps it)."""
     hub = change.hub
-    _guard(perms.can_change_stage(actor, hub), actor)
+    guard(perms.can_change_stage(actor, hub), actor)
     log_action(
         actor=actor,
         action="hubs.stage_change.deleted",
@@ -362,7 +356,7 @@ def validate_organisation(org: Organisation) -> None:
 @transaction.atomic
 def create_organisation(*, actor, **fields) -> Organisation:
     """Register an organisation (any signed-in coordinator or editor may)."""
-    _guard(perms.is_network_coordinator(actor) or perms.editable_hubs(actor).exists(), actor)
+    guard(perms.is_network_coordinator(actor) or perms.editable_hubs(actor).exists(), actor)
     org = Organisation(**fields)
     validate_organisation(org)
     org.save()
@@ -378,7 +372,7 @@ def create_organisation(*, actor, **fields) -> Organisation:
 @transaction.atomic
 def update_organisation(*, actor, organisation: Organisation, **changes) -> Organisation:
     """Change an organisation's details."""
-    _guard(perms.can_edit_organisation(actor, organisation), actor)
+    guard(perms.can_edit_organisation(actor, organisation), actor)
     before = snapshot(organisation, ORGANISATION_FIELDS)
     for key, value in changes.items():
         if key not in ORGANISATION_FIELDS:
@@ -400,7 +394,7 @@ def update_organisation(*, actor, organisation: Organisation, **changes) -> Orga
 @transaction.atomic
 def delete_organisation(*, actor, organisation: Organisation) -> None:
     """Delete an organisation that hosts no hub."""
-    _guard(perms.can_delete_organisation(actor, organisation), actor)
+    guard(perms.can_delete_organisation(actor, organisation), actor)
     if organisation.hosted_hubs.exists():
         raise Conflict(
             _("This organisation hosts a hub; choose another host first."), "host_organisation"
@@ -437,7 +431,7 @@ def validate_membership(m: Membership) -> None:
 @transaction.atomic
 def add_membership(*, actor, hub: Hub, organisation: Organisation, **fields) -> Membership:
     """Make an organisation a member of a hub."""
-    _guard(perms.can_edit_hub(actor, hub), actor)
+    guard(perms.can_edit_hub(actor, hub), actor)
     m = Membership(hub=hub, organisation=organisation, **fields)
     validate_membership(m)
     m.save()
@@ -453,7 +447,7 @@ def add_membership(*, actor, hub: Hub, organisation: Organisation, **fields) -> 
 @transaction.atomic
 def update_membership(*, actor, membership: Membership, **changes) -> Membership:
     """Change role or period of a membership (ending it sets ``until``)."""
-    _guard(perms.can_edit_hub(actor, membership.hub), actor)
+    guard(perms.can_edit_hub(actor, membership.hub), actor)
     before = snapshot(membership, MEMBERSHIP_FIELDS)
     for key, value in changes.items():
         if key not in MEMBERSHIP_FIELDS:
@@ -479,7 +473,7 @@ def update_membership(*, actor, membership: Membership, **changes) -> Membership
 @transaction.atomic
 def delete_membership(*, actor, membership: Membership) -> None:
     """Remove a membership recorded by mistake (to end one, set ``until``)."""
-    _guard(perms.can_edit_hub(actor, membership.hub), actor)
+    guard(perms.can_edit_hub(actor, membership.hub), actor)
     log_action(
         actor=actor,
         action="hubs.membership.deleted",
@@ -508,7 +502,7 @@ def add_contact(
     is_demo: bool = False,
 ) -> Person:
     """Record a contact person of an organisation (private data)."""
-    _guard(perms.can_edit_organisation(actor, organisation), actor)
+    guard(perms.can_edit_organisation(actor, organisation), actor)
     if not name.strip():
         raise RuleViolation(_("Give the person's name."), "name")
     person = Person.objects.create(
@@ -530,7 +524,7 @@ def add_contact(
 @transaction.atomic
 def delete_contact(*, actor, person: Person) -> None:
     """Erase a contact person."""
-    _guard(perms.can_edit_organisation(actor, person.organisation), actor)
+    guard(perms.can_edit_organisation(actor, person.organisation), actor)
     log_action(
         actor=actor,
         action="hubs.contact.deleted",
@@ -543,7 +537,7 @@ def delete_contact(*, actor, person: Person) -> None:
 @transaction.atomic
 def grant_role(*, actor, hub: Hub, user, role: str) -> HubRole:
     """Give a user a role on a hub (replacing any earlier role there)."""
-    _guard(perms.can_manage_roles(actor, hub), actor)
+    guard(perms.can_manage_roles(actor, hub), actor)
     if role not in HubRole.Role.values:
         raise RuleViolation(_("Unknown role %(role)r.") % {"role": role}, "role")
     if (

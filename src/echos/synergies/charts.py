@@ -2,9 +2,7 @@
 
 from django.utils.translation import gettext as _
 
-from echos.hubs.charts import VEGA_LITE_SCHEMA
-
-VEGA_SCHEMA = "https://vega.github.io/schema/vega/v6.json"
+from echos.hubs.charts import VEGA_LITE_SCHEMA, VEGA_SCHEMA
 
 
 def matrix_spec(cells: list[dict]) -> dict:

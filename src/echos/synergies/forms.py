@@ -4,11 +4,8 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from echos.core.models import Term
+from echos.hubs.forms import DateInput
 from echos.synergies.models import Activity, Initiative
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
 
 
 def _terms(vocabulary):

@@ -14,16 +14,13 @@ from echos.hubs.models import Hub
 
 
 class VectorMixin(models.Model):
-    """A cached embedding of the matching text, recomputed when the text changes."""
+    """A cached embedding of ``matching_text()`` (defined by each model), recomputed when the text changes."""
 
     vector = models.BinaryField(null=True, blank=True, editable=False)
     vector_key = models.CharField(max_length=64, blank=True, editable=False)
 
     class Meta:
         abstract = True
-
-    def matching_text(self) -> str:
-        raise NotImplementedError
 
     def text_key(self) -> str:
         return hashlib.sha256(self.matching_text().encode()).hexdigest()

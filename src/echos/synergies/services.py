@@ -4,24 +4,18 @@ import json
 from datetime import date
 from pathlib import Path
 
-from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from echos.core.audit import log_action
-from echos.core.exceptions import Conflict, RuleViolation
+from echos.core.exceptions import Conflict, RuleViolation, guard
 from echos.core.models import Country, Term
 from echos.hubs import permissions as hub_perms
 from echos.synergies.batch import language_codes
 from echos.synergies.models import Activity, Decision, Initiative, SynergyLink
 
 DATA = Path(__file__).resolve().parent / "data"
-
-
-def _guard(allowed: bool, actor) -> None:
-    if actor is not None and not allowed:
-        raise PermissionDenied(_("You are not allowed to do this."))
 
 
 def _terms(vocabulary: str, codes, field: str) -> list[Term]:
@@ -51,7 +45,7 @@ def save_initiative(
     **fields,
 ) -> Initiative:
     """Create or change an initiative of the catalogue (network coordinators)."""
-    _guard(hub_perms.is_network_coordinator(actor), actor)
+    guard(hub_perms.is_network_coordinator(actor), actor)
     initiative = initiative or Initiative()
     created = initiative.pk is None
     for key, value in fields.items():
@@ -162,7 +156,7 @@ def save_activity(
 ) -> Activity:
     """Record or change a hub activity (the hub's editors and coordinators)."""
     activity = activity or Activity(hub=hub)
-    _guard(hub_perms.can_edit_hub(actor, activity.hub), actor)
+    guard(hub_perms.can_edit_hub(actor, activity.hub), actor)
     created = activity.pk is None
     for key, value in fields.items():
         setattr(activity, key, value)
@@ -187,7 +181,7 @@ def save_activity(
 
 @transaction.atomic
 def delete_activity(*, actor, activity: Activity) -> None:
-    _guard(hub_perms.can_edit_hub(actor, activity.hub), actor)
+    guard(hub_perms.can_edit_hub(actor, activity.hub), actor)
     log_action(
         actor=actor,
         action="synergies.activity.deleted",
@@ -211,7 +205,7 @@ def decide(
     score: float | None = None,
 ) -> Decision:
     """Accept (creates a proposed synergy link) or reject (never suggested again) a suggestion."""
-    _guard(hub_perms.can_edit_hub(actor, activity.hub), actor)
+    guard(hub_perms.can_edit_hub(actor, activity.hub), actor)
     if (initiative is None) == (other_activity is None):
         raise RuleViolation(_("Choose an initiative or an activity."), "initiative")
     if verdict not in Decision.Verdict.values:
@@ -256,7 +250,7 @@ def update_link(
     *, actor, link: SynergyLink, status: str | None = None, notes: str | None = None
 ) -> SynergyLink:
     """Move a synergy link along proposed → contacted → collaborating → concluded, with notes."""
-    _guard(hub_perms.can_edit_hub(actor, link.hub), actor)
+    guard(hub_perms.can_edit_hub(actor, link.hub), actor)
     before = link.status
     if status is not None:
         if status not in SynergyLink.Status.values:
