@@ -593,3 +593,30 @@ def test_mapping_survey_requires_what_it_says_when_empty():
     _cleaned, errors = validate(defn, {}, complete=True)
     required_unconditional = {x.code for x in questions(defn) if x.required and not x.show_if}
     assert set(errors) == required_unconditional
+
+
+def test_labels_given_per_language_follow_the_active_language():
+    from django.utils import translation
+
+    defn = {
+        "sections": [
+            {
+                "code": "s",
+                "title": {"en": "Funding", "fr": "Financement"},
+                "questions": [
+                    {
+                        "code": "kind",
+                        "type": "single",
+                        "text": {"en": "Which kind?", "fr": "Quel type ?"},
+                        "options": [{"value": "a", "label": {"en": "Grant", "fr": "Subvention"}}],
+                    }
+                ],
+            }
+        ]
+    }
+    with translation.override("fr"):
+        [section] = parse(defn)
+        assert section.title == "Financement" and section.questions[0].text == "Quel type ?"
+        assert section.questions[0].options == [("a", "Subvention")]
+    with translation.override("de"):  # no German label: English
+        assert parse(defn)[0].questions[0].text == "Which kind?"
