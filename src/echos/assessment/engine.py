@@ -148,18 +148,18 @@ def parse(definition: dict) -> list[Section]:
                 Question(
                     code=code,
                     type=kind,
-                    text=q.get("text", code),
+                    text=tr(q.get("text", code)),
                     section=s["code"],
                     required=bool(q.get("required")),
-                    help=q.get("help", ""),
+                    help=tr(q.get("help", "")),
                     spec=extra,
                 )
             )
         sections.append(
             Section(
                 code=s["code"],
-                title=s.get("title", s["code"]),
-                description=s.get("description", ""),
+                title=tr(s.get("title", s["code"])),
+                description=tr(s.get("description", "")),
                 dimension=s.get("dimension"),
                 questions=qs,
             )
