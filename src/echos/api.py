@@ -4,8 +4,10 @@ from ninja import NinjaAPI
 
 from echos.assessment.api import router as assessment_router
 from echos.core.api import install_error_handlers
+from echos.events.api import router as events_router
 from echos.core.api import router as core_router
 from echos.hubs.api import router as hubs_router
+from echos.participation.api import router as participation_router
 from echos.synergies.api import router as synergies_router
 
 api = NinjaAPI(
@@ -20,3 +22,5 @@ api.add_router("/", core_router)
 api.add_router("/", hubs_router)
 api.add_router("/", assessment_router)
 api.add_router("/", synergies_router)
+api.add_router("/", events_router)
+api.add_router("/", participation_router)

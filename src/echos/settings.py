@@ -69,6 +69,8 @@ INSTALLED_APPS = [
     "echos.hubs",
     "echos.assessment",
     "echos.synergies",
+    "echos.events",
+    "echos.participation",
 ]
 
 MIDDLEWARE = [
@@ -166,6 +168,18 @@ ECHOS_RATE_LIMITS = envbool("ECHOS_RATE_LIMITS", True)
 ECHOS_RATE_API_READ = envint("ECHOS_RATE_API_READ", 600)
 ECHOS_RATE_API_WRITE = envint("ECHOS_RATE_API_WRITE", 120)
 ECHOS_RATE_FORMS = envint("ECHOS_RATE_FORMS", 60)
+# Public submissions per hour and client (address and account), per action; see core/abuse.py.
+ECHOS_RATE_PUBLIC = {
+    action: envint(f"ECHOS_RATE_PUBLIC_{action.upper()}", default)
+    for action, default in {
+        "register": 20,
+        "consultation": 10,
+        "proposal": 10,
+        "support": 120,
+        "comment": 30,
+        "report": 30,
+    }.items()
+}
 
 AXES_FAILURE_LIMIT = envint("ECHOS_LOGIN_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = envint("ECHOS_LOGIN_COOLOFF_MINUTES", 15) / 60

@@ -26,5 +26,7 @@ urlpatterns = [
     path("privacy/people/erase/", core_views.privacy_erase, name="privacy_erase"),
     path("assessment/", include("echos.assessment.urls")),
     path("synergies/", include("echos.synergies.urls")),
+    path("events/", include("echos.events.urls")),
+    path("participate/", include("echos.participation.urls")),
     path("", include("echos.hubs.urls")),
 ]

@@ -1,0 +1,123 @@
+"""Reading the calendar: filters kept in the URL, text search and the month grid."""
+
+import calendar as pycalendar
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.db.models import Q
+from django.utils import timezone
+
+from echos.events.models import Audience, Event, EventType, Format
+
+FILTERS = ("country", "region", "hub", "type", "audience", "objective", "language", "format")
+
+
+@dataclass
+class Filters:
+    country: str = ""
+    region: str = ""
+    hub: str = ""
+    type: str = ""
+    audience: str = ""
+    objective: str = ""
+    language: str = ""
+    format: str = ""
+    q: str = ""
+    start: date | None = None
+    end: date | None = None
+    past: bool = False
+
+    @classmethod
+    def from_query(cls, params) -> "Filters":
+        """Read filters from a query dict; values that cannot be right are dropped, never a 500."""
+        f = cls(**{name: (params.get(name) or "").strip()[:100] for name in FILTERS})
+        f.q = (params.get("q") or "").strip()[:200]
+        f.start = _date(params.get("from"))
+        f.end = _date(params.get("to"))
+        f.past = params.get("when") == "past"
+        if f.type and f.type not in EventType.values:
+            f.type = ""
+        if f.audience and f.audience not in Audience.values:
+            f.audience = ""
+        if f.format and f.format not in Format.values:
+            f.format = ""
+        if f.hub and not f.hub.isdigit():
+            f.hub = ""
+        for name in ("language", "objective"):
+            value = getattr(f, name)
+            if value and ("," in value or not value.replace("_", "").isalnum()):
+                setattr(f, name, "")
+        return f
+
+    def apply(self, qs, *, now=None, upcoming_default: bool = True):
+        now = now or timezone.now()
+        if self.country:
+            qs = qs.filter(country_id=self.country.upper())
+        if self.region:
+            qs = qs.filter(region_id=self.region)
+        if self.hub:
+            qs = qs.filter(Q(hub_id=int(self.hub)) | Q(co_organisers__id=int(self.hub))).distinct()
+        if self.type:
+            qs = qs.filter(type=self.type)
+        if self.format:
+            qs = qs.filter(format=self.format)
+        if self.audience:
+            qs = qs.with_tag("audiences", self.audience)
+        if self.objective:
+            qs = qs.with_tag("objectives", self.objective)
+        if self.language:
+            qs = qs.with_tag("languages", self.language.lower())
+        for word in self.q.split()[:8]:
+            qs = qs.filter(
+                Q(title__icontains=word) | Q(description__icontains=word) | Q(venue__icontains=word)
+            )
+        tz = ZoneInfo(settings.TIME_ZONE)
+        if self.start:
+            qs = qs.filter(end__gte=datetime.combine(self.start, time.min, tz))
+        if self.end:
+            qs = qs.filter(start__lt=datetime.combine(self.end + timedelta(days=1), time.min, tz))
+        if not (self.start or self.end) and upcoming_default:
+            qs = qs.filter(end__lte=now) if self.past else qs.filter(end__gt=now)
+        return qs.order_by("-start", "-id") if self.past else qs.order_by("start", "id")
+
+    def is_active(self) -> bool:
+        return any(getattr(self, n) for n in (*FILTERS, "q", "start", "end"))
+
+
+def _date(value) -> date | None:
+    try:
+        return date.fromisoformat((value or "").strip())
+    except ValueError:
+        return None
+
+
+def public_events():
+    return Event.objects.public().select_related("hub", "country", "region")
+
+
+def month_grid(year: int, month: int, events, tz_name: str | None = None) -> list[list[dict]]:
+    """Weeks (Monday first) of days, each with the events that take place on it (local time)."""
+    tz = ZoneInfo(tz_name or settings.TIME_ZONE)
+    by_day: dict[date, list[Event]] = {}
+    first, last = date(year, month, 1), date(year, month, pycalendar.monthrange(year, month)[1])
+    for event in events:
+        day = max(event.start.astimezone(tz).date(), first)
+        end_day = min((event.end - timedelta(seconds=1)).astimezone(tz).date(), last)
+        while day <= end_day:
+            by_day.setdefault(day, []).append(event)
+            day += timedelta(days=1)
+    weeks = []
+    for week in pycalendar.Calendar(firstweekday=0).monthdatescalendar(year, month):
+        weeks.append(
+            [{"date": d, "in_month": d.month == month, "events": by_day.get(d, [])} for d in week]
+        )
+    return weeks
+
+
+def month_bounds(year: int, month: int, tz_name: str | None = None) -> tuple[datetime, datetime]:
+    tz = ZoneInfo(tz_name or settings.TIME_ZONE)
+    start = datetime(year, month, 1, tzinfo=tz)
+    end = datetime(year + (month == 12), month % 12 + 1, 1, tzinfo=tz)
+    return start, end

@@ -1,0 +1,3 @@
+"""iCalendar feeds: see ical.py."""
+
+urlpatterns = []

@@ -1,0 +1,175 @@
+"""Input of event, session, status and registration pages; rules are checked by the services."""
+
+import zoneinfo
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from echos.core.models import Region, Term
+from echos.events.models import ACCESSIBILITY_FEATURES, Audience, Event, EventType, Format
+from echos.hubs.forms import ServiceFormMixin
+
+COMMON_TIMEZONES = sorted(
+    tz for tz in zoneinfo.available_timezones() if tz.startswith(("Europe/", "Atlantic/", "Asia/"))
+) + ["UTC"]
+
+
+class DateTimeLocalInput(forms.DateTimeInput):
+    input_type = "datetime-local"
+
+    def format_value(self, value):
+        if hasattr(value, "strftime"):
+            return value.strftime("%Y-%m-%dT%H:%M")
+        return value
+
+
+class EventForm(ServiceFormMixin, forms.Form):
+    title = forms.CharField(label=_("Title"), max_length=200)
+    description = forms.CharField(label=_("Description"), widget=forms.Textarea(attrs={"rows": 6}))
+    type = forms.ChoiceField(label=_("Type"), choices=EventType.choices)
+    format = forms.ChoiceField(label=_("Format"), choices=Format.choices)
+    start = forms.DateTimeField(label=_("Starts (local time)"), widget=DateTimeLocalInput())
+    end = forms.DateTimeField(label=_("Ends (local time)"), widget=DateTimeLocalInput())
+    time_zone = forms.ChoiceField(
+        label=_("Time zone"),
+        choices=[(tz, tz) for tz in COMMON_TIMEZONES],
+        help_text=_("Times above are in this time zone."),
+    )
+    region = forms.ModelChoiceField(
+        label=_("Region"), queryset=Region.objects.none(), required=False
+    )
+    venue = forms.CharField(label=_("Venue"), max_length=300, required=False)
+    address = forms.CharField(label=_("Address"), max_length=300, required=False)
+    latitude = forms.FloatField(label=_("Latitude"), required=False)
+    longitude = forms.FloatField(label=_("Longitude"), required=False)
+    online_url = forms.URLField(label=_("Online link"), required=False)
+    link_visibility = forms.ChoiceField(
+        label=_("Who sees the venue details and online link"),
+        choices=Event.LinkVisibility.choices,
+    )
+    languages = forms.CharField(
+        label=_("Languages"),
+        max_length=100,
+        help_text=_("ISO 639-1 codes separated by commas, e.g. pl, en"),
+    )
+    audiences = forms.MultipleChoiceField(
+        label=_("Audience"),
+        choices=Audience.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    objectives = forms.MultipleChoiceField(
+        label=_("Mission objectives"), required=False, widget=forms.CheckboxSelectMultiple
+    )
+    capacity = forms.IntegerField(
+        label=_("Capacity"), required=False, min_value=1, help_text=_("Empty for no limit.")
+    )
+    registration_enabled = forms.BooleanField(label=_("Take registrations"), required=False)
+    registration_opens = forms.DateTimeField(
+        label=_("Registration opens"), required=False, widget=DateTimeLocalInput()
+    )
+    registration_closes = forms.DateTimeField(
+        label=_("Registration closes"), required=False, widget=DateTimeLocalInput()
+    )
+    offer_hours = forms.IntegerField(
+        label=_("Hours to accept a place offered from the waitlist"), min_value=1, max_value=720
+    )
+    accessibility = forms.MultipleChoiceField(
+        label=_("Accessibility"),
+        choices=ACCESSIBILITY_FEATURES,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    accessibility_notes = forms.CharField(
+        label=_("Accessibility information"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+    )
+    outcomes = forms.CharField(
+        label=_("Outcomes (after the event)"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+    )
+
+    def __init__(self, *args, country=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["objectives"].choices = [
+            (t.code, t.display) for t in Term.objects.of("objectives")
+        ]
+        if country is not None:
+            self.fields["region"].queryset = Region.objects.filter(country=country)
+
+    @classmethod
+    def initial_for(cls, event: Event) -> dict:
+        return {
+            "title": event.title,
+            "description": event.description,
+            "type": event.type,
+            "format": event.format,
+            "start": event.local_start.replace(tzinfo=None),
+            "end": event.local_end.replace(tzinfo=None),
+            "time_zone": event.time_zone,
+            "region": event.region_id,
+            "venue": event.venue,
+            "address": event.address,
+            "latitude": event.latitude,
+            "longitude": event.longitude,
+            "online_url": event.online_url,
+            "link_visibility": event.link_visibility,
+            "languages": ", ".join(event.language_codes),
+            "audiences": event.audience_codes,
+            "objectives": event.objective_codes,
+            "capacity": event.capacity,
+            "registration_enabled": event.registration_enabled,
+            "registration_opens": event.registration_opens
+            and event.registration_opens.astimezone(event.tz).replace(tzinfo=None),
+            "registration_closes": event.registration_closes
+            and event.registration_closes.astimezone(event.tz).replace(tzinfo=None),
+            "offer_hours": event.offer_hours,
+            "accessibility": event.accessibility_codes,
+            "accessibility_notes": event.accessibility_notes,
+            "outcomes": event.outcomes,
+        }
+
+    def service_fields(self) -> dict:
+        """Cleaned data as the service expects it: local naive times plus the time zone name."""
+        data = dict(self.cleaned_data)
+        for name in ("start", "end", "registration_opens", "registration_closes"):
+            if data.get(name) is not None:
+                data[name] = data[name].replace(tzinfo=None)
+        region = data.pop("region", None)
+        data["region"] = region.code if region else ""
+        for name in ("venue", "address", "online_url", "accessibility_notes", "outcomes"):
+            data[name] = data.get(name) or ""
+        return data
+
+
+class SessionForm(ServiceFormMixin, forms.Form):
+    title = forms.CharField(label=_("Title"), max_length=200)
+    start = forms.DateTimeField(label=_("Starts (local time)"), widget=DateTimeLocalInput())
+    end = forms.DateTimeField(label=_("Ends (local time)"), widget=DateTimeLocalInput())
+    room = forms.CharField(label=_("Room or track"), max_length=120, required=False)
+    description = forms.CharField(
+        label=_("Description"), widget=forms.Textarea(attrs={"rows": 2}), required=False
+    )
+
+
+class StatusForm(ServiceFormMixin, forms.Form):
+    status = forms.ChoiceField(label=_("Status"), choices=Event.Status.choices)
+    reason = forms.CharField(
+        label=_("Reason (told to participants when postponing or cancelling)"),
+        max_length=300,
+        required=False,
+    )
+
+
+class RegistrationForm(ServiceFormMixin, forms.Form):
+    name = forms.CharField(label=_("Your name"), max_length=150)
+    email = forms.EmailField(label=_("Your e-mail address"))
+    audience = forms.ChoiceField(
+        label=_("I take part as"),
+        choices=[("", _("Choose…")), *Audience.choices],
+        required=False,
+        help_text=_("Counted anonymously to see whom events reach."),
+    )
+    consent = forms.BooleanField(label=_("I agree"), required=True)

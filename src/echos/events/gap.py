@@ -1,0 +1,3 @@
+"""Participation gap dashboard."""
+
+urlpatterns = []

@@ -1,0 +1,347 @@
+"""Events of the hubs, their programme sessions and the registrations of participants."""
+
+import uuid
+import zoneinfo
+from functools import cached_property
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from echos.assessment.models import Instrument
+from echos.core.models import Country, Region
+from echos.hubs.models import Hub
+
+
+class EventType(models.TextChoices):
+    MISSION_FAIR = "mission_fair", _("Cancer Mission Fair")
+    KNOWLEDGE_EXCHANGE = "knowledge_exchange", _("Knowledge-exchange session")
+    INCEPTION_DIALOGUE = "inception_dialogue", _("Inception dialogue")
+    CITIZEN_DIALOGUE = "citizen_dialogue", _("Citizen dialogue")
+    WEBINAR = "webinar", _("Webinar")
+    CONFERENCE = "conference", _("Conference")
+    WORKSHOP = "workshop", _("Workshop")
+    AWARENESS_DAY = "awareness_day", _("Awareness day")
+    LAUNCH = "launch", _("Launch")
+
+
+class Audience(models.TextChoices):
+    CITIZENS = "citizens", _("Citizens")
+    PATIENTS_CARERS = "patients_carers", _("Patients and carers")
+    HEALTH_PROFESSIONALS = "health_professionals", _("Health professionals")
+    RESEARCHERS = "researchers", _("Researchers")
+    POLICYMAKERS = "policymakers", _("Policymakers")
+    INDUSTRY = "industry", _("Industry")
+    YOUTH = "youth", _("Youth")
+
+
+# The public (citizens, patients and carers, youth) against professionals, for the participation gap.
+PUBLIC_AUDIENCES = {Audience.CITIZENS, Audience.PATIENTS_CARERS, Audience.YOUTH}
+
+
+class Format(models.TextChoices):
+    IN_PERSON = "in_person", _("In person")
+    ONLINE = "online", _("Online")
+    HYBRID = "hybrid", _("Hybrid")
+
+
+ACCESSIBILITY_FEATURES = [
+    ("step_free", _("Step-free access")),
+    ("captions", _("Captions")),
+    ("sign_language", _("Sign language interpretation")),
+    ("easy_read", _("Easy-read material")),
+]
+
+
+def codes(value: str) -> list[str]:
+    """A ",a,b," code list as ["a", "b"]."""
+    return [c for c in (value or "").split(",") if c]
+
+
+def join_codes(values) -> str:
+    """["a", "b"] as ",a,b," so that one code is found with ``__contains=",a,"``."""
+    cleaned = sorted({str(v).strip() for v in values or [] if str(v).strip()})
+    return "," + ",".join(cleaned) + "," if cleaned else ""
+
+
+def valid_timezone(name: str) -> bool:
+    """True for an IANA time zone name that exists (Europe/Warsaw, UTC...)."""
+    try:
+        zoneinfo.ZoneInfo(name)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        return False
+    return bool(name)
+
+
+class EventQuerySet(models.QuerySet):
+    def public(self):
+        """What the public calendar shows: published, postponed and cancelled (never drafts)."""
+        return self.exclude(status=Event.Status.DRAFT)
+
+    def with_tag(self, field: str, code: str):
+        return self.filter(**{f"{field}__contains": f",{code},"})
+
+
+class Event(models.Model):
+    """An event organised by one hub (with others); times are stored in UTC and shown in ``time_zone``."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        PUBLISHED = "published", _("Published")
+        POSTPONED = "postponed", _("Postponed")
+        CANCELLED = "cancelled", _("Cancelled")
+
+    class LinkVisibility(models.TextChoices):
+        PUBLIC = "public", _("Everyone")
+        REGISTRANTS = "registrants", _("Registered participants only")
+
+    uid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    title = models.CharField(_("title"), max_length=200)
+    description = models.TextField(_("description"), max_length=20000)
+    type = models.CharField(_("type"), max_length=24, choices=EventType.choices)
+    hub = models.ForeignKey(
+        Hub, on_delete=models.CASCADE, related_name="events", verbose_name=_("organising hub")
+    )
+    co_organisers = models.ManyToManyField(
+        Hub, blank=True, related_name="co_organised_events", verbose_name=_("co-organising hubs")
+    )
+    format = models.CharField(_("format"), max_length=10, choices=Format.choices)
+    country = models.ForeignKey(
+        Country, on_delete=models.PROTECT, related_name="events", verbose_name=_("country")
+    )
+    region = models.ForeignKey(
+        Region,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="events",
+        verbose_name=_("region"),
+    )
+    venue = models.CharField(_("venue"), max_length=300, blank=True)
+    address = models.CharField(_("address"), max_length=300, blank=True)
+    latitude = models.FloatField(_("latitude"), null=True, blank=True)
+    longitude = models.FloatField(_("longitude"), null=True, blank=True)
+    online_url = models.URLField(_("online link"), blank=True)
+    link_visibility = models.CharField(
+        _("who sees the venue details and online link"),
+        max_length=12,
+        choices=LinkVisibility.choices,
+        default=LinkVisibility.PUBLIC,
+    )
+    languages = models.CharField(_("languages"), max_length=100, help_text=_("ISO 639-1 codes"))
+    audiences = models.CharField(_("audience"), max_length=200, blank=True)
+    objectives = models.CharField(_("Mission objectives"), max_length=200, blank=True)
+    start = models.DateTimeField(_("start"), db_index=True)
+    end = models.DateTimeField(_("end"))
+    time_zone = models.CharField(_("time zone"), max_length=64, default="Europe/Brussels")
+    capacity = models.PositiveIntegerField(
+        _("capacity"), null=True, blank=True, help_text=_("Empty for no limit.")
+    )
+    registration_enabled = models.BooleanField(_("registration"), default=True)
+    registration_opens = models.DateTimeField(_("registration opens"), null=True, blank=True)
+    registration_closes = models.DateTimeField(_("registration closes"), null=True, blank=True)
+    offer_hours = models.PositiveSmallIntegerField(
+        _("hours to accept a place offered from the waitlist"), default=48
+    )
+    questions = models.ForeignKey(
+        Instrument,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        limit_choices_to={"kind": Instrument.Kind.REGISTRATION},
+        verbose_name=_("registration questions"),
+    )
+    accessibility = models.CharField(_("accessibility"), max_length=100, blank=True)
+    accessibility_notes = models.TextField(_("accessibility information"), blank=True)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.DRAFT, db_index=True
+    )
+    status_reason = models.CharField(_("reason"), max_length=300, blank=True)
+    outcomes = models.TextField(_("outcomes"), blank=True)
+    sequence = models.PositiveIntegerField(default=0, editable=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    is_demo = models.BooleanField(_("demo data"), default=False)
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = EventQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["start", "id"]
+        indexes = [
+            models.Index(fields=["status", "start"]),
+            models.Index(fields=["country", "start"]),
+            models.Index(fields=["hub", "start"]),
+        ]
+        constraints = [
+            models.CheckConstraint(condition=Q(end__gt=models.F("start")), name="event_ends_after")
+        ]
+        verbose_name = _("event")
+        verbose_name_plural = _("events")
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("events:event", args=[self.pk])
+
+    @cached_property
+    def tz(self) -> zoneinfo.ZoneInfo:
+        return zoneinfo.ZoneInfo(self.time_zone)
+
+    @property
+    def local_start(self):
+        return self.start.astimezone(self.tz)
+
+    @property
+    def local_end(self):
+        return self.end.astimezone(self.tz)
+
+    @property
+    def language_codes(self) -> list[str]:
+        return codes(self.languages)
+
+    @property
+    def audience_codes(self) -> list[str]:
+        return codes(self.audiences)
+
+    @property
+    def audience_labels(self) -> list[str]:
+        labels = dict(Audience.choices)
+        return [str(labels.get(c, c)) for c in self.audience_codes]
+
+    @property
+    def objective_codes(self) -> list[str]:
+        return codes(self.objectives)
+
+    @property
+    def accessibility_codes(self) -> list[str]:
+        return codes(self.accessibility)
+
+    @property
+    def accessibility_labels(self) -> list[str]:
+        labels = dict(ACCESSIBILITY_FEATURES)
+        return [str(labels.get(c, c)) for c in self.accessibility_codes]
+
+    @property
+    def is_past(self) -> bool:
+        return self.end <= timezone.now()
+
+    @property
+    def is_cancelled(self) -> bool:
+        return self.status == self.Status.CANCELLED
+
+    @property
+    def is_multi_day(self) -> bool:
+        return self.local_start.date() != self.local_end.date()
+
+
+class Session(models.Model):
+    """One item of an event's programme (a talk, a panel, a day of a three-day fair)."""
+
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="sessions")
+    title = models.CharField(_("title"), max_length=200)
+    description = models.TextField(_("description"), blank=True)
+    start = models.DateTimeField(_("start"))
+    end = models.DateTimeField(_("end"))
+    room = models.CharField(_("room or track"), max_length=120, blank=True)
+    languages = models.CharField(_("languages"), max_length=100, blank=True)
+    audiences = models.CharField(_("audience"), max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["start", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end__gt=models.F("start")), name="session_ends_after"
+            )
+        ]
+        verbose_name = _("session")
+        verbose_name_plural = _("sessions")
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def local_start(self):
+        return self.start.astimezone(self.event.tz)
+
+    @property
+    def local_end(self):
+        return self.end.astimezone(self.event.tz)
+
+
+class Registration(models.Model):
+    """A person's place (or waitlist position) at an event; personal data seen only by organisers."""
+
+    class Status(models.TextChoices):
+        REGISTERED = "registered", _("Registered")
+        WAITLISTED = "waitlisted", _("Waitlisted")
+        OFFERED = "offered", _("Place offered")
+        CANCELLED = "cancelled", _("Cancelled")
+        ATTENDED = "attended", _("Attended")
+        NO_SHOW = "no_show", _("Did not attend")
+
+    # Statuses that hold one of the event's places.
+    HOLDS_PLACE = (Status.REGISTERED, Status.OFFERED, Status.ATTENDED, Status.NO_SHOW)
+    ACTIVE = (*HOLDS_PLACE, Status.WAITLISTED)
+
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="registrations")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="event_registrations",
+    )
+    name = models.CharField(_("name"), max_length=150)
+    email = models.EmailField(_("e-mail"))
+    audience = models.CharField(
+        _("I take part as"), max_length=24, choices=Audience.choices, blank=True
+    )
+    language = models.CharField(_("language"), max_length=8, blank=True)
+    status = models.CharField(
+        _("status"), max_length=12, choices=Status.choices, default=Status.REGISTERED
+    )
+    answers = models.JSONField(_("answers"), default=dict, blank=True)
+    consent_at = models.DateTimeField(_("consent given"), null=True, blank=True)
+    consent_text = models.TextField(_("consent text"), blank=True)
+    email_confirmed_at = models.DateTimeField(_("e-mail confirmed"), null=True, blank=True)
+    offered_at = models.DateTimeField(null=True, blank=True)
+    offer_expires_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    cancelled_at = models.DateTimeField(null=True, blank=True)
+    cancel_reason = models.CharField(max_length=200, blank=True)
+    checked_in_at = models.DateTimeField(null=True, blank=True)
+    reminder_sent_at = models.DateTimeField(null=True, blank=True)
+    is_demo = models.BooleanField(_("demo data"), default=False)
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        indexes = [models.Index(fields=["event", "status", "created_at"])]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["event", "email"],
+                condition=~Q(status="cancelled"),
+                name="registration_one_active_per_email",
+            )
+        ]
+        verbose_name = _("registration")
+        verbose_name_plural = _("registrations")
+
+    def __str__(self) -> str:
+        return f"{self.event} — {self.get_status_display()}"
+
+    @property
+    def holds_place(self) -> bool:
+        return self.status in self.HOLDS_PLACE
+
+    @property
+    def is_public_audience(self) -> bool:
+        return self.audience in PUBLIC_AUDIENCES

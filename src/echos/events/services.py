@@ -1,0 +1,797 @@
+"""Writes for events, sessions and registrations: guard, one transaction, audit, e-mails after commit.
+
+Capacity is enforced under a lock on the event row (``select_for_update`` on PostgreSQL; on SQLite every
+transaction begins IMMEDIATE, which serialises writers), so parallel registrations never exceed it.
+The waitlist is first in, first out: a freed place is *offered* to the next person for
+``event.offer_hours``; an offer not accepted in time is cancelled and passed on (``process_event``).
+"""
+
+from datetime import datetime, timedelta
+from datetime import timezone as dt_timezone
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.mail import send_mail
+from django.core.validators import validate_email
+from django.db import IntegrityError, transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from echos.assessment import engine
+from echos.core.abuse import make_token, read_token
+from echos.core.audit import diff, log_action, snapshot
+from echos.core.exceptions import Conflict, RuleViolation, guard
+from echos.core.models import Country, Region
+from echos.events import permissions as perms
+from echos.events.models import (
+    ACCESSIBILITY_FEATURES,
+    Audience,
+    Event,
+    EventType,
+    Format,
+    Registration,
+    Session,
+    join_codes,
+    valid_timezone,
+)
+from echos.hubs.models import Hub
+from echos.synergies.batch import language_codes
+
+MAX_TEXT = 20000
+CONFIRM_HOURS = 24  # an anonymous registration not confirmed by e-mail within this time is released
+CONSENT_TEXT = (
+    "I agree that the organisers of this event store my name, e-mail address and answers to manage "
+    "my registration, and delete them after the event under the platform's retention rules."
+)
+
+# Changes to these fields are news for a calendar that subscribed: SEQUENCE goes up.
+SCHEDULE_FIELDS = ["title", "start", "end", "time_zone", "venue", "address", "online_url", "status"]
+EVENT_FIELDS = [
+    "title",
+    "description",
+    "type",
+    "format",
+    "venue",
+    "address",
+    "latitude",
+    "longitude",
+    "online_url",
+    "link_visibility",
+    "languages",
+    "audiences",
+    "objectives",
+    "start",
+    "end",
+    "time_zone",
+    "capacity",
+    "registration_enabled",
+    "registration_opens",
+    "registration_closes",
+    "offer_hours",
+    "accessibility",
+    "accessibility_notes",
+    "outcomes",
+    "status",
+    "status_reason",
+]
+
+
+# --- events -----------------------------------------------------------------------------------
+
+
+def local_datetime(value, tz_name: str, field: str) -> datetime:
+    """A naive local date-time (or an ISO string) in ``tz_name`` as an aware UTC date-time."""
+    if isinstance(value, str):
+        try:
+            value = datetime.fromisoformat(value.strip())
+        except ValueError:
+            raise RuleViolation(
+                _("Give a date and time such as 2026-05-20T09:30."), field
+            ) from None
+    if not isinstance(value, datetime):
+        raise RuleViolation(_("Give a date and time."), field)
+    if timezone.is_aware(value):
+        return value.astimezone(dt_timezone.utc)
+    if not valid_timezone(tz_name):
+        raise RuleViolation(_("Unknown time zone: %(tz)s.") % {"tz": tz_name}, "time_zone")
+    from zoneinfo import ZoneInfo
+
+    return value.replace(tzinfo=ZoneInfo(tz_name)).astimezone(dt_timezone.utc)
+
+
+def _codes(values, allowed, field: str, label: str) -> str:
+    if isinstance(values, str):
+        values = [v for v in values.replace(";", ",").split(",")]
+    values = [str(v).strip() for v in values or [] if str(v).strip()]
+    unknown = sorted(set(values) - set(allowed))
+    if unknown:
+        raise RuleViolation(
+            _("Unknown %(label)s: %(codes)s.") % {"label": label, "codes": ", ".join(unknown)},
+            field,
+        )
+    return join_codes(values)
+
+
+def _objective_codes() -> list[str]:
+    from echos.core.models import Term
+
+    return list(Term.objects.of("objectives").values_list("code", flat=True))
+
+
+def clean_event_fields(data: dict, *, current: Event | None = None) -> dict:
+    """Check and normalise event fields (dates in the event's time zone); errors name the field."""
+    out = dict(data)
+    for name in ("title", "description", "venue", "address", "accessibility_notes", "outcomes"):
+        if name in out and out[name] is not None:
+            out[name] = str(out[name]).strip()
+    if "title" in out and not out["title"]:
+        raise RuleViolation(_("Give the event a title."), "title")
+    if len(out.get("title") or "") > 200:
+        raise RuleViolation(_("The title is longer than 200 characters."), "title")
+    if "description" in out:
+        if not out["description"]:
+            raise RuleViolation(_("Describe the event."), "description")
+        if len(out["description"]) > MAX_TEXT:
+            raise RuleViolation(
+                _("The description is longer than %(n)d characters.") % {"n": MAX_TEXT},
+                "description",
+            )
+    if "type" in out and out["type"] not in EventType.values:
+        raise RuleViolation(_("Unknown event type."), "type")
+    if "format" in out and out["format"] not in Format.values:
+        raise RuleViolation(_("Unknown format."), "format")
+    if "status" in out and out["status"] not in Event.Status.values:
+        raise RuleViolation(_("Unknown status."), "status")
+    if "link_visibility" in out and out["link_visibility"] not in Event.LinkVisibility.values:
+        raise RuleViolation(_("Unknown choice."), "link_visibility")
+    if "languages" in out:
+        out["languages"] = _codes(out["languages"], language_codes(), "languages", _("language"))
+        if not out["languages"]:
+            raise RuleViolation(_("Name at least one language of the event."), "languages")
+    if "audiences" in out:
+        out["audiences"] = _codes(out["audiences"], Audience.values, "audiences", _("audience"))
+    if "objectives" in out:
+        out["objectives"] = _codes(
+            out["objectives"], _objective_codes(), "objectives", _("objective")
+        )
+    if "accessibility" in out:
+        out["accessibility"] = _codes(
+            out["accessibility"],
+            [c for c, _label in ACCESSIBILITY_FEATURES],
+            "accessibility",
+            _("accessibility feature"),
+        )
+    tz_name = out.get("time_zone", current.time_zone if current else "")
+    if not valid_timezone(tz_name or ""):
+        raise RuleViolation(
+            _("Unknown time zone: %(tz)s. Use a name such as Europe/Warsaw.") % {"tz": tz_name},
+            "time_zone",
+        )
+    for name in ("start", "end", "registration_opens", "registration_closes"):
+        if out.get(name) not in (None, ""):
+            out[name] = local_datetime(out[name], tz_name, name)
+        elif name in out:
+            if name in ("start", "end"):
+                raise RuleViolation(_("Give a date and time."), name)
+            out[name] = None
+    start = out.get("start", current.start if current else None)
+    end = out.get("end", current.end if current else None)
+    if start and end and end <= start:
+        raise RuleViolation(_("The event must end after it starts."), "end")
+    opens = out.get("registration_opens", current.registration_opens if current else None)
+    closes = out.get("registration_closes", current.registration_closes if current else None)
+    if opens and closes and closes <= opens:
+        raise RuleViolation(_("Registration must close after it opens."), "registration_closes")
+    if closes and end and closes > end:
+        raise RuleViolation(
+            _("Registration cannot close after the event has ended."), "registration_closes"
+        )
+    if out.get("capacity") in ("",):
+        out["capacity"] = None
+    if out.get("capacity") is not None:
+        try:
+            out["capacity"] = int(out["capacity"])
+        except (TypeError, ValueError):
+            raise RuleViolation(_("Give the capacity as a whole number."), "capacity") from None
+        if out["capacity"] < 1:
+            raise RuleViolation(
+                _("The capacity must be at least 1 (leave it empty for no limit)."), "capacity"
+            )
+    for name, low, high in (("latitude", -90, 90), ("longitude", -180, 180)):
+        value = out.get(name)
+        if value not in (None, ""):
+            try:
+                value = float(value)
+            except (TypeError, ValueError):
+                raise RuleViolation(_("Give a number."), name) from None
+            if not low <= value <= high:
+                raise RuleViolation(_("Out of range."), name)
+            out[name] = value
+        elif name in out:
+            out[name] = None
+    fmt = out.get("format", current.format if current else "")
+    url = out.get("online_url", current.online_url if current else "")
+    if fmt in (Format.ONLINE, Format.HYBRID) and "online_url" in out and not url:
+        raise RuleViolation(_("Give the link of an online or hybrid event."), "online_url")
+    return out
+
+
+def _place(event: Event, *, country=None, region=None) -> None:
+    if country is not None:
+        code = country.code if isinstance(country, Country) else str(country).upper()
+        found = Country.objects.filter(code=code).first()
+        if found is None:
+            raise RuleViolation(_("Unknown country: %(c)s.") % {"c": code}, "country")
+        event.country = found
+    if region is not None:
+        if region == "":
+            event.region = None
+        else:
+            code = region.code if isinstance(region, Region) else str(region)
+            found = Region.objects.filter(code=code).first()
+            if found is None or found.country_id != event.country_id:
+                raise RuleViolation(
+                    _("Unknown region of %(c)s: %(r)s.") % {"c": event.country_id, "r": code},
+                    "region",
+                )
+            event.region = found
+
+
+@transaction.atomic
+def create_event(
+    *, actor, hub: Hub, co_organisers=(), country=None, region=None, sessions=(), **fields
+) -> Event:
+    """Create an event of ``hub`` (a draft unless ``status`` says otherwise)."""
+    guard(perms.can_create_event(actor, hub), actor)
+    for required in ("title", "description", "type", "format", "languages", "start", "end"):
+        if fields.get(required) in (None, "", []):
+            raise RuleViolation(_("This field is required."), required)
+    fields.setdefault("time_zone", "Europe/Brussels")
+    cleaned = clean_event_fields(fields)
+    event = Event(hub=hub, created_by=actor if actor and actor.is_authenticated else None)
+    event.country = hub.country
+    for key, value in cleaned.items():
+        setattr(event, key, value)
+    _place(event, country=country, region=region)
+    event.save()
+    if co_organisers:
+        event.co_organisers.set([h for h in co_organisers if h.pk != hub.pk])
+    for item in sessions:
+        add_session(actor=actor, event=event, **item)
+    log_action(actor=actor, action="event.create", target=event, data=snapshot(event))
+    return event
+
+
+@transaction.atomic
+def update_event(
+    *, actor, event: Event, country=None, region=None, co_organisers=None, **fields
+) -> Event:
+    """Change an event; changes to its schedule or place raise SEQUENCE and tell registrants."""
+    event = Event.objects.select_for_update().get(pk=event.pk)
+    guard(perms.can_manage_event(actor, event), actor)
+    cleaned = clean_event_fields(fields, current=event)
+    before = snapshot(event, EVENT_FIELDS + ["country", "region"])
+    for key, value in cleaned.items():
+        setattr(event, key, value)
+    _place(event, country=country, region=region)
+    after = snapshot(event, EVENT_FIELDS + ["country", "region"])
+    changes = diff(before, after)
+    if co_organisers is not None:
+        event.co_organisers.set([h for h in co_organisers if h.pk != event.hub_id])
+    if not changes:
+        return event
+    event.sequence += 1
+    event.save()
+    log_action(actor=actor, action="event.update", target=event, data=changes)
+    schedule_changed = any(k in changes for k in SCHEDULE_FIELDS) and "status" not in changes
+    if schedule_changed and event.status == Event.Status.PUBLISHED:
+        _notify_registrants(event, "changed")
+    # A larger capacity frees places for the waitlist.
+    if "capacity" in changes:
+        _fill_places(event)
+    return event
+
+
+@transaction.atomic
+def set_status(*, actor, event: Event, status: str, reason: str = "") -> Event:
+    """Publish, postpone or cancel; registrants are told about postponement and cancellation."""
+    event = Event.objects.select_for_update().get(pk=event.pk)
+    guard(perms.can_manage_event(actor, event), actor)
+    if status not in Event.Status.values:
+        raise RuleViolation(_("Unknown status."), "status")
+    if status == event.status:
+        return event
+    if status in (Event.Status.CANCELLED, Event.Status.POSTPONED) and not reason.strip():
+        raise RuleViolation(_("Tell participants why."), "reason")
+    if event.status == Event.Status.CANCELLED and status != Event.Status.DRAFT:
+        # Reviving a cancelled event is allowed; registrations stay cancelled.
+        pass
+    old = event.status
+    event.status, event.status_reason = status, reason.strip()
+    event.sequence += 1
+    event.save()
+    log_action(
+        actor=actor,
+        action=f"event.{status}",
+        target=event,
+        data={"status": [old, status], "reason": reason},
+    )
+    if status in (Event.Status.CANCELLED, Event.Status.POSTPONED):
+        _notify_registrants(event, status)
+    if status == Event.Status.CANCELLED:
+        event.registrations.filter(status__in=Registration.ACTIVE).update(
+            status=Registration.Status.CANCELLED,
+            cancelled_at=timezone.now(),
+            cancel_reason="event cancelled",
+            offer_expires_at=None,
+        )
+    return event
+
+
+@transaction.atomic
+def delete_event(*, actor, event: Event) -> None:
+    """Delete a draft; a published event is cancelled instead, so calendars learn about it."""
+    guard(perms.can_manage_event(actor, event), actor)
+    if event.status != Event.Status.DRAFT:
+        raise Conflict(_("Only drafts can be deleted; cancel a published event instead."), "status")
+    log_action(actor=actor, action="event.delete", target=event, data=snapshot(event))
+    event.delete()
+
+
+@transaction.atomic
+def add_session(*, actor, event: Event, title: str, start, end, **fields) -> Session:
+    """Add an item to the programme; it must lie within the event."""
+    guard(perms.can_manage_event(actor, event), actor)
+    if not (title or "").strip():
+        raise RuleViolation(_("Give the session a title."), "title")
+    start = local_datetime(start, event.time_zone, "start")
+    end = local_datetime(end, event.time_zone, "end")
+    if end <= start:
+        raise RuleViolation(_("The session must end after it starts."), "end")
+    if start < event.start or end > event.end:
+        raise RuleViolation(_("The session must lie within the event's dates."), "start")
+    for name in ("languages", "audiences"):
+        if name in fields:
+            allowed = language_codes() if name == "languages" else Audience.values
+            fields[name] = _codes(fields[name], allowed, name, name)
+    session = Session.objects.create(
+        event=event, title=title.strip(), start=start, end=end, **fields
+    )
+    Event.objects.filter(pk=event.pk).update(sequence=event.sequence + 1)
+    event.sequence += 1
+    log_action(actor=actor, action="event.session.add", target=event, data={"title": title})
+    return session
+
+
+@transaction.atomic
+def delete_session(*, actor, session: Session) -> None:
+    event = session.event
+    guard(perms.can_manage_event(actor, event), actor)
+    log_action(
+        actor=actor, action="event.session.delete", target=event, data={"title": session.title}
+    )
+    session.delete()
+    Event.objects.filter(pk=event.pk).update(sequence=event.sequence + 1)
+
+
+# --- registration -----------------------------------------------------------------------------
+
+
+def places_taken(event: Event) -> int:
+    return event.registrations.filter(status__in=Registration.HOLDS_PLACE).count()
+
+
+def places_left(event: Event) -> int | None:
+    """Free places, or None when the event has no limit."""
+    if event.capacity is None:
+        return None
+    return max(0, event.capacity - places_taken(event))
+
+
+def registration_state(event: Event, now=None) -> tuple[bool, str]:
+    """Whether registration is open now, and why not."""
+    now = now or timezone.now()
+    if not event.registration_enabled:
+        return False, _("This event does not take registrations.")
+    if event.status == Event.Status.CANCELLED:
+        return False, _("This event has been cancelled.")
+    if event.status != Event.Status.PUBLISHED:
+        return False, _("This event is not open for registration.")
+    if event.registration_opens and now < event.registration_opens:
+        return False, _("Registration has not opened yet.")
+    if event.registration_closes and now >= event.registration_closes:
+        return False, _("Registration has closed.")
+    if now >= event.end:
+        return False, _("This event is over.")
+    return True, ""
+
+
+def _normal_email(email: str) -> str:
+    email = (email or "").strip()
+    try:
+        validate_email(email)
+    except ValidationError:
+        raise RuleViolation(_("Enter a valid e-mail address."), "email") from None
+    local, _at, domain = email.rpartition("@")
+    return f"{local}@{domain.lower()}"
+
+
+@transaction.atomic
+def register(
+    *,
+    event: Event,
+    name: str,
+    email: str,
+    user=None,
+    audience: str = "",
+    language: str = "",
+    answers: dict | None = None,
+    consent: bool = False,
+    now=None,
+) -> Registration:
+    """Register a person (with or without an account): a place if one is free, else the waitlist."""
+    now = now or timezone.now()
+    name = (name or "").strip()
+    if not name:
+        raise RuleViolation(_("Enter your name."), "name")
+    if len(name) > 150:
+        raise RuleViolation(_("The name is longer than 150 characters."), "name")
+    email = _normal_email(email)
+    if audience and audience not in Audience.values:
+        raise RuleViolation(_("Unknown choice."), "audience")
+    if not consent:
+        raise RuleViolation(
+            _("Tick the box to agree that the organisers keep your registration."), "consent"
+        )
+    cleaned_answers = {}
+    if event.questions_id:
+        cleaned_answers, errors = engine.validate(
+            event.questions.definition, answers or {}, complete=True
+        )
+        if errors:
+            code, message = next(iter(errors.items()))
+            raise RuleViolation(message, f"q_{code}")
+    event = Event.objects.select_for_update().get(pk=event.pk)
+    _expire(event, now)
+    is_open, why = registration_state(event, now)
+    if not is_open:
+        raise Conflict(why, "event")
+    if (
+        event.registrations.filter(email__iexact=email)
+        .exclude(status=Registration.Status.CANCELLED)
+        .exists()
+    ):
+        raise Conflict(
+            _("%(email)s is already registered for this event.") % {"email": email}, "email"
+        )
+    left = places_left(event)
+    signed_in = user is not None and user.is_authenticated
+    registration = Registration(
+        event=event,
+        user=user if signed_in else None,
+        name=name,
+        email=email,
+        audience=audience,
+        language=language or translation.get_language() or "",
+        answers=cleaned_answers,
+        consent_at=now,
+        consent_text=CONSENT_TEXT,
+        email_confirmed_at=now if signed_in and user.email.lower() == email.lower() else None,
+        created_at=now,
+        status=(
+            Registration.Status.REGISTERED
+            if left is None or left > 0
+            else Registration.Status.WAITLISTED
+        ),
+    )
+    try:
+        with transaction.atomic():
+            registration.save()
+    except IntegrityError:
+        raise Conflict(
+            _("%(email)s is already registered for this event.") % {"email": email}, "email"
+        ) from None
+    log_action(
+        actor=user if signed_in else None,
+        action="registration.create",
+        target=event,
+        data={"registration": registration.pk, "status": registration.status},
+    )
+    _send_after_commit(registration, "waitlisted" if registration.is_waitlisted else "confirmation")
+    return registration
+
+
+Registration.is_waitlisted = property(lambda r: r.status == Registration.Status.WAITLISTED)
+
+
+def waitlist_position(registration: Registration) -> int | None:
+    """1 for the next person to be offered a place."""
+    if registration.status != Registration.Status.WAITLISTED:
+        return None
+    return (
+        registration.event.registrations.filter(
+            status=Registration.Status.WAITLISTED, created_at__lte=registration.created_at
+        )
+        .exclude(created_at=registration.created_at, pk__gt=registration.pk)
+        .count()
+    )
+
+
+def _fill_places(event: Event, now=None) -> list[Registration]:
+    """Offer free places to the waitlist, first in first out (caller holds the event lock)."""
+    now = now or timezone.now()
+    offered = []
+    left = places_left(event)
+    if left is None:
+        # No limit (any more): everyone waiting gets a place at once.
+        waiting = list(event.registrations.filter(status=Registration.Status.WAITLISTED))
+        for r in waiting:
+            r.status = Registration.Status.REGISTERED
+            r.save(update_fields=["status", "updated_at"])
+            _send_after_commit(r, "promoted")
+        return waiting
+    if left <= 0 or now >= event.start:
+        return offered
+    for r in event.registrations.filter(status=Registration.Status.WAITLISTED).order_by(
+        "created_at", "id"
+    )[:left]:
+        r.status = Registration.Status.OFFERED
+        r.offered_at = now
+        r.offer_expires_at = min(now + timedelta(hours=event.offer_hours), event.start)
+        r.save(update_fields=["status", "offered_at", "offer_expires_at", "updated_at"])
+        log_action(
+            actor=None, action="registration.offer", target=event, data={"registration": r.pk}
+        )
+        _send_after_commit(r, "offer")
+        offered.append(r)
+    return offered
+
+
+def _expire(event: Event, now) -> int:
+    """Cancel offers not accepted in time and anonymous registrations never confirmed; refill."""
+    expired = 0
+    for r in event.registrations.filter(
+        status=Registration.Status.OFFERED, offer_expires_at__lte=now
+    ):
+        r.status, r.cancelled_at, r.cancel_reason = (
+            Registration.Status.CANCELLED,
+            now,
+            "offer expired",
+        )
+        r.offer_expires_at = None
+        r.save(update_fields=["status", "cancelled_at", "cancel_reason", "offer_expires_at"])
+        log_action(actor=None, action="registration.offer_expired", target=event, data={"id": r.pk})
+        _send_after_commit(r, "offer_expired")
+        expired += 1
+    unconfirmed = event.registrations.filter(
+        status__in=(Registration.Status.REGISTERED, Registration.Status.WAITLISTED),
+        email_confirmed_at__isnull=True,
+        created_at__lte=now - timedelta(hours=CONFIRM_HOURS),
+    )
+    released = unconfirmed.update(
+        status=Registration.Status.CANCELLED, cancelled_at=now, cancel_reason="not confirmed"
+    )
+    if expired or released:
+        _fill_places(event, now)
+    return expired + released
+
+
+def process_event(event: Event, now=None) -> int:
+    """Expire overdue offers and unconfirmed registrations of one event and pass places on."""
+    with transaction.atomic():
+        event = Event.objects.select_for_update().get(pk=event.pk)
+        return _expire(event, now or timezone.now())
+
+
+def process_all(now=None) -> int:
+    """Run ``process_event`` for every event with work due (scheduled: `echos events tick`)."""
+    now = now or timezone.now()
+    due = set(
+        Registration.objects.filter(
+            status=Registration.Status.OFFERED, offer_expires_at__lte=now
+        ).values_list("event_id", flat=True)
+    ) | set(
+        Registration.objects.filter(
+            status__in=(Registration.Status.REGISTERED, Registration.Status.WAITLISTED),
+            email_confirmed_at__isnull=True,
+            created_at__lte=now - timedelta(hours=CONFIRM_HOURS),
+            event__end__gt=now,
+        ).values_list("event_id", flat=True)
+    )
+    return sum(process_event(e, now) for e in Event.objects.filter(pk__in=due))
+
+
+def _locked(registration: Registration) -> tuple[Event, Registration]:
+    event = Event.objects.select_for_update().get(pk=registration.event_id)
+    return event, Registration.objects.get(pk=registration.pk)
+
+
+@transaction.atomic
+def confirm_email(registration: Registration, now=None) -> Registration:
+    """The person clicked the link in the confirmation e-mail."""
+    event, registration = _locked(registration)
+    if registration.status == Registration.Status.CANCELLED:
+        raise Conflict(_("This registration has been cancelled."), "status")
+    if registration.email_confirmed_at is None:
+        registration.email_confirmed_at = now or timezone.now()
+        registration.save(update_fields=["email_confirmed_at", "updated_at"])
+    return registration
+
+
+@transaction.atomic
+def accept_offer(registration: Registration, now=None) -> Registration:
+    """Take the place offered from the waitlist, before the offer expires."""
+    now = now or timezone.now()
+    event, registration = _locked(registration)
+    _expire(event, now)
+    registration.refresh_from_db()
+    if registration.status == Registration.Status.REGISTERED:
+        return registration
+    if registration.status != Registration.Status.OFFERED:
+        raise Conflict(
+            _("This offer is no longer open; it has passed to the next person."), "status"
+        )
+    registration.status = Registration.Status.REGISTERED
+    registration.offer_expires_at = None
+    registration.email_confirmed_at = registration.email_confirmed_at or now
+    registration.save()
+    log_action(actor=None, action="registration.accept", target=event, data={"id": registration.pk})
+    _send_after_commit(registration, "confirmation")
+    return registration
+
+
+@transaction.atomic
+def cancel_registration(
+    registration: Registration, *, actor=None, reason: str = "", now=None
+) -> Registration:
+    """Cancel (by the person with their link, or by an organiser); the place goes to the waitlist."""
+    now = now or timezone.now()
+    event, registration = _locked(registration)
+    if actor is not None:
+        guard(perms.can_manage_event(actor, event), actor)
+    if registration.status == Registration.Status.CANCELLED:
+        return registration
+    if registration.status in (Registration.Status.ATTENDED, Registration.Status.NO_SHOW):
+        raise Conflict(_("Attendance has already been recorded."), "status")
+    registration.status = Registration.Status.CANCELLED
+    registration.cancelled_at = now
+    registration.cancel_reason = reason[:200] or ("by organiser" if actor else "by participant")
+    registration.offer_expires_at = None
+    registration.save()
+    log_action(
+        actor=actor,
+        action="registration.cancel",
+        target=event,
+        data={"id": registration.pk, "reason": registration.cancel_reason},
+    )
+    _send_after_commit(registration, "cancelled")
+    _fill_places(event, now)
+    return registration
+
+
+@transaction.atomic
+def check_in(*, actor, registration: Registration, attended: bool = True) -> Registration:
+    """Organisers mark who came (and undo a mistaken check-in)."""
+    event, registration = _locked(registration)
+    guard(perms.can_manage_event(actor, event), actor)
+    if registration.status not in (
+        Registration.Status.REGISTERED,
+        Registration.Status.ATTENDED,
+        Registration.Status.NO_SHOW,
+    ):
+        raise Conflict(
+            _("Only registered participants can be checked in (this one is %(s)s).")
+            % {"s": registration.get_status_display()},
+            "status",
+        )
+    if attended:
+        registration.status = Registration.Status.ATTENDED
+        registration.checked_in_at = timezone.now()
+    else:
+        registration.status = Registration.Status.REGISTERED
+        registration.checked_in_at = None
+    registration.save(update_fields=["status", "checked_in_at", "updated_at"])
+    log_action(
+        actor=actor,
+        action="registration.check_in" if attended else "registration.check_in_undo",
+        target=event,
+        data={"id": registration.pk},
+    )
+    return registration
+
+
+@transaction.atomic
+def close_attendance(*, actor, event: Event) -> int:
+    """After the event: everyone registered and not checked in becomes a no-show."""
+    guard(perms.can_manage_event(actor, event), actor)
+    if not event.is_past:
+        raise Conflict(_("Attendance can be closed once the event has ended."), "event")
+    count = event.registrations.filter(status=Registration.Status.REGISTERED).update(
+        status=Registration.Status.NO_SHOW
+    )
+    log_action(actor=actor, action="event.attendance_closed", target=event, data={"no_show": count})
+    return count
+
+
+def send_reminders(now=None, *, hours: int = 24) -> int:
+    """E-mail everyone registered for an event starting within ``hours`` (once each)."""
+    now = now or timezone.now()
+    due = Registration.objects.filter(
+        status=Registration.Status.REGISTERED,
+        reminder_sent_at__isnull=True,
+        event__status=Event.Status.PUBLISHED,
+        event__start__gt=now,
+        event__start__lte=now + timedelta(hours=hours),
+    ).select_related("event")
+    sent = 0
+    for registration in due.iterator():
+        _send(registration, "reminder")
+        Registration.objects.filter(pk=registration.pk).update(reminder_sent_at=now)
+        sent += 1
+    return sent
+
+
+# --- links and e-mails ------------------------------------------------------------------------
+
+
+def personal_token(registration: Registration) -> str:
+    """The token of the personal link in every e-mail (manage, confirm, accept, cancel)."""
+    return make_token("registration", registration.pk)
+
+
+def registration_from_token(token: str) -> Registration:
+    pk = read_token("registration", token)
+    registration = Registration.objects.select_related("event").filter(pk=pk).first()
+    if registration is None:
+        raise RuleViolation(_("This registration no longer exists."), "token")
+    return registration
+
+
+def personal_url(registration: Registration) -> str:
+    return settings.SITE_URL.rstrip("/") + reverse(
+        "events:registration", args=[personal_token(registration)]
+    )
+
+
+SUBJECTS = {
+    "confirmation": _("You are registered: %(title)s"),
+    "waitlisted": _("You are on the waitlist: %(title)s"),
+    "offer": _("A place is free for you: %(title)s"),
+    "offer_expired": _("Your offered place has passed on: %(title)s"),
+    "promoted": _("You have a place: %(title)s"),
+    "cancelled": _("Registration cancelled: %(title)s"),
+    "reminder": _("Reminder: %(title)s"),
+    "changed": _("Changed: %(title)s"),
+    "postponed": _("Postponed: %(title)s"),
+    "event_cancelled": _("Cancelled: %(title)s"),
+}
+
+
+def _send(registration: Registration, kind: str) -> None:
+    event = registration.event
+    with translation.override(registration.language or settings.LANGUAGE_CODE):
+        context = {
+            "kind": kind,
+            "registration": registration,
+            "event": event,
+            "personal_url": personal_url(registration),
+            "event_url": settings.SITE_URL.rstrip("/") + event.get_absolute_url(),
+            "ics_url": settings.SITE_URL.rstrip("/") + reverse("events:event_ics", args=[event.pk]),
+            "needs_confirmation": registration.email_confirmed_at is None,
+            "position": waitlist_position(registration),
+        }
+        body = render_to_string("events/email.txt", context)
+        subject = str(SUBJECTS[kind]) % {"title": event.title}
+    send_mail(subject, body, None, [registration.email])
+
+
+def _send_after_commit(registration: Registration, kind: str) -> None:
+    transaction.on_commit(lambda: _send(registration, kind))
+
+
+def _notify_registrants(event: Event, what: str) -> None:
+    kind = "event_cancelled" if what == Event.Status.CANCELLED else what
+    for r in event.registrations.filter(status__in=Registration.ACTIVE):
+        _send_after_commit(r, kind)

@@ -1,0 +1,1 @@
+"""Pages of the events capability (being written)."""
