@@ -1,3 +1,279 @@
-from ninja import Router
+"""Events (public read, write per permissions), programme sessions and registrations (organisers)."""
+
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+from ninja import Router, Schema, Status
+from pydantic import Field
+
+from echos.core.api import TokenAuth, api_user, paginate
+from echos.core.exceptions import RuleViolation
+from echos.events import calendar, services
+from echos.events import permissions as perms
+from echos.events.models import Event, Registration
+from echos.hubs.models import Hub
 
 router = Router(tags=["events"])
+auth = TokenAuth()
+
+
+class EventIn(Schema):
+    hub: int
+    title: str = Field(max_length=200)
+    description: str = Field(max_length=services.MAX_TEXT)
+    type: str
+    format: str
+    start: str = Field(description="Local date-time in `time_zone`, e.g. 2026-05-20T09:30")
+    end: str
+    time_zone: str = "Europe/Brussels"
+    languages: list[str]
+    audiences: list[str] = []
+    objectives: list[str] = []
+    country: str | None = None
+    region: str | None = None
+    venue: str = ""
+    address: str = ""
+    latitude: float | None = None
+    longitude: float | None = None
+    online_url: str = ""
+    link_visibility: str = "public"
+    capacity: int | None = Field(None, ge=1)
+    registration_enabled: bool = True
+    registration_opens: str | None = None
+    registration_closes: str | None = None
+    offer_hours: int = Field(48, ge=1, le=720)
+    accessibility: list[str] = []
+    accessibility_notes: str = ""
+    status: str = "draft"
+
+
+class EventPatch(Schema):
+    title: str | None = Field(None, max_length=200)
+    description: str | None = Field(None, max_length=services.MAX_TEXT)
+    type: str | None = None
+    format: str | None = None
+    start: str | None = None
+    end: str | None = None
+    time_zone: str | None = None
+    languages: list[str] | None = None
+    audiences: list[str] | None = None
+    objectives: list[str] | None = None
+    region: str | None = None
+    venue: str | None = None
+    address: str | None = None
+    online_url: str | None = None
+    link_visibility: str | None = None
+    capacity: int | None = Field(None, ge=1)
+    registration_enabled: bool | None = None
+    registration_opens: str | None = None
+    registration_closes: str | None = None
+    accessibility: list[str] | None = None
+    accessibility_notes: str | None = None
+    outcomes: str | None = None
+
+
+class StatusIn(Schema):
+    status: str
+    reason: str = ""
+
+
+class SessionIn(Schema):
+    title: str = Field(max_length=200)
+    start: str
+    end: str
+    room: str = ""
+    description: str = ""
+
+
+class RegistrationAction(Schema):
+    action: str = Field(description="check_in, undo (the check-in) or cancel")
+    reason: str = ""
+
+
+def event_out(e: Event, *, details: bool) -> dict:
+    return {
+        "id": e.pk,
+        "uid": str(e.uid),
+        "title": e.title,
+        "description": e.description,
+        "type": e.type,
+        "format": e.format,
+        "status": e.status,
+        "status_reason": e.status_reason,
+        "hub": e.hub_id,
+        "country": e.country_id,
+        "region": e.region_id,
+        "venue": e.venue if details else None,
+        "address": e.address if details else None,
+        "online_url": e.online_url if details else None,
+        "start": e.start.isoformat(),
+        "end": e.end.isoformat(),
+        "time_zone": e.time_zone,
+        "local_start": e.local_start.isoformat(),
+        "languages": e.language_codes,
+        "audiences": e.audience_codes,
+        "objectives": e.objective_codes,
+        "capacity": e.capacity,
+        "accessibility": e.accessibility_codes,
+        "accessibility_notes": e.accessibility_notes,
+        "outcomes": e.outcomes,
+        "sequence": e.sequence,
+        "url": e.get_absolute_url(),
+        "ics": f"/events/{e.pk}/event.ics",
+        "is_demo": e.is_demo,
+    }
+
+
+def _details(user, e: Event) -> bool:
+    return e.link_visibility == Event.LinkVisibility.PUBLIC or perms.can_manage_event(user, e)
+
+
+def registration_out(r: Registration) -> dict:
+    return {
+        "id": r.pk,
+        "event": r.event_id,
+        "name": r.name,
+        "email": r.email,
+        "status": r.status,
+        "audience": r.audience,
+        "language": r.language,
+        "answers": r.answers,
+        "created_at": r.created_at.isoformat(),
+        "email_confirmed": r.email_confirmed_at is not None,
+        "offer_expires_at": r.offer_expires_at.isoformat() if r.offer_expires_at else None,
+        "checked_in_at": r.checked_in_at.isoformat() if r.checked_in_at else None,
+    }
+
+
+@router.get("/events", response=dict, summary="Public calendar; the calendar's filters apply")
+def list_events(
+    request,
+    country: str = "",
+    region: str = "",
+    hub: str = "",
+    type: str = "",
+    audience: str = "",
+    objective: str = "",
+    language: str = "",
+    format: str = "",
+    q: str = "",
+    date_from: str = Field("", alias="from"),
+    to: str = "",
+    when: str = Field("upcoming", description="upcoming, past or all"),
+    limit: int = 50,
+    offset: int = 0,
+):
+    if when not in ("upcoming", "past", "all"):
+        raise RuleViolation("when must be upcoming, past or all.", "when")
+    params = {
+        "country": country,
+        "region": region,
+        "hub": hub,
+        "type": type,
+        "audience": audience,
+        "objective": objective,
+        "language": language,
+        "format": format,
+        "q": q,
+        "from": date_from,
+        "to": to,
+        "when": when,
+    }
+    filters = calendar.Filters.from_query(params)
+    qs = filters.apply(calendar.public_events(), upcoming_default=when != "all")
+    user = api_user(request)
+    return paginate(qs, limit, offset, lambda e: event_out(e, details=_details(user, e)))
+
+
+@router.get("/events/{event_id}", response=dict)
+def get_event(request, event_id: int):
+    event = get_object_or_404(Event.objects.select_related("hub"), pk=event_id)
+    user = api_user(request)
+    if not perms.can_view_event(user, event):
+        raise Http404
+    out = event_out(event, details=_details(user, event))
+    out["sessions"] = [
+        {
+            "id": s.pk,
+            "title": s.title,
+            "start": s.start.isoformat(),
+            "end": s.end.isoformat(),
+            "room": s.room,
+        }
+        for s in event.sessions.all()
+    ]
+    out["places_left"] = services.places_left(event)
+    return out
+
+
+@router.post("/events", response={201: dict}, auth=auth)
+def create_event(request, payload: EventIn):
+    data = payload.dict()
+    hub = Hub.objects.filter(pk=data.pop("hub")).first()
+    if hub is None:
+        raise RuleViolation("No such hub.", "hub")
+    data = {k: v for k, v in data.items() if v is not None or k in ("capacity",)}
+    event = services.create_event(actor=request.user, hub=hub, **data)
+    return Status(201, event_out(event, details=True))
+
+
+@router.patch("/events/{event_id}", response=dict, auth=auth)
+def patch_event(request, event_id: int, payload: EventPatch):
+    event = get_object_or_404(Event, pk=event_id)
+    changes = payload.dict(exclude_unset=True)
+    event = services.update_event(actor=request.user, event=event, **changes)
+    return event_out(event, details=True)
+
+
+@router.post("/events/{event_id}/status", response=dict, auth=auth)
+def change_status(request, event_id: int, payload: StatusIn):
+    event = get_object_or_404(Event, pk=event_id)
+    event = services.set_status(
+        actor=request.user, event=event, status=payload.status, reason=payload.reason
+    )
+    return event_out(event, details=True)
+
+
+@router.delete("/events/{event_id}", response={204: None}, auth=auth)
+def delete_event(request, event_id: int):
+    services.delete_event(actor=request.user, event=get_object_or_404(Event, pk=event_id))
+    return Status(204, None)
+
+
+@router.post("/events/{event_id}/sessions", response={201: dict}, auth=auth)
+def add_session(request, event_id: int, payload: SessionIn):
+    event = get_object_or_404(Event, pk=event_id)
+    s = services.add_session(actor=request.user, event=event, **payload.dict())
+    return Status(201, {"id": s.pk, "title": s.title, "start": s.start.isoformat()})
+
+
+@router.get("/events/{event_id}/registrations", response=dict, auth=auth)
+def list_registrations(request, event_id: int, status: str = "", limit: int = 100, offset: int = 0):
+    event = get_object_or_404(Event, pk=event_id)
+    if not perms.can_view_participants(request.user, event):
+        from django.core.exceptions import PermissionDenied
+
+        raise PermissionDenied
+    qs = event.registrations.order_by("created_at", "id")
+    if status:
+        if status not in Registration.Status.values:
+            raise RuleViolation("Unknown status.", "status")
+        qs = qs.filter(status=status)
+    return paginate(qs, limit, offset, registration_out)
+
+
+@router.post("/registrations/{registration_id}", response=dict, auth=auth)
+def act_on_registration(request, registration_id: int, payload: RegistrationAction):
+    registration = get_object_or_404(
+        Registration.objects.select_related("event"), pk=registration_id
+    )
+    if payload.action in ("check_in", "undo"):
+        registration = services.check_in(
+            actor=request.user, registration=registration, attended=payload.action == "check_in"
+        )
+    elif payload.action == "cancel":
+        registration = services.cancel_registration(
+            registration, actor=request.user, reason=payload.reason
+        )
+    else:
+        raise RuleViolation("action must be check_in, undo or cancel.", "action")
+    return registration_out(registration)

@@ -42,7 +42,7 @@ class EventForm(ServiceFormMixin, forms.Form):
     address = forms.CharField(label=_("Address"), max_length=300, required=False)
     latitude = forms.FloatField(label=_("Latitude"), required=False)
     longitude = forms.FloatField(label=_("Longitude"), required=False)
-    online_url = forms.URLField(label=_("Online link"), required=False)
+    online_url = forms.URLField(label=_("Online link"), required=False, assume_scheme="https")
     link_visibility = forms.ChoiceField(
         label=_("Who sees the venue details and online link"),
         choices=Event.LinkVisibility.choices,

@@ -6,8 +6,7 @@ The waitlist is first in, first out: a freed place is *offered* to the next pers
 ``event.offer_hours``; an offer not accepted in time is cancelled and passed on (``process_event``).
 """
 
-from datetime import datetime, timedelta
-from datetime import timezone as dt_timezone
+from datetime import UTC, datetime, timedelta
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -93,12 +92,12 @@ def local_datetime(value, tz_name: str, field: str) -> datetime:
     if not isinstance(value, datetime):
         raise RuleViolation(_("Give a date and time."), field)
     if timezone.is_aware(value):
-        return value.astimezone(dt_timezone.utc)
+        return value.astimezone(UTC)
     if not valid_timezone(tz_name):
         raise RuleViolation(_("Unknown time zone: %(tz)s.") % {"tz": tz_name}, "time_zone")
     from zoneinfo import ZoneInfo
 
-    return value.replace(tzinfo=ZoneInfo(tz_name)).astimezone(dt_timezone.utc)
+    return value.replace(tzinfo=ZoneInfo(tz_name)).astimezone(UTC)
 
 
 def _codes(values, allowed, field: str, label: str) -> str:
@@ -731,6 +730,11 @@ def send_reminders(now=None, *, hours: int = 24) -> int:
         Registration.objects.filter(pk=registration.pk).update(reminder_sent_at=now)
         sent += 1
     return sent
+
+
+def log_export(*, actor, event: Event) -> None:
+    """Exports of personal data are audited."""
+    log_action(actor=actor, action="event.participants_export", target=event)
 
 
 # --- links and e-mails ------------------------------------------------------------------------

@@ -179,6 +179,45 @@ def save_activity(
     return activity
 
 
+# Audiences of events as stakeholder groups of activities.
+AUDIENCE_GROUPS = {
+    "citizens": "citizens",
+    "youth": "citizens",
+    "patients_carers": "patients",
+    "health_professionals": "healthcare_providers",
+    "researchers": "research",
+    "policymakers": "authorities",
+    "industry": "industry",
+}
+
+
+@transaction.atomic
+def activity_from_event(*, actor, event) -> Activity:
+    """Turn an event into an activity of its hub without retyping; again later, it is refreshed."""
+    existing = Activity.objects.filter(
+        origin=Activity.Origin.EVENT, origin_id=str(event.pk)
+    ).first()
+    local_start, local_end = event.start.astimezone(event.tz), event.end.astimezone(event.tz)
+    languages = event.language_codes
+    return save_activity(
+        actor=actor,
+        hub=event.hub,
+        activity=existing,
+        title=event.title[:250],
+        description=event.description,
+        language=languages[0] if languages else "en",
+        start=local_start.date(),
+        end=local_end.date(),
+        region=event.region,
+        origin=Activity.Origin.EVENT,
+        origin_id=str(event.pk),
+        objectives=event.objective_codes,
+        target_groups=sorted(
+            {AUDIENCE_GROUPS[a] for a in event.audience_codes if a in AUDIENCE_GROUPS}
+        ),
+    )
+
+
 @transaction.atomic
 def delete_activity(*, actor, activity: Activity) -> None:
     guard(hub_perms.can_edit_hub(actor, activity.hub), actor)
