@@ -224,7 +224,8 @@ def register(request, pk: int):
                 messages.warning(
                     request,
                     _(
-                        "The event is full: you are number %(n)d on the waitlist. We will e-mail you if a place frees up."
+                        "The event is full: you are number %(n)d on the waitlist. "
+                        "We will e-mail you if a place frees up."
                     )
                     % {"n": services.waitlist_position(registration)},
                 )
