@@ -1,3 +1,285 @@
-from ninja import Router
+"""Consultations, their results, proposals and comments over JSON; hub writes with a Bearer token.
+
+Reads show published content only: confirmed, not hidden. Citizens take part through the pages,
+where the honeypot, hourly limits and e-mail confirmation protect each form.
+"""
+
+from datetime import datetime
+
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+from ninja import Router, Schema, Status
+from pydantic import Field
+
+from echos.assessment import engine
+from echos.core.api import TokenAuth, api_user, paginate
+from echos.core.exceptions import RuleViolation
+from echos.hubs.models import Hub
+from echos.participation import permissions as perms
+from echos.participation import services
+from echos.participation.models import (
+    BODY_MAX,
+    REASON_MAX,
+    Comment,
+    Consultation,
+    ModerationAction,
+    Proposal,
+)
 
 router = Router(tags=["participation"])
+auth = TokenAuth()
+STATES = ("open", "closed", "upcoming")
+
+
+class ConsultationIn(Schema):
+    hub: int
+    title: str = Field(max_length=200)
+    description: str = Field(max_length=BODY_MAX)
+    opens_at: datetime
+    closes_at: datetime
+    languages: list[str] = []
+    mode: str = Consultation.Mode.OPEN
+    definition: dict | None = None
+
+
+class FollowUpIn(Schema):
+    text: str = Field(max_length=BODY_MAX * 2)
+
+
+class ProposalAnswerIn(Schema):
+    status: str
+    reason: str = Field("", max_length=BODY_MAX)
+
+
+class ModerationIn(Schema):
+    action: str
+    reason: str = Field(max_length=REASON_MAX)
+
+
+def _iso(value) -> str | None:
+    return value.isoformat() if value else None
+
+
+def consultation_out(c: Consultation, *, questions: bool = False) -> dict:
+    out = {
+        "id": c.pk,
+        "hub": c.hub_id,
+        "title": c.title,
+        "description": c.description,
+        "languages": c.languages,
+        "opens_at": _iso(c.opens_at),
+        "closes_at": _iso(c.closes_at),
+        "state": c.state,
+        "mode": c.mode,
+        "instrument": {"code": c.instrument.code, "version": c.instrument.version},
+        "answers": c.confirmed_count,
+        "follow_up": c.follow_up if c.follow_up_visible else None,
+        "follow_up_published_at": _iso(c.follow_up_published_at) if c.follow_up_visible else None,
+        "is_demo": c.is_demo,
+        "url": c.get_absolute_url(),
+    }
+    if questions:
+        out["questions"] = [
+            {
+                "code": q.code,
+                "type": q.type,
+                "text": q.text,
+                "required": q.required,
+                "options": [{"value": v, "label": label} for v, label in q.options]
+                if q.type in {"single", "multiple"}
+                else [{"value": lv["value"], "label": lv["label"]} for lv in q.levels],
+                "show_if": q.show_if,
+            }
+            for q in engine.questions(c.instrument.definition)
+        ]
+    return out
+
+
+def proposal_out(p: Proposal) -> dict:
+    return {
+        "id": p.pk,
+        "hub": p.hub_id,
+        "consultation": p.consultation_id,
+        "title": p.title,
+        "body": p.body,
+        "author": p.display_name or None,
+        "created_at": _iso(p.created_at),
+        "status": p.status,
+        "answer": p.answer,
+        "answered_at": _iso(p.answered_at),
+        "supports": p.support_count,
+        "comments": p.comment_count,
+        "is_demo": p.is_demo,
+        "url": p.get_absolute_url(),
+    }
+
+
+def comment_out(c: Comment) -> dict:
+    return {
+        "id": c.pk,
+        "proposal": c.proposal_id,
+        "body": c.body,
+        "author": c.display_name or None,
+        "created_at": _iso(c.created_at),
+    }
+
+
+def _consultations():
+    return Consultation.objects.select_related("instrument")
+
+
+@router.get("/consultations", response=dict, summary="Public consultations")
+def list_consultations(
+    request,
+    hub: int | None = None,
+    state: str | None = None,
+    limit: int = 50,
+    offset: int = 0,
+):
+    qs = _consultations().order_by("-opens_at", "-id")
+    if hub is not None:
+        qs = qs.filter(hub_id=hub)
+    if state:
+        if state not in STATES:
+            raise RuleViolation(f"state must be one of {', '.join(STATES)}.", "state")
+        qs = getattr(qs, state)(timezone.now())
+    return paginate(qs, limit, offset, consultation_out)
+
+
+@router.get("/consultations/{consultation_id}", response=dict)
+def get_consultation(request, consultation_id: int):
+    return consultation_out(get_object_or_404(_consultations(), pk=consultation_id), questions=True)
+
+
+@router.get(
+    "/consultations/{consultation_id}/results",
+    response=dict,
+    summary="Confirmed answers per question and option (public once closed)",
+)
+def consultation_results(request, consultation_id: int):
+    consultation = get_object_or_404(_consultations().select_related("hub"), pk=consultation_id)
+    if not consultation.is_closed() and not perms.can_run_consultations(
+        api_user(request), consultation.hub
+    ):
+        raise PermissionDenied("Results are published when the consultation closes.")
+    return {
+        "consultation": consultation.pk,
+        "answers": consultation.confirmed_count,
+        "final": consultation.is_closed(),
+        "questions": [
+            {
+                "code": r["code"],
+                "type": r["type"],
+                "text": r["text"],
+                "answered": r["answered"],
+                "options": [
+                    {"value": row["value"], "label": str(row["label"]), "count": row["count"]}
+                    for row in r["rows"]
+                ],
+            }
+            for r in services.results(consultation)
+        ],
+    }
+
+
+@router.post("/consultations", response={201: dict}, auth=auth)
+def create_consultation(request, payload: ConsultationIn):
+    hub = Hub.objects.filter(pk=payload.hub).first()
+    if hub is None:
+        raise RuleViolation("Unknown hub.", "hub")
+    consultation = services.open_consultation(
+        actor=request.user,
+        hub=hub,
+        title=payload.title,
+        description=payload.description,
+        opens_at=payload.opens_at,
+        closes_at=payload.closes_at,
+        languages=payload.languages,
+        mode=payload.mode,
+        definition=payload.definition,
+    )
+    return Status(201, consultation_out(consultation, questions=True))
+
+
+@router.post("/consultations/{consultation_id}/follow-up", response=dict, auth=auth)
+def publish_follow_up(request, consultation_id: int, payload: FollowUpIn):
+    consultation = get_object_or_404(_consultations().select_related("hub"), pk=consultation_id)
+    services.publish_follow_up(actor=request.user, consultation=consultation, text=payload.text)
+    return consultation_out(consultation)
+
+
+@router.get("/proposals", response=dict, summary="Published proposals (hidden ones excluded)")
+def list_proposals(
+    request,
+    hub: int | None = None,
+    consultation: int | None = None,
+    status: str | None = None,
+    limit: int = 50,
+    offset: int = 0,
+):
+    qs = Proposal.objects.public().order_by("-created_at", "-id")
+    if hub is not None:
+        qs = qs.filter(hub_id=hub)
+    if consultation is not None:
+        qs = qs.filter(consultation_id=consultation)
+    if status:
+        if status not in Proposal.Status.values:
+            raise RuleViolation(
+                f"status must be one of {', '.join(Proposal.Status.values)}.", "status"
+            )
+        qs = qs.filter(status=status)
+    return paginate(qs, limit, offset, proposal_out)
+
+
+@router.get("/proposals/{proposal_id}", response=dict)
+def get_proposal(request, proposal_id: int):
+    proposal = get_object_or_404(Proposal.objects.public(), pk=proposal_id)
+    return {
+        **proposal_out(proposal),
+        "comment_list": [comment_out(c) for c in proposal.comments.public()[:500]],
+        "moderation": [
+            {"at": _iso(m.at), "action": m.action, "reason": m.reason}
+            for m in proposal.moderation.all()[:50]
+        ],
+    }
+
+
+@router.post("/proposals/{proposal_id}/answer", response=dict, auth=auth)
+def answer_proposal(request, proposal_id: int, payload: ProposalAnswerIn):
+    proposal = get_object_or_404(Proposal.objects.confirmed().select_related("hub"), pk=proposal_id)
+    services.answer_proposal(
+        actor=request.user, proposal=proposal, status=payload.status, reason=payload.reason
+    )
+    return proposal_out(proposal)
+
+
+def _moderation_out(entry: ModerationAction) -> dict:
+    return {
+        "id": entry.pk,
+        "action": entry.action,
+        "reason": entry.reason,
+        "proposal": entry.proposal_id,
+        "comment": entry.comment_id,
+        "at": _iso(entry.at),
+    }
+
+
+@router.post("/proposals/{proposal_id}/moderation", response={201: dict}, auth=auth)
+def moderate_proposal(request, proposal_id: int, payload: ModerationIn):
+    proposal = get_object_or_404(Proposal.objects.confirmed().select_related("hub"), pk=proposal_id)
+    entry = services.moderate(
+        actor=request.user, target=proposal, action=payload.action, reason=payload.reason
+    )
+    return Status(201, _moderation_out(entry))
+
+
+@router.post("/comments/{comment_id}/moderation", response={201: dict}, auth=auth)
+def moderate_comment(request, comment_id: int, payload: ModerationIn):
+    comment = get_object_or_404(
+        Comment.objects.confirmed().select_related("proposal__hub"), pk=comment_id
+    )
+    entry = services.moderate(
+        actor=request.user, target=comment, action=payload.action, reason=payload.reason
+    )
+    return Status(201, _moderation_out(entry))
