@@ -137,11 +137,11 @@ def confirm(token: str, *, now=None):
             return kind, obj
         obj.confirmed_at = now
         obj.save(update_fields=["confirmed_at"])
-        _counted(kind, obj)
+        count_confirmed(kind, obj)
     return kind, obj
 
 
-def _counted(kind: str, obj) -> None:
+def count_confirmed(kind: str, obj) -> None:
     """Side effects of a contribution becoming confirmed, inside its transaction."""
     if kind == "answer":
         _tally(obj)
@@ -555,7 +555,8 @@ def submit_proposal(
 
 
 def _visible(proposal: Proposal) -> None:
-    if proposal.is_hidden or proposal.confirmed_at is None:
+    """Refuse participation in a hidden or unconfirmed proposal (read from the database)."""
+    if not Proposal.objects.public().filter(pk=proposal.pk).exists():
         raise RuleViolation(_("This proposal is not open for participation."), "proposal")
 
 
@@ -580,7 +581,7 @@ def support(*, proposal: Proposal, user=None, email: str = "", is_demo: bool = F
         except IntegrityError:
             raise Conflict(_("You have already supported this proposal."), "email") from None
         if user is not None:
-            _counted("support", made)
+            count_confirmed("support", made)
     if user is None:
         _send_confirmation(
             "support",
@@ -618,7 +619,7 @@ def comment(
             is_demo=is_demo,
         )
         if user is not None:
-            _counted("comment", made)
+            count_confirmed("comment", made)
     if user is None:
         _send_confirmation(
             "comment",
@@ -696,8 +697,8 @@ def moderate(*, actor, target, action: str, reason: str) -> ModerationAction:
     reason = _text(
         reason, "reason", REASON_MAX, required=True, message=_("Give the reason for this decision.")
     )
-    model = type(target)
-    target = model.objects.select_for_update().get(pk=target.pk)
+    given = target
+    target = type(target).objects.select_for_update().get(pk=target.pk)
     if action == ModerationAction.Action.HIDE and target.is_hidden:
         raise Conflict(_("This is already hidden."), "action")
     if action == ModerationAction.Action.RESTORE and not target.is_hidden:
@@ -706,6 +707,7 @@ def moderate(*, actor, target, action: str, reason: str) -> ModerationAction:
         target.is_hidden = action == ModerationAction.Action.HIDE
         target.hidden_reason = reason if target.is_hidden else ""
         target.save(update_fields=["is_hidden", "hidden_reason"])
+        given.is_hidden, given.hidden_reason = target.is_hidden, target.hidden_reason
         if isinstance(target, Comment) and target.confirmed_at is not None:
             step = -1 if target.is_hidden else 1
             Proposal.objects.filter(pk=target.proposal_id).update(

@@ -1,0 +1,200 @@
+"""Personal data in participation, for ``core.privacy``: export, erasure and retention.
+
+A person is found by their account and by their e-mail addresses (stored normalised). Erasure
+removes the identity — account link, e-mail, name shown — and keeps what counts for everyone:
+confirmed answers and their tallies, proposal and comment texts, supports in the counts. Pending
+(unconfirmed) contributions are deleted: they were never counted or published.
+"""
+
+from dataclasses import dataclass
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from echos.participation.models import (
+    Answer,
+    Comment,
+    Consultation,
+    Proposal,
+    Report,
+    Support,
+    normalise_email,
+)
+
+CONTRIBUTIONS = [
+    ("consultation_answers", Answer),
+    ("proposals", Proposal),
+    ("supports", Support),
+    ("comments", Comment),
+]
+
+
+def _iso(value):
+    return value.isoformat() if value else None
+
+
+def _emails(emails) -> list[str]:
+    return [e for e in (normalise_email(x) for x in emails or []) if e]
+
+
+def collect(user, emails: list[str]) -> dict:
+    """Everything participation holds about the person, with the answers and texts."""
+    emails = _emails(emails)
+    answers = Answer.objects.of(user, emails).select_related("consultation__hub")
+    proposals = Proposal.objects.of(user, emails).select_related("hub")
+    supports = Support.objects.of(user, emails).select_related("proposal")
+    comments = Comment.objects.of(user, emails).select_related("proposal")
+    reports = (
+        Report.objects.filter(reporter=user)
+        if user is not None and getattr(user, "pk", None)
+        else Report.objects.none()
+    )
+    return {
+        "consultation_answers": [
+            {
+                "consultation": a.consultation.title,
+                "hub": a.consultation.hub.name_en,
+                "email": a.email or None,
+                "submitted": _iso(a.created_at),
+                "confirmed": _iso(a.confirmed_at),
+                "answers": a.answers,
+            }
+            for a in answers
+        ],
+        "proposals": [
+            {
+                "id": p.pk,
+                "hub": p.hub.name_en,
+                "title": p.title,
+                "body": p.body,
+                "name_shown": p.display_name,
+                "email": p.email or None,
+                "submitted": _iso(p.created_at),
+                "confirmed": _iso(p.confirmed_at),
+                "status": p.status,
+                "hidden": p.is_hidden,
+            }
+            for p in proposals
+        ],
+        "supports": [
+            {
+                "proposal": s.proposal.title,
+                "email": s.email or None,
+                "submitted": _iso(s.created_at),
+                "confirmed": _iso(s.confirmed_at),
+            }
+            for s in supports
+        ],
+        "comments": [
+            {
+                "proposal": c.proposal.title,
+                "body": c.body,
+                "name_shown": c.display_name,
+                "email": c.email or None,
+                "submitted": _iso(c.created_at),
+                "confirmed": _iso(c.confirmed_at),
+                "hidden": c.is_hidden,
+            }
+            for c in comments
+        ],
+        "reports": [
+            {
+                "reason": r.reason,
+                "details": r.details,
+                "proposal": r.proposal_id,
+                "comment": r.comment_id,
+                "at": _iso(r.created_at),
+            }
+            for r in reports
+        ],
+    }
+
+
+@transaction.atomic
+def erase(user, emails: list[str]) -> dict[str, int]:
+    """Remove the person's identity from participation; counts what changed (idempotent)."""
+    emails = _emails(emails)
+    counts: dict[str, int] = {}
+    for key, model in CONTRIBUTIONS:
+        mine = model.objects.of(user, emails)
+        pending = mine.pending()
+        counts[f"pending_{key}_deleted"] = pending.count()
+        pending.delete()
+        fields = {"user": None, "email": ""}
+        if model in (Proposal, Comment):
+            fields["display_name"] = ""
+        counts[f"{key}_anonymised"] = mine.update(**fields)
+    if user is not None and getattr(user, "pk", None):
+        counts["reports_anonymised"] = Report.objects.filter(reporter=user).update(reporter=None)
+        counts["consultations_unlinked"] = Consultation.objects.filter(created_by=user).update(
+            created_by=None
+        )
+        counts["answered_proposals_unlinked"] = Proposal.objects.filter(answered_by=user).update(
+            answered_by=None
+        )
+    return counts
+
+
+@dataclass
+class RetentionRule:
+    """A retention rule in the shape of ``core.privacy.Rule``, applied by ``apply(now, apply)``."""
+
+    key: str
+    setting: str
+    default: int
+    unit: str
+    description: str
+
+    @property
+    def limit(self) -> int:
+        value = getattr(settings, self.setting, None)
+        return self.default if value is None else int(value)
+
+    def apply(self, now=None, apply: bool = False) -> int:
+        """Count (and with ``apply`` change) what the rule covers; 0 when switched off."""
+        if self.limit <= 0:
+            return 0
+        now = now or timezone.now()
+        if self.key == "participation_pending":
+            # Unconfirmed contributions older than the limit: their link expired long ago.
+            cutoff = now - timedelta(days=self.limit)
+            total = 0
+            for _key, model in CONTRIBUTIONS:
+                old = model.objects.filter(confirmed_at__isnull=True, created_at__lt=cutoff)
+                total += old.count()
+                if apply:
+                    old.delete()
+            return total
+        if self.key == "participation_emails":
+            # E-mails only prevent a second answer; once a consultation has long closed they go.
+            cutoff = now - timedelta(days=self.limit)
+            old = Answer.objects.exclude(email="").filter(consultation__closes_at__lt=cutoff)
+            count = old.count()
+            if apply:
+                old.update(email="")
+            return count
+        raise ValueError(self.key)
+
+
+def retention_rules() -> list[RetentionRule]:
+    """Participation's retention rules (limits from settings; 0 switches one off)."""
+    return [
+        RetentionRule(
+            "participation_pending",
+            "ECHOS_RETENTION_PENDING_DAYS",
+            7,
+            "days",
+            "delete consultation answers, proposals, supports and comments never confirmed by "
+            "e-mail within {limit} {unit}",
+        ),
+        RetentionRule(
+            "participation_emails",
+            "ECHOS_RETENTION_ANSWER_EMAIL_DAYS",
+            90,
+            "days",
+            "remove the e-mail addresses kept with consultation answers {limit} {unit} after the "
+            "consultation closed (the answers stay, anonymous)",
+        ),
+    ]
