@@ -2,7 +2,7 @@
 
 from django.http import Http404
 from django.shortcuts import get_object_or_404
-from ninja import Router, Schema, Status
+from ninja import Query, Router, Schema, Status
 from pydantic import Field
 
 from echos.core.api import TokenAuth, api_user, paginate
@@ -156,9 +156,9 @@ def list_events(
     language: str = "",
     format: str = "",
     q: str = "",
-    date_from: str = Field("", alias="from"),
+    date_from: str = Query("", alias="from"),
     to: str = "",
-    when: str = Field("upcoming", description="upcoming, past or all"),
+    when: str = Query("upcoming", description="upcoming, past or all"),
     limit: int = 50,
     offset: int = 0,
 ):
