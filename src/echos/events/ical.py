@@ -1,0 +1,198 @@
+"""Events as RFC 5545 iCalendar, for subscriptions in calendar apps and single downloads."""
+
+from datetime import UTC, date, datetime, timedelta
+from functools import lru_cache
+from zoneinfo import ZoneInfo
+
+import icalendar
+from django.conf import settings
+from django.utils import formats, timezone
+from django.utils.translation import gettext as _
+
+from echos.events.models import Event, Format
+
+PRODID = "-//ECHOS//Cancer Mission Hubs events//EN"
+# How often subscribers are asked to poll; the feeds answer 304 when nothing changed.
+REFRESH = timedelta(hours=1)
+UTC_NAMES = {"UTC", "Etc/UTC", "Etc/UCT", "Etc/Zulu", "Zulu", "UCT", "Universal", "Etc/Universal"}
+STATUS = {
+    Event.Status.PUBLISHED: "CONFIRMED",
+    Event.Status.POSTPONED: "TENTATIVE",
+    Event.Status.CANCELLED: "CANCELLED",
+    # Drafts reach a calendar only when an organiser downloads their own draft.
+    Event.Status.DRAFT: "TENTATIVE",
+}
+
+
+def absolute_url(path: str) -> str:
+    """``path`` on the public site (settings.SITE_URL)."""
+    return settings.SITE_URL.rstrip("/") + path
+
+
+def event_uid(event: Event) -> str:
+    """The UID calendar apps know the event by; it never changes, whatever is edited."""
+    return f"{event.uid}@echos"
+
+
+def event_calendar(events, *, name: str, url: str, now: datetime | None = None) -> bytes:
+    """A VCALENDAR (METHOD:PUBLISH) of ``events`` with the VTIMEZONEs their times refer to."""
+    now = now or timezone.now()
+    events = list(events)
+    cal = icalendar.Calendar()
+    cal.add("prodid", PRODID)
+    cal.add("version", "2.0")
+    cal.add("calscale", "GREGORIAN")
+    cal.add("method", "PUBLISH")
+    cal.add("name", name)
+    cal.add("x-wr-calname", name)
+    cal.add("source", url, parameters={"VALUE": "URI"})
+    cal.add("url", url)
+    cal.add("refresh-interval", REFRESH, parameters={"VALUE": "DURATION"})
+    cal.add("x-published-ttl", icalendar.vDuration(REFRESH))
+    zones = _zones_used(events)
+    if len(zones) == 1:
+        cal.add("x-wr-timezone", next(iter(zones)))
+    for tz_name, (first, last) in sorted(zones.items()):
+        cal.add_component(vtimezone(tz_name, first, last))
+    for event in events:
+        cal.add_component(_vevent(event, now))
+    return cal.to_ical()
+
+
+def _zone(event: Event):
+    """The event's time zone, or UTC itself so that its times are written with a Z."""
+    return UTC if event.time_zone in UTC_NAMES else event.tz
+
+
+def _zones_used(events) -> dict[str, tuple[int, int]]:
+    """Each non-UTC time zone used, with the first and last local year it must describe."""
+    years: dict[str, tuple[int, int]] = {}
+    for event in events:
+        if event.time_zone in UTC_NAMES:
+            continue
+        first, last = event.local_start.year, event.local_end.year
+        if event.time_zone in years:
+            known = years[event.time_zone]
+            first, last = min(first, known[0]), max(last, known[1])
+        years[event.time_zone] = (first, last)
+    return years
+
+
+@lru_cache(maxsize=256)
+def vtimezone(tz_name: str, first_year: int, last_year: int) -> icalendar.Timezone:
+    """A VTIMEZONE with the standard and daylight-saving periods of the years given.
+
+    Built from the zoneinfo database and cached, because walking the transitions is slow;
+    callers add it to a calendar and never change it.
+    """
+    return icalendar.Timezone.from_tzinfo(
+        ZoneInfo(tz_name),
+        tzid=tz_name,
+        first_date=date(first_year, 1, 1),
+        last_date=date(last_year + 1, 1, 1),
+    )
+
+
+def _vevent(event: Event, now: datetime) -> icalendar.Event:
+    zone = _zone(event)
+    page = absolute_url(event.get_absolute_url())
+    item = icalendar.Event()
+    item.add("uid", event_uid(event))
+    item.add("dtstamp", now.astimezone(UTC))
+    item.add("created", event.created_at.astimezone(UTC))
+    item.add("last-modified", event.updated_at.astimezone(UTC))
+    item.add("sequence", event.sequence)
+    item.add("dtstart", event.start.astimezone(zone))
+    item.add("dtend", event.end.astimezone(zone))
+    item.add("summary", _summary(event))
+    item.add("description", _description(event, page))
+    item.add("url", page)
+    item.add("location", location(event))
+    if event.link_visibility == Event.LinkVisibility.PUBLIC and _has_geo(event):
+        item.add("geo", (event.latitude, event.longitude))
+    item.add("categories", [str(event.get_type_display())])
+    item.add("status", STATUS[event.status])
+    item.add("class", "PUBLIC")
+    # A cancelled event should not block time in its subscribers' calendars.
+    item.add("transp", "TRANSPARENT" if event.is_cancelled else "OPAQUE")
+    # The hub as organiser by name and page only: no personal address in a public feed.
+    item.add(
+        "organizer",
+        absolute_url(event.hub.get_absolute_url()),
+        parameters={"CN": str(event.hub)},
+    )
+    return item
+
+
+def _has_geo(event: Event) -> bool:
+    return event.latitude is not None and event.longitude is not None
+
+
+def _summary(event: Event) -> str:
+    if event.status == Event.Status.CANCELLED:
+        return _("Cancelled: %(title)s") % {"title": event.title}
+    if event.status == Event.Status.POSTPONED:
+        return _("Postponed: %(title)s") % {"title": event.title}
+    return event.title
+
+
+def location(event: Event) -> str:
+    """Venue and address when everyone may see them, otherwise only the region and country."""
+    online = event.format == Format.ONLINE
+    if event.link_visibility == Event.LinkVisibility.PUBLIC:
+        place = ", ".join(p for p in (event.venue, event.address) if p)
+        if online:
+            return _("Online")
+        if place and event.format == Format.HYBRID:
+            return _("%(place)s and online") % {"place": place}
+        if place:
+            return place
+    elif online:
+        return _("Online")
+    area = ", ".join(
+        str(p) for p in (event.region.display_name if event.region else "", event.country) if p
+    )
+    if event.format == Format.HYBRID:
+        return _("%(place)s and online") % {"place": area}
+    return area
+
+
+def _description(event: Event, page: str) -> str:
+    parts = []
+    if event.status in (Event.Status.CANCELLED, Event.Status.POSTPONED) and event.status_reason:
+        parts.append(f"{event.get_status_display()}: {event.status_reason}")
+    parts.append(event.description)
+    facts = []
+    if event.audience_labels:
+        facts.append(_("Audience: %(list)s") % {"list": ", ".join(event.audience_labels)})
+    if event.accessibility_labels:
+        facts.append(_("Accessibility: %(list)s") % {"list": ", ".join(event.accessibility_labels)})
+    if event.accessibility_notes:
+        facts.append(event.accessibility_notes)
+    if facts:
+        parts.append("\n".join(facts))
+    programme = _programme(event)
+    if programme:
+        parts.append(_("Programme:") + "\n" + "\n".join(programme))
+    if event.online_url and event.link_visibility == Event.LinkVisibility.PUBLIC:
+        parts.append(_("Online: %(url)s") % {"url": event.online_url})
+    parts.append(_("Details and registration: %(url)s") % {"url": page})
+    return "\n\n".join(p for p in parts if p)
+
+
+def _programme(event: Event) -> list[str]:
+    """One line per session, in the event's local time (sessions are prefetched by the feeds)."""
+    zone = _zone(event)
+    lines = []
+    for session in event.sessions.all():
+        start, end = session.start.astimezone(zone), session.end.astimezone(zone)
+        when = formats.date_format(start, "D j M H:i") + "–" + formats.time_format(end, "H:i")
+        if end.date() != start.date():
+            when = (
+                formats.date_format(start, "D j M H:i")
+                + " – "
+                + formats.date_format(end, "D j M H:i")
+            )
+        room = f" ({session.room})" if session.room else ""
+        lines.append(f"- {when} {session.title}{room}")
+    return lines
