@@ -1,3 +1,628 @@
-"""Participation gap dashboard."""
+"""Participation gap dashboard: who registers for and attends the hubs' events, and where no
+citizen event took place. Only aggregates are computed here; no name or e-mail ever leaves."""
 
-urlpatterns = []
+import csv
+import io
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+from urllib.parse import urlencode
+
+import pycountry
+from django import forms
+from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models.functions import Coalesce, TruncMonth
+from django.http import HttpResponse
+from django.shortcuts import render
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import get_language_info, gettext_lazy
+from django.utils.translation import gettext as _
+
+from echos.core.models import Country, Term, localized_iso_name
+from echos.events import gap_charts
+from echos.events.models import (
+    PUBLIC_AUDIENCES,
+    Audience,
+    Event,
+    EventType,
+    Registration,
+)
+from echos.hubs.models import Hub
+
+# Registrations that held a place count; waitlisted and cancelled ones do not.
+COUNTED_STATUSES = tuple(str(s) for s in Registration.HOLDS_PLACE)
+RECORDED_STATUSES = (Registration.Status.ATTENDED, Registration.Status.NO_SHOW)
+PUBLIC_CODES = sorted(str(a) for a in PUBLIC_AUDIENCES)
+PROFESSIONAL_CODES = sorted(str(a) for a in Audience if a not in PUBLIC_AUDIENCES)
+CITIZEN_EVENT_TYPES = (EventType.CITIZEN_DIALOGUE, EventType.AWARENESS_DAY, EventType.MISSION_FAIR)
+# Bounds of the period filter: wide enough for any real event, narrow enough for a month axis.
+EARLIEST = date(2000, 1, 1)
+LATEST = date(2100, 12, 31)
+MAX_MONTHS = 120
+PUBLIC, PROFESSIONALS, NOT_STATED = "public", "professionals", "not_stated"
+
+
+def _months_before(day: date, months: int) -> date:
+    """The first day of the month ``months`` months before ``day``'s month."""
+    index = day.year * 12 + day.month - 1 - months
+    return date(index // 12, index % 12 + 1, 1)
+
+
+def _month_span(start: date, end: date) -> int:
+    return (end.year - start.year) * 12 + end.month - start.month + 1
+
+
+@dataclass(frozen=True)
+class GapFilters:
+    """The period (both days included) and optional country and objective of the dashboard."""
+
+    start: date
+    end: date
+    country: str = ""
+    objective: str = ""
+
+    @classmethod
+    def default(cls, today: date | None = None) -> "GapFilters":
+        """The last 12 months: this month so far and the 11 complete months before it."""
+        today = today or timezone.localdate()
+        return cls(start=_months_before(today, 11), end=today)
+
+    @property
+    def bounds(self) -> tuple[datetime, datetime]:
+        """Aware datetimes [start, end) in the site's time zone."""
+        tz = timezone.get_current_timezone()
+        return (
+            datetime.combine(self.start, time.min, tzinfo=tz),
+            datetime.combine(self.end + timedelta(days=1), time.min, tzinfo=tz),
+        )
+
+    def months(self) -> list[date]:
+        """First day of every month the period touches."""
+        first = self.start.replace(day=1)
+        return [_months_before(first, -i) for i in range(_month_span(self.start, self.end))]
+
+    def query(self) -> str:
+        """The filters as a query string (for the CSV link and the map's links)."""
+        params = {"from": self.start.isoformat(), "to": self.end.isoformat()}
+        if self.country:
+            params["country"] = self.country
+        if self.objective:
+            params["objective"] = self.objective
+        return urlencode(params)
+
+
+class GapFilterForm(forms.Form):
+    """The dashboard's GET filters; an invalid value is reported and then ignored."""
+
+    to = forms.DateField(label=gettext_lazy("To"), required=False)
+    country = forms.ChoiceField(label=gettext_lazy("Country"), required=False)
+    objective = forms.ChoiceField(label=gettext_lazy("Mission objective"), required=False)
+
+    def __init__(self, data, *, countries: list[Country], objectives: list[Term]):
+        super().__init__(data)
+        # "from" is a Python keyword, so the field is added here rather than declared.
+        self.fields = {"from": forms.DateField(label=_("From"), required=False), **self.fields}
+        self.fields["country"].choices = [("", _("All countries"))] + [
+            (c.code, c.display_name) for c in countries
+        ]
+        self.fields["objective"].choices = [("", _("All objectives"))] + [
+            (t.code, t.display) for t in objectives
+        ]
+
+    def clean(self):
+        data = super().clean()
+        for name in ("from", "to"):
+            day = data.get(name)
+            if day and not EARLIEST <= day <= LATEST:
+                self.add_error(
+                    name,
+                    _("Choose a date between %(first)s and %(last)s.")
+                    % {"first": EARLIEST.isoformat(), "last": LATEST.isoformat()},
+                )
+        start, end = data.get("from"), data.get("to")
+        if start and end:
+            if start > end:
+                self.add_error("to", _("The end of the period is before its start."))
+            elif _month_span(start, end) > MAX_MONTHS:
+                self.add_error(
+                    "to", _("Choose a period of at most %(n)d months.") % {"n": MAX_MONTHS}
+                )
+        return data
+
+
+def parse_filters(
+    params, *, countries: list[Country], objectives: list[Term], today: date | None = None
+) -> tuple[GapFilters, list[str]]:
+    """Filters from a query string and the messages for values that were ignored."""
+    form = GapFilterForm(params, countries=countries, objectives=objectives)
+    form.is_valid()
+    valid = form.cleaned_data
+    messages = [
+        _("%(field)s: %(error)s The filter was ignored.")
+        % {"field": form.fields[name].label if name in form.fields else name, "error": error}
+        for name, errors in form.errors.items()
+        for error in errors
+    ]
+    default = GapFilters.default(today)
+    start, end = valid.get("from"), valid.get("to")
+    # One date alone moves the period while keeping its default length of 12 months.
+    if start and not end:
+        try:
+            next_year = start.replace(year=start.year + 1)
+        except ValueError:  # 29 February
+            next_year = date(start.year + 1, 3, 1)
+        end = min(next_year - timedelta(days=1), LATEST)
+    elif end and not start:
+        start = _months_before(end, 11)
+    filters = GapFilters(
+        start=start or default.start,
+        end=end or default.end,
+        country=valid.get("country") or "",
+        objective=valid.get("objective") or "",
+    )
+    return filters, messages
+
+
+@dataclass
+class Row:
+    """Registrations, attendance and the public/professional split of one group."""
+
+    code: str
+    label: str
+    registrations: int = 0
+    public: int = 0
+    professionals: int = 0
+    attendance: int = 0
+    # Registrations at events where attendance was recorded: the rate's denominator.
+    recorded: int = 0
+
+    @property
+    def rate(self) -> float | None:
+        """Attendance as a percentage of registrations at events that recorded attendance."""
+        return round(100 * self.attendance / self.recorded, 1) if self.recorded else None
+
+    @property
+    def not_stated(self) -> int:
+        return self.registrations - self.public - self.professionals
+
+    def add(self, other: "Row") -> None:
+        for name in ("registrations", "public", "professionals", "attendance", "recorded"):
+            setattr(self, name, getattr(self, name) + getattr(other, name))
+
+
+METRICS = ("registrations", "public", "professionals", "attendance", "recorded")
+
+
+def _metrics(where: Q | None = None, prefix: str = "") -> dict:
+    """Conditional counts for one group; ``where`` narrows them (one objective, one language)."""
+    recorded_event = Exists(
+        Registration.objects.filter(event_id=OuterRef("event_id"), status__in=RECORDED_STATUSES)
+    )
+    parts = {
+        "public": Q(audience__in=PUBLIC_CODES),
+        "professionals": Q(audience__in=PROFESSIONAL_CODES),
+        "attendance": Q(status=Registration.Status.ATTENDED),
+        "recorded": Q(recorded_event),
+    }
+    counts = {f"{prefix}registrations": Count("id", filter=where) if where else Count("id")}
+    for name, q in parts.items():
+        counts[f"{prefix}{name}"] = Count("id", filter=(where & q) if where else q)
+    return counts
+
+
+def _row(code: str, label: str, values: dict, prefix: str = "") -> Row:
+    return Row(code, label, **{m: values.get(f"{prefix}{m}") or 0 for m in METRICS})
+
+
+def counted_registrations(filters: GapFilters):
+    """Registrations holding a place at non-draft events that start in the period."""
+    start, end = filters.bounds
+    qs = Registration.objects.filter(
+        status__in=COUNTED_STATUSES, event__start__gte=start, event__start__lt=end
+    ).exclude(event__status=Event.Status.DRAFT)
+    if filters.country:
+        qs = qs.filter(event__country_id=filters.country)
+    if filters.objective:
+        qs = qs.filter(event__objectives__contains=f",{filters.objective},")
+    return qs.order_by()
+
+
+def by_audience(qs) -> list[Row]:
+    """One row per audience the participants gave, in the vocabulary's order."""
+    labels = dict(Audience.choices)
+    found = {r["audience"]: r for r in qs.values("audience").annotate(**_metrics())}
+    rows = [_row(code, str(labels[code]), found.get(code, {})) for code in Audience.values]
+    if "" in found:
+        rows.append(_row(NOT_STATED, _("Not stated"), found[""]))
+    return rows
+
+
+def by_group(audience_rows: list[Row]) -> list[Row]:
+    """The public (citizens, patients and carers, youth) against professionals, plus the total."""
+    groups = {
+        PUBLIC: Row(PUBLIC, _("The public")),
+        PROFESSIONALS: Row(PROFESSIONALS, _("Professionals")),
+        NOT_STATED: Row(NOT_STATED, _("Not stated")),
+    }
+    total = Row("total", _("All participants"))
+    for row in audience_rows:
+        if row.code in PUBLIC_CODES:
+            groups[PUBLIC].add(row)
+        elif row.code in PROFESSIONAL_CODES:
+            groups[PROFESSIONALS].add(row)
+        else:
+            groups[NOT_STATED].add(row)
+        total.add(row)
+    return [*groups.values(), total]
+
+
+def by_country(qs) -> list[Row]:
+    """Countries where events took place, most registrations first."""
+    rows = qs.values("event__country_id", "event__country__name").annotate(**_metrics())
+    result = [
+        _row(r["event__country_id"], localized_iso_name("iso3166-1", r["event__country__name"]), r)
+        for r in rows
+    ]
+    return sorted(result, key=lambda r: (-r.registrations, r.label))
+
+
+def by_region(qs) -> list[Row]:
+    """Regions given on events (events without a region are left out), most registrations first."""
+    rows = (
+        qs.filter(event__region__isnull=False)
+        .values("event__region_id", "event__region__name", "event__country__name")
+        .annotate(**_metrics())
+    )
+    result = [
+        _row(
+            r["event__region_id"],
+            "{} ({})".format(
+                localized_iso_name("iso3166-2", r["event__region__name"]),
+                localized_iso_name("iso3166-1", r["event__country__name"]),
+            ),
+            r,
+        )
+        for r in rows
+    ]
+    return sorted(result, key=lambda r: (-r.registrations, r.label))
+
+
+def _by_code(qs, field_name: str, codes: list[tuple[str, str]]) -> list[Row]:
+    """One query with a conditional count per code of a ",a,b," field; an event counts for each."""
+    if not codes:
+        return []
+    aggregates = {}
+    for i, (code, _label) in enumerate(codes):
+        aggregates |= _metrics(Q(**{f"event__{field_name}__contains": f",{code},"}), f"c{i}_")
+    values = qs.aggregate(**aggregates)
+    return [_row(code, label, values, f"c{i}_") for i, (code, label) in enumerate(codes)]
+
+
+def by_objective(qs, objectives: list[Term]) -> list[Row]:
+    """Registrations per Mission objective; an event with two objectives counts for both."""
+    return _by_code(qs, "objectives", [(t.code, t.display) for t in objectives])
+
+
+def language_label(code: str) -> str:
+    """A language's name in the active language where Django knows it, else its English name."""
+    try:
+        return str(get_language_info(code)["name_translated"])
+    except KeyError:
+        record = pycountry.languages.get(alpha_2=code)
+        return record.name if record else code
+
+
+def by_language(qs) -> list[Row]:
+    """Registrations per language of the event, for the languages the events in scope use."""
+    present = set()
+    for value in qs.values_list("event__languages", flat=True).distinct():
+        present.update(c for c in (value or "").split(",") if c)
+    rows = _by_code(qs, "languages", [(c, language_label(c)) for c in sorted(present)])
+    return sorted(rows, key=lambda r: (-r.registrations, r.label))
+
+
+def by_month(qs, filters: GapFilters) -> list[Row]:
+    """One row per month of the period (by the event's start), months without events included."""
+    found = {
+        timezone.localtime(r["month"]).date() if isinstance(r["month"], datetime) else r["month"]: r
+        for r in qs.annotate(month=TruncMonth("event__start"))
+        .values("month")
+        .annotate(**_metrics())
+    }
+    return [
+        _row(m.strftime("%Y-%m"), date_format(m, "YEAR_MONTH_FORMAT"), found.get(m, {}))
+        for m in filters.months()
+    ]
+
+
+def citizen_events(filters: GapFilters):
+    """Published or postponed events in the period aimed at the public or of a public format."""
+    start, end = filters.bounds
+    audience = Q(type__in=CITIZEN_EVENT_TYPES)
+    for code in PUBLIC_CODES:
+        audience |= Q(audiences__contains=f",{code},")
+    qs = (
+        Event.objects.exclude(status__in=[Event.Status.DRAFT, Event.Status.CANCELLED])
+        .filter(audience, start__gte=start, start__lt=end)
+        .order_by()
+    )
+    return qs.filter(country_id=filters.country) if filters.country else qs
+
+
+# Map categories: the first one marks a country left behind.
+MAP_BUCKETS = ((0, 0), (1, 4), (5, None))
+MAP_COLOURS = ["#fdd0a2", "#9ecae1", "#2171b5"]
+
+
+def map_categories() -> list[str]:
+    return [_("No citizen event"), _("1–4 citizen events"), _("5 or more citizen events")]
+
+
+def _category(n: int) -> str:
+    labels = map_categories()
+    for (low, high), label in zip(MAP_BUCKETS, labels, strict=True):
+        if n >= low and (high is None or n <= high):
+            return label
+    return labels[-1]
+
+
+@dataclass
+class PlaceRow:
+    """Citizen events in one country or one region with hubs."""
+
+    code: str
+    label: str
+    citizen_events: int
+    category: str
+    country_code: str = ""
+    hubs: int = 0
+
+
+def country_coverage(filters: GapFilters, countries: list[Country]) -> list[PlaceRow]:
+    """Every MS/AC country (or the chosen one) with its number of citizen events."""
+    counts = dict(
+        citizen_events(filters)
+        .values("country_id")
+        .annotate(n=Count("id"))
+        .values_list("country_id", "n")
+    )
+    return [
+        PlaceRow(c.code, c.display_name, counts.get(c.code, 0), _category(counts.get(c.code, 0)))
+        for c in countries
+        if not filters.country or c.code == filters.country
+    ]
+
+
+def region_coverage(filters: GapFilters) -> list[PlaceRow]:
+    """Regions that have a hub, with citizen events held there (the event's region, or else the
+    region of its organising hub)."""
+    counts = dict(
+        citizen_events(filters)
+        .annotate(place=Coalesce("region_id", "hub__region_id"))
+        .values("place")
+        .annotate(n=Count("id"))
+        .values_list("place", "n")
+    )
+    hubs = Hub.objects.filter(region__isnull=False)
+    if filters.country:
+        hubs = hubs.filter(region__country_id=filters.country)
+    rows = [
+        PlaceRow(
+            r["region_id"],
+            "{} ({})".format(
+                localized_iso_name("iso3166-2", r["region__name"]),
+                localized_iso_name("iso3166-1", r["region__country__name"]),
+            ),
+            counts.get(r["region_id"], 0),
+            _category(counts.get(r["region_id"], 0)),
+            country_code=r["region__country_id"],
+            hubs=r["hubs"],
+        )
+        for r in hubs.order_by()
+        .values("region_id", "region__name", "region__country_id", "region__country__name")
+        .annotate(hubs=Count("id"))
+    ]
+    return sorted(rows, key=lambda r: (r.citizen_events, r.label))
+
+
+@dataclass
+class GapReport:
+    """Everything the dashboard and its CSV show, for one set of filters."""
+
+    filters: GapFilters
+    groups: list[Row]
+    audiences: list[Row]
+    months: list[Row]
+    objectives: list[Row]
+    languages: list[Row]
+    countries: list[Row]
+    regions: list[Row]
+    country_coverage: list[PlaceRow]
+    region_coverage: list[PlaceRow]
+    messages: list[str] = field(default_factory=list)
+    # Reference data for the filter form, read once with the figures.
+    all_countries: list[Country] = field(default_factory=list)
+    all_objectives: list[Term] = field(default_factory=list)
+
+    @property
+    def country_gaps(self) -> list[PlaceRow]:
+        return [r for r in self.country_coverage if not r.citizen_events]
+
+    @property
+    def region_gaps(self) -> list[PlaceRow]:
+        return [r for r in self.region_coverage if not r.citizen_events]
+
+    def tables(self) -> list[tuple[str, str, list[Row]]]:
+        """(key, title, rows) of the tables of registrations, in the page's order."""
+        return [
+            ("group", _("The public and professionals"), self.groups),
+            ("month", _("By month"), self.months),
+            ("audience", _("By audience"), self.audiences),
+            ("objective", _("By Mission objective"), self.objectives),
+            ("language", _("By language of the event"), self.languages),
+            ("country", _("By country"), self.countries),
+            ("region", _("By region"), self.regions),
+        ]
+
+
+def build_report(
+    filters: GapFilters, countries: list[Country], objectives: list[Term]
+) -> GapReport:
+    """All aggregates of the dashboard in a fixed number of queries, whatever the data size."""
+    qs = counted_registrations(filters)
+    audiences = by_audience(qs)
+    return GapReport(
+        filters=filters,
+        groups=by_group(audiences),
+        audiences=audiences,
+        months=by_month(qs, filters),
+        objectives=by_objective(qs, objectives),
+        languages=by_language(qs),
+        countries=by_country(qs),
+        regions=by_region(qs),
+        country_coverage=country_coverage(filters, countries),
+        region_coverage=region_coverage(filters),
+        all_countries=countries,
+        all_objectives=objectives,
+    )
+
+
+def report_for_request(params) -> GapReport:
+    """The report for a query string, invalid filter values reported and ignored."""
+    countries = list(Country.objects.order_by("name"))
+    objectives = list(Term.objects.of("objectives"))
+    filters, messages = parse_filters(params, countries=countries, objectives=objectives)
+    report = build_report(filters, countries, objectives)
+    report.messages = messages
+    return report
+
+
+CSV_HEADER = [
+    "table",
+    "code",
+    "label",
+    "registrations",
+    "public",
+    "professionals",
+    "not_stated",
+    "attended",
+    "registrations_at_events_with_attendance_recorded",
+    "attendance_rate_percent",
+    "citizen_events",
+    "category",
+]
+
+
+def write_csv(report: GapReport) -> str:
+    """The page's tables as one CSV, one line per row of each table."""
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(CSV_HEADER)
+    for key, _title, rows in report.tables():
+        for r in rows:
+            rate = "" if r.rate is None else r.rate
+            writer.writerow(
+                [key, r.code, r.label, r.registrations, r.public, r.professionals]
+                + [r.not_stated, r.attendance, r.recorded, rate, "", ""]
+            )
+    for key, rows in (
+        ("citizen_events_country", report.country_coverage),
+        ("citizen_events_region", report.region_coverage),
+    ):
+        for p in rows:
+            writer.writerow([key, p.code, p.label, *[""] * 7, p.citizen_events, p.category])
+    return out.getvalue()
+
+
+def _map_rows(report: GapReport) -> list[dict]:
+    base = reverse("events:gap")
+    query = report.filters
+    return [
+        {
+            "code": p.code,
+            "country": p.label,
+            "category": p.category,
+            "detail": str(p.citizen_events),
+            "url": f"{base}?{GapFilters(query.start, query.end, p.code, query.objective).query()}",
+        }
+        for p in report.country_coverage
+    ]
+
+
+def _sections(report: GapReport) -> list[dict]:
+    """The tables of registrations in page order, each with its chart where it has one."""
+    charts = {
+        "month": (
+            gap_charts.month_spec(report.months),
+            _(
+                "Stacked bars of registrations per month by the public and professionals; "
+                "the table below has the same numbers."
+            ),
+        ),
+        "audience": (
+            gap_charts.attendance_spec(report.audiences),
+            _(
+                "Bars of registrations and attendance for each audience; "
+                "the table below has the same numbers."
+            ),
+        ),
+        "objective": (
+            gap_charts.split_spec(report.objectives),
+            _(
+                "Bars of registrations per Mission objective by the public and professionals; "
+                "the table below has the same numbers."
+            ),
+        ),
+        "language": (
+            gap_charts.split_spec(report.languages),
+            _(
+                "Bars of registrations per language of the event by the public and "
+                "professionals; the table below has the same numbers."
+            ),
+        ),
+    }
+    sections = []
+    for key, title, rows in report.tables():
+        spec, label = charts.get(key, (None, ""))
+        sections.append(
+            {
+                "key": key,
+                "title": title,
+                "rows": rows,
+                "spec": spec,
+                "spec_id": f"gap-{key}-spec",
+                "chart_label": label,
+            }
+        )
+    return sections
+
+
+def gap(request):
+    """The public participation gap dashboard."""
+    report = report_for_request(request.GET)
+    return render(
+        request,
+        "events/gap.html",
+        {
+            "report": report,
+            "filters": report.filters,
+            "csv_query": report.filters.query(),
+            "sections": _sections(report),
+            "map_spec": gap_charts.map_spec(_map_rows(report), map_categories(), MAP_COLOURS),
+        },
+    )
+
+
+def gap_csv(request):
+    """The dashboard's tables as CSV, for the same filters."""
+    report = report_for_request(request.GET)
+    response = HttpResponse(write_csv(report), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="participation-gap.csv"'
+    return response
+
+
+urlpatterns = [
+    path("gap/", gap, name="gap"),
+    path("gap.csv", gap_csv, name="gap_csv"),
+]
