@@ -78,19 +78,23 @@ def bulk_answers(
     total = sum(n for _c, n in plan)
     counts: dict[tuple[int, str, str], int] = {}
     per_consultation: dict[int, int] = {}
-    cache: dict[int, tuple[dict, list]] = {}
+    cache: dict[int, tuple[dict, list, dict]] = {}
 
     def rows() -> Iterator[Answer]:
         for consultation, n in plan:
             definition = consultation.instrument.definition
             if consultation.instrument_id not in cache:
-                cache[consultation.instrument_id] = (definition, engine.questions(definition))
-            _definition, questions = cache[consultation.instrument_id]
+                cache[consultation.instrument_id] = (
+                    definition,
+                    engine.questions(definition),
+                    services.question_types(definition),
+                )
+            _definition, questions, types = cache[consultation.instrument_id]
             span = max(1, int((consultation.closes_at - consultation.opens_at).total_seconds()))
             for _i in range(n):
                 answers = synthetic_answers(rng, questions)
                 at = consultation.opens_at + timedelta(seconds=rng.randrange(span))
-                for q, o in services.tally_pairs(definition, answers):
+                for q, o in services.tally_pairs(definition, answers, types):
                     key = (consultation.pk, q, o)
                     counts[key] = counts.get(key, 0) + 1
                 per_consultation[consultation.pk] = per_consultation.get(consultation.pk, 0) + 1

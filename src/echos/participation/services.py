@@ -300,9 +300,16 @@ def tally_cells(definition: dict) -> list[tuple[str, str]]:
     return cells
 
 
-def tally_pairs(definition: dict, answers: dict) -> list[tuple[str, str]]:
+def question_types(definition: dict) -> dict[str, str]:
+    """Question code → type, for counting many answers to one definition."""
+    return {q.code: q.type for q in engine.questions(definition)}
+
+
+def tally_pairs(
+    definition: dict, answers: dict, types: dict[str, str] | None = None
+) -> list[tuple[str, str]]:
     """The (question, option) cells one set of cleaned answers adds 1 to."""
-    types = {q.code: q.type for q in engine.questions(definition)}
+    types = types or question_types(definition)
     pairs = []
     for code, value in answers.items():
         kind = types.get(code)
