@@ -45,7 +45,7 @@ class AnswerTallyAdmin(ReadOnly, NetworkAdmin):
     list_display = ["consultation", "question", "option", "count"]
 
 
-class ModerationInline(NetworkPermissions, ReadOnly, admin.TabularInline):
+class ModerationInline(ReadOnly, NetworkPermissions, admin.TabularInline):
     model = ModerationAction
     fk_name = "proposal"
     extra = 0
