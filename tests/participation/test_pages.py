@@ -55,6 +55,7 @@ def test_anonymous_answer_goes_through_email_confirmation(login, consultation):
     )
     assert response.status_code == 302 and response["Location"] == "/participate/sent/"
     assert client.get("/participate/sent/").status_code == 200
+    assert "http://testserver/participate/confirm/" in mail.outbox[0].body
     token = re.search(r"/participate/confirm/([^/\s]+)/", mail.outbox[0].body).group(1)
     # Opening the link only shows a button; nothing is confirmed by a mail scanner's GET.
     assert client.get(f"/participate/confirm/{token}/").status_code == 200

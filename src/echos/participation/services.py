@@ -91,10 +91,12 @@ def _existing(model, user, email: str, **scope):
     return found
 
 
-def _send_confirmation(kind: str, obj, email: str, subject: str, intro: str) -> None:
+def _send_confirmation(
+    kind: str, obj, email: str, subject: str, intro: str, base_url: str = ""
+) -> None:
     """E-mail a signed link that confirms one pending contribution."""
     token = make_token(TOKEN_PURPOSE, {"k": kind, "id": obj.pk})
-    link = settings_site_url() + reverse("participation:confirm", args=[token])
+    link = site_url(base_url) + reverse("participation:confirm", args=[token])
     body = "\n\n".join(
         [
             intro,
@@ -109,9 +111,10 @@ def _send_confirmation(kind: str, obj, email: str, subject: str, intro: str) -> 
     send_mail(subject, body, None, [email])
 
 
-def settings_site_url() -> str:
-    """The public address of the site for links in e-mails (``ECHOS_SITE_URL``)."""
-    return (getattr(settings, "ECHOS_SITE_URL", "") or "http://127.0.0.1:8000").rstrip("/")
+def site_url(base_url: str = "") -> str:
+    """The site's address for e-mailed links: ``ECHOS_SITE_URL`` if set, else the request's."""
+    configured = getattr(settings, "ECHOS_SITE_URL", "")
+    return (configured or base_url or "http://127.0.0.1:8000").rstrip("/")
 
 
 def confirmation_token(kind: str, obj) -> str:
@@ -357,6 +360,7 @@ def submit_answer(
     email: str = "",
     language: str = "",
     now=None,
+    base_url: str = "",
 ) -> Answer:
     """Store one person's answers: counted at once for an account, pending e-mail confirmation otherwise.
 
@@ -408,6 +412,7 @@ def submit_answer(
             _("Confirm your answer to “%(t)s”") % {"t": consultation.title},
             _("Thank you for answering the consultation “%(t)s” of %(hub)s.")
             % {"t": consultation.title, "hub": consultation.hub.name_en},
+            base_url=base_url,
         )
     return answer
 
@@ -526,6 +531,7 @@ def submit_proposal(
     display_name: str = "",
     consultation: Consultation | None = None,
     is_demo: bool = False,
+    base_url: str = "",
 ) -> Proposal:
     """A citizen's idea for a hub (or within one of its consultations); anonymous ones need confirming."""
     title = _text(
@@ -557,6 +563,7 @@ def submit_proposal(
             _("Confirm your proposal “%(t)s”") % {"t": title},
             _("Thank you for your proposal to %(hub)s. It is published once you confirm it.")
             % {"hub": hub.name_en},
+            base_url=base_url,
         )
     return proposal
 
@@ -567,7 +574,9 @@ def _visible(proposal: Proposal) -> None:
         raise RuleViolation(_("This proposal is not open for participation."), "proposal")
 
 
-def support(*, proposal: Proposal, user=None, email: str = "", is_demo: bool = False) -> Support:
+def support(
+    *, proposal: Proposal, user=None, email: str = "", is_demo: bool = False, base_url: str = ""
+) -> Support:
     """One support per person (account or e-mail): checked here and by the database."""
     _visible(proposal)
     user, address = _participant(user, email)
@@ -596,6 +605,7 @@ def support(*, proposal: Proposal, user=None, email: str = "", is_demo: bool = F
             address,
             _("Confirm your support of “%(t)s”") % {"t": proposal.title},
             _("You asked to support the proposal “%(t)s”.") % {"t": proposal.title},
+            base_url=base_url,
         )
     return made
 
@@ -608,6 +618,7 @@ def comment(
     email: str = "",
     display_name: str = "",
     is_demo: bool = False,
+    base_url: str = "",
 ) -> Comment:
     """A comment on a visible proposal; anonymous ones are published once confirmed."""
     _visible(proposal)
@@ -634,6 +645,7 @@ def comment(
             address,
             _("Confirm your comment on “%(t)s”") % {"t": proposal.title},
             _("You commented on the proposal “%(t)s”.") % {"t": proposal.title},
+            base_url=base_url,
         )
     return made
 

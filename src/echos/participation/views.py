@@ -199,6 +199,7 @@ def consultation_detail(request, pk: int):
                     user=request.user,
                     email=identity.cleaned_data.get("email", ""),
                     language=get_language() or "",
+                    base_url=request.build_absolute_uri("/"),
                 )
             except AnswersInvalid as exc:
                 errors = exc.errors
@@ -421,6 +422,7 @@ def proposal_create(request, hub_id: int):
                     display_name=data["display_name"],
                     user=request.user,
                     email=data.get("email", ""),
+                    base_url=request.build_absolute_uri("/"),
                 )
             except RuleViolation as exc:
                 form.add_rule_violation(exc)
@@ -491,7 +493,10 @@ def proposal_support(request, pk: int):
     if form.is_valid():
         try:
             made = services.support(
-                proposal=proposal, user=request.user, email=form.cleaned_data.get("email", "")
+                proposal=proposal,
+                user=request.user,
+                email=form.cleaned_data.get("email", ""),
+                base_url=request.build_absolute_uri("/"),
             )
         except RuleViolation as exc:
             if "email" in form.fields:
@@ -523,6 +528,7 @@ def proposal_comment(request, pk: int):
                 display_name=data["display_name"],
                 user=request.user,
                 email=data.get("email", ""),
+                base_url=request.build_absolute_uri("/"),
             )
         except RuleViolation as exc:
             form.add_rule_violation(exc)
