@@ -4,8 +4,9 @@ from ninja import NinjaAPI
 
 from echos.assessment.api import router as assessment_router
 from echos.core.api import install_error_handlers
-from echos.events.api import router as events_router
 from echos.core.api import router as core_router
+from echos.events.api import router as events_router
+from echos.events.feeds import FEEDS_DESCRIPTION
 from echos.hubs.api import router as hubs_router
 from echos.participation.api import router as participation_router
 from echos.synergies.api import router as synergies_router
@@ -13,8 +14,9 @@ from echos.synergies.api import router as synergies_router
 api = NinjaAPI(
     title="echos API",
     version="1",
-    description="Countries, hubs, organisations and memberships of the Cancer Mission Hubs network. "
-    "Reads are public; writes need `Authorization: Bearer <token>` (`echos token create --user NAME`).",
+    description="Countries, hubs, organisations, memberships, assessments, synergies, events and "
+    "participation of the Cancer Mission Hubs network. Reads are public; writes and private reads need "
+    "`Authorization: Bearer <token>` (`echos token create --user NAME`).\n\n" + FEEDS_DESCRIPTION,
     urls_namespace="api",
 )
 install_error_handlers(api)

@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "axes",
     "django_otp",
     "django_otp.plugins.otp_totp",
+    "huey.contrib.djhuey",
     "echos.core",
     "echos.hubs",
     "echos.assessment",
@@ -140,6 +141,17 @@ if os.getenv("REDIS_URL"):
     SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+# Background tasks (huey). Without Redis they run at once, in the process that queued them; with
+# REDIS_URL they are queued in Redis and run by `echos worker`, which also runs the periodic ones
+# (waitlist offers and reminders every five minutes, retention once a day).
+HUEY = {
+    "name": "echos",
+    "huey_class": "huey.RedisHuey" if os.getenv("REDIS_URL") else "huey.MemoryHuey",
+    "immediate": envbool("ECHOS_TASKS_IMMEDIATE", not os.getenv("REDIS_URL")),
+    "connection": {"url": os.environ["REDIS_URL"]} if os.getenv("REDIS_URL") else {},
+    "consumer": {"workers": envint("ECHOS_WORKER_THREADS", 2), "worker_type": "thread"},
+}
 
 AUTH_USER_MODEL = "core.User"
 AUTHENTICATION_BACKENDS = [
@@ -240,6 +252,12 @@ ECHOS_RETENTION_AUDIT_YEARS = envint("ECHOS_RETENTION_AUDIT_YEARS", 5)
 ECHOS_PRIVACY_CONTACT = os.getenv("ECHOS_PRIVACY_CONTACT", "")
 
 EMAIL_BACKEND = os.getenv("ECHOS_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+EMAIL_FILE_PATH = os.getenv("ECHOS_EMAIL_FILE_PATH", str(DATA_DIR / "mail"))
+EMAIL_HOST = os.getenv("ECHOS_EMAIL_HOST", "localhost")
+EMAIL_PORT = envint("ECHOS_EMAIL_PORT", 25)
+EMAIL_HOST_USER = os.getenv("ECHOS_EMAIL_USER", "")
+EMAIL_HOST_PASSWORD = os.getenv("ECHOS_EMAIL_PASSWORD", "")
+EMAIL_USE_TLS = envbool("ECHOS_EMAIL_TLS", False)
 DEFAULT_FROM_EMAIL = os.getenv("ECHOS_FROM_EMAIL", "echos@localhost")
 
 LOGGING = {
@@ -262,6 +280,7 @@ if TESTING:
     WHITENOISE_USE_FINDERS = True
     WHITENOISE_AUTOREFRESH = True
     EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    HUEY = {**HUEY, "huey_class": "huey.MemoryHuey", "immediate": True, "connection": {}}
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
     if os.getenv("ECHOS_TEST_DATABASE_URL"):
         DATABASES = {"default": dj_database_url.parse(os.environ["ECHOS_TEST_DATABASE_URL"])}

@@ -1,5 +1,6 @@
 """Two production app processes on different ports share PostgreSQL and Redis: a change made through
-one is seen through the other, and a session made on one works on the other.
+one is seen through the other, a session made on one works on the other, and a background job queued
+through one is run by the worker process.
 
 Runs when ECHOS_E2E_DATABASE_URL (an empty-able PostgreSQL database) and ECHOS_E2E_REDIS_URL are set;
 .ci/run sets both in CI.
@@ -22,6 +23,21 @@ REDIS_URL = os.getenv("ECHOS_E2E_REDIS_URL")
 pytestmark = pytest.mark.skipif(
     not (DATABASE_URL and REDIS_URL), reason="needs ECHOS_E2E_DATABASE_URL and _REDIS_URL"
 )
+
+
+MAKE_EVENT = """
+from datetime import timedelta
+from django.utils import timezone
+from echos.core.models import Country
+from echos.events.models import Event
+from echos.hubs.models import Hub
+hub = Hub.objects.create(country=Country.objects.get(pk="NO"), level="national", name="E2E", name_en="E2E")
+start = timezone.now() + timedelta(days=5)
+event = Event.objects.create(title="E2E event", description="x", type="webinar", hub=hub,
+    format="online", country=hub.country, languages=",en,", start=start,
+    end=start + timedelta(hours=1), time_zone="Europe/Oslo", status="published")
+print(event.pk)
+"""
 
 
 def free_port() -> int:
@@ -77,6 +93,9 @@ def servers(tmp_path_factory):
         env=env,
         check=True,
     )
+    event_id = subprocess.run(
+        [*echos, "shell", "-c", MAKE_EVENT], env=env, check=True, capture_output=True, text=True
+    ).stdout.strip()
     token = subprocess.run(
         [*echos, "token", "create", "--user", "e2e"],
         env=env,
@@ -85,15 +104,27 @@ def servers(tmp_path_factory):
         text=True,
     ).stdout.strip()
     ports = [free_port(), free_port()]
+    # E-mails are written as files: the app processes and the worker each into their own folder,
+    # so the test sees which process sent a message.
+    app_mail, worker_mail = data / "app-mail", data / "worker-mail"
+    mail_env = {"ECHOS_EMAIL_BACKEND": "django.core.mail.backends.filebased.EmailBackend"}
     procs = [
         subprocess.Popen(
             [*echos, "serve", "--port", str(p), "--workers", "1"],
-            env=env,
+            env={**env, **mail_env, "ECHOS_EMAIL_FILE_PATH": str(app_mail)},
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
         )
         for p in ports
     ]
+    procs.append(
+        subprocess.Popen(
+            [*echos, "worker"],
+            env={**env, **mail_env, "ECHOS_EMAIL_FILE_PATH": str(worker_mail)},
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+    )
     deadline = time.monotonic() + 60
     for port in ports:
         while True:
@@ -105,7 +136,13 @@ def servers(tmp_path_factory):
             if time.monotonic() > deadline:
                 raise RuntimeError("the app processes did not start")
             time.sleep(0.3)
-    yield {"ports": ports, "token": token}
+    yield {
+        "ports": ports,
+        "token": token,
+        "event": int(event_id.splitlines()[-1]),
+        "app_mail": app_mail,
+        "worker_mail": worker_mail,
+    }
     for proc in procs:
         proc.terminate()
         proc.wait(timeout=20)
@@ -155,3 +192,42 @@ def test_a_session_made_on_one_process_works_on_the_other(servers):
         b, "GET", "/assessment/", headers={"Cookie": f"sessionid={jar['sessionid']}"}
     )
     assert other.status == 200 and b"Sign out e2e" in html
+
+
+def test_a_job_queued_through_one_process_is_run_by_the_worker(servers):
+    a, _b = servers["ports"]
+    path = f"/events/{servers['event']}/"
+    page, html = request(a, "GET", path)
+    jar = cookies(page)
+    token = re.search(rb'name="csrfmiddlewaretoken" value="([^"]+)"', html).group(1).decode()
+    form = urlencode(
+        {
+            "name": "Worker Test",
+            "email": "worker-test@example.invalid",
+            "consent": "on",
+            "csrfmiddlewaretoken": token,
+        }
+    )
+    registered, data = request(
+        a,
+        "POST",
+        f"{path}register/",
+        form,
+        {
+            "Content-Type": "application/x-www-form-urlencoded",
+            "Referer": f"http://127.0.0.1:{a}{path}",
+            "Cookie": "; ".join(f"{k}={v}" for k, v in jar.items()),
+        },
+    )
+    assert registered.status == 302, data[:500]
+    # The confirmation e-mail was queued in Redis and is sent by the worker, not the app process.
+    deadline = time.monotonic() + 60
+    found = []
+    while time.monotonic() < deadline and not found:
+        files = (
+            list(servers["worker_mail"].glob("*.log")) if servers["worker_mail"].exists() else []
+        )
+        found = [f for f in files if "worker-test@example.invalid" in f.read_text(errors="replace")]
+        time.sleep(0.5)
+    assert found, "the worker did not send the confirmation e-mail within 60 s"
+    assert not servers["app_mail"].exists() or not list(servers["app_mail"].glob("*.log"))

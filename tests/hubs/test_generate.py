@@ -25,7 +25,14 @@ from echos.hubs.models import (
 )
 from tests.scale import wipe
 
-TINY = {"hubs": 70, "organisations": 300, "memberships": 900}
+TINY = {
+    "hubs": 70,
+    "organisations": 300,
+    "memberships": 900,
+    "events": 120,
+    "registrations": 600,
+    "consultation_answers": 200,
+}
 
 
 @pytest.fixture
@@ -68,7 +75,11 @@ def test_counts_and_labels(tiny):
         "memberships",
         "assessments",
         "activities",
+        "events",
+        "registrations",
+        "consultation_answers",
     ]
+    assert (tiny["events"], tiny["registrations"], tiny["consultation_answers"]) == (120, 600, 200)
     assert (tiny["organisations"], tiny["hubs"], tiny["memberships"]) == (300, 70, 900)
     assert Hub.objects.count() == 70
     assert Organisation.objects.count() == 300
@@ -227,6 +238,9 @@ def test_progress_reported_per_model(db):
         "memberships",
         "assessments",
         "activities",
+        "events",
+        "registrations",
+        "consultation answers",
     ]
     last = {label: (done, total) for label, done, total in calls}
     assert last["memberships"] == (900, 900)

@@ -358,7 +358,7 @@ def add_session(*, actor, event: Event, title: str, start, end, **fields) -> Ses
     session = Session.objects.create(
         event=event, title=title.strip(), start=start, end=end, **fields
     )
-    Event.objects.filter(pk=event.pk).update(sequence=event.sequence + 1)
+    Event.objects.filter(pk=event.pk).update(sequence=event.sequence + 1, updated_at=timezone.now())
     event.sequence += 1
     log_action(actor=actor, action="event.session.add", target=event, data={"title": title})
     return session
@@ -372,7 +372,7 @@ def delete_session(*, actor, session: Session) -> None:
         actor=actor, action="event.session.delete", target=event, data={"title": session.title}
     )
     session.delete()
-    Event.objects.filter(pk=event.pk).update(sequence=event.sequence + 1)
+    Event.objects.filter(pk=event.pk).update(sequence=event.sequence + 1, updated_at=timezone.now())
 
 
 # --- registration -----------------------------------------------------------------------------
@@ -726,7 +726,7 @@ def send_reminders(now=None, *, hours: int = 24) -> int:
     ).select_related("event")
     sent = 0
     for registration in due.iterator():
-        _send(registration, "reminder")
+        send_email_now(registration, "reminder")
         Registration.objects.filter(pk=registration.pk).update(reminder_sent_at=now)
         sent += 1
     return sent
@@ -773,7 +773,8 @@ SUBJECTS = {
 }
 
 
-def _send(registration: Registration, kind: str) -> None:
+def send_email_now(registration: Registration, kind: str) -> None:
+    """Compose and send one registration e-mail in the registrant's language."""
     event = registration.event
     with translation.override(registration.language or settings.LANGUAGE_CODE):
         context = {
@@ -792,7 +793,11 @@ def _send(registration: Registration, kind: str) -> None:
 
 
 def _send_after_commit(registration: Registration, kind: str) -> None:
-    transaction.on_commit(lambda: _send(registration, kind))
+    """Queue the e-mail once the transaction has committed (a rollback sends nothing)."""
+    from echos.events.tasks import send_registration_email
+
+    pk = registration.pk
+    transaction.on_commit(lambda: send_registration_email(pk, kind))
 
 
 def _notify_registrants(event: Event, what: str) -> None:

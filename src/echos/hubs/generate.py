@@ -74,12 +74,29 @@ class Scale:
     hubs: int
     organisations: int
     memberships: int
+    events: int = 0
+    registrations: int = 0
+    consultation_answers: int = 0
     regional_share: float = 0.35  # of the sub-national hubs; the rest are local
 
 
 SCALES = {
-    "small": Scale(hubs=60, organisations=2_000, memberships=6_000),
-    "europe": Scale(hubs=2_000, organisations=50_000, memberships=150_000),
+    "small": Scale(
+        hubs=60,
+        organisations=2_000,
+        memberships=6_000,
+        events=2_000,
+        registrations=20_000,
+        consultation_answers=5_000,
+    ),
+    "europe": Scale(
+        hubs=2_000,
+        organisations=50_000,
+        memberships=150_000,
+        events=100_000,
+        registrations=500_000,
+        consultation_answers=200_000,
+    ),
 }
 
 
@@ -118,6 +135,8 @@ class Context:
     org_ids: dict[str, list[int]] = field(default_factory=dict)
     hubs: list[HubInfo] = field(default_factory=list)
     created: dict[str, int] = field(default_factory=dict)
+    event_ids: list[tuple[int, datetime]] = field(default_factory=list)
+    event_capacity: list[int | None] = field(default_factory=list)
 
     def rng(self, step_name: str) -> random.Random:
         """The random stream of one step (str seeds are hashed with SHA-512: stable across runs)."""
@@ -681,7 +700,7 @@ def generate(
     from echos.core.reference import load_reference
 
     base = SCALES[scale] if isinstance(scale, str) else scale
-    unknown = set(counts) - {"hubs", "organisations", "memberships", "regional_share"}
+    unknown = set(counts) - set(Scale.__dataclass_fields__)
     if unknown:
         raise TypeError(f"Unknown count override: {', '.join(sorted(unknown))}")
     chosen = Scale(**{**base.__dict__, **counts})
@@ -809,3 +828,7 @@ def generate_activities(ctx: Context) -> int:
             [through_p(activity_id=pk, term_id=t) for pk, (_o, p) in ids for t in p]
         )
     return count
+
+
+# Steps of other capabilities register themselves on import (after the ones above).
+from echos.events import generate as _events_generate  # noqa: E402, F401

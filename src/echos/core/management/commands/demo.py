@@ -4,8 +4,10 @@ from django.core.management.base import BaseCommand
 
 from echos.assessment.demo import load_demo as load_assessment_demo
 from echos.core.reference import load_reference
+from echos.events.demo import load_demo as load_events_demo
 from echos.hubs.demo import DEMO_ACCOUNTS, DEMO_PASSWORD, load_demo, load_reference_hubs
 from echos.hubs.models import Hub
+from echos.participation.demo import load_demo as load_participation_demo
 from echos.synergies.demo import load_demo as load_synergies_demo
 
 
@@ -26,6 +28,8 @@ class Command(BaseCommand):
             load_demo()
             load_assessment_demo()
             load_synergies_demo()
+            load_events_demo()
+            load_participation_demo()
         else:
             self.stdout.write("Data already present: not reloading.")
         call_command("collectstatic", verbosity=0, interactive=False)

@@ -1,0 +1,302 @@
+"""A year of invented events on the demo hubs, with registrations, for ``echos demo``.
+
+Everything here is demo data (``is_demo=True``): events of invented hubs, participants named
+"Demo participant N" with addresses under ``demo.invalid``. Real hubs get no invented events.
+"""
+
+import random
+from datetime import datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from django.db import transaction
+from django.utils import timezone
+
+from echos.events import services
+from echos.events.models import Audience, Event, EventType, Format, Registration
+from echos.events.views import COUNTRY_TIMEZONES
+from echos.hubs.models import Hub
+
+SEED = 2026
+
+LANGUAGES = {
+    "DE": "de",
+    "FR": "fr",
+    "IT": "it",
+    "ES": "es",
+    "NL": "nl",
+    "SE": "sv",
+    "FI": "fi",
+    "IE": "en",
+    "BE": "nl",
+    "AT": "de",
+    "CZ": "cs",
+    "RO": "ro",
+    "GR": "el",
+    "SI": "sl",
+    "LT": "lt",
+    "UA": "uk",
+    "TR": "tr",
+    "EE": "et",
+    "HU": "hu",
+    "DK": "da",
+    "HR": "hr",
+    "NO": "nb",
+    "PL": "pl",
+    "PT": "pt",
+}
+
+# (type, title pattern, audiences, objectives, format, hours, capacity)
+TEMPLATES = [
+    (
+        EventType.CITIZEN_DIALOGUE,
+        "Citizen dialogue: screening in {place}",
+        ["citizens", "patients_carers"],
+        ["prevention", "equitable_access"],
+        Format.IN_PERSON,
+        3,
+        60,
+    ),
+    (
+        EventType.WEBINAR,
+        "Webinar: living well after cancer",
+        ["patients_carers", "health_professionals"],
+        ["quality_of_life"],
+        Format.ONLINE,
+        2,
+        None,
+    ),
+    (
+        EventType.KNOWLEDGE_EXCHANGE,
+        "Knowledge exchange: running a hub coordination group",
+        ["policymakers", "researchers"],
+        ["understanding"],
+        Format.HYBRID,
+        4,
+        40,
+    ),
+    (
+        EventType.WORKSHOP,
+        "Workshop: schools against cancer risk factors",
+        ["youth", "citizens"],
+        ["prevention"],
+        Format.IN_PERSON,
+        3,
+        30,
+    ),
+    (
+        EventType.AWARENESS_DAY,
+        "Awareness day in {place}",
+        ["citizens", "youth"],
+        ["prevention", "diagnosis_treatment"],
+        Format.IN_PERSON,
+        6,
+        None,
+    ),
+    (
+        EventType.CONFERENCE,
+        "Conference: equitable access to cancer care",
+        ["health_professionals", "policymakers", "industry"],
+        ["equitable_access", "diagnosis_treatment"],
+        Format.HYBRID,
+        8,
+        200,
+    ),
+    (
+        EventType.INCEPTION_DIALOGUE,
+        "Inception dialogue of the {place} hub",
+        ["policymakers", "researchers", "patients_carers"],
+        ["understanding", "equitable_access"],
+        Format.IN_PERSON,
+        5,
+        25,
+    ),
+]
+
+
+def _local(day, hour: int, tz: str) -> datetime:
+    return datetime.combine(day, time(hour, 0), ZoneInfo(tz))
+
+
+def _people(rng, n: int, start: int) -> list[tuple[str, str, str]]:
+    audiences = [a.value for a in Audience]
+    weights = [30, 15, 20, 12, 8, 5, 10]
+    return [
+        (
+            f"Demo participant {start + i}",
+            f"participant-{start + i}@demo.invalid",
+            rng.choices(audiences, weights)[0],
+        )
+        for i in range(n)
+    ]
+
+
+def _register(event: Event, rng, n: int, counter: list[int], *, past: bool) -> None:
+    """Demo registrations written directly (the services would e-mail invented addresses)."""
+    taken = 0
+    rows = []
+    for name, email, audience in _people(rng, n, counter[0]):
+        if event.capacity is not None and taken >= event.capacity:
+            status = Registration.Status.WAITLISTED
+        elif past:
+            status = rng.choices(
+                [Registration.Status.ATTENDED, Registration.Status.NO_SHOW], [80, 20]
+            )[0]
+            taken += 1
+        else:
+            status = Registration.Status.REGISTERED
+            taken += 1
+        created = event.start - timedelta(days=rng.randint(2, 40), minutes=rng.randint(0, 600))
+        rows.append(
+            Registration(
+                event=event,
+                name=name,
+                email=email,
+                audience=audience,
+                language=event.language_codes[0],
+                status=status,
+                consent_at=created,
+                consent_text=services.CONSENT_TEXT,
+                email_confirmed_at=created,
+                checked_in_at=event.start if status == Registration.Status.ATTENDED else None,
+                created_at=created,
+                is_demo=True,
+            )
+        )
+    counter[0] += n
+    Registration.objects.bulk_create(rows)
+
+
+def _fair(hub: Hub, day, counter, rng) -> Event:
+    """A three-day Cancer Mission Fair: the hub's launch, a citizen day and a synergies day."""
+    tz = COUNTRY_TIMEZONES.get(hub.country_id, "Europe/Brussels")
+    lang = LANGUAGES.get(hub.country_id, "en")
+    fair = services.create_event(
+        actor=None,
+        hub=hub,
+        title=f"Cancer Mission Fair {hub.country.name} (demo)",
+        description=(
+            "Demo event. Three days that open the national hub to everyone: the official launch "
+            "with the hub's founding members, a citizen day with screening information stands, "
+            "survivor stories and a dialogue on what people expect from the hub, and a synergies "
+            "day where Mission projects, joint actions and hubs of other countries meet."
+        ),
+        type=EventType.MISSION_FAIR,
+        format=Format.HYBRID,
+        start=_local(day, 9, tz).replace(tzinfo=None),
+        end=_local(day + timedelta(days=2), 17, tz).replace(tzinfo=None),
+        time_zone=tz,
+        venue="City conference centre (demo)",
+        address="Main square 1",
+        latitude=hub.latitude,
+        longitude=hub.longitude,
+        online_url="https://stream.demo.invalid/fair",
+        languages=[lang, "en"],
+        audiences=["citizens", "patients_carers", "health_professionals", "policymakers"],
+        objectives=["understanding", "prevention", "quality_of_life", "equitable_access"],
+        capacity=300,
+        accessibility=["step_free", "captions", "sign_language", "easy_read"],
+        accessibility_notes="Quiet room on the ground floor; assistance dogs welcome.",
+        status=Event.Status.PUBLISHED,
+    )
+    programme = [
+        (0, 9, 11, "Official launch of the national hub", "Main hall"),
+        (0, 11, 13, "Founding members present their commitments", "Main hall"),
+        (0, 14, 16, "Panel: the Mission on Cancer in our country", "Main hall"),
+        (1, 10, 12, "Citizen day: ask the experts about screening", "Citizens' forum"),
+        (1, 13, 15, "Survivors and carers: what helps after treatment", "Citizens' forum"),
+        (1, 15, 17, "Citizen dialogue: what should the hub do first?", "Citizens' forum"),
+        (2, 9, 11, "Synergies day: Mission projects meet the hub", "Room B"),
+        (2, 11, 13, "Matchmaking with hubs of other countries", "Room B"),
+        (2, 14, 16, "Cancer in all: employers, schools and social services", "Room B"),
+    ]
+    for offset, h1, h2, title, room in programme:
+        d = day + timedelta(days=offset)
+        services.add_session(
+            actor=None,
+            event=fair,
+            title=title,
+            start=_local(d, h1, tz).replace(tzinfo=None),
+            end=_local(d, h2, tz).replace(tzinfo=None),
+            room=room,
+        )
+    fair.refresh_from_db()
+    _register(fair, rng, 180, counter, past=fair.end < timezone.now())
+    return fair
+
+
+@transaction.atomic
+def load_demo() -> dict:
+    """About a year of events (six months back, six ahead) on the demo hubs (idempotent)."""
+    if Event.objects.filter(is_demo=True).exists():
+        return {"skipped": True}
+    hubs = list(
+        Hub.objects.filter(is_demo=True, level="national").select_related("country").order_by("pk")
+    )
+    if not hubs:
+        return {"skipped": True}
+    rng = random.Random(f"echos-demo:{SEED}:events")
+    today = timezone.localdate()
+    counter = [1]
+    events = []
+    # The fair: on the first demo hub, three weeks from today.
+    fair = _fair(hubs[0], today + timedelta(days=21), counter, rng)
+    events.append(fair)
+    for i in range(96):
+        hub = hubs[i % len(hubs)]
+        kind, title, audiences, objectives, fmt, hours, capacity = TEMPLATES[
+            rng.randrange(len(TEMPLATES))
+        ]
+        day = today + timedelta(days=rng.randint(-182, 182))
+        tz = COUNTRY_TIMEZONES.get(hub.country_id, "Europe/Brussels")
+        lang = LANGUAGES.get(hub.country_id, "en")
+        start = _local(day, rng.choice([10, 14, 17, 18]), tz)
+        past = start < timezone.now()
+        event = Event(
+            title=title.format(place=hub.country.name) + " (demo)",
+            description=(
+                "Demo event with invented content, showing how a hub publishes its activities. "
+                f"{dict(EventType.choices)[kind]} in {hub.country.name}."
+            ),
+            type=kind,
+            hub=hub,
+            format=fmt,
+            country=hub.country,
+            venue="" if fmt == Format.ONLINE else "Community centre (demo)",
+            online_url="https://meet.demo.invalid/" + str(i) if fmt != Format.IN_PERSON else "",
+            latitude=hub.latitude if fmt != Format.ONLINE else None,
+            longitude=hub.longitude if fmt != Format.ONLINE else None,
+            languages=f",{lang},en," if lang != "en" and rng.random() < 0.3 else f",{lang},",
+            audiences="," + ",".join(sorted(audiences)) + ",",
+            objectives="," + ",".join(sorted(objectives)) + ",",
+            start=start,
+            end=start + timedelta(hours=hours),
+            time_zone=tz,
+            capacity=capacity,
+            accessibility=",step_free," if fmt != Format.ONLINE else ",captions,",
+            status=Event.Status.PUBLISHED,
+            outcomes=(
+                "Demo outcome: participants asked for a follow-up session and shared their "
+                "contact points with the hub."
+                if past
+                else ""
+            ),
+            is_demo=True,
+        )
+        event.save()
+        events.append(event)
+        n = rng.randint(0, (capacity or 80) + (10 if capacity and rng.random() < 0.2 else 0))
+        _register(event, rng, n, counter, past=past)
+    # One postponed and one cancelled event, as organisers really have them.
+    upcoming = [e for e in events if e.start > timezone.now() and e.pk != fair.pk]
+    if len(upcoming) >= 2:
+        Event.objects.filter(pk=upcoming[0].pk).update(
+            status=Event.Status.POSTPONED, status_reason="The venue is being renovated (demo)."
+        )
+        Event.objects.filter(pk=upcoming[1].pk).update(
+            status=Event.Status.CANCELLED, status_reason="Speaker unavailable (demo)."
+        )
+        Registration.objects.filter(event=upcoming[1]).update(
+            status=Registration.Status.CANCELLED, cancel_reason="event cancelled"
+        )
+    Event.objects.filter(pk__in=[e.pk for e in events]).update(is_demo=True)
+    return {"events": len(events), "registrations": counter[0] - 1}
