@@ -51,7 +51,10 @@ def test_collect_finds_everything_by_account_and_email(footprint, citizen):
 
 
 def test_erase_removes_identity_and_keeps_aggregates(footprint, citizen, consultation, proposal):
+    dry = privacy.erase(citizen, ["ola@example.org"], apply=False)
+    assert dry["proposals_anonymised"] == 1 and Proposal.objects.filter(user=citizen).exists()
     counts = privacy.erase(citizen, ["ola@example.org"])
+    assert counts == dry
     assert counts["consultation_answers_anonymised"] == 1
     assert counts["proposals_anonymised"] == 1
     assert counts["pending_comments_deleted"] == 1
@@ -88,6 +91,7 @@ def test_retention_purges_old_pending_and_old_emails(consultation, closed_consul
         closes_at=timezone.now() - timedelta(days=100),
     )
     rules = {r.key: r for r in privacy.retention_rules()}
+    assert rules["participation_pending"].limit == 7
     assert rules["participation_pending"].apply() == 1
     assert Answer.objects.filter(pk=pending.pk).exists()  # counting only
     assert rules["participation_pending"].apply(apply=True) == 1
@@ -95,3 +99,13 @@ def test_retention_purges_old_pending_and_old_emails(consultation, closed_consul
     assert rules["participation_emails"].apply(apply=True) == 1
     kept.refresh_from_db()
     assert kept.email == ""
+
+
+def test_retention_rule_switched_off_by_setting(settings, consultation):
+    settings.ECHOS_RETENTION_PENDING_DAYS = 0
+    Answer.objects.create(
+        consultation=consultation, email="p@example.org", answers={},
+        created_at=timezone.now() - timedelta(days=30),
+    )  # fmt: skip
+    rule = next(r for r in privacy.retention_rules() if r.key == "participation_pending")
+    assert rule.apply(apply=True) == 0 and Answer.objects.count() == 1

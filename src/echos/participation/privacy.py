@@ -6,6 +6,7 @@ confirmed answers and their tallies, proposal and comment texts, supports in the
 (unconfirmed) contributions are deleted: they were never counted or published.
 """
 
+import os
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -113,26 +114,37 @@ def collect(user, emails: list[str]) -> dict:
 
 
 @transaction.atomic
-def erase(user, emails: list[str]) -> dict[str, int]:
-    """Remove the person's identity from participation; counts what changed (idempotent)."""
+def erase(user, emails: list[str], *, apply: bool = True) -> dict[str, int]:
+    """Remove the person's identity from participation (``apply=False`` only counts); idempotent."""
     emails = _emails(emails)
     counts: dict[str, int] = {}
+
+    def run(key: str, queryset, **fields) -> None:
+        counts[key] = queryset.count()
+        if apply and counts[key]:
+            if fields:
+                queryset.update(**fields)
+            else:
+                queryset.delete()
+
     for key, model in CONTRIBUTIONS:
         mine = model.objects.of(user, emails)
-        pending = mine.pending()
-        counts[f"pending_{key}_deleted"] = pending.count()
-        pending.delete()
+        run(f"pending_{key}_deleted", mine.pending())
         fields = {"user": None, "email": ""}
         if model in (Proposal, Comment):
             fields["display_name"] = ""
-        counts[f"{key}_anonymised"] = mine.update(**fields)
+        run(f"{key}_anonymised", mine.confirmed(), **fields)
     if user is not None and getattr(user, "pk", None):
-        counts["reports_anonymised"] = Report.objects.filter(reporter=user).update(reporter=None)
-        counts["consultations_unlinked"] = Consultation.objects.filter(created_by=user).update(
-            created_by=None
+        run("reports_anonymised", Report.objects.filter(reporter=user), reporter=None)
+        run(
+            "consultations_unlinked",
+            Consultation.objects.filter(created_by=user),
+            created_by=None,
         )
-        counts["answered_proposals_unlinked"] = Proposal.objects.filter(answered_by=user).update(
-            answered_by=None
+        run(
+            "answered_proposals_unlinked",
+            Proposal.objects.filter(answered_by=user),
+            answered_by=None,
         )
     return counts
 
@@ -149,8 +161,11 @@ class RetentionRule:
 
     @property
     def limit(self) -> int:
+        """From settings if defined there, else the environment, else the default; 0 disables."""
         value = getattr(settings, self.setting, None)
-        return self.default if value is None else int(value)
+        if value is None:
+            value = os.getenv(self.setting, "")
+        return int(value) if str(value).strip() != "" else self.default
 
     def apply(self, now=None, apply: bool = False) -> int:
         """Count (and with ``apply`` change) what the rule covers; 0 when switched off."""
