@@ -33,8 +33,14 @@ from django.utils.translation import gettext_lazy as _
 from echos.assessment.models import ConsensusRound, Evidence, Response
 from echos.core.audit import jsonable, log_action
 from echos.core.models import ActionLog, ApiToken, User
+from echos.events import privacy as events_privacy
 from echos.hubs.models import HubRole, Person, StageChange
+from echos.participation import privacy as participation_privacy
 from echos.synergies.models import Activity, Decision, SynergyLink
+
+# Capabilities that keep their own personal data: each offers collect(user, emails),
+# erase(user, emails, apply=...) -> counts, and retention_rules().
+CAPABILITIES = {"events": events_privacy, "participation": participation_privacy}
 
 ERASED = "[erased]"
 ERASED_USERNAME = re.compile(r"^erased-\d+$")
@@ -45,8 +51,10 @@ EXPLANATION = (
     "secrets) and sign-in records; 'hubs' holds roles on hubs, contact-person records of organisations and lifecycle "
     "changes the person recorded; 'assessment' holds questionnaire responses they answered "
     "(with the answers) and evidence they uploaded; 'synergies' holds activities, decisions and "
-    "synergy links they created; 'audit' lists the changes they made, as written in the audit "
-    "log. The password is never exported: only a hash is stored and it cannot be read back. "
+    "synergy links they created; 'events' holds event registrations (with the answers given "
+    "to the organisers) and events they created; 'participation' holds consultation answers, "
+    "proposals, supports, comments and reports; 'audit' lists the changes they made, as written in "
+    "the audit log. The password is never exported: only a hash is stored and it cannot be read back. "
     "Ask the network secretariat to correct or erase these data."
 )
 
@@ -70,6 +78,15 @@ SECTION_LABELS = {
     "synergies.activities": _("Activities created"),
     "synergies.decisions": _("Decisions on suggestions"),
     "synergies.links": _("Synergy links created"),
+    "events": _("Events"),
+    "events.registrations": _("Event registrations"),
+    "events.events_created": _("Events created"),
+    "participation": _("Participation"),
+    "participation.consultation_answers": _("Consultation answers"),
+    "participation.proposals": _("Proposals"),
+    "participation.supports": _("Supports"),
+    "participation.comments": _("Comments"),
+    "participation.reports": _("Reports to moderators"),
     "audit": _("Audit log"),
     "audit.entries": _("Changes made (audit entries)"),
 }
@@ -366,11 +383,13 @@ def collect(subject: Subject) -> dict:
             .order_by("at", "id")
         ]
     }
+    emails = sorted(subject.emails)
     return {
         "accounts": accounts,
         "hubs": hubs,
         "assessment": assessment,
         "synergies": synergies,
+        **{name: module.collect(user, emails) for name, module in CAPABILITIES.items()},
         "audit": audit,
     }
 
@@ -402,7 +421,7 @@ def is_empty(data: dict) -> bool:
 
 
 def _sections(data: dict):
-    for capability in ("accounts", "hubs", "assessment", "synergies", "audit"):
+    for capability in ("accounts", "hubs", "assessment", "synergies", *CAPABILITIES, "audit"):
         yield (
             capability,
             [(k, v) for k, v in data[capability].items() if isinstance(v, list)],
@@ -534,6 +553,8 @@ COUNT_LABELS = {
     "audit_entries_unlinked": _("audit entries kept without the actor"),
     "log_entries_scrubbed": _("log entries with the name or e-mail removed"),
     "account_anonymised": _("account anonymised"),
+    "event_registrations_anonymised": _("event registrations kept without name, e-mail or answers"),
+    "events_unlinked": _("events kept without who created them"),
 }
 
 
@@ -563,6 +584,9 @@ def erase_subject(subject: Subject, *, actor=None, apply: bool = False) -> dict:
                 subject._axes(m).count() for m in (AccessLog, AccessAttempt, AccessFailureLog)
             ),
         }
+        emails = sorted(subject.emails)
+        for module in CAPABILITIES.values():
+            counts.update(module.erase(user, emails, apply=False))
         for model, fk, key in UNLINKED:
             counts[key] = model.objects.filter(**{fk: user}).count() if user else 0
         mentions = list(_mentions(pattern))
@@ -575,6 +599,8 @@ def erase_subject(subject: Subject, *, actor=None, apply: bool = False) -> dict:
             return summary
 
         Person.objects.filter(pk__in=[p.pk for p in persons]).delete()
+        for module in CAPABILITIES.values():
+            module.erase(user, emails, apply=True)
         if user is not None:
             ApiToken.objects.filter(user=user).delete()
             HubRole.objects.filter(user=user).delete()
@@ -754,8 +780,14 @@ def run_retention(*, apply: bool = False, now=None) -> list[dict]:
     now = now or timezone.now()
     results = []
     with transaction.atomic():
-        for rule in RULES:
+        for rule in all_rules():
             limit = rule.limit
+            if limit <= 0:
+                count = 0
+            elif isinstance(rule, Rule):
+                count = _apply_rule(rule, now, apply)
+            else:
+                count = rule.apply(now, apply)
             results.append(
                 {
                     "rule": rule.key,
@@ -763,7 +795,7 @@ def run_retention(*, apply: bool = False, now=None) -> list[dict]:
                     "limit": limit,
                     "unit": rule.unit,
                     "description": rule.description.format(limit=limit, unit=rule.unit),
-                    "count": _apply_rule(rule, now, apply) if limit > 0 else 0,
+                    "count": count,
                     "enabled": limit > 0,
                 }
             )
@@ -776,9 +808,14 @@ def run_retention(*, apply: bool = False, now=None) -> list[dict]:
     return results
 
 
+def all_rules() -> list:
+    """The core rules and those of every capability with personal data."""
+    return [*RULES, *(r for module in CAPABILITIES.values() for r in module.retention_rules())]
+
+
 def retention_limits() -> dict[str, int]:
     """The configured limits, for the privacy notice."""
-    return {rule.key: rule.limit for rule in RULES}
+    return {rule.key: rule.limit for rule in all_rules()}
 
 
 def privacy_contact() -> str:

@@ -1,0 +1,129 @@
+"""Personal data of the events capability: registrations (export, erasure, retention).
+
+A registration names a person (name, e-mail, account, answers to the organisers' questions).
+Erasure and retention remove that identity and keep what the participation gap counts: the
+event, the status, the audience group and the language.
+"""
+
+import os
+from dataclasses import dataclass
+from datetime import timedelta
+
+from django.conf import settings
+from django.db.models import Q
+from django.utils import timezone
+
+from echos.events.models import Event, Registration
+
+ERASED_NAME = "[erased]"
+
+
+def _iso(value):
+    return value.isoformat() if value else None
+
+
+def _mine(user, emails) -> Q:
+    q = Q(pk__in=[])
+    if user is not None:
+        q |= Q(user=user)
+    for email in emails:
+        q |= Q(email__iexact=email)
+    return q
+
+
+def collect(user, emails) -> dict:
+    """Registrations of the person and events they created."""
+    registrations = (
+        Registration.objects.filter(_mine(user, emails))
+        .exclude(name=ERASED_NAME)
+        .select_related("event")
+        .order_by("created_at")
+    )
+    return {
+        "registrations": [
+            {
+                "event": r.event.title,
+                "event_id": r.event_id,
+                "event_start": _iso(r.event.start),
+                "name": r.name,
+                "email": r.email,
+                "status": r.status,
+                "takes_part_as": r.audience,
+                "language": r.language,
+                "answers": r.answers,
+                "consent_given_at": _iso(r.consent_at),
+                "consent_text": r.consent_text,
+                "email_confirmed_at": _iso(r.email_confirmed_at),
+                "checked_in_at": _iso(r.checked_in_at),
+                "registered_at": _iso(r.created_at),
+            }
+            for r in registrations
+        ],
+        "events_created": [
+            {"id": e.pk, "title": e.title, "created_at": _iso(e.created_at)}
+            for e in (Event.objects.filter(created_by=user) if user is not None else [])
+        ],
+    }
+
+
+def _anonymise(queryset) -> int:
+    """Remove the identity of registrations; status, audience and language stay for the counts."""
+    count = 0
+    for r in queryset.only("pk").iterator(chunk_size=2000):
+        Registration.objects.filter(pk=r.pk).update(
+            name=ERASED_NAME,
+            email=f"erased-{r.pk}@erased.invalid",
+            user=None,
+            answers={},
+            consent_text="",
+        )
+        count += 1
+    return count
+
+
+def erase(user, emails, *, apply: bool = True) -> dict[str, int]:
+    """Anonymise the person's registrations and unlink the events they created."""
+    registrations = Registration.objects.filter(_mine(user, emails)).exclude(name=ERASED_NAME)
+    created = Event.objects.filter(created_by=user) if user is not None else Event.objects.none()
+    counts = {
+        "event_registrations_anonymised": registrations.count(),
+        "events_unlinked": created.count(),
+    }
+    if apply:
+        _anonymise(registrations)
+        created.update(created_by=None)
+    return counts
+
+
+@dataclass
+class RetentionRule:
+    """Registrations lose their identity ``limit`` days after their event ended."""
+
+    key: str = "registrations"
+    setting: str = "ECHOS_RETENTION_REGISTRATION_DAYS"
+    default: int = 365
+    unit: str = "days"
+    description: str = (
+        "remove names, e-mail addresses and answers of event registrations {limit} {unit} after "
+        "the event ended (status, audience and language stay for the participation figures)"
+    )
+
+    @property
+    def limit(self) -> int:
+        value = getattr(settings, self.setting, None)
+        if value is None:
+            value = os.getenv(self.setting, "")
+        return int(value) if str(value).strip() != "" else self.default
+
+    def apply(self, now=None, apply: bool = False) -> int:
+        if self.limit <= 0:
+            return 0
+        now = now or timezone.now()
+        old = Registration.objects.filter(event__end__lt=now - timedelta(days=self.limit)).exclude(
+            name=ERASED_NAME
+        )
+        return _anonymise(old) if apply else old.count()
+
+
+def retention_rules() -> list[RetentionRule]:
+    return [RetentionRule()]
