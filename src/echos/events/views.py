@@ -161,12 +161,22 @@ def _render_event(request, event: Event, form: RegistrationForm | None = None, s
             "waiting": counts["waiting"],
             "form": form,
             "question_items": _question_items(event, form),
-            "map_spec": country_map_spec(event.country_id, points),
+            "map_spec": _venue_map(event, points),
             "objective_labels": [_(objective_labels.get(c, c)) for c in event.objective_codes],
             "status_form": StatusForm(initial={"status": event.status}) if can_manage else None,
         },
         status=status,
     )
+
+
+def _venue_map(event: Event, points: list[dict]) -> dict:
+    """The country's outline with the venue as one dot (no legend: there is one kind of point)."""
+    spec = country_map_spec(event.country_id, points)
+    for layer in spec["layer"][1:]:
+        layer["encoding"]["color"] = {"value": "#a4161a"}
+        layer["encoding"]["tooltip"] = [{"field": "name", "title": _("Venue")}]
+        layer["encoding"].pop("href", None)
+    return spec
 
 
 def _question_items(event: Event, form) -> list[dict]:
