@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "echos.synergies",
     "echos.events",
     "echos.participation",
+    "echos.engagement",
 ]
 
 MIDDLEWARE = [

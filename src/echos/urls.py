@@ -28,5 +28,6 @@ urlpatterns = [
     path("synergies/", include("echos.synergies.urls")),
     path("events/", include("echos.events.urls")),
     path("participate/", include("echos.participation.urls")),
+    path("engagement/", include("echos.engagement.urls")),
     path("", include("echos.hubs.urls")),
 ]
