@@ -14,6 +14,7 @@ from echos.core.models import Country, Term
 from echos.hubs import permissions as hub_perms
 from echos.synergies.batch import language_codes
 from echos.synergies.models import Activity, Decision, Initiative, SynergyLink
+from echos.synergies.tasks import refresh_after_commit
 
 DATA = Path(__file__).resolve().parent / "data"
 
@@ -84,6 +85,7 @@ def save_initiative(
         target=initiative,
         data={"key": initiative.key},
     )
+    refresh_after_commit(initiative)
     return initiative
 
 
@@ -176,6 +178,7 @@ def save_activity(
         target=activity,
         data={"hub": activity.hub_id, "title": activity.title, "language": activity.language},
     )
+    refresh_after_commit(activity)
     return activity
 
 

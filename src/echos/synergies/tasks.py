@@ -1,0 +1,26 @@
+"""Background work of the synergy engine: embeddings of changed texts, computed off the request."""
+
+from huey.contrib.djhuey import db_task
+
+
+@db_task(retries=1, retry_delay=30)
+def refresh_vector(model: str, pk: int) -> bool:
+    """Embed one initiative or activity whose text changed (cached by the hash of its text)."""
+    from echos.synergies.matching import ensure_vectors
+    from echos.synergies.models import Activity, Initiative
+
+    obj = {"activity": Activity, "initiative": Initiative}[model].objects.filter(pk=pk).first()
+    if obj is None or obj.get_vector() is not None:
+        return False  # deleted meanwhile, or already up to date
+    ensure_vectors([obj])
+    return True
+
+
+def refresh_after_commit(obj) -> None:
+    """Queue the embedding of ``obj`` once the transaction that changed it has committed."""
+    from django.db import transaction
+
+    if obj.get_vector() is not None:
+        return
+    model, pk = type(obj).__name__.lower(), obj.pk
+    transaction.on_commit(lambda: refresh_vector(model, pk))
