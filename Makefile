@@ -6,7 +6,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 STAMP := $(VENV)/.installed
 
-.PHONY: install demo test lint format bench lock assets clean
+.PHONY: install demo test lint format bench load lock assets clean
 
 $(STAMP): pyproject.toml requirements.lock
 	$(PYTHON) -m venv $(VENV)
@@ -38,6 +38,9 @@ format: install
 bench: install  ## Europe-scale data (cached), production server, ratios against baselines
 	$(BIN)/python bench/run.py
 	$(BIN)/python bench/synergies.py
+
+load: install  ## loopback load test at Europe scale: page mix + consultation burst, vs /healthz
+	$(BIN)/python bench/load.py
 
 lock:  ## re-pin every dependency with hashes after changing pyproject.toml (needs pip-tools)
 	$(BIN)/pip install --quiet pip-tools

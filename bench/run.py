@@ -160,15 +160,18 @@ def free_port() -> int:
 class Server:
     """``echos serve`` in its own process group; ``stop`` ends the master and its workers."""
 
-    def __init__(self, port: int, workers: int):
+    def __init__(
+        self, port: int, workers: int, extra_env: dict | None = None, log_name: str = "server.log"
+    ):
+        """``extra_env`` is added to ``server_env()``; the log goes to ``.bench/<log_name>``."""
         self.port = port
-        self.log_path = BENCH_DIR / "server.log"
+        self.log_path = BENCH_DIR / log_name
         self.log_file = open(self.log_path, "w")  # noqa: SIM115 - closed in stop()
         self.process = subprocess.Popen(
             [sys.executable, "-m", "echos", "serve", "--host", HOST, "--port", str(port),
              "--workers", str(workers)],
-            env=server_env(), cwd=ROOT, stdout=self.log_file, stderr=subprocess.STDOUT,
-            start_new_session=True,
+            env={**server_env(), **(extra_env or {})}, cwd=ROOT, stdout=self.log_file,
+            stderr=subprocess.STDOUT, start_new_session=True,
         )  # fmt: skip
 
     def wait_ready(self, timeout: float) -> None:
