@@ -48,6 +48,9 @@ GENERATOR_INPUTS = [
     ASSESSMENT / "synthetic.py",
     ASSESSMENT / "scoring.py",
     *sorted((ASSESSMENT / "data" / "instruments").glob("*.json")),
+    # Steps of the other capabilities, registered by hubs/generate.py.
+    *sorted((ROOT / "src" / "echos").glob("*/generate.py")),
+    *sorted((ROOT / "src" / "echos" / "participation" / "data").glob("*.json")),
 ]
 HOST = "127.0.0.1"
 COORDINATOR = "bench-network"
@@ -362,6 +365,18 @@ def sql_rows(n: int) -> tuple[list[tuple[str, dict]], dict]:
             "SELECT country_id, normalised_name FROM hubs_organisation"
             " ORDER BY id LIMIT 1 OFFSET 777"
         ).fetchone()
+        facts["events"], facts["registrations"] = db.execute(
+            "SELECT (SELECT COUNT(*) FROM events_event), (SELECT COUNT(*) FROM events_registration)"
+        ).fetchone()
+        facts["event_id"], facts["event_registrations"] = db.execute(
+            "SELECT event_id, COUNT(*) AS n FROM events_registration"
+            " GROUP BY event_id ORDER BY n DESC, event_id LIMIT 1"
+        ).fetchone()
+        facts["answers"] = db.execute("SELECT COUNT(*) FROM participation_answer").fetchone()[0]
+        facts["consultation_id"], facts["consultation_answers"] = db.execute(
+            "SELECT consultation_id, COUNT(*) AS n FROM participation_answer"
+            " GROUP BY consultation_id ORDER BY n DESC, consultation_id LIMIT 1"
+        ).fetchone()
         count = time_call(lambda: db.execute("SELECT COUNT(*) FROM hubs_membership").fetchone(), n)
         lookup = time_call(
             lambda: db.execute(
@@ -480,6 +495,19 @@ def main() -> int:
         (f"GET /hubs/{facts['hub_id']}/ (national, {facts['hub_members']:,} members)",
          f"/hubs/{facts['hub_id']}/"),
         ("GET /api/v1/hubs?limit=100", "/api/v1/hubs?limit=100"),
+        ("GET /events/ (calendar, upcoming)", "/events/"),
+        ("GET /events/?country=DE&audience=citizens", "/events/?country=DE&audience=citizens"),
+        ("GET /events/?when=past (past events)", "/events/?when=past"),
+        ("GET /events/month/2026/3/ (month grid)", "/events/month/2026/3/"),
+        (f"GET /events/{facts['event_id']}/ (event page, {facts['event_registrations']:,} registrations)",
+         f"/events/{facts['event_id']}/"),
+        ("GET /events/feed.ics (whole calendar, rendered once then cached)", "/events/feed.ics"),
+        ("GET /events/feeds/country/DE.ics", "/events/feeds/country/DE.ics"),
+        ("GET /api/v1/events?limit=100", "/api/v1/events?limit=100"),
+        ("GET /events/gap/ (participation gap, 12 months)", "/events/gap/"),
+        (f"GET /participate/consultations/{facts['consultation_id']}/results/ "
+         f"({facts['consultation_answers']:,} answers)",
+         f"/participate/consultations/{facts['consultation_id']}/results/"),
     ]  # fmt: skip
     coordinator_pages = [
         (f"GET /assessment/network/ (coordinator, {facts['maturity']:,} assessments)",
@@ -523,7 +551,8 @@ def main() -> int:
         f"Data: {SCALE} scale, seed {SEED}: {facts['hub']:,} hubs, {facts['organisation']:,} "
         f"organisations, {facts['membership']:,} memberships, {facts['stagechange']:,} stage "
         f"changes, {facts['maturity']:,} maturity assessments, {facts['mapping']} mapping survey "
-        f"answers; SQLite {db_size:.0f} MiB ({built}). "
+        f"answers, {facts['events']:,} events, {facts['registrations']:,} registrations, "
+        f"{facts['answers']:,} consultation answers; SQLite {db_size:.0f} MiB ({built}). "
         f"Generation: {build.get('generate_report', '')}",
         f"Server: echos serve (gunicorn), {args.workers} workers × 4 threads, DEBUG off, "
         f"{HOST} only. Client: one keep-alive http.client connection, sequential; "

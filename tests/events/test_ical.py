@@ -8,6 +8,7 @@ import icalendar
 import pytest
 import vobject
 from django.conf import settings
+from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -450,12 +451,27 @@ def test_not_modified_skips_building_the_calendar(client, hubs):
     url = reverse("events:feed")
     etag = client.get(url)["ETag"]
 
+    cache.clear()
     with CaptureQueriesContext(connection) as full:
         client.get(url)
     with CaptureQueriesContext(connection) as conditional:
         assert client.get(url, HTTP_IF_NONE_MATCH=etag).status_code == 304
 
     assert len(conditional) < len(full)
+
+
+def test_rendered_feed_is_cached_until_an_event_changes(client, hubs):
+    event = make_event(hubs["norway"])
+    url = reverse("events:feed")
+    cache.clear()
+    with CaptureQueriesContext(connection) as built:
+        first = client.get(url).content
+    with CaptureQueriesContext(connection) as cached:
+        again = client.get(url).content
+    assert again == first and len(cached) < len(built)
+    services.update_event(actor=None, event=event, title="Renamed dialogue")
+    changed = client.get(url).content.decode().replace("\r\n ", "")
+    assert "Renamed dialogue" in changed
 
 
 def test_query_count_does_not_grow_with_events(client, hubs):

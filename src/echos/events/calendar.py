@@ -9,7 +9,7 @@ from django.conf import settings
 from django.db.models import Q
 from django.utils import timezone
 
-from echos.events.models import Audience, Event, EventType, Format
+from echos.events.models import MAX_EVENT_DAYS, Audience, Event, EventType, Format
 
 FILTERS = ("country", "region", "hub", "type", "audience", "objective", "language", "format")
 
@@ -75,11 +75,16 @@ class Filters:
             )
         tz = ZoneInfo(settings.TIME_ZONE)
         if self.start:
-            qs = qs.filter(end__gte=datetime.combine(self.start, time.min, tz))
+            since = datetime.combine(self.start, time.min, tz)
+            qs = qs.filter(end__gte=since, start__gte=since - timedelta(days=MAX_EVENT_DAYS))
         if self.end:
             qs = qs.filter(start__lt=datetime.combine(self.end + timedelta(days=1), time.min, tz))
         if not (self.start or self.end) and upcoming_default:
-            qs = qs.filter(end__lte=now) if self.past else qs.filter(end__gt=now)
+            # Bounds on the start let the database walk its index from "now" (MAX_EVENT_DAYS).
+            if self.past:
+                qs = qs.filter(end__lte=now, start__lt=now)
+            else:
+                qs = qs.filter(end__gt=now, start__gt=now - timedelta(days=MAX_EVENT_DAYS))
         return qs.order_by("-start", "-id") if self.past else qs.order_by("start", "id")
 
     def is_active(self) -> bool:
@@ -97,23 +102,47 @@ def public_events():
     return Event.objects.public().select_related("hub", "country", "region")
 
 
-def month_grid(year: int, month: int, events, tz_name: str | None = None) -> list[list[dict]]:
-    """Weeks (Monday first) of days, each with the events that take place on it (local time)."""
+PER_DAY = 4  # events named in a day's cell; the rest are counted and linked
+
+
+def month_grid(year: int, month: int, spans, tz_name: str | None = None) -> list[list[dict]]:
+    """Weeks (Monday first) of days with the ids of the events on each day (local time).
+
+    ``spans`` are (id, start, end) of every event of the month, in order; each day keeps the first
+    ``PER_DAY`` ids in ``ids`` and the number of events in ``count``.
+    """
     tz = ZoneInfo(tz_name or settings.TIME_ZONE)
-    by_day: dict[date, list[Event]] = {}
+    by_day: dict[date, list[int]] = {}
     first, last = date(year, month, 1), date(year, month, pycalendar.monthrange(year, month)[1])
-    for event in events:
-        day = max(event.start.astimezone(tz).date(), first)
-        end_day = min((event.end - timedelta(seconds=1)).astimezone(tz).date(), last)
+    for pk, start, end in spans:
+        day = max(start.astimezone(tz).date(), first)
+        end_day = min((end - timedelta(seconds=1)).astimezone(tz).date(), last)
         while day <= end_day:
-            by_day.setdefault(day, []).append(event)
+            by_day.setdefault(day, []).append(pk)
             day += timedelta(days=1)
     weeks = []
     for week in pycalendar.Calendar(firstweekday=0).monthdatescalendar(year, month):
-        weeks.append(
-            [{"date": d, "in_month": d.month == month, "events": by_day.get(d, [])} for d in week]
-        )
+        row = []
+        for d in week:
+            ids = by_day.get(d, [])
+            row.append(
+                {
+                    "date": d,
+                    "in_month": d.month == month,
+                    "ids": ids[:PER_DAY],
+                    "count": len(ids),
+                    "more": max(0, len(ids) - PER_DAY),
+                }
+            )
+        weeks.append(row)
     return weeks
+
+
+def fill_grid(weeks: list[list[dict]], events: dict[int, Event]) -> None:
+    """Replace each day's ids by the events themselves."""
+    for week in weeks:
+        for day in week:
+            day["events"] = [events[pk] for pk in day.pop("ids") if pk in events]
 
 
 def month_bounds(year: int, month: int, tz_name: str | None = None) -> tuple[datetime, datetime]:

@@ -5,6 +5,7 @@ from dataclasses import replace
 from datetime import timedelta
 
 import pycountry
+from django.core.cache import cache
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.urls import path
@@ -18,7 +19,7 @@ from django.views.decorators.http import require_safe
 from echos.core.models import Country, Region
 from echos.events import ical
 from echos.events.calendar import FILTERS, Filters
-from echos.events.models import Audience, Event, EventType
+from echos.events.models import MAX_EVENT_DAYS, Audience, Event, EventType
 from echos.events.permissions import can_view_event
 from echos.hubs.models import Hub
 from echos.synergies.batch import language_codes
@@ -27,6 +28,7 @@ from echos.synergies.batch import language_codes
 KEEP_DAYS = 90
 MAX_EVENTS = 2000
 CONTENT_TYPE = "text/calendar; charset=utf-8"
+CACHE_SECONDS = 3600
 
 FEEDS_DESCRIPTION = f"""\
 ### iCalendar feeds (RFC 5545)
@@ -66,7 +68,9 @@ def feed_events(filters: Filters, *, now=None):
     """The events of a feed: not drafts, from KEEP_DAYS ago on, at most MAX_EVENTS, by start."""
     now = now or timezone.now()
     qs = filters.apply(Event.objects.public(), now=now, upcoming_default=False)
-    qs = qs.filter(end__gte=now - timedelta(days=KEEP_DAYS)).order_by("start", "id")
+    since = now - timedelta(days=KEEP_DAYS)
+    qs = qs.filter(end__gte=since, start__gte=since - timedelta(days=MAX_EVENT_DAYS))
+    qs = qs.order_by("start", "id")
     return qs[:MAX_EVENTS]
 
 
@@ -111,9 +115,17 @@ def _calendar_response(request, events_qs, *, name: str, filename: str, single: 
     etag, last_modified = _fingerprint(rows, name)
     response = get_conditional_response(request, etag=etag, last_modified=last_modified)
     if response is None:
-        events = events_qs.select_related("hub", "country", "region").prefetch_related("sessions")
-        url = ical.absolute_url(request.get_full_path())
-        body = ical.event_calendar(events, name=name, url=url)
+        # The rendered calendar is kept in the shared cache under its fingerprint: while nothing
+        # changes, every client polling the feed gets the same bytes without rebuilding them.
+        path = request.get_full_path()
+        key = "echos:ics:" + hashlib.sha256(f"{etag}|{path}".encode()).hexdigest()
+        body = cache.get(key)
+        if body is None:
+            events = events_qs.select_related("hub", "country", "region").prefetch_related(
+                "sessions"
+            )
+            body = ical.event_calendar(events, name=name, url=ical.absolute_url(path))
+            cache.set(key, body, CACHE_SECONDS)
         response = HttpResponse(body, content_type=CONTENT_TYPE)
         disposition = "attachment" if single else "inline"
         response["Content-Disposition"] = f'{disposition}; filename="{filename}"'

@@ -26,6 +26,7 @@ from echos.core.models import Country, Region
 from echos.events import permissions as perms
 from echos.events.models import (
     ACCESSIBILITY_FEATURES,
+    MAX_EVENT_DAYS,
     Audience,
     Event,
     EventType,
@@ -179,6 +180,12 @@ def clean_event_fields(data: dict, *, current: Event | None = None) -> dict:
     end = out.get("end", current.end if current else None)
     if start and end and end <= start:
         raise RuleViolation(_("The event must end after it starts."), "end")
+    if start and end and end - start > timedelta(days=MAX_EVENT_DAYS):
+        raise RuleViolation(
+            _("An event lasts at most %(n)d days; publish a longer programme as several events.")
+            % {"n": MAX_EVENT_DAYS},
+            "end",
+        )
     opens = out.get("registration_opens", current.registration_opens if current else None)
     closes = out.get("registration_closes", current.registration_closes if current else None)
     if opens and closes and closes <= opens:

@@ -1,7 +1,7 @@
 """Pages of the events capability: calendar, event page, registration, organiser tools."""
 
 import csv
-from datetime import date
+from datetime import date, timedelta
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -22,7 +22,7 @@ from echos.core.models import Country, Term
 from echos.events import calendar, services
 from echos.events import permissions as perms
 from echos.events.forms import EventForm, RegistrationForm, SessionForm, StatusForm
-from echos.events.models import Audience, Event, EventType, Format, Registration
+from echos.events.models import MAX_EVENT_DAYS, Audience, Event, EventType, Format, Registration
 from echos.hubs import permissions as hub_perms
 from echos.hubs.charts import country_map_spec
 from echos.hubs.models import Hub
@@ -72,17 +72,24 @@ def month(request, year: int | None = None, month: int | None = None):
     filters = calendar.Filters.from_query(request.GET)
     start, end = calendar.month_bounds(year, month)
     events = filters.apply(
-        calendar.public_events().filter(start__lt=end, end__gt=start), upcoming_default=False
+        calendar.public_events().filter(
+            start__lt=end, end__gt=start, start__gte=start - timedelta(days=MAX_EVENT_DAYS)
+        ),
+        upcoming_default=False,
     )
-    events = list(events.order_by("start", "id")[:500])
+    # Every event of the month as (id, start, end) — cheap — then only those the grid names.
+    spans = list(events.order_by("start", "id").values_list("pk", "start", "end"))
+    weeks = calendar.month_grid(year, month, spans)
+    named = {pk for week in weeks for day in week for pk in day["ids"]}
+    calendar.fill_grid(weeks, calendar.public_events().in_bulk(named))
     previous = date(year - (month == 1), (month - 2) % 12 + 1, 1)
     following = date(year + (month == 12), month % 12 + 1, 1)
     context = _filter_context(request, filters)
     context.update(
         {
-            "weeks": calendar.month_grid(year, month, events),
+            "weeks": weeks,
             "month_start": date(year, month, 1),
-            "events": events,
+            "total": len(spans),
             "previous": previous,
             "following": following,
         }
