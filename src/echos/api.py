@@ -1,9 +1,7 @@
 """The one NinjaAPI of echos: every app's router mounted under /api/v1/."""
 
-from ninja import NinjaAPI
-
 from echos.assessment.api import router as assessment_router
-from echos.core.api import install_error_handlers
+from echos.core.api import EchosAPI, install_error_handlers
 from echos.core.api import router as core_router
 from echos.events.api import router as events_router
 from echos.events.feeds import FEEDS_DESCRIPTION
@@ -11,7 +9,7 @@ from echos.hubs.api import router as hubs_router
 from echos.participation.api import router as participation_router
 from echos.synergies.api import router as synergies_router
 
-api = NinjaAPI(
+api = EchosAPI(
     title="echos API",
     version="1",
     description="Countries, hubs, organisations, memberships, assessments, synergies, events and "

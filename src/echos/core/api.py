@@ -1,12 +1,14 @@
 """API authentication, error shapes, pagination and the core endpoints (countries, regions, terms)."""
 
+import json
+
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
 from django.db import IntegrityError
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
-from ninja import Router, Schema
+from ninja import NinjaAPI, Router, Schema
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.security import HttpBearer
 
@@ -53,10 +55,102 @@ def paginate(queryset, limit: int, offset: int, serialise) -> dict:
         raise RuleViolation(f"limit must be between 1 and {MAX_LIMIT}.", "limit")
     if offset < 0:
         raise RuleViolation("offset must not be negative.", "offset")
-    return {
-        "count": len(queryset) if isinstance(queryset, list) else queryset.count(),
-        "items": [serialise(o) for o in queryset[offset : offset + limit]],
-    }
+    count = len(queryset) if isinstance(queryset, list) else queryset.count()
+    # Past the end there is nothing to fetch; an offset beyond 64 bits would also overflow SQL.
+    page = queryset[offset : offset + limit] if offset < count else []
+    return {"count": count, "items": [serialise(o) for o in page]}
+
+
+class ErrorItem(Schema):
+    field: str | None
+    message: str
+
+
+class ErrorOut(Schema):
+    """The body of every 4xx answer of the API."""
+
+    detail: str
+    errors: list[ErrorItem]
+
+
+ERROR_DESCRIPTIONS = {
+    400: "A business rule refused the request; `errors` names the field.",
+    401: "The bearer token is missing or not valid.",
+    403: "The token's user may not do this.",
+    404: "No such object.",
+    409: "The change conflicts with stored data.",
+    422: "The request does not match the schema; `errors` names the fields.",
+    429: "Too many requests; try again later.",
+}
+
+
+def document_errors(schema: dict) -> dict:
+    """Declare the JSON error answers each operation can give, next to its success answers.
+
+    Every operation may be rate limited (429) and may refuse a token (401, 403); an operation with
+    parameters or a body may also refuse them (400, 422) or name a missing object (404); a write may
+    conflict with stored data (409).
+    """
+    error = ErrorOut.model_json_schema(ref_template="#/components/schemas/{model}")
+    components = schema.setdefault("components", {}).setdefault("schemas", {})
+    components.update(error.pop("$defs", {}))
+    components["ErrorOut"] = error
+    answer = {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorOut"}}}
+    for methods in schema.get("paths", {}).values():
+        for method, operation in methods.items():
+            codes = {401, 403, 429}
+            if operation.get("parameters") or operation.get("requestBody"):
+                codes |= {400, 404, 422}
+            if method != "get":
+                codes.add(409)
+            responses = operation.setdefault("responses", {})
+            for code in sorted(codes):
+                responses.setdefault(
+                    code, {"description": ERROR_DESCRIPTIONS[code], "content": answer}
+                )
+    return schema
+
+
+class EchosAPI(NinjaAPI):
+    """NinjaAPI whose OpenAPI schema also declares the JSON error answers."""
+
+    def get_openapi_schema(self, *, path_prefix=None, path_params=None):
+        return document_errors(
+            super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params)
+        )
+
+
+BIGGEST_ID = 2**63 - 1  # the database's integers are 64-bit
+
+
+def _too_large(value, path: str):
+    """Dotted names of the numbers in ``value`` that no 64-bit integer column can hold."""
+    if isinstance(value, dict):
+        for key, item in value.items():
+            yield from _too_large(item, f"{path}.{key}" if path else str(key))
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            yield from _too_large(item, f"{path}.{index}")
+    elif isinstance(value, int | str) and not isinstance(value, bool):
+        text = str(value).strip()
+        if text.lstrip("+-").isdigit() and abs(int(text)) > BIGGEST_ID:
+            yield path
+
+
+def out_of_range_fields(request) -> list[str]:
+    """The query, path and body fields of ``request`` holding numbers beyond 64 bits."""
+    fields = list(_too_large(dict(request.GET.items()), ""))
+    match = getattr(request, "resolver_match", None)
+    if match is not None:
+        fields += _too_large(dict(match.kwargs), "")
+    if request.content_type == "application/json":
+        try:
+            fields += _too_large(json.loads(request.body or b"null"), "")
+        except ValueError:
+            pass
+    else:
+        fields += _too_large(dict(request.POST.items()), "")
+    return fields
 
 
 def install_error_handlers(api) -> None:
@@ -102,6 +196,18 @@ def install_error_handlers(api) -> None:
     @api.exception_handler(IntegrityError)
     def integrity(request, exc):
         return error(request, 409, "The change conflicts with stored data.")
+
+    @api.exception_handler(OverflowError)
+    def too_large(request, exc):
+        # SQLite cannot bind an integer beyond 64 bits (PostgreSQL finds no row); name the field.
+        message = f"Must be between {-BIGGEST_ID} and {BIGGEST_ID}."
+        fields = out_of_range_fields(request) or [None]
+        return error(
+            request,
+            422,
+            "The request is not valid.",
+            [{"field": f, "message": message} for f in fields],
+        )
 
     @api.exception_handler(HttpError)
     def http_error(request, exc):
