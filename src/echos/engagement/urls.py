@@ -1,3 +1,14 @@
+from django.urls import path
+
+from echos.engagement import views
+
 app_name = "engagement"
 
-urlpatterns = []
+urlpatterns = [
+    path("hubs/<int:hub_id>/", views.hub_records, name="hub"),
+    path("hubs/<int:hub_id>/new/", views.record_edit, name="record_create"),
+    path("records/<int:pk>/", views.record_detail, name="record"),
+    path("records/<int:pk>/edit/", views.record_edit, name="record_edit"),
+    path("records/<int:pk>/delete/", views.record_delete, name="record_delete"),
+    path("records/<int:pk>/activity/", views.record_to_activity, name="record_activity"),
+]
