@@ -14,6 +14,7 @@ SIZES = [
         "events": 300,
         "registrations": 1_500,
         "consultation_answers": 300,
+        "engagement_records": 1_500,
     },
     {
         "hubs": 340,
@@ -22,6 +23,7 @@ SIZES = [
         "events": 1_200,
         "registrations": 6_000,
         "consultation_answers": 1_200,
+        "engagement_records": 6_000,
     },
 ]
 SEED = 4
@@ -29,9 +31,11 @@ SEED = 4
 
 def wipe() -> None:
     """Delete generated rows, children before parents (hubs are PROTECTed by their sub-hubs)."""
+    from echos.engagement.models import EngagementRecord
     from echos.events.models import Event, Registration
     from echos.participation.models import Answer, AnswerTally, Consultation
 
+    EngagementRecord.objects.all().delete()
     Registration.objects.all().delete()
     Event.objects.all().delete()
     AnswerTally.objects.all().delete()

@@ -32,6 +32,7 @@ TINY = {
     "events": 120,
     "registrations": 600,
     "consultation_answers": 200,
+    "engagement_records": 200,
 }
 
 
@@ -78,6 +79,7 @@ def test_counts_and_labels(tiny):
         "events",
         "registrations",
         "consultation_answers",
+        "engagement_records",
     ]
     assert (tiny["events"], tiny["registrations"], tiny["consultation_answers"]) == (120, 600, 200)
     assert (tiny["organisations"], tiny["hubs"], tiny["memberships"]) == (300, 70, 900)
@@ -241,6 +243,7 @@ def test_progress_reported_per_model(db):
         "events",
         "registrations",
         "consultation answers",
+        "engagement records",
     ]
     last = {label: (done, total) for label, done, total in calls}
     assert last["memberships"] == (900, 900)

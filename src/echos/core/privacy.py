@@ -33,6 +33,7 @@ from django.utils.translation import gettext_lazy as _
 from echos.assessment.models import ConsensusRound, Evidence, Response
 from echos.core.audit import jsonable, log_action
 from echos.core.models import ActionLog, ApiToken, User
+from echos.engagement import privacy as engagement_privacy
 from echos.events import privacy as events_privacy
 from echos.hubs.models import HubRole, Person, StageChange
 from echos.participation import privacy as participation_privacy
@@ -40,7 +41,11 @@ from echos.synergies.models import Activity, Decision, SynergyLink
 
 # Capabilities that keep their own personal data: each offers collect(user, emails),
 # erase(user, emails, apply=...) -> counts, and retention_rules().
-CAPABILITIES = {"events": events_privacy, "participation": participation_privacy}
+CAPABILITIES = {
+    "events": events_privacy,
+    "participation": participation_privacy,
+    "engagement": engagement_privacy,
+}
 
 ERASED = "[erased]"
 ERASED_USERNAME = re.compile(r"^erased-\d+$")
@@ -87,6 +92,8 @@ SECTION_LABELS = {
     "participation.supports": _("Supports"),
     "participation.comments": _("Comments"),
     "participation.reports": _("Reports to moderators"),
+    "engagement": _("Engagement"),
+    "engagement.engagement_records_created": _("Engagement records created"),
     "audit": _("Audit log"),
     "audit.entries": _("Changes made (audit entries)"),
 }
@@ -555,6 +562,7 @@ COUNT_LABELS = {
     "account_anonymised": _("account anonymised"),
     "event_registrations_anonymised": _("event registrations kept without name, e-mail or answers"),
     "events_unlinked": _("events kept without who created them"),
+    "engagement_records_unlinked": _("engagement records kept without their author"),
 }
 
 

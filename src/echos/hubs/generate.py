@@ -77,6 +77,7 @@ class Scale:
     events: int = 0
     registrations: int = 0
     consultation_answers: int = 0
+    engagement_records: int = 0
     regional_share: float = 0.35  # of the sub-national hubs; the rest are local
 
 
@@ -88,6 +89,7 @@ SCALES = {
         events=2_000,
         registrations=20_000,
         consultation_answers=5_000,
+        engagement_records=10_000,
     ),
     "europe": Scale(
         hubs=2_000,
@@ -96,6 +98,7 @@ SCALES = {
         events=100_000,
         registrations=500_000,
         consultation_answers=200_000,
+        engagement_records=1_000_000,
     ),
 }
 
@@ -831,4 +834,6 @@ def generate_activities(ctx: Context) -> int:
 
 
 # Steps of other capabilities register themselves on import (after the ones above).
-from echos.events import generate as _events_generate  # noqa: E402, F401
+# (events first: the engagement step is placed after the consultation answers it registers.)
+from echos.events import generate as _events_generate  # noqa: E402, F401, I001
+from echos.engagement import generate as _engagement_generate  # noqa: E402, F401, I001

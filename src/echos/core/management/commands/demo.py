@@ -4,6 +4,7 @@ from django.core.management.base import BaseCommand
 
 from echos.assessment.demo import load_demo as load_assessment_demo
 from echos.core.reference import load_reference
+from echos.engagement.demo import load_demo as load_engagement_demo
 from echos.events.demo import load_demo as load_events_demo
 from echos.hubs.demo import DEMO_ACCOUNTS, DEMO_PASSWORD, load_demo, load_reference_hubs
 from echos.hubs.models import Hub
@@ -30,6 +31,7 @@ class Command(BaseCommand):
             load_synergies_demo()
             load_events_demo()
             load_participation_demo()
+            load_engagement_demo()
         else:
             self.stdout.write("Data already present: not reloading.")
         call_command("collectstatic", verbosity=0, interactive=False)
