@@ -51,6 +51,7 @@ PATH_KINDS = {
     "comment_id": "comment",
     "response_id": "response",
     "round_id": "round",
+    "record_id": "record",
     "key": "initiative",
     "vocabulary": "vocabulary",
 }
@@ -191,9 +192,23 @@ def api_data(hubs, personas):
         instrument=assessment.current_instrument(assessment.MATURITY),
         hub=hubs["norway"],
     )
+    from echos.engagement import services as engagement
+
+    record = engagement.save_record(
+        actor=None,
+        hub=hubs["norway"],
+        title="Patient panel on screening letters",
+        description="Patients reviewed the wording of screening invitations.",
+        date=now.date() - timedelta(days=20),
+        level="consult",
+        stakeholder_groups=["patients"],
+        language="nb",
+        format="meeting",
+    )
     REAL.clear()
     REAL.update(
         {
+            "record": [record.pk],
             "hub": [hubs[k].pk for k in ("norway", "vestland", "bergen", "portugal")],
             "organisation": [hubs[k].pk for k in ("occ", "ncs", "aicib")],
             "membership": list(hubs["norway"].memberships.values_list("pk", flat=True)),
