@@ -105,6 +105,64 @@ def evidence(personas, hubs, media):
 
 
 @pytest.fixture
+def capabilities(hubs, personas):
+    """Rows in the tables of events, participation and engagement, for the round trip."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from echos.engagement import services as engagement
+    from echos.events import services as events
+    from echos.participation import services as participation
+
+    start = (timezone.now() + timedelta(days=9)).replace(tzinfo=None, microsecond=0)
+    event = events.create_event(
+        actor=None,
+        hub=hubs["norway"],
+        title="Citizen dialogue",
+        description="Screening.",
+        type="citizen_dialogue",
+        format="in_person",
+        languages=["nb"],
+        start=start,
+        end=start + timedelta(hours=2),
+        time_zone="Europe/Oslo",
+        status="published",
+        sessions=[{"title": "Welcome", "start": start, "end": start + timedelta(hours=1)}],
+    )
+    events.register(event=event, name="Kari", email="kari@example.invalid", consent=True)
+    now = timezone.now()
+    consultation = participation.open_consultation(
+        actor=None,
+        hub=hubs["norway"],
+        title="Priorities",
+        description="Tell us.",
+        opens_at=now - timedelta(days=1),
+        closes_at=now + timedelta(days=5),
+    )
+    participation.submit_answer(
+        consultation=consultation,
+        answers={"role": "citizen", "objectives": ["prevention"], "screening_awareness": 3,
+                 "involvement": "consult"},
+        user=personas["member_no"],
+    )  # fmt: skip
+    participation.submit_proposal(
+        hub=hubs["norway"], title="Screening bus", body="In the north.", user=personas["member_no"]
+    )
+    engagement.save_record(
+        actor=None,
+        hub=hubs["norway"],
+        title="Patient panel",
+        description="Letters reviewed.",
+        date=now.date(),
+        level="consult",
+        stakeholder_groups=["patients"],
+        language="nb",
+        format="meeting",
+    )
+
+
+@pytest.fixture
 def archive(evidence, tmp_path):
     path = tmp_path / "echos.tar.gz"
     call_command("backup", str(path), verbosity=0)
@@ -128,7 +186,7 @@ def reference_after_flush(django_db_blocker):
 
 
 def test_backup_wipe_restore_gives_back_every_row_and_file(
-    reference_after_flush, transactional_db, evidence, media, tmp_path
+    reference_after_flush, transactional_db, evidence, capabilities, media, tmp_path
 ):
     from django.contrib.auth.models import Group
     from django.contrib.contenttypes.models import ContentType
@@ -146,8 +204,16 @@ def test_backup_wipe_restore_gives_back_every_row_and_file(
         "core_user",
         "core_user_groups",
         "auth_group_permissions",
+        "events_event",
+        "events_session",
+        "events_registration",
+        "participation_consultation",
+        "participation_answer",
+        "participation_answertally",
+        "participation_proposal",
+        "engagement_engagementrecord",
     ):
-        assert before[table][0] > 0
+        assert before[table][0] > 0, table
     assert list(files) == [evidence.file.name]
 
     path = tmp_path / "echos.tar.gz"
