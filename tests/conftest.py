@@ -16,6 +16,14 @@ from django.test import Client  # noqa: E402
 PASSWORD = "correct horse battery staple"
 
 
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Each test starts with an empty cache (cached reports, feeds and counters of other tests)."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
     """Load countries, regions and vocabularies once for the whole session."""

@@ -6,6 +6,7 @@ from datetime import UTC, date, datetime, timedelta
 from itertools import count
 
 import pytest
+from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -366,6 +367,7 @@ def _spread(hubs, n):
 @pytest.mark.parametrize("page", [False, True])
 def test_query_count_does_not_grow_with_the_data(hubs, client, page):
     def measure():
+        cache.clear()  # the page keeps reports for ten minutes; measure a computation
         with CaptureQueriesContext(connection) as ctx:
             if page:
                 response = client.get(reverse("events:gap"), {"from": "2025-01-01"})
@@ -385,3 +387,16 @@ def test_query_count_does_not_grow_with_the_data(hubs, client, page):
     # ...and is read with exactly the same number of queries.
     assert small == large
     assert large <= 15
+
+
+def test_page_reports_are_cached_until_they_expire(hubs, client):
+    _spread(hubs, 5)
+    url = reverse("events:gap")
+    assert b"Figures computed at" in client.get(url).content
+    with CaptureQueriesContext(connection) as ctx:
+        client.get(url)
+    assert len(ctx.captured_queries) <= 3  # the report came from the cache
+    cache.clear()
+    with CaptureQueriesContext(connection) as ctx:
+        client.get(url)
+    assert len(ctx.captured_queries) > 5

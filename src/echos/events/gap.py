@@ -2,6 +2,7 @@
 citizen event took place. Only aggregates are computed here; no name or e-mail ever leaves."""
 
 import csv
+import hashlib
 import io
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
@@ -9,14 +10,15 @@ from urllib.parse import urlencode
 
 import pycountry
 from django import forms
-from django.db.models import Count, Exists, OuterRef, Q
-from django.db.models.functions import Coalesce, TruncMonth
+from django.core.cache import cache
+from django.db.models import Count, Q
+from django.db.models.functions import Coalesce
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.formats import date_format
-from django.utils.translation import get_language_info, gettext_lazy
+from django.utils.translation import get_language, get_language_info, gettext_lazy
 from django.utils.translation import gettext as _
 
 from echos.core.models import Country, Term, localized_iso_name
@@ -196,8 +198,11 @@ METRICS = ("registrations", "public", "professionals", "attendance", "recorded")
 
 def _metrics(where: Q | None = None, prefix: str = "") -> dict:
     """Conditional counts for one group; ``where`` narrows them (one objective, one language)."""
-    recorded_event = Exists(
-        Registration.objects.filter(event_id=OuterRef("event_id"), status__in=RECORDED_STATUSES)
+    # Events where attendance was recorded, as one uncorrelated subquery (evaluated once).
+    recorded_event = Q(
+        event_id__in=Registration.objects.filter(status__in=RECORDED_STATUSES)
+        .order_by()
+        .values("event_id")
     )
     parts = {
         "public": Q(audience__in=PUBLIC_CODES),
@@ -289,14 +294,17 @@ def by_region(qs) -> list[Row]:
 
 
 def _by_code(qs, field_name: str, codes: list[tuple[str, str]]) -> list[Row]:
-    """One query with a conditional count per code of a ",a,b," field; an event counts for each."""
+    """Rows per code of a ",a,b," field: grouped by the stored combination, then split; an event
+    counts for each of its codes."""
     if not codes:
         return []
-    aggregates = {}
-    for i, (code, _label) in enumerate(codes):
-        aggregates |= _metrics(Q(**{f"event__{field_name}__contains": f",{code},"}), f"c{i}_")
-    values = qs.aggregate(**aggregates)
-    return [_row(code, label, values, f"c{i}_") for i, (code, label) in enumerate(codes)]
+    totals = {code: Row(code, label) for code, label in codes}
+    for combo in qs.values(f"event__{field_name}").annotate(**_metrics()):
+        part = _row("", "", combo)
+        for code in (combo[f"event__{field_name}"] or "").split(","):
+            if code in totals:
+                totals[code].add(part)
+    return list(totals.values())
 
 
 def by_objective(qs, objectives: list[Term]) -> list[Row]:
@@ -323,17 +331,19 @@ def by_language(qs) -> list[Row]:
 
 
 def by_month(qs, filters: GapFilters) -> list[Row]:
-    """One row per month of the period (by the event's start), months without events included."""
-    found = {
-        timezone.localtime(r["month"]).date() if isinstance(r["month"], datetime) else r["month"]: r
-        for r in qs.annotate(month=TruncMonth("event__start"))
-        .values("month")
-        .annotate(**_metrics())
-    }
-    return [
-        _row(m.strftime("%Y-%m"), date_format(m, "YEAR_MONTH_FORMAT"), found.get(m, {}))
-        for m in filters.months()
-    ]
+    """One row per month of the period (by the event's start in the site's time zone), months
+    without events included. Grouped by start time in SQL, bucketed by month here: truncating every
+    row to its month in the database costs far more than the few thousand distinct starts."""
+    totals: dict[date, Row] = {}
+    for r in qs.values("event__start").annotate(**_metrics()):
+        month = timezone.localtime(r["event__start"]).date().replace(day=1)
+        totals.setdefault(month, Row("", "")).add(_row("", "", r))
+    rows = []
+    for m in filters.months():
+        row = totals.get(m, Row("", ""))
+        row.code, row.label = m.strftime("%Y-%m"), date_format(m, "YEAR_MONTH_FORMAT")
+        rows.append(row)
+    return rows
 
 
 def citizen_events(filters: GapFilters):
@@ -441,6 +451,7 @@ class GapReport:
     country_coverage: list[PlaceRow]
     region_coverage: list[PlaceRow]
     messages: list[str] = field(default_factory=list)
+    computed_at: datetime | None = None
     # Reference data for the filter form, read once with the figures.
     all_countries: list[Country] = field(default_factory=list)
     all_objectives: list[Term] = field(default_factory=list)
@@ -488,12 +499,29 @@ def build_report(
     )
 
 
+CACHE_SECONDS = 600
+
+
 def report_for_request(params) -> GapReport:
-    """The report for a query string, invalid filter values reported and ignored."""
+    """The report for a query string, invalid filter values reported and ignored.
+
+    Reports are kept in the shared cache for ``CACHE_SECONDS`` per filters and language: at Europe
+    scale one takes seconds to compute, and the page says how fresh its figures are.
+    """
     countries = list(Country.objects.order_by("name"))
     objectives = list(Term.objects.of("objectives"))
     filters, messages = parse_filters(params, countries=countries, objectives=objectives)
-    report = build_report(filters, countries, objectives)
+    key = (
+        "echos:gap:"
+        + hashlib.sha256(
+            repr((filters.bounds, filters.country, filters.objective, get_language())).encode()
+        ).hexdigest()
+    )
+    report = cache.get(key)
+    if report is None:
+        report = build_report(filters, countries, objectives)
+        report.computed_at = timezone.now()
+        cache.set(key, report, CACHE_SECONDS)
     report.messages = messages
     return report
 
