@@ -49,7 +49,20 @@ def test_create_read_change_and_list(token_client, personas, hubs, client):
     assert response.json()["start"].startswith("2027-03-28T17:00")
     assert response.json()["sequence"] == created["sequence"] + 1
     detail = client.get(f"/api/v1/events/{created['id']}").json()
-    assert detail["places_left"] == 100 and detail["online_url"]
+    assert detail["places_left"] == 100 and detail["online_url"] and detail["questions"] is None
+    response = api.patch(
+        f"/api/v1/events/{created['id']}",
+        {"questions": "event-registration"},
+        content_type="application/json",
+    )
+    assert response.status_code == 200
+    assert client.get(f"/api/v1/events/{created['id']}").json()["questions"] == "event-registration"
+    response = api.patch(
+        f"/api/v1/events/{created['id']}",
+        {"questions": "no-such-form"},
+        content_type="application/json",
+    )
+    assert response.status_code == 400 and response.json()["errors"][0]["field"] == "questions"
 
 
 def test_write_permissions(token_client, personas, hubs):

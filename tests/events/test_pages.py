@@ -7,6 +7,7 @@ from django.core import mail
 from django.urls import reverse
 
 from echos.events import services
+from echos.events.forms import EventForm
 from echos.events.models import Event, Registration
 
 pytestmark = pytest.mark.django_db
@@ -299,3 +300,38 @@ def test_event_becomes_a_synergy_activity_without_retyping(login, personas, make
         login(personas["coord_pt"]).post(reverse("events:to_activity", args=[event.pk])).status_code
         == 403
     )
+
+
+def test_organiser_attaches_the_standard_registration_questions(
+    login, personas, make_event, client
+):
+    event = make_event()
+    coordinator = login(personas["coord_no"])
+    form = coordinator.get(reverse("events:event_edit", args=[event.pk])).content.decode()
+    assert 'value="event-registration"' in form
+    data = {
+        **{k: v for k, v in EventForm.initial_for(event).items() if v not in (None, [])},
+        "questions": "event-registration",
+    }
+    for name in ("start", "end"):
+        data[name] = data[name].strftime("%Y-%m-%dT%H:%M")
+    response = coordinator.post(reverse("events:event_edit", args=[event.pk]), data)
+    assert response.status_code == 302, response.content.decode()[:3000]
+    event.refresh_from_db()
+    assert event.questions.code == "event-registration"
+    page = client.get(event.get_absolute_url()).content.decode()
+    assert "Do you need any of these to take part?" in page
+    client.post(
+        reverse("events:register", args=[event.pk]),
+        {
+            "name": "Ana",
+            "email": "ana@example.invalid",
+            "consent": "on",
+            "q_access_needs": ["step_free", "captions"],
+            "q_diet": "vegan",
+        },
+    )
+    registration = event.registrations.get()
+    assert registration.answers == {"access_needs": ["step_free", "captions"], "diet": "vegan"}
+    export = coordinator.get(reverse("events:participants_export", args=[event.pk]))
+    assert "step_free; captions" in export.content.decode()

@@ -41,6 +41,9 @@ class EventIn(Schema):
     registration_opens: str | None = None
     registration_closes: str | None = None
     offer_hours: int = Field(48, ge=1, le=720)
+    questions: str = Field(
+        "", description="Code of a registration questionnaire, e.g. event-registration"
+    )
     accessibility: list[str] = []
     accessibility_notes: str = ""
     status: str = "draft"
@@ -66,6 +69,7 @@ class EventPatch(Schema):
     registration_enabled: bool | None = None
     registration_opens: str | None = None
     registration_closes: str | None = None
+    questions: str | None = None
     accessibility: list[str] | None = None
     accessibility_notes: str | None = None
     outcomes: str | None = None
@@ -202,6 +206,7 @@ def get_event(request, event_id: int):
         for s in event.sessions.all()
     ]
     out["places_left"] = services.places_left(event)
+    out["questions"] = event.questions.code if event.questions_id else None
     return out
 
 

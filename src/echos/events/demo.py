@@ -196,6 +196,7 @@ def _fair(hub: Hub, day, counter, rng) -> Event:
         capacity=300,
         accessibility=["step_free", "captions", "sign_language", "easy_read"],
         accessibility_notes="Quiet room on the ground floor; assistance dogs welcome.",
+        questions="event-registration",
         status=Event.Status.PUBLISHED,
     )
     programme = [

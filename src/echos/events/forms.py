@@ -71,6 +71,11 @@ class EventForm(ServiceFormMixin, forms.Form):
     registration_closes = forms.DateTimeField(
         label=_("Registration closes"), required=False, widget=DateTimeLocalInput()
     )
+    questions = forms.ChoiceField(
+        label=_("Registration questions"),
+        required=False,
+        help_text=_("Asked of everyone who registers; the answers are seen by organisers only."),
+    )
     offer_hours = forms.IntegerField(
         label=_("Hours to accept a place offered from the waitlist"), min_value=1, max_value=720
     )
@@ -98,6 +103,11 @@ class EventForm(ServiceFormMixin, forms.Form):
         ]
         if country is not None:
             self.fields["region"].queryset = Region.objects.filter(country=country)
+        from echos.events.services import registration_instruments
+
+        self.fields["questions"].choices = [("", _("No questions"))] + [
+            (i.code, i.title) for i in registration_instruments()
+        ]
 
     @classmethod
     def initial_for(cls, event: Event) -> dict:
@@ -126,6 +136,7 @@ class EventForm(ServiceFormMixin, forms.Form):
             "registration_closes": event.registration_closes
             and event.registration_closes.astimezone(event.tz).replace(tzinfo=None),
             "offer_hours": event.offer_hours,
+            "questions": event.questions.code if event.questions_id else "",
             "accessibility": event.accessibility_codes,
             "accessibility_notes": event.accessibility_notes,
             "outcomes": event.outcomes,

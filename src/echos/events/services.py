@@ -6,7 +6,9 @@ The waitlist is first in, first out: a freed place is *offered* to the next pers
 ``event.offer_hours``; an offer not accepted in time is cancelled and passed on (``process_event``).
 """
 
+import json
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -19,6 +21,8 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from echos.assessment import engine
+from echos.assessment.models import Instrument
+from echos.assessment.services import publish_instrument
 from echos.core.abuse import make_token, read_token
 from echos.core.audit import diff, log_action, snapshot
 from echos.core.exceptions import Conflict, RuleViolation, guard
@@ -39,6 +43,7 @@ from echos.events.models import (
 from echos.hubs.models import Hub
 from echos.synergies.batch import language_codes
 
+DATA = Path(__file__).resolve().parent / "data"
 MAX_TEXT = 20000
 CONFIRM_HOURS = 24  # an anonymous registration not confirmed by e-mail within this time is released
 CONSENT_TEXT = (
@@ -224,6 +229,30 @@ def clean_event_fields(data: dict, *, current: Event | None = None) -> dict:
     return out
 
 
+def standard_questions() -> Instrument:
+    """The shipped registration questions (access and dietary needs...), published on first use."""
+    definition = json.loads((DATA / "registration_questions.json").read_text(encoding="utf-8"))
+    return publish_instrument(definition)
+
+
+def registration_instruments():
+    """Questionnaires an organiser can attach to a registration form (current versions)."""
+    standard_questions()
+    return Instrument.objects.filter(kind=Instrument.Kind.REGISTRATION, is_current=True)
+
+
+def _questions(code: str | None) -> Instrument | None:
+    """The registration questionnaire named by its code; "" for none."""
+    if not code:
+        return None
+    found = registration_instruments().filter(code=code).first()
+    if found is None:
+        raise RuleViolation(
+            _("Unknown registration questionnaire: %(code)s.") % {"code": code}, "questions"
+        )
+    return found
+
+
 def _place(event: Event, *, country=None, region=None) -> None:
     if country is not None:
         code = country.code if isinstance(country, Country) else str(country).upper()
@@ -251,6 +280,7 @@ def create_event(
 ) -> Event:
     """Create an event of ``hub`` (a draft unless ``status`` says otherwise)."""
     guard(perms.can_create_event(actor, hub), actor)
+    questions = fields.pop("questions", None)
     for required in ("title", "description", "type", "format", "languages", "start", "end"):
         if fields.get(required) in (None, "", []):
             raise RuleViolation(_("This field is required."), required)
@@ -261,6 +291,7 @@ def create_event(
     for key, value in cleaned.items():
         setattr(event, key, value)
     _place(event, country=country, region=region)
+    event.questions = _questions(questions)
     event.save()
     if co_organisers:
         event.co_organisers.set([h for h in co_organisers if h.pk != hub.pk])
@@ -277,12 +308,15 @@ def update_event(
     """Change an event; changes to its schedule or place raise SEQUENCE and tell registrants."""
     event = Event.objects.select_for_update().get(pk=event.pk)
     guard(perms.can_manage_event(actor, event), actor)
+    questions = fields.pop("questions", None)
     cleaned = clean_event_fields(fields, current=event)
-    before = snapshot(event, EVENT_FIELDS + ["country", "region"])
+    before = snapshot(event, EVENT_FIELDS + ["country", "region", "questions"])
     for key, value in cleaned.items():
         setattr(event, key, value)
     _place(event, country=country, region=region)
-    after = snapshot(event, EVENT_FIELDS + ["country", "region"])
+    if questions is not None:
+        event.questions = _questions(questions)
+    after = snapshot(event, EVENT_FIELDS + ["country", "region", "questions"])
     changes = diff(before, after)
     if co_organisers is not None:
         event.co_organisers.set([h for h in co_organisers if h.pk != event.hub_id])
