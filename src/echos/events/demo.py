@@ -12,8 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from echos.events import services
-from echos.events.models import Audience, Event, EventType, Format, Registration
-from echos.events.views import COUNTRY_TIMEZONES
+from echos.events.models import COUNTRY_TIMEZONES, Audience, Event, EventType, Format, Registration
 from echos.hubs.models import Hub
 
 SEED = 2026

@@ -10,7 +10,7 @@ import uuid
 from collections.abc import Iterator
 from datetime import timedelta
 
-from echos.events.models import Audience, Event, EventType, Format, Registration
+from echos.events.models import COUNTRY_TIMEZONES, Audience, Event, EventType, Format, Registration
 from echos.hubs.generate import (
     LANGUAGE,
     REFERENCE_DATETIME,
@@ -21,20 +21,6 @@ from echos.hubs.generate import (
 )
 
 UID_NAMESPACE = uuid.UUID("5b0e4a52-7f2c-4c36-9d0a-1f3f8f6c2a10")
-TIMEZONES = {
-    "PT": "Europe/Lisbon",
-    "IE": "Europe/Dublin",
-    "GB": "Europe/London",
-    "FI": "Europe/Helsinki",
-    "EE": "Europe/Tallinn",
-    "LV": "Europe/Riga",
-    "LT": "Europe/Vilnius",
-    "RO": "Europe/Bucharest",
-    "BG": "Europe/Sofia",
-    "GR": "Europe/Athens",
-    "UA": "Europe/Kyiv",
-    "TR": "Europe/Istanbul",
-}
 OBJECTIVES = [
     "understanding",
     "prevention",
@@ -62,7 +48,7 @@ def generate_events(ctx: Context) -> int:
         n = 0
         for hub, share in zip(hubs, shares, strict=True):
             language = LANGUAGE.get(hub.country, "en")
-            tz = TIMEZONES.get(hub.country, "Europe/Brussels")
+            tz = COUNTRY_TIMEZONES.get(hub.country, "Europe/Brussels")
             for _ in range(share):
                 n += 1
                 kind = rng.choices(TYPES, TYPE_WEIGHTS)[0]

@@ -38,6 +38,30 @@ class Audience(models.TextChoices):
     YOUTH = "youth", _("Youth")
 
 
+# Time zone of each MS/AC country that is not on Central European Time (the default).
+COUNTRY_TIMEZONES = {
+    "PT": "Europe/Lisbon",
+    "IE": "Europe/Dublin",
+    "GB": "Europe/London",
+    "IS": "Atlantic/Reykjavik",
+    "FI": "Europe/Helsinki",
+    "EE": "Europe/Tallinn",
+    "LV": "Europe/Riga",
+    "LT": "Europe/Vilnius",
+    "RO": "Europe/Bucharest",
+    "BG": "Europe/Sofia",
+    "GR": "Europe/Athens",
+    "CY": "Asia/Nicosia",
+    "UA": "Europe/Kyiv",
+    "MD": "Europe/Chisinau",
+    "TR": "Europe/Istanbul",
+    "IL": "Asia/Jerusalem",
+    "GE": "Asia/Tbilisi",
+    "AM": "Asia/Yerevan",
+    "FO": "Atlantic/Faroe",
+}
+
+
 # The longest an event may last: longer programmes are published as several events. The bound also
 # lets the calendar find "events not over yet" through the index on the start.
 MAX_EVENT_DAYS = 31
@@ -343,6 +367,10 @@ class Registration(models.Model):
 
     def __str__(self) -> str:
         return f"{self.event} — {self.get_status_display()}"
+
+    @property
+    def is_waitlisted(self) -> bool:
+        return self.status == self.Status.WAITLISTED
 
     @property
     def holds_place(self) -> bool:

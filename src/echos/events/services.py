@@ -543,9 +543,6 @@ def register(
     return registration
 
 
-Registration.is_waitlisted = property(lambda r: r.status == Registration.Status.WAITLISTED)
-
-
 def waitlist_position(registration: Registration) -> int | None:
     """1 for the next person to be offered a place."""
     if registration.status != Registration.Status.WAITLISTED:

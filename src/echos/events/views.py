@@ -22,7 +22,15 @@ from echos.core.models import Country, Term
 from echos.events import calendar, services
 from echos.events import permissions as perms
 from echos.events.forms import EventForm, RegistrationForm, SessionForm, StatusForm
-from echos.events.models import MAX_EVENT_DAYS, Audience, Event, EventType, Format, Registration
+from echos.events.models import (
+    COUNTRY_TIMEZONES,
+    MAX_EVENT_DAYS,
+    Audience,
+    Event,
+    EventType,
+    Format,
+    Registration,
+)
 from echos.hubs import permissions as hub_perms
 from echos.hubs.charts import country_map_spec
 from echos.hubs.models import Hub
@@ -363,29 +371,6 @@ def event_edit(request, pk: int | None = None):
     return render(
         request, "events/event_form.html", {"form": form, "event": event, "hub": hub}, status=status
     )
-
-
-COUNTRY_TIMEZONES = {
-    "PT": "Europe/Lisbon",
-    "IE": "Europe/Dublin",
-    "GB": "Europe/London",
-    "IS": "Atlantic/Reykjavik",
-    "FI": "Europe/Helsinki",
-    "EE": "Europe/Tallinn",
-    "LV": "Europe/Riga",
-    "LT": "Europe/Vilnius",
-    "RO": "Europe/Bucharest",
-    "BG": "Europe/Sofia",
-    "GR": "Europe/Athens",
-    "CY": "Asia/Nicosia",
-    "UA": "Europe/Kyiv",
-    "MD": "Europe/Chisinau",
-    "TR": "Europe/Istanbul",
-    "IL": "Asia/Jerusalem",
-    "GE": "Asia/Tbilisi",
-    "AM": "Asia/Yerevan",
-    "FO": "Atlantic/Faroe",
-}
 
 
 def _default_tz(hub: Hub) -> str:
