@@ -4,7 +4,7 @@ import json
 
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
-from django.db import IntegrityError
+from django.db import DataError, IntegrityError
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -196,6 +196,11 @@ def install_error_handlers(api) -> None:
     @api.exception_handler(IntegrityError)
     def integrity(request, exc):
         return error(request, 409, "The change conflicts with stored data.")
+
+    @api.exception_handler(DataError)
+    def unstorable(request, exc):
+        # The middleware refuses NUL characters; anything else a column cannot hold lands here.
+        return error(request, 422, "The request holds a value that cannot be stored.")
 
     @api.exception_handler(OverflowError)
     def too_large(request, exc):
