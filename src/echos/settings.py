@@ -195,6 +195,9 @@ ECHOS_RATE_PUBLIC = {
     }.items()
 }
 
+# Public aggregates about people (the participation gap) show counts below this as "<N".
+ECHOS_SMALL_COUNT = envint("ECHOS_SMALL_COUNT", 5)
+
 AXES_FAILURE_LIMIT = envint("ECHOS_LOGIN_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = envint("ECHOS_LOGIN_COOLOFF_MINUTES", 15) / 60
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]

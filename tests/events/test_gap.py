@@ -225,7 +225,8 @@ def test_professional_events_do_not_close_a_regional_gap(dataset, hubs):
     assert [p.code for p in report().region_gaps] == ["NO-46"]
 
 
-def test_page_is_public_and_shows_the_tables_without_personal_data(dataset, client):
+def test_page_is_public_and_shows_the_tables_without_personal_data(dataset, client, settings):
+    settings.ECHOS_SMALL_COUNT = 1  # the tiny data set is all small counts
     response = client.get(reverse("events:gap"), {"from": "2025-01-01", "to": "2025-12-31"})
     assert response.status_code == 200
     html = response.content.decode()
@@ -267,7 +268,8 @@ def test_default_period_is_the_last_twelve_months(hubs, client):
     assert groups["professionals"].registrations == 0
 
 
-def test_csv_has_the_same_numbers_as_the_page(dataset, client):
+def test_csv_has_the_same_numbers_as_the_page(dataset, client, settings):
+    settings.ECHOS_SMALL_COUNT = 1
     params = {"from": "2025-01-01", "to": "2025-12-31"}
     page = client.get(reverse("events:gap"), params).context["report"]
     response = client.get(reverse("events:gap_csv"), params)
@@ -400,3 +402,35 @@ def test_page_reports_are_cached_until_they_expire(hubs, client):
     with CaptureQueriesContext(connection) as ctx:
         client.get(url)
     assert len(ctx.captured_queries) > 5
+
+
+def test_small_counts_are_published_as_fewer_than_the_threshold(hubs, client, settings):
+    settings.ECHOS_SMALL_COUNT = 5
+    event = make_event(hubs["norway"], datetime(2025, 3, 4, 10, tzinfo=UTC))
+    register(event, "citizens", n=12, status="attended")
+    register(event, "researchers", n=2, status="attended")
+    register(event, "patients_carers", n=3, status="no_show")
+    params = {"from": "2025-01-01", "to": "2025-12-31"}
+    response = client.get(reverse("events:gap"), params)
+    html = response.content.decode()
+    assert "are shown as “&lt;5”" in html
+    audience = html.split('id="gap-audience"')[1].split("</table>")[0]
+    citizens = audience.split('data-code="citizens"')[1].split("</tr>")[0]
+    assert "<td>12</td>" in citizens and "100.0 %" in citizens
+    researchers = audience.split('data-code="researchers"')[1].split("</tr>")[0]
+    assert "<td>2</td>" not in researchers and "&lt;5" in researchers
+    assert "withheld" in researchers  # 2 of 2 attended would reveal the count
+    # The charts leave the small counts out rather than drawing them.
+    spec = response.context["sections"][2]["spec"]
+    values = {(v["label"], v["measure"]): v["value"] for v in spec["data"]["values"]}
+    assert values[("Researchers", "Registrations")] is None
+    assert values[("Citizens", "Registrations")] == 12
+    # The exact figures stay in the report; totals of 17 are published.
+    groups = rows(response.context["report"].groups)
+    assert groups["total"].registrations == 17 and groups["professionals"].registrations == 2
+    text = client.get(reverse("events:gap_csv"), params).content.decode()
+    by_key = {(r["table"], r["code"]): r for r in csv.DictReader(io.StringIO(text))}
+    assert by_key[("audience", "researchers")]["registrations"] == "<5"
+    assert by_key[("audience", "researchers")]["attendance_rate_percent"] == ""
+    assert by_key[("group", "total")]["registrations"] == "17"
+    assert by_key[("group", "public")]["registrations"] == "15"

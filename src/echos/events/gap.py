@@ -10,6 +10,7 @@ from urllib.parse import urlencode
 
 import pycountry
 from django import forms
+from django.conf import settings
 from django.core.cache import cache
 from django.db.models import Count, Q
 from django.db.models.functions import Coalesce
@@ -196,28 +197,66 @@ class Row:
 METRICS = ("registrations", "public", "professionals", "attendance", "recorded")
 
 
-def _metrics(where: Q | None = None, prefix: str = "") -> dict:
-    """Conditional counts for one group; ``where`` narrows them (one objective, one language)."""
-    # Events where attendance was recorded, as one uncorrelated subquery (evaluated once).
-    recorded_event = Q(
-        event_id__in=Registration.objects.filter(status__in=RECORDED_STATUSES)
-        .order_by()
-        .values("event_id")
-    )
-    parts = {
-        "public": Q(audience__in=PUBLIC_CODES),
-        "professionals": Q(audience__in=PROFESSIONAL_CODES),
-        "attendance": Q(status=Registration.Status.ATTENDED),
-        "recorded": Q(recorded_event),
-    }
-    counts = {f"{prefix}registrations": Count("id", filter=where) if where else Count("id")}
-    for name, q in parts.items():
-        counts[f"{prefix}{name}"] = Count("id", filter=(where & q) if where else q)
-    return counts
+class Small:
+    """A count from 1 to ``threshold - 1``, published as "<threshold" so that no table, chart or
+    CSV of the public dashboard singles out a handful of people."""
+
+    def __init__(self, threshold: int):
+        self.threshold = threshold
+
+    def __str__(self) -> str:
+        return f"<{self.threshold}"
+
+    def __eq__(self, other) -> bool:
+        return isinstance(other, Small) and other.threshold == self.threshold
+
+    __hash__ = None
 
 
-def _row(code: str, label: str, values: dict, prefix: str = "") -> Row:
-    return Row(code, label, **{m: values.get(f"{prefix}{m}") or 0 for m in METRICS})
+@dataclass(frozen=True)
+class ShownRow:
+    """A row as published: every count an int, or ``Small`` when below the threshold."""
+
+    code: str
+    label: str
+    registrations: "int | Small"
+    public: "int | Small"
+    professionals: "int | Small"
+    not_stated: "int | Small"
+    attendance: "int | Small"
+    recorded: "int | Small"
+    rate: float | None
+    # The rate exists but would reveal a small count.
+    rate_hidden: bool = False
+
+
+def shown(rows: list[Row], threshold: int | None = None) -> list[ShownRow]:
+    """``rows`` as published: counts from 1 to ``threshold - 1`` replaced by ``Small``; the
+    attendance rate withheld where attendance or its denominator is small."""
+    if threshold is None:
+        threshold = settings.ECHOS_SMALL_COUNT
+
+    def cap(n: int):
+        return Small(threshold) if 0 < n < threshold else n
+
+    out = []
+    for r in rows:
+        hidden = r.rate is not None and (0 < r.attendance < threshold or 0 < r.recorded < threshold)
+        out.append(
+            ShownRow(
+                r.code,
+                r.label,
+                cap(r.registrations),
+                cap(r.public),
+                cap(r.professionals),
+                cap(r.not_stated),
+                cap(r.attendance),
+                cap(r.recorded),
+                None if hidden else r.rate,
+                hidden,
+            )
+        )
+    return out
 
 
 def counted_registrations(filters: GapFilters):
@@ -233,13 +272,131 @@ def counted_registrations(filters: GapFilters):
     return qs.order_by()
 
 
-def by_audience(qs) -> list[Row]:
+# The audiences a participant can give, and "" for none: one pair of counts each per event.
+AUDIENCE_CODES = [*Audience.values, ""]
+EVENT_FIELDS = (
+    "event_id",
+    "event__country_id",
+    "event__country__name",
+    "event__region_id",
+    "event__region__name",
+    "event__objectives",
+    "event__languages",
+    "event__start",
+)
+
+
+def event_tallies(filters: GapFilters):
+    """One row per event in scope: its attributes, then registrations and attendance for every
+    audience code, then the registrations whose attendance was recorded (attended or no-show).
+
+    A single grouped pass over the registrations; every table of the report is summed from these
+    rows, so the report costs one scan however many tables it shows.
+    """
+    counts = {}
+    for i, code in enumerate(AUDIENCE_CODES):
+        counts[f"r{i}"] = Count("id", filter=Q(audience=code))
+        counts[f"a{i}"] = Count("id", filter=Q(audience=code, status=Registration.Status.ATTENDED))
+    counts["recorded"] = Count("id", filter=Q(status__in=RECORDED_STATUSES))
+    return (
+        counted_registrations(filters)
+        .values(*EVENT_FIELDS)
+        .annotate(**counts)
+        .values_list(*EVENT_FIELDS, *counts)
+    )
+
+
+class Tally:
+    """Sums of the five metrics per key, in insertion order."""
+
+    def __init__(self):
+        self.sums: dict = {}
+
+    def add(self, key, values) -> None:
+        total = self.sums.get(key)
+        if total is None:
+            self.sums[key] = list(values)
+        else:
+            for i, v in enumerate(values):
+                total[i] += v
+
+    def row(self, key, code: str, label: str) -> Row:
+        return Row(code, label, *self.sums.get(key, (0,) * len(METRICS)))
+
+
+@dataclass
+class Aggregates:
+    """The report's registration tables, before labels and ordering."""
+
+    audiences: Tally = field(default_factory=Tally)
+    countries: Tally = field(default_factory=Tally)
+    regions: Tally = field(default_factory=Tally)
+    months: Tally = field(default_factory=Tally)
+    objectives: Tally = field(default_factory=Tally)
+    languages: Tally = field(default_factory=Tally)
+    country_names: dict = field(default_factory=dict)
+    region_names: dict = field(default_factory=dict)
+
+
+def aggregate(rows) -> Aggregates:
+    """Sum per-event tallies into every dimension of the report.
+
+    A registration counts once in each table; an event with two objectives (or languages) counts
+    for both. Months follow the event's start in the site's time zone.
+    """
+    public = [code in PUBLIC_CODES for code in AUDIENCE_CODES]
+    professional = [code in PROFESSIONAL_CODES for code in AUDIENCE_CODES]
+    n_codes = len(AUDIENCE_CODES)
+    width = len(EVENT_FIELDS)
+    out = Aggregates()
+    month_of: dict[datetime, date] = {}
+    for row in rows:
+        _event, country, country_name, region, region_name, objectives, languages, start = row[
+            :width
+        ]
+        counts = row[width:]
+        recorded = counts[-1] > 0
+        totals = [0, 0, 0, 0, 0]
+        for i in range(n_codes):
+            registered, attended = counts[2 * i], counts[2 * i + 1]
+            if not registered:
+                continue
+            values = (
+                registered,
+                registered if public[i] else 0,
+                registered if professional[i] else 0,
+                attended,
+                registered if recorded else 0,
+            )
+            out.audiences.add(AUDIENCE_CODES[i], values)
+            for j in range(5):
+                totals[j] += values[j]
+        out.countries.add(country, totals)
+        out.country_names[country] = country_name
+        if region is not None:
+            out.regions.add(region, totals)
+            out.region_names[region] = (region_name, country_name)
+        month = month_of.get(start)
+        if month is None:
+            month = month_of[start] = timezone.localtime(start).date().replace(day=1)
+        out.months.add(month, totals)
+        for code in {c for c in (objectives or "").split(",") if c}:
+            out.objectives.add(code, totals)
+        for code in {c for c in (languages or "").split(",") if c}:
+            out.languages.add(code, totals)
+    return out
+
+
+def _most_first(rows: list[Row]) -> list[Row]:
+    return sorted(rows, key=lambda r: (-r.registrations, r.label))
+
+
+def by_audience(agg: Aggregates) -> list[Row]:
     """One row per audience the participants gave, in the vocabulary's order."""
     labels = dict(Audience.choices)
-    found = {r["audience"]: r for r in qs.values("audience").annotate(**_metrics())}
-    rows = [_row(code, str(labels[code]), found.get(code, {})) for code in Audience.values]
-    if "" in found:
-        rows.append(_row(NOT_STATED, _("Not stated"), found[""]))
+    rows = [agg.audiences.row(code, code, str(labels[code])) for code in Audience.values]
+    if "" in agg.audiences.sums:
+        rows.append(agg.audiences.row("", NOT_STATED, _("Not stated")))
     return rows
 
 
@@ -262,54 +419,30 @@ def by_group(audience_rows: list[Row]) -> list[Row]:
     return [*groups.values(), total]
 
 
-def by_country(qs) -> list[Row]:
+def by_country(agg: Aggregates) -> list[Row]:
     """Countries where events took place, most registrations first."""
-    rows = qs.values("event__country_id", "event__country__name").annotate(**_metrics())
-    result = [
-        _row(r["event__country_id"], localized_iso_name("iso3166-1", r["event__country__name"]), r)
-        for r in rows
-    ]
-    return sorted(result, key=lambda r: (-r.registrations, r.label))
-
-
-def by_region(qs) -> list[Row]:
-    """Regions given on events (events without a region are left out), most registrations first."""
-    rows = (
-        qs.filter(event__region__isnull=False)
-        .values("event__region_id", "event__region__name", "event__country__name")
-        .annotate(**_metrics())
+    return _most_first(
+        [
+            agg.countries.row(code, code, localized_iso_name("iso3166-1", agg.country_names[code]))
+            for code in agg.countries.sums
+        ]
     )
-    result = [
-        _row(
-            r["event__region_id"],
-            "{} ({})".format(
-                localized_iso_name("iso3166-2", r["event__region__name"]),
-                localized_iso_name("iso3166-1", r["event__country__name"]),
-            ),
-            r,
+
+
+def by_region(agg: Aggregates) -> list[Row]:
+    """Regions given on events (events without a region are left out), most registrations first."""
+    rows = []
+    for region_id, (name, country_name) in agg.region_names.items():
+        label = "{} ({})".format(
+            localized_iso_name("iso3166-2", name), localized_iso_name("iso3166-1", country_name)
         )
-        for r in rows
-    ]
-    return sorted(result, key=lambda r: (-r.registrations, r.label))
+        rows.append(agg.regions.row(region_id, region_id, label))
+    return _most_first(rows)
 
 
-def _by_code(qs, field_name: str, codes: list[tuple[str, str]]) -> list[Row]:
-    """Rows per code of a ",a,b," field: grouped by the stored combination, then split; an event
-    counts for each of its codes."""
-    if not codes:
-        return []
-    totals = {code: Row(code, label) for code, label in codes}
-    for combo in qs.values(f"event__{field_name}").annotate(**_metrics()):
-        part = _row("", "", combo)
-        for code in (combo[f"event__{field_name}"] or "").split(","):
-            if code in totals:
-                totals[code].add(part)
-    return list(totals.values())
-
-
-def by_objective(qs, objectives: list[Term]) -> list[Row]:
+def by_objective(agg: Aggregates, objectives: list[Term]) -> list[Row]:
     """Registrations per Mission objective; an event with two objectives counts for both."""
-    return _by_code(qs, "objectives", [(t.code, t.display) for t in objectives])
+    return [agg.objectives.row(t.code, t.code, t.display) for t in objectives]
 
 
 def language_label(code: str) -> str:
@@ -321,29 +454,19 @@ def language_label(code: str) -> str:
         return record.name if record else code
 
 
-def by_language(qs) -> list[Row]:
+def by_language(agg: Aggregates) -> list[Row]:
     """Registrations per language of the event, for the languages the events in scope use."""
-    present = set()
-    for value in qs.values_list("event__languages", flat=True).distinct():
-        present.update(c for c in (value or "").split(",") if c)
-    rows = _by_code(qs, "languages", [(c, language_label(c)) for c in sorted(present)])
-    return sorted(rows, key=lambda r: (-r.registrations, r.label))
+    return _most_first(
+        [agg.languages.row(code, code, language_label(code)) for code in agg.languages.sums]
+    )
 
 
-def by_month(qs, filters: GapFilters) -> list[Row]:
-    """One row per month of the period (by the event's start in the site's time zone), months
-    without events included. Grouped by start time in SQL, bucketed by month here: truncating every
-    row to its month in the database costs far more than the few thousand distinct starts."""
-    totals: dict[date, Row] = {}
-    for r in qs.values("event__start").annotate(**_metrics()):
-        month = timezone.localtime(r["event__start"]).date().replace(day=1)
-        totals.setdefault(month, Row("", "")).add(_row("", "", r))
-    rows = []
-    for m in filters.months():
-        row = totals.get(m, Row("", ""))
-        row.code, row.label = m.strftime("%Y-%m"), date_format(m, "YEAR_MONTH_FORMAT")
-        rows.append(row)
-    return rows
+def by_month(agg: Aggregates, filters: GapFilters) -> list[Row]:
+    """One row per month of the period, months without events included."""
+    return [
+        agg.months.row(m, m.strftime("%Y-%m"), date_format(m, "YEAR_MONTH_FORMAT"))
+        for m in filters.months()
+    ]
 
 
 def citizen_events(filters: GapFilters):
@@ -481,17 +604,17 @@ def build_report(
     filters: GapFilters, countries: list[Country], objectives: list[Term]
 ) -> GapReport:
     """All aggregates of the dashboard in a fixed number of queries, whatever the data size."""
-    qs = counted_registrations(filters)
-    audiences = by_audience(qs)
+    agg = aggregate(event_tallies(filters))
+    audiences = by_audience(agg)
     return GapReport(
         filters=filters,
         groups=by_group(audiences),
         audiences=audiences,
-        months=by_month(qs, filters),
-        objectives=by_objective(qs, objectives),
-        languages=by_language(qs),
-        countries=by_country(qs),
-        regions=by_region(qs),
+        months=by_month(agg, filters),
+        objectives=by_objective(agg, objectives),
+        languages=by_language(agg),
+        countries=by_country(agg),
+        regions=by_region(agg),
         country_coverage=country_coverage(filters, countries),
         region_coverage=region_coverage(filters),
         all_countries=countries,
@@ -548,7 +671,7 @@ def write_csv(report: GapReport) -> str:
     writer = csv.writer(out)
     writer.writerow(CSV_HEADER)
     for key, _title, rows in report.tables():
-        for r in rows:
+        for r in shown(rows):
             rate = "" if r.rate is None else r.rate
             writer.writerow(
                 [key, r.code, r.label, r.registrations, r.public, r.professionals]
@@ -582,28 +705,28 @@ def _sections(report: GapReport) -> list[dict]:
     """The tables of registrations in page order, each with its chart where it has one."""
     charts = {
         "month": (
-            gap_charts.month_spec(report.months),
+            gap_charts.month_spec(shown(report.months)),
             _(
                 "Stacked bars of registrations per month by the public and professionals; "
                 "the table below has the same numbers."
             ),
         ),
         "audience": (
-            gap_charts.attendance_spec(report.audiences),
+            gap_charts.attendance_spec(shown(report.audiences)),
             _(
                 "Bars of registrations and attendance for each audience; "
                 "the table below has the same numbers."
             ),
         ),
         "objective": (
-            gap_charts.split_spec(report.objectives),
+            gap_charts.split_spec(shown(report.objectives)),
             _(
                 "Bars of registrations per Mission objective by the public and professionals; "
                 "the table below has the same numbers."
             ),
         ),
         "language": (
-            gap_charts.split_spec(report.languages),
+            gap_charts.split_spec(shown(report.languages)),
             _(
                 "Bars of registrations per language of the event by the public and "
                 "professionals; the table below has the same numbers."
@@ -613,6 +736,7 @@ def _sections(report: GapReport) -> list[dict]:
     sections = []
     for key, title, rows in report.tables():
         spec, label = charts.get(key, (None, ""))
+        rows = shown(rows)
         sections.append(
             {
                 "key": key,
@@ -637,6 +761,7 @@ def gap(request):
             "filters": report.filters,
             "csv_query": report.filters.query(),
             "sections": _sections(report),
+            "small_count": settings.ECHOS_SMALL_COUNT,
             "map_spec": gap_charts.map_spec(_map_rows(report), map_categories(), MAP_COLOURS),
         },
     )

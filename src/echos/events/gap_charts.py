@@ -13,6 +13,11 @@ ATTENDED_COLOUR = "#238b45"
 BAR_HEIGHT = 26
 
 
+def _number(value) -> int | None:
+    """A count for a chart, or None for one published as "<N" (the chart leaves it out)."""
+    return value if isinstance(value, int) else None
+
+
 def _split_values(rows) -> tuple[list[dict], list[str], list[str]]:
     """Long-form values (one per row and audience group) with the group domain and colours."""
     groups = [
@@ -21,7 +26,7 @@ def _split_values(rows) -> tuple[list[dict], list[str], list[str]]:
         (_("Not stated"), "not_stated", NOT_STATED_COLOUR),
     ]
     values = [
-        {"label": r.label, "group": name, "rank": rank, "value": getattr(r, attr)}
+        {"label": r.label, "group": name, "rank": rank, "value": _number(getattr(r, attr))}
         for r in rows
         for rank, (name, attr, _colour) in enumerate(groups)
     ]
@@ -111,7 +116,10 @@ def attendance_spec(rows) -> dict:
     values = [
         {"label": r.label, "measure": name, "value": value}
         for r in rows
-        for name, value in ((registered, r.registrations), (attended, r.attendance))
+        for name, value in (
+            (registered, _number(r.registrations)),
+            (attended, _number(r.attendance)),
+        )
     ]
     return {
         **_base(values),
