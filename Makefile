@@ -6,7 +6,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 STAMP := $(VENV)/.installed
 
-.PHONY: install demo test lint format bench load lock assets clean
+.PHONY: install demo test lint format bench load lock assets messages clean
 
 $(STAMP): pyproject.toml requirements.lock
 	$(PYTHON) -m venv $(VENV)
@@ -45,6 +45,11 @@ load: install  ## loopback load test at Europe scale: page mix + consultation bu
 lock:  ## re-pin every dependency with hashes after changing pyproject.toml (needs pip-tools)
 	$(BIN)/pip install --quiet pip-tools
 	$(BIN)/pip-compile --quiet --extra test --generate-hashes --strip-extras -o requirements.lock pyproject.toml
+
+LANGS := de fr nb pl pt
+messages: install  ## re-extract UI strings into the .po catalogues, then compile the .mo files (needs GNU gettext)
+	cd src/echos && ECHOS_TESTING=1 ECHOS_DATA_DIR=$(CURDIR)/data/test $(CURDIR)/$(BIN)/echos makemessages --no-obsolete --no-location $(addprefix -l ,$(LANGS))
+	cd src/echos && ECHOS_TESTING=1 ECHOS_DATA_DIR=$(CURDIR)/data/test $(CURDIR)/$(BIN)/echos compilemessages $(addprefix -l ,$(LANGS))
 
 assets:  ## re-vendor front-end assets from npm into src/echos/static (needs node + npm)
 	npm ci
