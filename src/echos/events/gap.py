@@ -1,7 +1,6 @@
 """Participation gap dashboard: who registers for and attends the hubs' events, and where no
 citizen event took place. Only aggregates are computed here; no name or e-mail ever leaves."""
 
-import csv
 import hashlib
 import io
 from dataclasses import dataclass, field
@@ -23,6 +22,7 @@ from django.utils.translation import get_language, get_language_info, gettext_la
 from django.utils.translation import gettext as _
 
 from echos.core.models import Country, Term, localized_iso_name
+from echos.core.spreadsheets import SafeWriter
 from echos.events import gap_charts
 from echos.events.models import (
     PUBLIC_AUDIENCES,
@@ -668,7 +668,7 @@ CSV_HEADER = [
 def write_csv(report: GapReport) -> str:
     """The page's tables as one CSV, one line per row of each table."""
     out = io.StringIO()
-    writer = csv.writer(out)
+    writer = SafeWriter(out)
     writer.writerow(CSV_HEADER)
     for key, _title, rows in report.tables():
         for r in shown(rows):

@@ -1,6 +1,5 @@
 """Pages of the events capability: calendar, event page, registration, organiser tools."""
 
-import csv
 from datetime import date, timedelta
 
 from django.contrib import messages
@@ -19,6 +18,7 @@ from echos.assessment import engine
 from echos.core.abuse import TooMany, check_public_post
 from echos.core.exceptions import RuleViolation
 from echos.core.models import Country, Term
+from echos.core.spreadsheets import SafeWriter
 from echos.events import calendar, services
 from echos.events import permissions as perms
 from echos.events.forms import EventForm, RegistrationForm, SessionForm, StatusForm
@@ -536,7 +536,7 @@ def participants_export(request, pk: int):
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="event-{event.pk}-participants.csv"'
     response["Cache-Control"] = "private, no-store"
-    writer = csv.writer(response)
+    writer = SafeWriter(response)
     writer.writerow([str(label) for _n, label in EXPORT_COLUMNS] + question_codes)
     for r in event.registrations.order_by("created_at", "id").iterator():
         row = []

@@ -1,9 +1,9 @@
 """Exports of hubs, organisations and memberships as CSV, XLSX or JSON."""
 
-import csv
 import io
 import json
 
+from echos.core.spreadsheets import SafeWriter, append_row
 from echos.hubs.models import Hub, Membership, Organisation
 
 EXPORTS = {
@@ -86,7 +86,7 @@ def export(kind: str, fmt: str, out) -> int:
     count = 0
     if fmt == "csv":
         text = io.TextIOWrapper(out, encoding="utf-8", newline="", write_through=True)
-        writer = csv.writer(text)
+        writer = SafeWriter(text)
         writer.writerow(header)
         for values in rows:
             writer.writerow(["" if v is None else _plain(v) for v in values])
@@ -110,7 +110,7 @@ def export(kind: str, fmt: str, out) -> int:
         sheet = book.create_sheet(kind)
         sheet.append(header)
         for values in rows:
-            sheet.append(list(values))
+            append_row(sheet, list(values))
             count += 1
         book.save(out)
     else:

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from echos.core.exceptions import RuleViolation
 from echos.core.models import Term
+from echos.core.spreadsheets import unquote
 from echos.hubs import services
 from echos.hubs.models import Hub, Membership, Organisation, normalise_name
 
@@ -123,7 +124,8 @@ def _read_csv(data: bytes):
         for number, values in enumerate(reader, start=2):
             if not any(v.strip() for v in values):
                 continue
-            yield number, dict(zip(header, [v.strip() for v in values], strict=False))
+            cells = [unquote(v.strip()) for v in values]
+            yield number, dict(zip(header, cells, strict=False))
 
     return header, rows()
 

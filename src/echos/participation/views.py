@@ -1,6 +1,5 @@
 """Pages of participation: consultations, results, proposals, comments, reports, moderation, follow-up."""
 
-import csv
 import io
 
 from django.contrib import messages
@@ -20,6 +19,7 @@ from echos.assessment import engine
 from echos.assessment.services import AnswersInvalid
 from echos.core.abuse import check_public_post
 from echos.core.exceptions import RuleViolation
+from echos.core.spreadsheets import SafeWriter, append_row
 from echos.hubs.models import Hub
 from echos.participation import charts, services
 from echos.participation import permissions as perms
@@ -325,7 +325,7 @@ def export(request, pk: int, fmt: str):
         book = Workbook(write_only=True)
         sheet = book.create_sheet("answers")
         for row in rows:
-            sheet.append(row)
+            append_row(sheet, row)
         out = io.BytesIO()
         book.save(out)
         response = HttpResponse(
@@ -334,7 +334,7 @@ def export(request, pk: int, fmt: str):
         )
     elif fmt == "csv":
         out = io.StringIO()
-        csv.writer(out).writerows(rows)
+        SafeWriter(out).writerows(rows)
         response = HttpResponse(out.getvalue(), content_type="text/csv; charset=utf-8")
     else:
         raise Http404

@@ -12,6 +12,7 @@ from functools import cache
 
 import pycountry
 
+from echos.core.spreadsheets import SafeWriter
 from echos.synergies.engine import MAX_TEXT, Doc
 
 
@@ -116,7 +117,7 @@ def truncation_notes(docs: list[Doc]) -> list[str]:
 def to_csv(results: list[dict]) -> str:
     """One row per (activity, match)."""
     out = io.StringIO()
-    writer = csv.writer(out)
+    writer = SafeWriter(out)
     writer.writerow(["activity", "rank", "initiative", "score"])
     for r in results:
         for rank, m in enumerate(r["matches"], start=1):
