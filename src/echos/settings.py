@@ -198,6 +198,11 @@ ECHOS_RATE_PUBLIC = {
 # Public aggregates about people (the participation gap) show counts below this as "<N".
 ECHOS_SMALL_COUNT = envint("ECHOS_SMALL_COUNT", 5)
 
+# Reverse proxies in front of the app that append the client to X-Forwarded-For (docs/deploy.md:
+# 1 behind nginx). Rate limits and the login lockout count clients by the address they give.
+ECHOS_TRUSTED_PROXIES = envint("ECHOS_TRUSTED_PROXIES", 0)
+AXES_CLIENT_IP_CALLABLE = "echos.core.ratelimit.client_address"
+
 AXES_FAILURE_LIMIT = envint("ECHOS_LOGIN_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = envint("ECHOS_LOGIN_COOLOFF_MINUTES", 15) / 60
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]

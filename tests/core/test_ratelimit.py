@@ -48,3 +48,74 @@ def test_form_posts_are_limited_and_pages_still_read():
     ]
     assert statuses[-1] == 429 and 429 not in statuses[:3]
     assert client.get("/").status_code == 200
+
+
+def test_made_up_tokens_count_against_the_address():
+    statuses = [
+        Client(REMOTE_ADDR="10.1.1.4", HTTP_AUTHORIZATION=f"Bearer invented-{i}")
+        .get("/api/v1/countries")
+        .status_code
+        for i in range(6)
+    ]
+    assert statuses[-1] == 429
+
+
+@pytest.mark.parametrize(
+    ("proxies", "forwarded", "expected"),
+    [
+        (0, "203.0.113.9", "127.0.0.1"),  # no proxy configured: the header is the client's word
+        (1, "203.0.113.9", "203.0.113.9"),
+        (1, "198.51.100.1, 203.0.113.9", "203.0.113.9"),  # a spoofed entry on the left is ignored
+        (2, "198.51.100.1, 203.0.113.9, 10.0.0.2", "203.0.113.9"),
+        (1, "", "127.0.0.1"),
+        (1, "not-an-address", "127.0.0.1"),
+        (3, "203.0.113.9", "127.0.0.1"),  # fewer entries than proxies
+        (1, "2001:db8::1", "2001:db8::1"),
+    ],
+)
+def test_client_address_behind_trusted_proxies(rf, proxies, forwarded, expected):
+    from echos.core.ratelimit import client_address
+
+    request = rf.get("/", REMOTE_ADDR="127.0.0.1", HTTP_X_FORWARDED_FOR=forwarded)
+    with override_settings(ECHOS_TRUSTED_PROXIES=proxies):
+        assert client_address(request) == expected
+
+
+@override_settings(ECHOS_TRUSTED_PROXIES=1)
+def test_clients_behind_the_proxy_are_limited_one_by_one():
+    proxy = Client(REMOTE_ADDR="127.0.0.1")
+
+    def post(address):
+        return proxy.post(
+            "/accounts/login/",
+            {"username": "someone", "password": "x"},
+            HTTP_X_FORWARDED_FOR=f"198.51.100.7, {address}",
+        ).status_code
+
+    assert [post("203.0.113.1") for _ in range(4)][-1] == 429
+    assert post("203.0.113.2") != 429  # another visitor behind the same proxy
+
+
+@override_settings(ECHOS_TRUSTED_PROXIES=1, ECHOS_RATE_LIMITS=False)
+def test_login_lockout_is_per_client_behind_the_proxy(make_user):
+    make_user("alice")
+    proxy = Client(REMOTE_ADDR="127.0.0.1")
+    for _ in range(5):
+        proxy.post(
+            "/accounts/login/",
+            {"username": "alice", "password": "wrong"},
+            HTTP_X_FORWARDED_FOR="203.0.113.66",
+        )
+    locked = proxy.post(
+        "/accounts/login/",
+        {"username": "alice", "password": "correct horse battery staple"},
+        HTTP_X_FORWARDED_FOR="203.0.113.66",
+    )
+    assert locked.status_code == 429
+    other = Client(REMOTE_ADDR="127.0.0.1")
+    response = other.post(
+        "/accounts/login/",
+        {"username": "alice", "password": "correct horse battery staple"},
+        HTTP_X_FORWARDED_FOR="203.0.113.77",
+    )
+    assert response.status_code == 302 and "_auth_user_id" in other.session

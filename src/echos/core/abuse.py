@@ -15,7 +15,7 @@ from django.core import signing
 from django.utils.translation import gettext as _
 
 from echos.core.exceptions import RuleViolation
-from echos.core.ratelimit import allow
+from echos.core.ratelimit import allow, client_address
 
 HONEYPOT = "website_url"
 
@@ -48,7 +48,7 @@ def check_public_post(request, action: str) -> None:
     if not getattr(settings, "ECHOS_RATE_LIMITS", True):
         return
     limit = limit_for(action)
-    keys = ["ip:" + (request.META.get("REMOTE_ADDR") or "unknown")]
+    keys = ["ip:" + client_address(request)]
     user = getattr(request, "user", None)
     if user is not None and user.is_authenticated:
         keys.append(f"user:{user.pk}")

@@ -1,6 +1,7 @@
 """Request rate limits per client, counted in the shared cache (Redis in production)."""
 
 import hashlib
+import ipaddress
 import time
 
 from django.conf import settings
@@ -11,12 +12,44 @@ from django.utils.translation import gettext as _
 WRITE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
 
 
+def client_address(request) -> str:
+    """The address of the client, as seen by the first of our ``ECHOS_TRUSTED_PROXIES``.
+
+    Behind N reverse proxies that each append to ``X-Forwarded-For`` (nginx's
+    ``$proxy_add_x_forwarded_for``), the client is the N-th entry from the right; entries further
+    left were written by the client and are never trusted. Without proxies, or when the header is
+    missing or malformed, the address is the connection's. Also used by django-axes.
+    """
+    remote = request.META.get("REMOTE_ADDR") or "unknown"
+    proxies = getattr(settings, "ECHOS_TRUSTED_PROXIES", 0)
+    if proxies <= 0:
+        return remote
+    forwarded = [
+        a.strip() for a in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if a.strip()
+    ]
+    if len(forwarded) < proxies:
+        return remote
+    candidate = forwarded[-proxies]
+    try:
+        return str(ipaddress.ip_address(candidate))
+    except ValueError:
+        return remote
+
+
 def client_key(request) -> str:
-    """The API token when there is one (hashed), otherwise the address the request came from."""
+    """A valid API token's owner when there is one, otherwise the client's address.
+
+    A made-up token is counted against the address: changing it on every request must not
+    escape the limits.
+    """
     header = request.headers.get("Authorization", "")
     if header.lower().startswith("bearer "):
-        return "t:" + hashlib.sha256(header[7:].strip().encode()).hexdigest()[:32]
-    return "ip:" + (request.META.get("REMOTE_ADDR") or "unknown")
+        from echos.core.api import request_token_user
+
+        raw = header[7:].strip()
+        if raw and request_token_user(request, raw) is not None:
+            return "t:" + hashlib.sha256(raw.encode()).hexdigest()[:32]
+    return "ip:" + client_address(request)
 
 
 def allow(bucket: str, key: str, limit: int, window: int = 60) -> tuple[bool, int]:
