@@ -257,3 +257,17 @@ def test_pages(activity, hubs, personas, login, catalogue):
         .status_code
         == 403
     )
+
+
+def test_initiative_website_must_be_a_web_address(personas, catalogue, token_client):
+    body = {
+        "name": "Scripted initiative",
+        "programme": "other",
+        "description": "About cancer registries.",
+        "website": "javascript:alert(1)",
+    }
+    refused = token_client(personas["network"]).post(
+        "/api/v1/initiatives", json.dumps(body), content_type="application/json"
+    )
+    assert refused.status_code == 400 and refused.json()["errors"][0]["field"] == "website"
+    assert not Initiative.objects.filter(name="Scripted initiative").exists()

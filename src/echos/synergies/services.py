@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from echos.core.audit import log_action
 from echos.core.exceptions import Conflict, RuleViolation, guard
 from echos.core.models import Country, Term
+from echos.core.rules import check_web_address
 from echos.hubs import permissions as hub_perms
 from echos.synergies.batch import language_codes
 from echos.synergies.models import Activity, Decision, Initiative, SynergyLink
@@ -59,6 +60,7 @@ def save_initiative(
         )
     if initiative.programme not in Initiative.Programme.values:
         raise RuleViolation(_("Unknown programme."), "programme")
+    check_web_address(initiative.website, "website")
     if not initiative.key:
         from django.utils.text import slugify
 
