@@ -117,14 +117,48 @@ def test_registration_form_errors_name_the_field(client, make_event):
     assert event.registrations.count() == 0
 
 
-def test_twice_with_the_same_email_is_told(client, make_event):
+def test_twice_with_the_same_email_is_told_by_email_not_on_the_page(
+    client, make_event, django_capture_on_commit_callbacks
+):
+    """Anonymous: the second attempt gets the same "check your e-mail" page as the first; the
+    address (not the visitor) is told it is already registered. Still one registration."""
     event = make_event()
     data = {"name": "Ana", "email": "ana@example.invalid", "consent": "on"}
-    client.post(reverse("events:register", args=[event.pk]), data)
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        first = client.post(reverse("events:register", args=[event.pk]), data)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("events:register", args=[event.pk]), data)
+    assert response.status_code == first.status_code == 302
+    assert response["Location"] == first["Location"] == reverse("events:registration_sent")
+    assert "already registered" not in client.get(response["Location"]).content.decode()
+    assert event.registrations.count() == 1
+    assert [m.to for m in mail.outbox] == [["ana@example.invalid"]] * 2
+    assert "already registered" in mail.outbox[1].subject
+    token = re.search(r"/events/registration/([^/\s]+)/", mail.outbox[1].body).group(1)
+    assert services.registration_from_token(token).pk == event.registrations.get().pk
+
+
+def test_signed_in_person_is_told_their_own_address_is_registered(login, make_event, personas):
+    user = personas["member_no"]
+    user.email = "member@example.invalid"
+    user.save()
+    event = make_event()
+    data = {"name": "Member", "email": "member@example.invalid", "consent": "on"}
+    # Registered before signing in (no account on the registration): the form says so.
+    assert login(None).post(reverse("events:register", args=[event.pk]), data).status_code == 302
+    client = login(user)
     response = client.post(reverse("events:register", args=[event.pk]), data)
     assert response.status_code == 422
-    assert "already registered" in response.content.decode()
+    assert "member@example.invalid is already registered" in response.content.decode()
     assert event.registrations.count() == 1
+    # Registered through the account: refused, and the page shows their registration.
+    other = make_event(title="Second dialogue")
+    assert client.post(reverse("events:register", args=[other.pk]), data).status_code == 302
+    response = client.post(reverse("events:register", args=[other.pk]), data)
+    assert response.status_code == 422
+    assert "Your registration: <strong>Registered</strong>" in response.content.decode()
+    assert other.registrations.count() == 1
 
 
 def test_honeypot_and_rate_limit(client, make_event, settings):

@@ -5,6 +5,7 @@ from datetime import timedelta
 
 import pytest
 from django.core import mail
+from django.core.cache import cache
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
@@ -84,14 +85,31 @@ def test_anonymous_answer_is_pending_until_confirmed(consultation):
     assert tally(consultation, "role", "citizen") == 1
 
 
-def test_second_answer_of_same_email_is_refused_case_insensitively(consultation):
-    services.submit_answer(consultation=consultation, answers=GOOD_ANSWERS, email="a@example.org")
-    with pytest.raises(Conflict) as exc:
-        services.submit_answer(
-            consultation=consultation, answers=GOOD_ANSWERS, email="A@EXAMPLE.org"
-        )
-    assert exc.value.field == "email" and "confirm" in exc.value.message
+def test_second_answer_of_same_email_is_not_stored_and_the_address_is_told(consultation):
+    """Case-insensitively one answer per address; the second submitter is not told (no
+    Conflict: that would reveal the address took part), the address is."""
+    first = services.submit_answer(
+        consultation=consultation, answers=GOOD_ANSWERS, email="a@example.org"
+    )
+    mail.outbox.clear()
+    other = {**GOOD_ANSWERS, "role": "patient"}
+    again = services.submit_answer(consultation=consultation, answers=other, email="A@EXAMPLE.org")
+    assert again.pk == first.pk and again.answers["role"] == "citizen"
     assert Answer.objects.count() == 1
+    (notice,) = mail.outbox
+    assert notice.to == ["a@example.org"] and "already answered" in notice.subject
+    assert "nothing new was recorded" in notice.body
+    # Still pending: the notice carries a working confirmation link of the earlier answer.
+    services.confirm(link_token(notice.body))
+    assert (
+        tally(consultation, "role", "citizen") == 1 and tally(consultation, "role", "patient") == 0
+    )
+    # Once confirmed: the next notice has no link, and nothing is counted twice.
+    cache.clear()
+    services.submit_answer(consultation=consultation, answers=other, email="a@example.org")
+    assert "/participate/confirm/" not in mail.outbox[-1].body
+    consultation.refresh_from_db()
+    assert consultation.confirmed_count == 1 and Answer.objects.count() == 1
 
 
 def test_database_refuses_duplicates_even_without_the_service_check(consultation, citizen):

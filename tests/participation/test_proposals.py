@@ -4,6 +4,7 @@ import re
 
 import pytest
 from django.core import mail
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 
@@ -78,16 +79,23 @@ def test_one_support_per_account(proposal, citizen):
 
 
 def test_one_support_per_email_and_count_after_confirmation(proposal):
-    services.support(proposal=proposal, email="s@example.org")
+    first = services.support(proposal=proposal, email="s@example.org")
     proposal.refresh_from_db()
     assert proposal.support_count == 0
-    with pytest.raises(Conflict):
-        services.support(proposal=proposal, email="S@example.org ")
+    # A second support from the address: nothing stored, the address (not the visitor) is told.
+    again = services.support(proposal=proposal, email="S@example.org ")
+    assert again.pk == first.pk and Support.objects.count() == 1
+    assert mail.outbox[-1].to == ["s@example.org"]
+    assert "already supported" in mail.outbox[-1].subject
     services.confirm(token_in(mail.outbox[-1]))
     proposal.refresh_from_db()
     assert proposal.support_count == 1
-    with pytest.raises(Conflict, match="Each person"):
-        services.support(proposal=proposal, email="s@example.org")
+    cache.clear()
+    services.support(proposal=proposal, email="s@example.org")
+    assert "nothing new was recorded" in mail.outbox[-1].body
+    assert "/participate/confirm/" not in mail.outbox[-1].body
+    proposal.refresh_from_db()
+    assert proposal.support_count == 1 and Support.objects.count() == 1
 
 
 def test_support_unique_in_the_database(proposal, citizen):

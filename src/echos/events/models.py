@@ -66,6 +66,9 @@ COUNTRY_TIMEZONES = {
 # lets the calendar find "events not over yet" through the index on the start.
 MAX_EVENT_DAYS = 31
 
+# The longest online link stored (the column's length); only http(s) links are accepted.
+ONLINE_URL_MAX = 200
+
 # The public (citizens, patients and carers, youth) against professionals, for the participation gap.
 PUBLIC_AUDIENCES = {Audience.CITIZENS, Audience.PATIENTS_CARERS, Audience.YOUTH}
 
@@ -152,7 +155,7 @@ class Event(models.Model):
     address = models.CharField(_("address"), max_length=300, blank=True)
     latitude = models.FloatField(_("latitude"), null=True, blank=True)
     longitude = models.FloatField(_("longitude"), null=True, blank=True)
-    online_url = models.URLField(_("online link"), blank=True)
+    online_url = models.URLField(_("online link"), max_length=ONLINE_URL_MAX, blank=True)
     link_visibility = models.CharField(
         _("who sees the venue details and online link"),
         max_length=12,
@@ -224,6 +227,13 @@ class Event(models.Model):
     @cached_property
     def tz(self) -> zoneinfo.ZoneInfo:
         return zoneinfo.ZoneInfo(self.time_zone)
+
+    @property
+    def online_link(self) -> str:
+        """The online link for an href: only an http(s) address (a row stored before the rule
+        that holds anything else, such as ``javascript:``, shows no link)."""
+        url = (self.online_url or "").strip()
+        return url if url.lower().startswith(("https://", "http://")) else ""
 
     @property
     def local_start(self):

@@ -11,6 +11,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from django.conf import settings
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.core.validators import validate_email
@@ -27,10 +28,12 @@ from echos.core.abuse import make_token, read_token
 from echos.core.audit import diff, log_action, snapshot
 from echos.core.exceptions import Conflict, RuleViolation, guard
 from echos.core.models import Country, Region
+from echos.core.rules import check_web_address
 from echos.events import permissions as perms
 from echos.events.models import (
     ACCESSIBILITY_FEATURES,
     MAX_EVENT_DAYS,
+    ONLINE_URL_MAX,
     Audience,
     Event,
     EventType,
@@ -40,12 +43,14 @@ from echos.events.models import (
     join_codes,
     valid_timezone,
 )
+from echos.events.privacy import RetentionRule
 from echos.hubs.models import Hub
 from echos.synergies.batch import language_codes
 
 DATA = Path(__file__).resolve().parent / "data"
 MAX_TEXT = 20000
 CONFIRM_HOURS = 24  # an anonymous registration not confirmed by e-mail within this time is released
+NOTICE_EVERY = 3600  # at most one "you are already registered" e-mail per registration per hour
 CONSENT_TEXT = (
     "I agree that the organisers of this event store my name, e-mail address and answers to manage "
     "my registration, and delete them after the event under the platform's retention rules."
@@ -222,6 +227,15 @@ def clean_event_fields(data: dict, *, current: Event | None = None) -> dict:
             out[name] = value
         elif name in out:
             out[name] = None
+    if "online_url" in out:
+        out["online_url"] = str(out["online_url"] or "").strip()
+        if len(out["online_url"]) > ONLINE_URL_MAX:
+            raise RuleViolation(
+                _("The link is longer than %(n)d characters.") % {"n": ONLINE_URL_MAX},
+                "online_url",
+            )
+        # Only http(s): a javascript: or data: link would run in the visitor's browser.
+        check_web_address(out["online_url"], "online_url")
     fmt = out.get("format", current.format if current else "")
     url = out.get("online_url", current.online_url if current else "")
     if fmt in (Format.ONLINE, Format.HYBRID) and "online_url" in out and not url:
@@ -448,7 +462,8 @@ def registration_state(event: Event, now=None) -> tuple[bool, str]:
     return True, ""
 
 
-def _normal_email(email: str) -> str:
+def normal_email(email: str) -> str:
+    """The address as stored: trimmed, domain in lower case; RuleViolation if not an address."""
     email = (email or "").strip()
     try:
         validate_email(email)
@@ -456,6 +471,46 @@ def _normal_email(email: str) -> str:
         raise RuleViolation(_("Enter a valid e-mail address."), "email") from None
     local, _at, domain = email.rpartition("@")
     return f"{local}@{domain.lower()}"
+
+
+def _acts_for_self(user, email: str, registration: Registration | None = None) -> bool:
+    """A signed-in person registering the address of their own account (or their own registration)."""
+    if user is None or not user.is_authenticated:
+        return False
+    if (user.email or "").strip().lower() == email.lower():
+        return True
+    return registration is not None and registration.user_id == user.pk
+
+
+def _already_registered(existing: Registration, *, user, email: str) -> Registration:
+    """The address is already registered: say so to its own account holder, e-mail anyone else.
+
+    An anonymous visitor (or a signed-in one typing somebody else's address) must not learn whether
+    an address registered — attending a patients' event is sensitive — so they get the same answer
+    as a new registration ("check your e-mail") and the address gets a notice with its personal
+    link. Nothing is written; the existing registration is returned unchanged.
+    """
+    if _acts_for_self(user, email, existing):
+        raise Conflict(
+            _("%(email)s is already registered for this event.") % {"email": email}, "email"
+        )
+    if cache.add(f"events:already-registered:{existing.pk}", 1, NOTICE_EVERY):
+        _send_after_commit(existing, "already_registered")
+    return existing
+
+
+def opens_personal_page(registration: Registration, user) -> bool:
+    """After registering: straight to the personal page (own confirmed account), else "check your e-mail".
+
+    Only the person's own, account-confirmed registration qualifies, so an existing registration
+    returned for somebody else's address never hands out its personal link.
+    """
+    return (
+        user is not None
+        and user.is_authenticated
+        and registration.user_id == user.pk
+        and registration.email_confirmed_at is not None
+    )
 
 
 @transaction.atomic
@@ -471,14 +526,19 @@ def register(
     consent: bool = False,
     now=None,
 ) -> Registration:
-    """Register a person (with or without an account): a place if one is free, else the waitlist."""
+    """Register a person (with or without an account): a place if one is free, else the waitlist.
+
+    An address already registered is refused (Conflict) only for the signed-in owner of that
+    address; for anyone else the existing registration is returned unchanged and its address is
+    e-mailed a notice, so the answer does not tell whether the address was registered.
+    """
     now = now or timezone.now()
     name = (name or "").strip()
     if not name:
         raise RuleViolation(_("Enter your name."), "name")
     if len(name) > 150:
         raise RuleViolation(_("The name is longer than 150 characters."), "name")
-    email = _normal_email(email)
+    email = normal_email(email)
     if audience and audience not in Audience.values:
         raise RuleViolation(_("Unknown choice."), "audience")
     if not consent:
@@ -498,14 +558,13 @@ def register(
     is_open, why = registration_state(event, now)
     if not is_open:
         raise Conflict(why, "event")
-    if (
+    existing = (
         event.registrations.filter(email__iexact=email)
         .exclude(status=Registration.Status.CANCELLED)
-        .exists()
-    ):
-        raise Conflict(
-            _("%(email)s is already registered for this event.") % {"email": email}, "email"
-        )
+        .first()
+    )
+    if existing is not None:
+        return _already_registered(existing, user=user, email=email)
     left = places_left(event)
     signed_in = user is not None and user.is_authenticated
     registration = Registration(
@@ -530,9 +589,14 @@ def register(
         with transaction.atomic():
             registration.save()
     except IntegrityError:
-        raise Conflict(
-            _("%(email)s is already registered for this event.") % {"email": email}, "email"
-        ) from None
+        existing = (
+            event.registrations.filter(email__iexact=email)
+            .exclude(status=Registration.Status.CANCELLED)
+            .first()
+        )
+        if existing is None:
+            raise
+        return _already_registered(existing, user=user, email=email)
     log_action(
         actor=user if signed_in else None,
         action="registration.create",
@@ -783,11 +847,43 @@ def personal_token(registration: Registration) -> str:
     return make_token("registration", registration.pk)
 
 
-def registration_from_token(token: str) -> Registration:
+class LinkExpired(RuleViolation):
+    """A personal link used after its lifetime; the page names the organiser to contact."""
+
+    status = 410
+
+    def __init__(self, message: str, event: Event):
+        super().__init__(message, "token")
+        self.event = event
+
+
+def link_lifetime_days() -> int:
+    """Days a personal link works after its event ended: the registration retention period
+    (``ECHOS_RETENTION_REGISTRATION_DAYS``, after which the registration is anonymised anyway),
+    or the rule's default when that rule is switched off."""
+    rule = RetentionRule()
+    return rule.limit if rule.limit > 0 else rule.default
+
+
+def link_expires_at(event: Event) -> datetime:
+    """When the personal links of the event's registrations stop working."""
+    return event.end + timedelta(days=link_lifetime_days())
+
+
+def registration_from_token(token: str, now=None) -> Registration:
+    """The registration of a personal link; RuleViolation if forged, LinkExpired once too old.
+
+    The signature proves the link; its lifetime runs to the event's end plus the retention period
+    (read from the event at use, so a postponed event keeps its links working).
+    """
     pk = read_token("registration", token)
-    registration = Registration.objects.select_related("event").filter(pk=pk).first()
+    registration = Registration.objects.select_related("event__hub").filter(pk=pk).first()
     if registration is None:
         raise RuleViolation(_("This registration no longer exists."), "token")
+    if (now or timezone.now()) > link_expires_at(registration.event):
+        raise LinkExpired(
+            _("This link has expired; contact the organiser of the event."), registration.event
+        )
     return registration
 
 
@@ -808,6 +904,7 @@ SUBJECTS = {
     "changed": _("Changed: %(title)s"),
     "postponed": _("Postponed: %(title)s"),
     "event_cancelled": _("Cancelled: %(title)s"),
+    "already_registered": _("You are already registered: %(title)s"),
 }
 
 

@@ -231,6 +231,8 @@ def register(request, pk: int):
             if event.questions_id
             else {}
         )
+        # Read before registering, from the event alone: the same whoever the address belongs to.
+        was_full = services.places_left(event) == 0
         try:
             registration = services.register(
                 event=event,
@@ -245,20 +247,30 @@ def register(request, pk: int):
             else:
                 form.add_rule_violation(exc)
         else:
-            if registration.status == Registration.Status.WAITLISTED:
+            if services.opens_personal_page(registration, request.user):
+                if registration.status == Registration.Status.WAITLISTED:
+                    messages.warning(
+                        request,
+                        _(
+                            "The event is full: you are number %(n)d on the waitlist. "
+                            "We will e-mail you if a place frees up."
+                        )
+                        % {"n": services.waitlist_position(registration)},
+                    )
+                else:
+                    messages.success(request, _("You are registered."))
+                return redirect("events:registration", services.personal_token(registration))
+            # Everyone else sees the same page whether or not the address was already registered
+            # (the e-mail tells them which); nothing here depends on the registration returned.
+            if was_full:
                 messages.warning(
                     request,
                     _(
-                        "The event is full: you are number %(n)d on the waitlist. "
-                        "We will e-mail you if a place frees up."
-                    )
-                    % {"n": services.waitlist_position(registration)},
+                        "The event is full: new registrations join the waitlist, "
+                        "and our e-mail tells you your place on it."
+                    ),
                 )
-            else:
-                messages.success(request, _("You are registered."))
-            if registration.email_confirmed_at:
-                return redirect("events:registration", services.personal_token(registration))
-            request.session["registration_sent"] = registration.email
+            request.session["registration_sent"] = services.normal_email(form.cleaned_data["email"])
             return redirect("events:registration_sent")
     return _render_event(request, event, form, status=422)
 
@@ -275,6 +287,13 @@ def registration_page(request, token: str):
     """The personal page from the link in every e-mail: confirm, accept an offer, cancel."""
     try:
         registration = services.registration_from_token(token)
+    except services.LinkExpired as exc:
+        return render(
+            request,
+            "events/registration_expired.html",
+            {"message": exc.message, "event": exc.event, "hub": exc.event.hub},
+            status=exc.status,
+        )
     except RuleViolation as exc:
         return render(
             request, "events/registration_invalid.html", {"message": exc.message}, status=404

@@ -11,6 +11,7 @@ from datetime import datetime
 from pathlib import Path
 
 from django.conf import settings
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.core.validators import validate_email
@@ -49,6 +50,7 @@ from echos.participation.models import (
 DATA = Path(__file__).resolve().parent / "data"
 STANDARD_DEFINITION = DATA / "consultation_priorities.json"
 TOKEN_PURPOSE = "participation.confirm"
+NOTICE_EVERY = 3600  # at most one "you have already taken part" e-mail per entry per hour
 CHARTED_TYPES = {"single", "multiple", "scale"}
 AUDIT_VERBS = {"hide": "hidden", "restore": "restored", "dismiss": "reports_dismissed"}
 KINDS = {"answer": Answer, "proposal": Proposal, "support": Support, "comment": Comment}
@@ -91,12 +93,14 @@ def _existing(model, user, email: str, **scope):
     return found
 
 
-def _send_confirmation(
-    kind: str, obj, email: str, subject: str, intro: str, base_url: str = ""
-) -> None:
+def confirmation_link(kind: str, obj) -> str:
+    """The absolute link that confirms ``obj``, on the configured site address (``SITE_URL``)."""
+    return site_url() + reverse("participation:confirm", args=[confirmation_token(kind, obj)])
+
+
+def _send_confirmation(kind: str, obj, email: str, subject: str, intro: str) -> None:
     """E-mail a signed link that confirms one pending contribution."""
-    token = make_token(TOKEN_PURPOSE, {"k": kind, "id": obj.pk})
-    link = site_url(base_url) + reverse("participation:confirm", args=[token])
+    link = confirmation_link(kind, obj)
     body = "\n\n".join(
         [
             intro,
@@ -111,10 +115,34 @@ def _send_confirmation(
     send_mail(subject, body, None, [email])
 
 
-def site_url(base_url: str = "") -> str:
-    """The site's address for e-mailed links: ``ECHOS_SITE_URL`` if set, else the request's."""
-    configured = getattr(settings, "ECHOS_SITE_URL", "")
-    return (configured or base_url or "http://127.0.0.1:8000").rstrip("/")
+def site_url() -> str:
+    """The site's address for e-mailed links: always ``settings.SITE_URL`` (env ECHOS_SITE_URL),
+    never the request's Host header, which a client chooses."""
+    return settings.SITE_URL.rstrip("/")
+
+
+def _send_already(kind: str, previous, email: str, subject: str, what: str) -> None:
+    """Tell an address that it has already taken part (instead of telling whoever typed it).
+
+    A pending entry gets its confirmation link again; a confirmed one is left as it is. At most one
+    such notice per entry per hour, so the form cannot be used to flood somebody's mailbox.
+    """
+    if not cache.add(f"participation:already:{kind}:{previous.pk}", 1, NOTICE_EVERY):
+        return
+    parts = [
+        _(
+            "Someone, probably you, used this e-mail address to %(what)s again. This address "
+            "has already done so, and each person takes part once: nothing new was recorded."
+        )
+        % {"what": what}
+    ]
+    if previous.confirmed_at is None:
+        parts += [
+            _("Your earlier entry is not counted until you confirm it with this link:"),
+            confirmation_link(kind, previous),
+        ]
+    parts.append(_("If it was not you, ignore this message."))
+    send_mail(subject, "\n\n".join(parts), None, [email])
 
 
 def confirmation_token(kind: str, obj) -> str:
@@ -360,13 +388,14 @@ def submit_answer(
     email: str = "",
     language: str = "",
     now=None,
-    base_url: str = "",
 ) -> Answer:
     """Store one person's answers: counted at once for an account, pending e-mail confirmation otherwise.
 
-    Refused (nothing written) when the consultation is not open, the answers do not validate, or
-    the person already answered (unique per account and per normalised e-mail, in the service and
-    in the database).
+    Refused (nothing written) when the consultation is not open or the answers do not validate.
+    One answer per account and per normalised e-mail (in the service and in the database): a
+    second one from an account is refused (Conflict); a second one from an e-mail address writes
+    nothing, returns the earlier answer and e-mails the address a notice, so the visitor is not
+    told whether that address took part.
     """
     now = now or timezone.now()
     if now < consultation.opens_at:
@@ -385,25 +414,45 @@ def submit_answer(
     if errors:
         raise AnswersInvalid(errors)
     user, address = _participant(user, email)
+    scope = {"consultation": consultation}
     with transaction.atomic():
-        previous = _existing(Answer, user, address, consultation=consultation)
-        if previous is not None:
+        previous = _existing(Answer, user, address, **scope)
+        if previous is not None and user is not None:
             raise Conflict(_already(previous, _("answered this consultation")), "email")
-        try:
-            with transaction.atomic():
-                answer = Answer.objects.create(
-                    consultation=consultation,
-                    user=user,
-                    email=address,
-                    answers=cleaned,
-                    language=(language or "")[:8],
-                    created_at=now,
-                    confirmed_at=now if user is not None else None,
-                )
-        except IntegrityError:
-            raise Conflict(_("You have already answered this consultation."), "email") from None
-        if user is not None:
-            _tally(answer)
+        if previous is None:
+            try:
+                with transaction.atomic():
+                    answer = Answer.objects.create(
+                        consultation=consultation,
+                        user=user,
+                        email=address,
+                        answers=cleaned,
+                        language=(language or "")[:8],
+                        created_at=now,
+                        confirmed_at=now if user is not None else None,
+                    )
+            except IntegrityError:
+                if user is not None:
+                    raise Conflict(
+                        _("You have already answered this consultation."), "email"
+                    ) from None
+                previous = _existing(Answer, None, address, **scope)
+                if previous is None:
+                    raise
+            else:
+                if user is not None:
+                    _tally(answer)
+    if previous is not None:
+        # Anonymous and already answered: the same answer as a first submission; the address
+        # (not the visitor) is told. The earlier answer is returned unchanged.
+        _send_already(
+            "answer",
+            previous,
+            address,
+            _("You have already answered “%(t)s”") % {"t": consultation.title},
+            _("answer the consultation “%(t)s”") % {"t": consultation.title},
+        )
+        return previous
     if user is None:
         _send_confirmation(
             "answer",
@@ -412,7 +461,6 @@ def submit_answer(
             _("Confirm your answer to “%(t)s”") % {"t": consultation.title},
             _("Thank you for answering the consultation “%(t)s” of %(hub)s.")
             % {"t": consultation.title, "hub": consultation.hub.name_en},
-            base_url=base_url,
         )
     return answer
 
@@ -531,7 +579,6 @@ def submit_proposal(
     display_name: str = "",
     consultation: Consultation | None = None,
     is_demo: bool = False,
-    base_url: str = "",
 ) -> Proposal:
     """A citizen's idea for a hub (or within one of its consultations); anonymous ones need confirming."""
     title = _text(
@@ -563,7 +610,6 @@ def submit_proposal(
             _("Confirm your proposal “%(t)s”") % {"t": title},
             _("Thank you for your proposal to %(hub)s. It is published once you confirm it.")
             % {"hub": hub.name_en},
-            base_url=base_url,
         )
     return proposal
 
@@ -574,30 +620,49 @@ def _visible(proposal: Proposal) -> None:
         raise RuleViolation(_("This proposal is not open for participation."), "proposal")
 
 
-def support(
-    *, proposal: Proposal, user=None, email: str = "", is_demo: bool = False, base_url: str = ""
-) -> Support:
-    """One support per person (account or e-mail): checked here and by the database."""
+def support(*, proposal: Proposal, user=None, email: str = "", is_demo: bool = False) -> Support:
+    """One support per person (account or e-mail): checked here and by the database.
+
+    A second support from an account is refused (Conflict); from an e-mail address it writes
+    nothing, returns the earlier support and e-mails the address, as for consultation answers.
+    """
     _visible(proposal)
     user, address = _participant(user, email)
     now = timezone.now()
     with transaction.atomic():
         previous = _existing(Support, user, address, proposal=proposal)
-        if previous is not None:
+        if previous is not None and user is not None:
             raise Conflict(_already(previous, _("supported this proposal")), "email")
-        try:
-            with transaction.atomic():
-                made = Support.objects.create(
-                    proposal=proposal,
-                    user=user,
-                    email=address,
-                    confirmed_at=now if user is not None else None,
-                    is_demo=is_demo,
-                )
-        except IntegrityError:
-            raise Conflict(_("You have already supported this proposal."), "email") from None
-        if user is not None:
-            count_confirmed("support", made)
+        if previous is None:
+            try:
+                with transaction.atomic():
+                    made = Support.objects.create(
+                        proposal=proposal,
+                        user=user,
+                        email=address,
+                        confirmed_at=now if user is not None else None,
+                        is_demo=is_demo,
+                    )
+            except IntegrityError:
+                if user is not None:
+                    raise Conflict(
+                        _("You have already supported this proposal."), "email"
+                    ) from None
+                previous = _existing(Support, None, address, proposal=proposal)
+                if previous is None:
+                    raise
+            else:
+                if user is not None:
+                    count_confirmed("support", made)
+    if previous is not None:
+        _send_already(
+            "support",
+            previous,
+            address,
+            _("You have already supported “%(t)s”") % {"t": proposal.title},
+            _("support the proposal “%(t)s”") % {"t": proposal.title},
+        )
+        return previous
     if user is None:
         _send_confirmation(
             "support",
@@ -605,7 +670,6 @@ def support(
             address,
             _("Confirm your support of “%(t)s”") % {"t": proposal.title},
             _("You asked to support the proposal “%(t)s”.") % {"t": proposal.title},
-            base_url=base_url,
         )
     return made
 
@@ -618,7 +682,6 @@ def comment(
     email: str = "",
     display_name: str = "",
     is_demo: bool = False,
-    base_url: str = "",
 ) -> Comment:
     """A comment on a visible proposal; anonymous ones are published once confirmed."""
     _visible(proposal)
@@ -645,7 +708,6 @@ def comment(
             address,
             _("Confirm your comment on “%(t)s”") % {"t": proposal.title},
             _("You commented on the proposal “%(t)s”.") % {"t": proposal.title},
-            base_url=base_url,
         )
     return made
 

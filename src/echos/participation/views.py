@@ -199,7 +199,6 @@ def consultation_detail(request, pk: int):
                     user=request.user,
                     email=identity.cleaned_data.get("email", ""),
                     language=get_language() or "",
-                    base_url=request.build_absolute_uri("/"),
                 )
             except AnswersInvalid as exc:
                 errors = exc.errors
@@ -210,7 +209,9 @@ def consultation_detail(request, pk: int):
                     messages.error(request, exc.message)
                     errors = {"__all__": exc.message}
             else:
-                if answer.is_confirmed:
+                # Decided by who is signed in, never by the answer returned: for an address that
+                # already answered, the service returns the earlier (maybe confirmed) answer.
+                if request.user.is_authenticated and answer.user_id == request.user.pk:
                     messages.success(request, _("Thank you: your answer is counted."))
                     return redirect(consultation)
                 return redirect("participation:sent")
@@ -422,7 +423,6 @@ def proposal_create(request, hub_id: int):
                     display_name=data["display_name"],
                     user=request.user,
                     email=data.get("email", ""),
-                    base_url=request.build_absolute_uri("/"),
                 )
             except RuleViolation as exc:
                 form.add_rule_violation(exc)
@@ -496,7 +496,6 @@ def proposal_support(request, pk: int):
                 proposal=proposal,
                 user=request.user,
                 email=form.cleaned_data.get("email", ""),
-                base_url=request.build_absolute_uri("/"),
             )
         except RuleViolation as exc:
             if "email" in form.fields:
@@ -504,7 +503,7 @@ def proposal_support(request, pk: int):
             else:
                 form.add_error(None, exc.message)
         else:
-            if made.is_confirmed:
+            if request.user.is_authenticated and made.user_id == request.user.pk:
                 messages.success(request, _("Thank you for your support."))
                 return redirect(proposal)
             return redirect("participation:sent")
@@ -528,7 +527,6 @@ def proposal_comment(request, pk: int):
                 display_name=data["display_name"],
                 user=request.user,
                 email=data.get("email", ""),
-                base_url=request.build_absolute_uri("/"),
             )
         except RuleViolation as exc:
             form.add_rule_violation(exc)
