@@ -20,6 +20,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from echos.assessment import engine
 from echos.assessment.models import Instrument
@@ -894,17 +895,17 @@ def personal_url(registration: Registration) -> str:
 
 
 SUBJECTS = {
-    "confirmation": _("You are registered: %(title)s"),
-    "waitlisted": _("You are on the waitlist: %(title)s"),
-    "offer": _("A place is free for you: %(title)s"),
-    "offer_expired": _("Your offered place has passed on: %(title)s"),
-    "promoted": _("You have a place: %(title)s"),
-    "cancelled": _("Registration cancelled: %(title)s"),
-    "reminder": _("Reminder: %(title)s"),
-    "changed": _("Changed: %(title)s"),
-    "postponed": _("Postponed: %(title)s"),
-    "event_cancelled": _("Cancelled: %(title)s"),
-    "already_registered": _("You are already registered: %(title)s"),
+    "confirmation": gettext_lazy("You are registered: %(title)s"),
+    "waitlisted": gettext_lazy("You are on the waitlist: %(title)s"),
+    "offer": gettext_lazy("A place is free for you: %(title)s"),
+    "offer_expired": gettext_lazy("Your offered place has passed on: %(title)s"),
+    "promoted": gettext_lazy("You have a place: %(title)s"),
+    "cancelled": gettext_lazy("Registration cancelled: %(title)s"),
+    "reminder": gettext_lazy("Reminder: %(title)s"),
+    "changed": gettext_lazy("Changed: %(title)s"),
+    "postponed": gettext_lazy("Postponed: %(title)s"),
+    "event_cancelled": gettext_lazy("Cancelled: %(title)s"),
+    "already_registered": gettext_lazy("You are already registered: %(title)s"),
 }
 
 
