@@ -202,3 +202,263 @@ def test_coordinator_of_norway_edits_bergen_two_levels_down(hubs, personas):
     }
     assert set(perms.editable_hubs(personas["editor_no"])) == {hubs["norway"]}
     assert not perms.editable_hubs(personas["member_no"]).exists()
+
+
+# --- organisations across borders ----------------------------------------------------------------
+#
+# Rights over an organisation (its details, its contacts) come from the hubs of its own country.
+# Any hub may list a partner abroad as a member, but that membership grants nothing: otherwise the
+# editor of any hub could add any organisation of Europe to it and take over its people's data.
+
+CROSS_ROLES = ["network", "coord_no", "editor_no", "editor_pl", "coord_pt", "anonymous"]
+
+# target -> roles that may edit it and see, add and erase its contacts
+CROSS_MATRIX = {
+    # Norwegian, member of Norway's hub and (added by Poland's editor) of Poland's hub.
+    "occ": {"network", "coord_no", "editor_no"},
+    # Norwegian, added to Norway's hub by Norway's editor: theirs, not Poland's.
+    "ous": {"network", "coord_no", "editor_no"},
+    # Polish, member of Poland's hub and (added by Norway's editor) of Norway's hub.
+    "pib": {"network", "editor_pl"},
+    # Portuguese, member of Portugal's hub only.
+    "aicib": {"network", "coord_pt"},
+}
+CROSS_CASES = [
+    (target, role, role in allowed)
+    for target, allowed in CROSS_MATRIX.items()
+    for role in CROSS_ROLES
+]
+
+
+@pytest.fixture
+def cross_border(hubs, personas, make_user, terms):
+    """Poland's hub and its editor; memberships added across the border by each hub's editor."""
+    from echos.core.models import Country
+    from echos.hubs import services
+    from echos.hubs.models import HubRole
+
+    pl = Country.objects.get(pk="PL")
+    poland = services.create_hub(
+        actor=None, country=pl, level="national", name="Hub Polska", name_en="Cancer Hub Poland"
+    )
+    editor_pl = make_user("editor-pl")
+    HubRole.objects.create(user=editor_pl, hub=poland, role="editor")
+    pib = services.create_organisation(
+        actor=None,
+        name="Narodowy Instytut Onkologii",
+        country=pl,
+        stakeholder_group=terms["research"],
+    )
+    services.add_membership(actor=editor_pl, hub=poland, organisation=pib)
+    ous = services.create_organisation(
+        actor=editor_pl,
+        name="Oslo University Hospital",
+        country=hubs["norway"].country,
+        stakeholder_group=terms["healthcare_providers"],
+    )
+    # The attack of the report: Poland's editor adds Norwegian organisations to Poland's hub...
+    services.add_membership(actor=editor_pl, hub=poland, organisation=hubs["occ"])
+    services.add_membership(actor=editor_pl, hub=poland, organisation=ous)
+    # ... and Norway's editor does the same with their own country's and a Polish one.
+    services.add_membership(actor=personas["editor_no"], hub=hubs["norway"], organisation=ous)
+    services.add_membership(actor=personas["editor_no"], hub=hubs["norway"], organisation=pib)
+    for org in (pib, ous, hubs["occ"], hubs["aicib"]):
+        services.add_contact(
+            actor=None, organisation=org, name="Private Person", email="private@example.invalid"
+        )
+    people = {**personas, "editor_pl": editor_pl}
+    return {"poland": poland, "people": people, **hubs, "pib": pib, "ous": ous}
+
+
+@pytest.mark.parametrize(("target", "role", "allowed"), CROSS_CASES)
+def test_cross_border_predicate_matrix(cross_border, target, role, allowed):
+    user = _user(cross_border["people"], role)
+    org = cross_border[target]
+    assert perms.can_edit_organisation(user, org) is allowed
+    assert perms.can_view_contacts(user, org) is allowed
+
+
+@pytest.mark.parametrize(("target", "role", "allowed"), CROSS_CASES)
+def test_cross_border_pages(cross_border, login, target, role, allowed):
+    from echos.hubs.models import Person
+
+    org = cross_border[target]
+    client = login(cross_border["people"][role])
+    page = client.get(org.get_absolute_url()).content.decode()
+    assert ("private@example.invalid" in page) is allowed
+    assert (f"/organisations/{org.pk}/edit/" in page) is allowed
+    denied = 302 if role == "anonymous" else 403
+
+    edit = client.post(
+        f"/organisations/{org.pk}/edit/",
+        {
+            "name": org.name + " (taken over)",
+            "stakeholder_group": org.stakeholder_group_id,
+            "country": org.country_id,
+            "region": "",
+            "website": "",
+            "description": "",
+        },
+    )
+    org.refresh_from_db()
+    assert org.name.endswith("(taken over)") is allowed
+    assert edit.status_code == (302 if allowed else denied)
+
+    add = client.post(f"/organisations/{org.pk}/contacts/", {"name": "Added by " + role})
+    assert org.contacts.filter(name="Added by " + role).exists() is allowed
+    assert add.status_code == (302 if allowed else denied)
+
+    person = Person.objects.get(organisation=org, email="private@example.invalid")
+    erase = client.post(f"/organisations/{org.pk}/contacts/{person.pk}/delete/")
+    assert Person.objects.filter(pk=person.pk).exists() is not allowed
+    assert erase.status_code == (302 if allowed else denied)
+
+
+@pytest.mark.parametrize(("target", "role", "allowed"), CROSS_CASES)
+def test_cross_border_api(cross_border, token_client, target, role, allowed):
+    org = cross_border[target]
+    client = token_client(cross_border["people"][role])
+    denied = 401 if role == "anonymous" else 403
+    contacts = client.get(f"/api/v1/organisations/{org.pk}/contacts")
+    assert contacts.status_code == (200 if allowed else denied)
+    if allowed:
+        assert "private@example.invalid" in contacts.content.decode()
+    patch = client.patch(
+        f"/api/v1/organisations/{org.pk}",
+        json.dumps({"description": "Changed by API"}),
+        content_type="application/json",
+    )
+    assert patch.status_code == (200 if allowed else denied)
+    org.refresh_from_db()
+    assert (org.description == "Changed by API") is allowed
+
+
+def test_partner_abroad_added_on_the_page_is_listed_but_not_handed_over(cross_border, login):
+    """The path of the report: add a foreign organisation on the members page, then use it."""
+    from echos.hubs.models import Membership
+
+    occ, poland = cross_border["occ"], cross_border["poland"]
+    Membership.objects.filter(hub=poland, organisation=occ).delete()
+    client = login(cross_border["people"]["editor_pl"])
+    added = client.post(
+        f"/hubs/{poland.pk}/members/add/",
+        {"organisation": occ.pk, "role": "member", "since": "", "until": ""},
+        follow=True,
+    )
+    assert added.status_code == 200
+    assert "stay with the hubs of its own country" in added.content.decode()
+    assert Membership.objects.filter(hub=poland, organisation=occ).exists()
+    assert "contact@example.invalid" not in client.get(occ.get_absolute_url()).content.decode()
+    assert (
+        client.post(f"/organisations/{occ.pk}/contacts/", {"name": "Intruder"}).status_code == 403
+    )
+    assert not occ.contacts.filter(name="Intruder").exists()
+
+
+def test_partner_abroad_added_over_the_api_is_listed_but_not_handed_over(
+    cross_border, token_client
+):
+    from echos.hubs.models import Membership
+
+    occ, poland = cross_border["occ"], cross_border["poland"]
+    Membership.objects.filter(hub=poland, organisation=occ).delete()
+    client = token_client(cross_border["people"]["editor_pl"])
+    created = client.post(
+        "/api/v1/memberships",
+        json.dumps({"hub": poland.pk, "organisation": occ.pk}),
+        content_type="application/json",
+    )
+    assert created.status_code == 201
+    assert client.get(f"/api/v1/organisations/{occ.pk}/contacts").status_code == 403
+    refused = client.patch(
+        f"/api/v1/organisations/{occ.pk}",
+        json.dumps({"name": "Taken over"}),
+        content_type="application/json",
+    )
+    assert refused.status_code == 403
+    occ.refresh_from_db()
+    assert occ.name == "Oslo Cancer Cluster"
+
+
+def test_partner_abroad_imported_is_listed_but_not_handed_over(cross_border):
+    from echos.hubs.imports import run_import
+    from echos.hubs.models import Membership
+
+    occ, poland = cross_border["occ"], cross_border["poland"]
+    editor_pl = cross_border["people"]["editor_pl"]
+    Membership.objects.filter(hub=poland, organisation=occ).delete()
+    data = f"organisation,country,role\n{occ.pk},,member\nNorwegian Cancer Society,NO,observer\n"
+    report = run_import("memberships", data.encode(), actor=editor_pl, hub=poland)
+    assert report.ok, report.errors
+    assert Membership.objects.filter(hub=poland, organisation__country_id="NO").count() == 3
+    for org in (occ, cross_border["ncs"]):
+        assert not perms.can_edit_organisation(editor_pl, org)
+        assert not perms.can_view_contacts(editor_pl, org)
+
+
+def test_ended_home_membership_no_longer_grants_rights(cross_border):
+    from datetime import date
+
+    from echos.hubs import services
+    from echos.hubs.models import Membership
+
+    m = Membership.objects.get(hub=cross_border["norway"], organisation=cross_border["ous"])
+    editor_no = cross_border["people"]["editor_no"]
+    assert perms.can_edit_organisation(editor_no, cross_border["ous"])
+    services.update_membership(
+        actor=editor_no, membership=m, since=date(2020, 1, 1), until=date(2021, 1, 1)
+    )
+    assert not perms.can_edit_organisation(editor_no, cross_border["ous"])
+
+
+@pytest.mark.parametrize(
+    ("role", "allowed"), [("network", True), ("editor_pl", False), ("coord_pl", False)]
+)
+def test_moving_a_hub_to_another_country_is_for_the_network(cross_border, make_user, role, allowed):
+    """Otherwise an editor could move their hub to a country and take over its organisations."""
+    from django.core.exceptions import PermissionDenied
+
+    from echos.core.models import Country
+    from echos.hubs import services
+    from echos.hubs.models import Hub, HubRole
+
+    poland = cross_border["poland"]
+    iceland = Country.objects.get(pk="IS")
+    user = cross_border["people"].get(role)
+    if role == "coord_pl":
+        user = make_user("coordinator-pl")
+        HubRole.objects.create(user=user, hub=poland, role="coordinator")
+    if allowed:
+        services.update_hub(actor=user, hub=poland, country=iceland)
+    else:
+        with pytest.raises(PermissionDenied):
+            services.update_hub(actor=user, hub=poland, country=iceland)
+    assert (Hub.objects.get(pk=poland.pk).country_id == "IS") is allowed
+    # A profile change that keeps the country stays the editors' business.
+    services.update_hub(
+        actor=cross_border["people"]["editor_pl"], hub=Hub.objects.get(pk=poland.pk), mission="New"
+    )
+
+
+def test_editor_cannot_move_their_hub_abroad_on_the_page(cross_border, login):
+    poland = cross_border["poland"]
+    response = login(cross_border["people"]["editor_pl"]).post(
+        f"/hubs/{poland.pk}/edit/",
+        {
+            "name": poland.name,
+            "name_en": poland.name_en,
+            "country": "IS",
+            "level": "national",
+            "parent": "",
+            "region": "",
+            "archetype": "",
+            "mission": "",
+            "website": "",
+            "host_organisation": "",
+            "latitude": "",
+            "longitude": "",
+        },
+    )
+    assert response.status_code == 403
+    poland.refresh_from_db()
+    assert poland.country_id == "PL"

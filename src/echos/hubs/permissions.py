@@ -65,10 +65,17 @@ def can_manage_roles(user, hub: Hub) -> bool:
     return can_change_stage(user, hub)
 
 
-def _hubs_of(organisation: Organisation) -> list[Hub]:
+def home_hubs(organisation: Organisation) -> list[Hub]:
+    """Hubs that answer for an organisation: its current memberships in hubs of its own country.
+
+    An organisation's details and contacts belong to the hubs of the country where it is
+    registered. A hub abroad may list it as a member (partners across borders are legitimate),
+    but such a membership confers no right over it: otherwise an editor anywhere could add any
+    organisation of Europe to their hub and take over its record and its people's personal data.
+    """
     ids = (
         Membership.objects.current()
-        .filter(organisation=organisation)
+        .filter(organisation=organisation, hub__country_id=organisation.country_id)
         .values_list("hub_id", flat=True)
     )
     return list(Hub.objects.filter(pk__in=list(ids)).select_related("parent__parent"))
@@ -81,10 +88,15 @@ def _represents(user, organisation: Organisation) -> bool:
 
 
 def can_edit_organisation(user, organisation: Organisation) -> bool:
-    """Network, editors of a hub it belongs to, and the people who represent it."""
+    """Network, the people who represent it, and editors of a hub of its own country it belongs to.
+
+    A membership of a hub in another country lists the organisation there but grants nothing.
+    """
     if is_network_coordinator(user) or _represents(user, organisation):
         return True
-    return any(can_edit_hub(user, hub) for hub in _hubs_of(organisation))
+    if not _roles(user):
+        return False
+    return any(can_edit_hub(user, hub) for hub in home_hubs(organisation))
 
 
 def can_delete_organisation(user, organisation: Organisation) -> bool:

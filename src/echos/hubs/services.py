@@ -209,10 +209,17 @@ def update_hub(*, actor, hub: Hub, **changes) -> Hub:
     if unknown:
         raise RuleViolation(_("Unknown field."), sorted(unknown)[0])
     if ("parent" in changes or "level" in changes or "country" in changes) and actor is not None:
-        # Moving a hub in the hierarchy needs the right to create it at its new place.
+        # Moving a hub in the hierarchy, or to another country, needs the right to create it at
+        # its new place. The country matters beyond the map: a hub answers for the organisations
+        # of its country (permissions.home_hubs), so an editor who could move their hub abroad
+        # would gain rights over that country's organisations and their contacts.
         new_parent = changes.get("parent", hub.parent)
+        new_country = changes.get("country", hub.country_id)
+        moved_country = getattr(new_country, "pk", new_country) != hub.country_id
         if (
-            new_parent != hub.parent or changes.get("level", hub.level) != hub.level
+            new_parent != hub.parent
+            or changes.get("level", hub.level) != hub.level
+            or moved_country
         ) and not perms.can_create_hub(actor, parent=new_parent):
             raise PermissionDenied(_("You may not move this hub there."))
     before = snapshot(hub, HUB_FIELDS)
@@ -430,7 +437,12 @@ def validate_membership(m: Membership) -> None:
 
 @transaction.atomic
 def add_membership(*, actor, hub: Hub, organisation: Organisation, **fields) -> Membership:
-    """Make an organisation a member of a hub."""
+    """Make an organisation a member of a hub.
+
+    The hub's editors may list any organisation, a partner abroad included; the membership gives
+    rights over the organisation (its details, its contacts) only when the hub is in the
+    organisation's own country (``permissions.home_hubs``).
+    """
     guard(perms.can_edit_hub(actor, hub), actor)
     m = Membership(hub=hub, organisation=organisation, **fields)
     validate_membership(m)

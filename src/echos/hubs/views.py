@@ -319,6 +319,15 @@ def membership_add(request, pk: int):
             _("Member added."),
         )
         if saved is not None:
+            if saved.organisation.country_id != hub.country_id:
+                messages.info(
+                    request,
+                    _(
+                        "%(org)s is registered in another country: it is listed as a partner of "
+                        "this hub, but its details and contacts stay with the hubs of its own country."
+                    )
+                    % {"org": saved.organisation.name},
+                )
             return redirect(hub)
     return render(request, "hubs/membership_form.html", {"hub": hub, "form": form})
 
