@@ -91,10 +91,12 @@ def test_api_submission_reports_each_question(
 def test_api_maturity_of_a_hub_with_network_median(
     instruments, hubs, personas, token_client, levels_answers
 ):
-    for hub, level in [("norway", 2), ("portugal", 4)]:
+    for hub, level in [("norway", 2), ("portugal", 4), ("bergen", 3)]:
         actor = personas["network"]
         r = services.start_response(actor=actor, instrument=instruments["maturity"], hub=hubs[hub])
-        services.submit_response(actor=actor, response=r, answers=levels_answers(level))
+        services.submit_response(
+            actor=actor, response=r, answers=levels_answers(level), is_public=hub == "portugal"
+        )
     body = (
         token_client(personas["coord_no"]).get(f"/api/v1/hubs/{hubs['norway'].pk}/maturity").json()
     )

@@ -195,12 +195,27 @@ def test_medians_over_rows_with_missing_dimensions():
         {"dimensions": {"governance": 2}},
         {"dimensions": {"governance": 5, "representation": 3}},
     ]
-    result = medians(rows, ["governance", "representation", "funding"])
+    result = medians(rows, ["governance", "representation", "funding"], min_hubs=1)
     assert result == {"governance": 3.0, "representation": 2.5, "funding": None}
 
 
 def test_medians_of_no_rows():
     assert medians([], ["governance"]) == {"governance": None}
+
+
+def test_medians_are_withheld_below_three_hubs():
+    """With two hubs, the median and one's own level give the other's exactly: not published."""
+    rows = [
+        {"dimensions": {"governance": 1, "representation": 2}},
+        {"dimensions": {"governance": 4, "representation": None}},
+        {"dimensions": {"governance": 2, "representation": 5}},
+    ]
+    assert medians(rows, ["governance", "representation"]) == {
+        "governance": 2,
+        "representation": None,
+    }
+    assert medians(rows[:2], ["governance"]) == {"governance": None}
+    assert medians(rows[:1], ["governance"]) == {"governance": None}
 
 
 # --- recommendations -------------------------------------------------------------------------
@@ -333,7 +348,7 @@ def test_unrated_dimensions_are_skipped():
 def test_recommendations_from_scores_of_answers():
     own = score(MODEL, answers(2, 4, 4, 4, 4, 4, 4, 4))["dimensions"]
     network = medians(
-        [{"dimensions": own}, {"dimensions": dict.fromkeys(DIMENSIONS, 4)}], DIMENSIONS
+        [{"dimensions": own}, {"dimensions": dict.fromkeys(DIMENSIONS, 4)}], DIMENSIONS, min_hubs=1
     )
     recs = recommendations(
         MODEL, own, network, [{"hub_id": 1, "name": "Peer", "dimensions": network}]

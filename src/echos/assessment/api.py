@@ -136,19 +136,25 @@ def hub_maturity(request, hub_id: int):
     scores = benchmarks.latest_scores()
     own = next((s for s in scores if s["hub_id"] == hub.pk), None)
     network = scoring.medians(scores, codes)
+    user = api_user(request)
     return {
         "hub": hub.pk,
         "overall": own["overall"] if own else None,
         "level": own["overall_level"] if own else None,
         "dimensions": own["dimensions"] if own else {},
+        # A median is null when fewer than median_min_hubs hubs are scored in that dimension.
         "network_median": network,
         "stage_median": scoring.medians([s for s in scores if s["stage"] == hub.stage], codes),
+        "median_min_hubs": scoring.MEDIAN_MIN_HUBS,
         "history": [
             {"date": h["date"].isoformat(), "overall": h["overall"], "dimensions": h["dimensions"]}
-            for h in benchmarks.hub_history(hub)
+            for h in benchmarks.hub_history(hub, user)
         ],
         "recommendations": scoring.recommendations(
-            definition, own["dimensions"], network, [s for s in scores if s["hub_id"] != hub.pk]
+            definition,
+            own["dimensions"],
+            network,
+            benchmarks.peers_visible_to(user, scores, hub),
         )
         if own
         else [],

@@ -5,6 +5,7 @@ from datetime import timedelta
 
 from django.utils import timezone
 
+from echos.assessment import permissions as perms
 from echos.assessment import scoring
 from echos.assessment.models import Instrument, Response
 from echos.assessment.services import MAPPING, MATURITY, current_instrument
@@ -70,8 +71,27 @@ def latest_scores() -> list[dict]:
     return out
 
 
-def hub_history(hub: Hub) -> list[dict]:
-    """The hub's official maturity assessments over time, oldest first, with change per dimension."""
+def peers_visible_to(user, scores: list[dict], hub: Hub) -> list[dict]:
+    """Other hubs' latest scores that may be named to ``user`` (as peers to learn from).
+
+    Public results always; private ones only to those who may see that hub's private results
+    (its team, the coordinators above it, the network).
+    """
+    visible = perms.hubs_with_visible_private_scores(user)
+    return [
+        s
+        for s in scores
+        if s["hub_id"] != hub.pk and (s["is_public"] or visible is None or s["hub_id"] in visible)
+    ]
+
+
+def hub_history(hub: Hub, user) -> list[dict]:
+    """The hub's official maturity assessments over time that ``user`` may see, oldest first,
+    with the change per dimension since the previous one shown.
+
+    Outside the hub's team and the network only public assessments are listed: a hub that
+    publishes its current result does not publish the earlier ones it kept private.
+    """
     rows = (
         Response.objects.official()
         .filter(hub=hub, instrument__code=MATURITY)
@@ -79,6 +99,8 @@ def hub_history(hub: Hub) -> list[dict]:
         .select_related("instrument")
         .order_by("submitted_at")
     )
+    if not perms.can_view_private_scores(user, hub):
+        rows = rows.filter(is_public=True)
     history, previous = [], None
     for r in rows:
         s = scoring.score(r.instrument.definition, r.answers)

@@ -8,11 +8,16 @@ SERIES_COLOURS = ["#08306b", "#d94801", "#238b45"]
 
 
 def radar_spec(dimensions: list[tuple[str, str]], series: list[tuple[str, dict]]) -> dict:
-    """A radar (Vega) of levels 0–5 per dimension; ``series`` = [(name, {dimension: level})]."""
+    """A radar (Vega) of levels 0–5 per dimension; ``series`` = [(name, {dimension: level})].
+
+    A missing level (None: not scored, or a median withheld over too few hubs) is left out rather
+    than drawn as 0.
+    """
     values = [
-        {"key": title, "value": float(levels.get(code) or 0), "category": name}
+        {"key": title, "value": float(levels[code]), "category": name}
         for name, levels in series
         for code, title in dimensions
+        if levels.get(code) is not None
     ]
     return {
         "$schema": VEGA_SCHEMA,
@@ -23,11 +28,7 @@ def radar_spec(dimensions: list[tuple[str, str]], series: list[tuple[str, dict]]
         "signals": [{"name": "radius", "update": "width / 2"}],
         "data": [
             {"name": "table", "values": values},
-            {
-                "name": "keys",
-                "source": "table",
-                "transform": [{"type": "aggregate", "groupby": ["key"]}],
-            },
+            {"name": "keys", "values": [{"key": title} for _code, title in dimensions]},
             {"name": "rings", "values": [{"r": r} for r in range(1, 6)]},
         ],
         "scales": [

@@ -1,6 +1,6 @@
 """Who may answer, read and manage assessments (predicates shared by pages and API)."""
 
-from echos.assessment.models import ConsensusRound, Response
+from echos.assessment.models import ConsensusRound, Instrument, Response
 from echos.hubs import permissions as hub_perms
 from echos.hubs.models import Hub, HubRole
 
@@ -46,14 +46,41 @@ def can_rate_in_round(user, round: ConsensusRound) -> bool:
     return HubRole.objects.filter(user=user, hub=round.hub).exists()
 
 
-def can_view_hub_scores(user, hub: Hub) -> bool:
-    """Scores and radar of a hub: its team, the network, or anyone when its latest answers are public."""
-    if (
+def can_view_private_scores(user, hub: Hub) -> bool:
+    """A hub's private maturity results (scores, history): its team and the network."""
+    return (
         hub_perms.can_edit_hub(user, hub)
         or HubRole.objects.filter(user_id=getattr(user, "pk", None), hub=hub).exists()
-    ):
+    )
+
+
+def can_view_hub_scores(user, hub: Hub) -> bool:
+    """Scores and radar of a hub: its team, the network, or anyone when its latest maturity
+    self-assessment is public (public answers to another instrument, such as the mapping survey,
+    open nothing)."""
+    if can_view_private_scores(user, hub):
         return True
-    return Response.objects.submitted().official().filter(hub=hub, is_public=True).exists()
+    return (
+        Response.objects.submitted()
+        .official()
+        .filter(hub=hub, instrument__kind=Instrument.Kind.MATURITY, is_public=True)
+        .exists()
+    )
+
+
+def hubs_with_visible_private_scores(user) -> set[int] | None:
+    """Ids of the hubs whose private maturity results ``user`` may see; None means every hub.
+
+    The set form of ``can_view_private_scores`` for lists of peers (two queries at most).
+    """
+    if hub_perms.is_network_coordinator(user):
+        return None
+    if not getattr(user, "is_authenticated", False):
+        return set()
+    ids = set(HubRole.objects.filter(user=user).values_list("hub_id", flat=True))
+    if ids:
+        ids |= set(hub_perms.editable_hubs(user).values_list("pk", flat=True))
+    return ids
 
 
 def can_view_network(user) -> bool:

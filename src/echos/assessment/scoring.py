@@ -77,8 +77,18 @@ def spread(definition: dict, ratings: list[dict]) -> list[dict]:
     return rows
 
 
-def medians(score_rows: list[dict], dimensions: list[str]) -> dict[str, float | None]:
-    """Median level per dimension over hubs' latest scores (``{"dimensions": {...}}`` rows)."""
+# A median over one or two hubs gives away a hub's own score: with two, the median and the
+# viewer's own level give the other's exactly. Below this many hubs no median is published.
+MEDIAN_MIN_HUBS = 3
+
+
+def medians(
+    score_rows: list[dict], dimensions: list[str], min_hubs: int = MEDIAN_MIN_HUBS
+) -> dict[str, float | None]:
+    """Median level per dimension over hubs' latest scores (``{"dimensions": {...}}`` rows).
+
+    None for a dimension scored by fewer than ``min_hubs`` hubs ("not enough hubs to compare").
+    """
     result = {}
     for d in dimensions:
         values = [
@@ -86,7 +96,7 @@ def medians(score_rows: list[dict], dimensions: list[str]) -> dict[str, float | 
             for r in score_rows
             if isinstance(r["dimensions"].get(d), int | float)
         ]
-        result[d] = median(values) if values else None
+        result[d] = median(values) if values and len(values) >= min_hubs else None
     return result
 
 

@@ -238,9 +238,12 @@ def hub_maturity(request, hub_id: int):
         (_("Network median"), network),
         (_("Hubs at stage: %(s)s") % {"s": Stage(hub.stage).label}, same_stage),
     ]
+    # A median over too few hubs is not published: it would give away a peer's score.
+    too_few = [name for name, levels in series if all(v is None for v in levels.values())]
+    series = [(name, levels) for name, levels in series if name not in too_few]
     if own:
         series.insert(0, (hub.name_en, own["dimensions"]))
-    peers = [s for s in scores if s["hub_id"] != hub.pk]
+    peers = benchmarks.peers_visible_to(request.user, scores, hub)
     table = [
         {
             "code": c,
@@ -259,9 +262,11 @@ def hub_maturity(request, hub_id: int):
             "hub": hub,
             "own": own,
             "table": table,
-            "radar": charts.radar_spec(dims, series) if scores else None,
+            "radar": charts.radar_spec(dims, series) if series else None,
             "legend": charts.radar_legend(series),
-            "history": benchmarks.hub_history(hub),
+            "medians_withheld": any(r["network"] is None or r["stage"] is None for r in table),
+            "median_min_hubs": scoring.MEDIAN_MIN_HUBS,
+            "history": benchmarks.hub_history(hub, request.user),
             "dims": dims,
             "recommendations": scoring.recommendations(
                 definition, own["dimensions"], network, peers
