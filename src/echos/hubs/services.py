@@ -2,8 +2,7 @@
 
 from datetime import date
 
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.validators import URLValidator
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -11,6 +10,7 @@ from django.utils.translation import gettext as _
 from echos.core.audit import diff, log_action, snapshot
 from echos.core.exceptions import Conflict, RuleViolation, guard
 from echos.core.models import Country, Region, Term
+from echos.core.rules import check_web_address
 from echos.hubs import permissions as perms
 from echos.hubs.models import (
     LEVEL_RANK,
@@ -106,16 +106,6 @@ def resolve_term(vocabulary: str, code, field: str) -> Term:
     return term
 
 
-def _check_url(value: str, field: str) -> None:
-    if value:
-        try:
-            URLValidator(schemes=["http", "https"])(value)
-        except ValidationError:
-            raise RuleViolation(
-                _("Enter a web address starting with http:// or https://."), field
-            ) from None
-
-
 # --- hubs ---------------------------------------------------------------------------------
 
 
@@ -133,7 +123,7 @@ def validate_hub(hub: Hub) -> None:
         )
     if hub.region_id and hub.region.country_id != hub.country_id:
         raise RuleViolation(_("The region is not in the hub's country."), "region")
-    _check_url(hub.website, "website")
+    check_web_address(hub.website, "website")
     if hub.latitude is not None and not -90 <= hub.latitude <= 90:
         raise RuleViolation(_("Latitude must lie between -90 and 90."), "latitude")
     if hub.longitude is not None and not -180 <= hub.longitude <= 180:
@@ -276,7 +266,7 @@ def record_stage_change(
         raise RuleViolation(_("Give the date of the change."), "date")
     if date > timezone.localdate():
         raise RuleViolation(_("A stage change cannot be dated in the future."), "date")
-    _check_url(link, "link")
+    check_web_address(link, "link")
     previous, since = stage_at(hub, date)
     if stage == previous:
         raise RuleViolation(
@@ -344,7 +334,7 @@ def validate_organisation(org: Organisation) -> None:
         raise RuleViolation(_("Give the organisation's name."), "name")
     if org.region_id and org.region.country_id != org.country_id:
         raise RuleViolation(_("The region is not in the organisation's country."), "region")
-    _check_url(org.website, "website")
+    check_web_address(org.website, "website")
     duplicate = (
         Organisation.objects.filter(
             country_id=org.country_id, normalised_name=normalise_name(org.name)
