@@ -74,6 +74,8 @@ def test_made_up_tokens_count_against_the_address():
     ],
 )
 def test_client_address_behind_trusted_proxies(rf, proxies, forwarded, expected):
+    """Also: a request without any address gives None, never a placeholder that PostgreSQL's
+    inet column (django-axes) would refuse."""
     from echos.core.ratelimit import client_address
 
     request = rf.get("/", REMOTE_ADDR="127.0.0.1", HTTP_X_FORWARDED_FOR=forwarded)
@@ -119,3 +121,12 @@ def test_login_lockout_is_per_client_behind_the_proxy(make_user):
         HTTP_X_FORWARDED_FOR="203.0.113.77",
     )
     assert response.status_code == 302 and "_auth_user_id" in other.session
+
+
+def test_a_request_without_an_address_has_none():
+    from django.http import HttpRequest
+
+    from echos.core.ratelimit import client_address, client_key
+
+    assert client_address(HttpRequest()) is None
+    assert client_key(HttpRequest()) == "ip:unknown"

@@ -48,7 +48,7 @@ def check_public_post(request, action: str) -> None:
     if not getattr(settings, "ECHOS_RATE_LIMITS", True):
         return
     limit = limit_for(action)
-    keys = ["ip:" + client_address(request)]
+    keys = ["ip:" + (client_address(request) or "unknown")]
     user = getattr(request, "user", None)
     if user is not None and user.is_authenticated:
         keys.append(f"user:{user.pk}")

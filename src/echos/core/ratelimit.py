@@ -12,15 +12,17 @@ from django.utils.translation import gettext as _
 WRITE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
 
 
-def client_address(request) -> str:
+def client_address(request) -> str | None:
     """The address of the client, as seen by the first of our ``ECHOS_TRUSTED_PROXIES``.
 
     Behind N reverse proxies that each append to ``X-Forwarded-For`` (nginx's
     ``$proxy_add_x_forwarded_for``), the client is the N-th entry from the right; entries further
     left were written by the client and are never trusted. Without proxies, or when the header is
-    missing or malformed, the address is the connection's. Also used by django-axes.
+    missing or malformed, the address is the connection's; None when even that is unknown (a
+    request made up by ``Client.force_login``: django-axes stores the address in an inet column,
+    which refuses a placeholder). Also used by django-axes.
     """
-    remote = request.META.get("REMOTE_ADDR") or "unknown"
+    remote = request.META.get("REMOTE_ADDR") or None
     proxies = getattr(settings, "ECHOS_TRUSTED_PROXIES", 0)
     if proxies <= 0:
         return remote
@@ -49,7 +51,7 @@ def client_key(request) -> str:
         raw = header[7:].strip()
         if raw and request_token_user(request, raw) is not None:
             return "t:" + hashlib.sha256(raw.encode()).hexdigest()[:32]
-    return "ip:" + client_address(request)
+    return "ip:" + (client_address(request) or "unknown")
 
 
 def allow(bucket: str, key: str, limit: int, window: int = 60) -> tuple[bool, int]:
