@@ -83,13 +83,31 @@ def _participant(user, email: str) -> tuple[object | None, str]:
     return None, address
 
 
+def _identity(user, email: str) -> Q:
+    """Every earlier contribution of one person: the account, or the account's e-mail address
+    (pending or confirmed without signing in), or the address and an account registered with it."""
+    if user is not None:
+        identity = Q(user=user)
+        address = normalise_email(getattr(user, "email", ""))
+        if address:
+            identity |= Q(email=address)
+        return identity
+    return Q(email=email) | Q(user__email__iexact=email)
+
+
 def _existing(model, user, email: str, **scope):
-    """The same person's earlier contribution of this kind in this scope; expired pending ones are dropped."""
-    identity = Q(user=user) if user is not None else Q(email=email)
-    found = model.objects.filter(identity, **scope).first()
-    if found is not None and found.is_expired():
-        found.delete()
-        return None
+    """The same person's earlier contribution of this kind in this scope; expired pending ones are dropped.
+
+    One person, whether signed in or not: a support or an answer given by e-mail and then from the
+    account with that address (or the other way round) is the same person's, counted once.
+    """
+    found = None
+    for candidate in model.objects.filter(_identity(user, email), **scope).order_by("pk"):
+        if candidate.is_expired():
+            candidate.delete()
+            continue
+        if found is None or (found.confirmed_at is None and candidate.confirmed_at is not None):
+            found = candidate
     return found
 
 

@@ -1,0 +1,91 @@
+"""QA fixes: one person counted once across account and e-mail, naive consultation times,
+pasted questionnaires that do not follow the format, answers confirmed after closing."""
+
+import re
+
+import pytest
+from django.core import mail
+
+from echos.core.exceptions import Conflict
+from echos.participation import services
+from echos.participation.models import Answer, Support
+
+from .conftest import GOOD_ANSWERS
+
+pytestmark = pytest.mark.django_db
+
+
+def token_in(message) -> str:
+    return re.search(r"/participate/confirm/([^/\s]+)/", message.body).group(1)
+
+
+@pytest.fixture
+def kari(make_user):
+    return make_user("kari", email="Kari@Example.org")
+
+
+# --- 1. one person, one support / one answer, signed in or not ------------------------------------
+
+
+def test_support_by_email_then_by_the_account_with_that_email_counts_once(proposal, kari):
+    services.support(proposal=proposal, email="kari@example.org")
+    services.confirm(token_in(mail.outbox[-1]))
+    proposal.refresh_from_db()
+    assert proposal.support_count == 1
+    with pytest.raises(Conflict) as caught:
+        services.support(proposal=proposal, user=kari)
+    assert "already supported" in str(caught.value)
+    proposal.refresh_from_db()
+    assert proposal.support_count == 1 and Support.objects.count() == 1
+
+
+def test_support_by_account_then_by_its_email_counts_once_and_looks_like_a_first(proposal, kari):
+    services.support(proposal=proposal, user=kari)
+    sent = len(mail.outbox)
+    again = services.support(proposal=proposal, email=" KARI@example.org")
+    # No enumeration: no error for the visitor; the address is told, nothing is stored.
+    assert again.user_id == kari.pk
+    assert len(mail.outbox) == sent + 1 and mail.outbox[-1].to == ["kari@example.org"]
+    assert "/participate/confirm/" not in mail.outbox[-1].body
+    proposal.refresh_from_db()
+    assert proposal.support_count == 1 and Support.objects.count() == 1
+
+
+def test_pending_email_support_blocks_the_account_until_confirmed(proposal, kari):
+    services.support(proposal=proposal, email="kari@example.org")
+    with pytest.raises(Conflict) as caught:
+        services.support(proposal=proposal, user=kari)
+    assert "confirm it with the link" in str(caught.value)
+    services.confirm(token_in(mail.outbox[0]))
+    proposal.refresh_from_db()
+    assert proposal.support_count == 1
+
+
+def test_answer_by_email_then_by_the_account_counts_once(consultation, kari):
+    services.submit_answer(
+        consultation=consultation, answers=GOOD_ANSWERS, email="kari@example.org"
+    )
+    services.confirm(token_in(mail.outbox[-1]))
+    with pytest.raises(Conflict):
+        services.submit_answer(consultation=consultation, answers=GOOD_ANSWERS, user=kari)
+    consultation.refresh_from_db()
+    assert consultation.confirmed_count == 1 and Answer.objects.count() == 1
+
+
+def test_answer_by_account_then_by_its_email_counts_once(consultation, kari):
+    services.submit_answer(consultation=consultation, answers=GOOD_ANSWERS, user=kari)
+    again = services.submit_answer(
+        consultation=consultation, answers=GOOD_ANSWERS, email="kari@EXAMPLE.org"
+    )
+    assert again.user_id == kari.pk
+    consultation.refresh_from_db()
+    assert consultation.confirmed_count == 1 and Answer.objects.count() == 1
+
+
+def test_account_without_email_and_other_addresses_are_unaffected(proposal, make_user):
+    nobody = make_user("nobody")
+    services.support(proposal=proposal, email="someone@example.org")
+    services.confirm(token_in(mail.outbox[-1]))
+    services.support(proposal=proposal, user=nobody)
+    proposal.refresh_from_db()
+    assert proposal.support_count == 2
