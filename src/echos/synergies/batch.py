@@ -59,41 +59,68 @@ def read_items(data: bytes | str, *, name: str, fmt: str | None = None) -> list[
     return rows
 
 
+def _text(item: dict, key: str, where: str) -> str:
+    """An optional text field ("" when absent); anything else than text is refused."""
+    value = item.get(key)
+    if value is None:
+        return ""
+    if not isinstance(value, str):
+        raise BatchError(f"{where}.{key}: must be text")
+    return value
+
+
+def _text_list(item: dict, key: str, where: str) -> list[str]:
+    """An optional list of text codes; lists inside, objects or numbers are refused."""
+    value = item.get(key)
+    if value is None:
+        return []
+    if not isinstance(value, list):
+        raise BatchError(f"{where}.{key}: must be a list")
+    for j, v in enumerate(value, start=1):
+        if not isinstance(v, str):
+            raise BatchError(f"{where}.{key}[{j}]: must be text")
+    return value
+
+
 def _docs(items: list[dict], *, name: str, title_key: str) -> list[Doc]:
     docs, seen = [], set()
     for i, item in enumerate(items, start=1):
-        where = f"{name}: item {i}"
+        # Items and list entries are counted from 1, as in "activities[3].title: must be text".
+        where = f"{name}[{i}]"
         raw_id = item.get("id")
         if raw_id in (None, ""):
-            raise BatchError(f"{where}: missing id")
+            raise BatchError(f"{where}.id: missing id")
+        if isinstance(raw_id, bool) or not isinstance(raw_id, str | int | float):
+            raise BatchError(f"{where}.id: must be text or a number")
         key = str(raw_id)
         if key in seen:
-            raise BatchError(f"{where}: duplicate id {key!r}")
+            raise BatchError(f"{where}.id: duplicate id {key!r}")
         seen.add(key)
         description = item.get("description")
-        if not isinstance(description, str) or not description.strip():
-            raise BatchError(f"{where} (id {key}): empty description")
+        if description is not None and not isinstance(description, str):
+            raise BatchError(f"{where}.description (id {key}): must be text")
+        if not description or not description.strip():
+            raise BatchError(f"{where}.description (id {key}): empty description")
         language = item.get("language") or None
         if language is not None and (
             not isinstance(language, str) or language.lower() not in language_codes()
         ):
             raise BatchError(
-                f"{where} (id {key}): unknown language code {language!r} (use ISO 639-1, e.g. fr)"
+                f"{where}.language (id {key}): unknown language code {language!r}"
+                " (use ISO 639-1, e.g. fr)"
             )
-        title = item.get(title_key) or ""
-        extra = item.get("acronym") or ""
-        for key_name in ("objectives", "policy_areas"):
-            value = item.get(key_name, [])
-            if not isinstance(value, list):
-                raise BatchError(f"{where} (id {key}): {key_name} must be a list")
+        title = _text(item, title_key, where)
+        extra = _text(item, "acronym", where)
+        objectives = _text_list(item, "objectives", where)
+        policy_areas = _text_list(item, "policy_areas", where)
         docs.append(
             Doc.make(
                 key,
                 f"{title} ({extra})" if extra else title,
                 description,
                 language=language.lower() if language else None,
-                objectives=item.get("objectives", []),
-                policy_areas=item.get("policy_areas", []),
+                objectives=objectives,
+                policy_areas=policy_areas,
             )
         )
     return docs
