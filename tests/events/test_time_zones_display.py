@@ -1,0 +1,84 @@
+"""Times are shown in the event's own time zone (named), whatever the site's zone; the calendar
+places events on their local day; forms read times in the event's zone; odd ids never give a 500."""
+
+from datetime import datetime, timedelta
+from urllib.parse import urlsplit
+
+import pytest
+from django.core import mail
+from django.urls import reverse
+
+from echos.events import services
+
+pytestmark = pytest.mark.django_db
+
+
+def _event(make_event, tz, start, hours=2, **fields):
+    return make_event(time_zone=tz, start=start, end=start + timedelta(hours=hours), **fields)
+
+
+def test_kyiv_event_shows_its_local_time_on_page_list_and_email(client, make_event):
+    event = _event(
+        make_event,
+        "Europe/Kyiv",
+        datetime(2030, 6, 3, 18, 0),
+        title="Kyiv evening dialogue",
+        registration_enabled=True,
+        registration_closes=datetime(2030, 6, 2, 20, 0),
+    )
+    session = services.add_session(
+        actor=None,
+        event=event,
+        title="Opening talk",
+        start=datetime(2030, 6, 3, 18, 30),
+        end=datetime(2030, 6, 3, 19, 0),
+    )
+    assert session.pk
+    page = client.get(event.get_absolute_url()).content.decode()
+    assert "18:00" in page and "17:00" not in page
+    assert "(Europe/Kyiv)" in page
+    assert "18:30" in page and "17:30" not in page  # the programme
+    assert "2 June 2030, 20:00 (Europe/Kyiv)" in page  # registration closes
+    listing = client.get(reverse("events:calendar"), {"q": "Kyiv"}).content.decode()
+    assert "18:00" in listing and "17:00" not in listing
+    registration = services.register(
+        event=event, name="Olena", email="olena@example.invalid", consent=True
+    )
+    mail.outbox.clear()
+    services.send_email_now(registration, "confirmation")
+    body = mail.outbox[-1].body
+    assert "18:00 (Europe/Kyiv)" in body and "17:00" not in body
+    personal = client.get(urlsplit(services.personal_url(registration)).path).content.decode()
+    assert "18:00" in personal and "17:00" not in personal
+
+
+def test_lisbon_event_at_ten_reads_ten(client, make_event, hubs):
+    event = _event(
+        make_event,
+        "Europe/Lisbon",
+        datetime(2030, 6, 3, 10, 0),
+        hub=hubs["portugal"],
+        title="Lisbon morning fair",
+    )
+    page = client.get(event.get_absolute_url()).content.decode()
+    assert "10:00" in page and "11:00" not in page
+    registration = services.register(
+        event=event, name="Ana", email="ana@example.invalid", consent=True
+    )
+    mail.outbox.clear()
+    services.send_email_now(registration, "confirmation")
+    body = mail.outbox[-1].body
+    assert "10:00 (Europe/Lisbon)" in body and "11:00" not in body
+
+
+def test_offer_deadline_is_in_the_event_zone(make_event):
+    event = _event(make_event, "Europe/Lisbon", datetime(2030, 6, 3, 10, 0))
+    registration = services.register(
+        event=event, name="Ana", email="ana@example.invalid", consent=True
+    )
+    registration.status = "offered"
+    registration.offer_expires_at = event.start - timedelta(days=1)  # 09:00 UTC, 10:00 Lisbon
+    mail.outbox.clear()
+    services.send_email_now(registration, "offer")
+    body = mail.outbox[-1].body
+    assert "2 June 2030, 10:00 (Europe/Lisbon)" in body
