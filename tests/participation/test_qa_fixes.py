@@ -5,6 +5,7 @@ import re
 
 import pytest
 from django.core import mail
+from django.utils import timezone
 
 from echos.core.exceptions import Conflict
 from echos.participation import services
@@ -89,3 +90,76 @@ def test_account_without_email_and_other_addresses_are_unaffected(proposal, make
     services.support(proposal=proposal, user=nobody)
     proposal.refresh_from_db()
     assert proposal.support_count == 2
+
+
+# --- 2. consultation times without a time zone ---------------------------------------------------
+
+
+def _payload(hubs, **times):
+    return {
+        "hub": hubs["norway"].pk,
+        "title": "Naive times",
+        "description": "Times without a zone",
+        "languages": ["nb"],
+        **times,
+    }
+
+
+def test_api_times_without_a_zone_are_read_in_the_site_time_zone(hubs, personas, token_client):
+    from zoneinfo import ZoneInfo
+
+    from django.conf import settings
+
+    from echos.participation.models import Consultation
+
+    client = token_client(personas["editor_no"])
+    made = client.post(
+        "/api/v1/consultations",
+        _payload(hubs, opens_at="2026-12-01T10:00", closes_at="2026-12-20T18:00"),
+        content_type="application/json",
+    )
+    assert made.status_code == 201, made.content
+    stored = Consultation.objects.get()
+    site = ZoneInfo(settings.TIME_ZONE)
+    assert stored.opens_at == timezone.datetime(2026, 12, 1, 10, 0, tzinfo=site)
+    assert stored.closes_at == timezone.datetime(2026, 12, 20, 18, 0, tzinfo=site)
+    assert made.json()["opens_at"] and stored.state in {"upcoming", "open", "closed"}
+
+
+def test_api_one_aware_and_one_naive_time(hubs, personas, token_client):
+    from echos.participation.models import Consultation
+
+    client = token_client(personas["editor_no"])
+    made = client.post(
+        "/api/v1/consultations",
+        _payload(hubs, opens_at="2026-12-01T10:00", closes_at="2026-12-20T18:00+00:00"),
+        content_type="application/json",
+    )
+    assert made.status_code == 201, made.content
+    backwards = client.post(
+        "/api/v1/consultations",
+        _payload(hubs, opens_at="2026-12-20T10:00", closes_at="2026-12-01T18:00+00:00"),
+        content_type="application/json",
+    )
+    assert backwards.status_code == 400
+    assert backwards.json()["errors"][0]["field"] == "closes_at"
+    assert Consultation.objects.count() == 1
+
+
+def test_api_failure_after_the_service_stores_nothing(hubs, personas, token_client, monkeypatch):
+    from echos.participation import api
+    from echos.participation.models import Consultation
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("output failed")
+
+    monkeypatch.setattr(api, "consultation_out", broken)
+    client = token_client(personas["editor_no"])
+    client.raise_request_exception = False
+    failed = client.post(
+        "/api/v1/consultations",
+        _payload(hubs, opens_at="2026-12-01T10:00+01:00", closes_at="2026-12-20T18:00+01:00"),
+        content_type="application/json",
+    )
+    assert failed.status_code == 500
+    assert Consultation.objects.count() == 0

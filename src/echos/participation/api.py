@@ -7,6 +7,7 @@ where the honeypot, hourly limits and e-mail confirmation protect each form.
 from datetime import datetime
 
 from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from ninja import Router, Schema, Status
@@ -188,18 +189,20 @@ def create_consultation(request, payload: ConsultationIn):
     hub = Hub.objects.filter(pk=payload.hub).first()
     if hub is None:
         raise RuleViolation("Unknown hub.", "hub")
-    consultation = services.open_consultation(
-        actor=request.user,
-        hub=hub,
-        title=payload.title,
-        description=payload.description,
-        opens_at=payload.opens_at,
-        closes_at=payload.closes_at,
-        languages=payload.languages,
-        mode=payload.mode,
-        definition=payload.definition,
-    )
-    return Status(201, consultation_out(consultation, questions=True))
+    # One transaction with the response: a request that fails stores nothing (no duplicate on retry).
+    with transaction.atomic():
+        consultation = services.open_consultation(
+            actor=request.user,
+            hub=hub,
+            title=payload.title,
+            description=payload.description,
+            opens_at=payload.opens_at,
+            closes_at=payload.closes_at,
+            languages=payload.languages,
+            mode=payload.mode,
+            definition=payload.definition,
+        )
+        return Status(201, consultation_out(consultation, questions=True))
 
 
 @router.post("/consultations/{consultation_id}/follow-up", response=dict, auth=auth)

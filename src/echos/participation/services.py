@@ -243,13 +243,26 @@ def _instrument_from(definition) -> Instrument:
     return publish_instrument(definition)
 
 
-def _check_period(opens_at: datetime | None, closes_at: datetime | None) -> None:
+def _aware(value: datetime) -> datetime:
+    """A date and time without a time zone is read in the site's time zone (``TIME_ZONE``), as the
+    consultation form does."""
+    if timezone.is_naive(value):
+        return timezone.make_aware(value, timezone.get_default_timezone())
+    return value
+
+
+def _check_period(
+    opens_at: datetime | None, closes_at: datetime | None
+) -> tuple[datetime, datetime]:
+    """The period with both ends in a time zone; refused when an end is missing or out of order."""
     if opens_at is None:
         raise RuleViolation(_("Give the date and time the consultation opens."), "opens_at")
     if closes_at is None:
         raise RuleViolation(_("Give the date and time the consultation closes."), "closes_at")
+    opens_at, closes_at = _aware(opens_at), _aware(closes_at)
     if closes_at <= opens_at:
         raise RuleViolation(_("The consultation must close after it opens."), "closes_at")
+    return opens_at, closes_at
 
 
 def _check_languages(languages) -> list[str]:
@@ -301,7 +314,7 @@ def open_consultation(
         required=True,
         message=_("Describe what the consultation is about and what the hub will do with it."),
     )
-    _check_period(opens_at, closes_at)
+    opens_at, closes_at = _check_period(opens_at, closes_at)
     languages = _check_languages(languages)
     if mode not in Consultation.Mode.values:
         raise RuleViolation(_("Choose who may answer."), "mode")
