@@ -1,5 +1,6 @@
 """Events as RFC 5545 iCalendar, for subscriptions in calendar apps and single downloads."""
 
+import logging
 from datetime import UTC, date, datetime, timedelta
 from functools import lru_cache
 from zoneinfo import ZoneInfo
@@ -11,9 +12,11 @@ from django.utils.translation import gettext as _
 
 from echos.events.models import Event, Format
 
+logger = logging.getLogger(__name__)
 PRODID = "-//ECHOS//Cancer Mission Hubs events//EN"
 # How often subscribers are asked to poll; the feeds answer 304 when nothing changed.
 REFRESH = timedelta(hours=1)
+MIN_YEAR, MAX_YEAR = 1970, 9998
 UTC_NAMES = {"UTC", "Etc/UTC", "Etc/UCT", "Etc/Zulu", "Zulu", "UCT", "Universal", "Etc/Universal"}
 STATUS = {
     Event.Status.PUBLISHED: "CONFIRMED",
@@ -38,6 +41,7 @@ def event_calendar(events, *, name: str, url: str, now: datetime | None = None) 
     """A VCALENDAR (METHOD:PUBLISH) of ``events`` with the VTIMEZONEs their times refer to."""
     now = now or timezone.now()
     events = list(events)
+    name = one_line(name)
     cal = icalendar.Calendar()
     cal.add("prodid", PRODID)
     cal.add("version", "2.0")
@@ -55,8 +59,21 @@ def event_calendar(events, *, name: str, url: str, now: datetime | None = None) 
     for tz_name, (first, last) in sorted(zones.items()):
         cal.add_component(vtimezone(tz_name, first, last))
     for event in events:
-        cal.add_component(_vevent(event, now))
+        try:
+            item = _vevent(event, now)
+            item.to_ical()
+        except (ValueError, OverflowError):
+            # Stored data a calendar cannot express (e.g. a date out of range): one bad event
+            # must not break the whole feed.
+            logger.warning("Event %s left out of the calendar: cannot be written", event.pk)
+            continue
+        cal.add_component(item)
     return cal.to_ical()
+
+
+def one_line(text) -> str:
+    """``text`` with any line breaks and runs of blanks turned into single spaces."""
+    return " ".join(str(text or "").split())
 
 
 def _zone(event: Event):
@@ -70,7 +87,13 @@ def _zones_used(events) -> dict[str, tuple[int, int]]:
     for event in events:
         if event.time_zone in UTC_NAMES:
             continue
-        first, last = event.local_start.year, event.local_end.year
+        try:
+            first, last = event.local_start.year, event.local_end.year
+        except (ValueError, OverflowError):
+            continue
+        # The zoneinfo rules are described for the years a calendar can hold (date(10000, ...)
+        # would fail for an event dated 9999).
+        first, last = max(MIN_YEAR, min(first, MAX_YEAR)), max(MIN_YEAR, min(last, MAX_YEAR))
         if event.time_zone in years:
             known = years[event.time_zone]
             first, last = min(first, known[0]), max(last, known[1])
@@ -129,11 +152,12 @@ def _has_geo(event: Event) -> bool:
 
 
 def _summary(event: Event) -> str:
+    title = one_line(event.title)
     if event.status == Event.Status.CANCELLED:
-        return _("Cancelled: %(title)s") % {"title": event.title}
+        return _("Cancelled: %(title)s") % {"title": title}
     if event.status == Event.Status.POSTPONED:
-        return _("Postponed: %(title)s") % {"title": event.title}
-    return event.title
+        return _("Postponed: %(title)s") % {"title": title}
+    return title
 
 
 def location(event: Event) -> str:

@@ -26,7 +26,7 @@ from echos.assessment import engine
 from echos.assessment.models import Instrument
 from echos.assessment.services import publish_instrument
 from echos.core.abuse import make_token, read_token
-from echos.core.audit import diff, log_action, snapshot
+from echos.core.audit import diff, entries_for, log_action, snapshot
 from echos.core.exceptions import Conflict, RuleViolation, guard
 from echos.core.models import Country, Region
 from echos.core.rules import check_web_address
@@ -50,6 +50,8 @@ from echos.synergies.batch import language_codes
 
 DATA = Path(__file__).resolve().parent / "data"
 MAX_TEXT = 20000
+# Events are dated within these years (a typo such as 9999 would break calendars).
+FIRST_YEAR, LAST_YEAR = 2000, 2100
 CONFIRM_HOURS = 24  # an anonymous registration not confirmed by e-mail within this time is released
 NOTICE_EVERY = 3600  # at most one "you are already registered" e-mail per registration per hour
 CONSENT_TEXT = (
@@ -104,12 +106,26 @@ def local_datetime(value, tz_name: str, field: str) -> datetime:
     if not isinstance(value, datetime):
         raise RuleViolation(_("Give a date and time."), field)
     if timezone.is_aware(value):
-        return value.astimezone(UTC)
+        try:
+            return value.astimezone(UTC)
+        except OverflowError:
+            raise RuleViolation(
+                _("Give a date between the years %(first)d and %(last)d.")
+                % {"first": FIRST_YEAR, "last": LAST_YEAR},
+                field,
+            ) from None
     if not valid_timezone(tz_name):
         raise RuleViolation(_("Unknown time zone: %(tz)s.") % {"tz": tz_name}, "time_zone")
     from zoneinfo import ZoneInfo
 
-    return value.replace(tzinfo=ZoneInfo(tz_name)).astimezone(UTC)
+    try:
+        return value.replace(tzinfo=ZoneInfo(tz_name)).astimezone(UTC)
+    except OverflowError:
+        raise RuleViolation(
+            _("Give a date between the years %(first)d and %(last)d.")
+            % {"first": FIRST_YEAR, "last": LAST_YEAR},
+            field,
+        ) from None
 
 
 def _codes(values, allowed, field: str, label: str) -> str:
@@ -139,6 +155,8 @@ def clean_event_fields(data: dict, *, current: Event | None = None) -> dict:
             out[name] = str(out[name]).strip()
     if "title" in out and not out["title"]:
         raise RuleViolation(_("Give the event a title."), "title")
+    if any(ch in (out.get("title") or "") for ch in "\r\n\x0b\x0c\x85\u2028\u2029"):
+        raise RuleViolation(_("The title must fit on one line (no line breaks)."), "title")
     if len(out.get("title") or "") > 200:
         raise RuleViolation(_("The title is longer than 200 characters."), "title")
     if "description" in out:
@@ -187,6 +205,14 @@ def clean_event_fields(data: dict, *, current: Event | None = None) -> dict:
             if name in ("start", "end"):
                 raise RuleViolation(_("Give a date and time."), name)
             out[name] = None
+    for name in ("start", "end", "registration_opens", "registration_closes"):
+        value = out.get(name)
+        if isinstance(value, datetime) and not FIRST_YEAR <= value.year <= LAST_YEAR:
+            raise RuleViolation(
+                _("Give a date between the years %(first)d and %(last)d.")
+                % {"first": FIRST_YEAR, "last": LAST_YEAR},
+                name,
+            )
     start = out.get("start", current.start if current else None)
     end = out.get("end", current.end if current else None)
     if start and end and end <= start:
@@ -325,6 +351,14 @@ def update_event(
     guard(perms.can_manage_event(actor, event), actor)
     questions = fields.pop("questions", None)
     cleaned = clean_event_fields(fields, current=event)
+    if cleaned.get("status") == Event.Status.DRAFT and event.status != Event.Status.DRAFT:
+        raise RuleViolation(
+            _(
+                "An event that has been published (or has registrations) cannot go back to "
+                "draft; postpone or cancel it instead."
+            ),
+            "status",
+        )
     before = snapshot(event, EVENT_FIELDS + ["country", "region", "questions"])
     for key, value in cleaned.items():
         setattr(event, key, value)
@@ -341,12 +375,31 @@ def update_event(
     event.save()
     log_action(actor=actor, action="event.update", target=event, data=changes)
     schedule_changed = any(k in changes for k in SCHEDULE_FIELDS) and "status" not in changes
-    if schedule_changed and event.status == Event.Status.PUBLISHED:
+    if schedule_changed and event.status in (Event.Status.PUBLISHED, Event.Status.POSTPONED):
         _notify_registrants(event, "changed")
     # A larger capacity frees places for the waitlist.
     if "capacity" in changes:
+        _withdraw_excess_offers(event)
         _fill_places(event)
     return event
+
+
+# Audit actions that show an event left the draft state at some time (``event.draft`` too:
+# only a published, postponed or cancelled event could be set back to draft).
+LEFT_DRAFT_ACTIONS = ("event.published", "event.postponed", "event.cancelled", "event.draft")
+
+
+def was_published(event: Event) -> bool:
+    """Whether the event is, or ever was, public or has registrations: then it is never a draft
+    again and cannot be deleted (it is cancelled instead, so registrants and calendars hear)."""
+    if event.status != Event.Status.DRAFT or event.registrations.exists():
+        return True
+    if entries_for(event).filter(action__in=LEFT_DRAFT_ACTIONS).exists():
+        return True
+    created = entries_for(event).filter(action="event.create").values_list("data", flat=True)
+    return any(
+        isinstance(d, dict) and d.get("status") not in (None, Event.Status.DRAFT) for d in created
+    )
 
 
 @transaction.atomic
@@ -358,12 +411,19 @@ def set_status(*, actor, event: Event, status: str, reason: str = "") -> Event:
         raise RuleViolation(_("Unknown status."), "status")
     if status == event.status:
         return event
+    if status == Event.Status.DRAFT and was_published(event):
+        raise RuleViolation(
+            _(
+                "An event that has been published (or has registrations) cannot go back to "
+                "draft; postpone or cancel it instead."
+            ),
+            "status",
+        )
     if status in (Event.Status.CANCELLED, Event.Status.POSTPONED) and not reason.strip():
         raise RuleViolation(_("Tell participants why."), "reason")
-    if event.status == Event.Status.CANCELLED and status != Event.Status.DRAFT:
-        # Reviving a cancelled event is allowed; registrations stay cancelled.
-        pass
+    # Reviving a cancelled event is allowed; its registrations stay cancelled.
     old = event.status
+    was_postponed = old == Event.Status.POSTPONED
     event.status, event.status_reason = status, reason.strip()
     event.sequence += 1
     event.save()
@@ -375,6 +435,9 @@ def set_status(*, actor, event: Event, status: str, reason: str = "") -> Event:
     )
     if status in (Event.Status.CANCELLED, Event.Status.POSTPONED):
         _notify_registrants(event, status)
+    elif status == Event.Status.PUBLISHED and was_postponed:
+        # Back on after a postponement: registrants learn the (new) dates.
+        _notify_registrants(event, "changed")
     if status == Event.Status.CANCELLED:
         event.registrations.filter(status__in=Registration.ACTIVE).update(
             status=Registration.Status.CANCELLED,
@@ -388,9 +451,17 @@ def set_status(*, actor, event: Event, status: str, reason: str = "") -> Event:
 @transaction.atomic
 def delete_event(*, actor, event: Event) -> None:
     """Delete a draft; a published event is cancelled instead, so calendars learn about it."""
+    event = Event.objects.select_for_update().get(pk=event.pk)
     guard(perms.can_manage_event(actor, event), actor)
-    if event.status != Event.Status.DRAFT:
-        raise Conflict(_("Only drafts can be deleted; cancel a published event instead."), "status")
+    if was_published(event):
+        raise Conflict(
+            _(
+                "Only drafts that were never published and have no registrations can be "
+                "deleted; cancel the event instead, so that participants and calendars learn "
+                "about it."
+            ),
+            "status",
+        )
     log_action(actor=actor, action="event.delete", target=event, data=snapshot(event))
     event.delete()
 
@@ -567,6 +638,12 @@ def register(
     if existing is not None:
         return _already_registered(existing, user=user, email=email)
     left = places_left(event)
+    if (left is None or left > 0) and event.registrations.filter(
+        status=Registration.Status.WAITLISTED
+    ).exists():
+        # Free places go to the people already waiting first (first in, first out).
+        _fill_places(event, now)
+        left = places_left(event)
     signed_in = user is not None and user.is_authenticated
     registration = Registration(
         event=event,
@@ -621,24 +698,46 @@ def waitlist_position(registration: Registration) -> int | None:
     )
 
 
+def _promote(event: Event, r: Registration) -> None:
+    """Give a waiting or offered person a place at once (no offer window)."""
+    r.status = Registration.Status.REGISTERED
+    r.offer_expires_at = None
+    r.save(update_fields=["status", "offer_expires_at", "updated_at"])
+    log_action(actor=None, action="registration.promote", target=event, data={"registration": r.pk})
+    _send_after_commit(r, "promoted")
+
+
 def _fill_places(event: Event, now=None) -> list[Registration]:
-    """Offer free places to the waitlist, first in first out (caller holds the event lock)."""
+    """Give free places to the waitlist, first in first out (caller holds the event lock).
+
+    Before the event starts a free place is *offered* for ``offer_hours``; once it has started
+    there is no time for an offer, so the first person waiting gets the place directly. With no
+    limit, or with places free and nobody left waiting, outstanding offers become places too.
+    """
     now = now or timezone.now()
     offered = []
     left = places_left(event)
-    if left is None:
-        # No limit (any more): everyone waiting gets a place at once.
-        waiting = list(event.registrations.filter(status=Registration.Status.WAITLISTED))
-        for r in waiting:
-            r.status = Registration.Status.REGISTERED
-            r.save(update_fields=["status", "updated_at"])
-            _send_after_commit(r, "promoted")
-        return waiting
-    if left <= 0 or now >= event.start:
-        return offered
-    for r in event.registrations.filter(status=Registration.Status.WAITLISTED).order_by(
+    waiting = event.registrations.filter(status=Registration.Status.WAITLISTED).order_by(
         "created_at", "id"
-    )[:left]:
+    )
+    outstanding = event.registrations.filter(status=Registration.Status.OFFERED).order_by(
+        "created_at", "id"
+    )
+    if left is None:
+        # No limit (any more): everyone offered or waiting gets a place at once.
+        done = list(outstanding) + list(waiting)
+        for r in done:
+            _promote(event, r)
+        return done
+    if left <= 0:
+        return offered
+    if now >= event.start:
+        # The event has started: places go straight to the people waiting, in order.
+        for r in list(outstanding) + list(waiting[:left]):
+            _promote(event, r)
+            offered.append(r)
+        return offered
+    for r in waiting[:left]:
         r.status = Registration.Status.OFFERED
         r.offered_at = now
         r.offer_expires_at = min(now + timedelta(hours=event.offer_hours), event.start)
@@ -648,7 +747,34 @@ def _fill_places(event: Event, now=None) -> list[Registration]:
         )
         _send_after_commit(r, "offer")
         offered.append(r)
+    if places_left(event) > 0 and not waiting.exists():
+        # Places to spare and nobody else waiting: an outstanding offer can never expire in
+        # favour of someone else, so it becomes a place.
+        for r in outstanding:
+            _promote(event, r)
+            offered.append(r)
     return offered
+
+
+def _withdraw_excess_offers(event: Event) -> None:
+    """After the capacity was lowered: offers beyond it go back to the waitlist (latest first),
+    so that accepting them cannot overfill the event. The people keep their place in line."""
+    if event.capacity is None:
+        return
+    excess = places_taken(event) - event.capacity
+    if excess <= 0:
+        return
+    for r in event.registrations.filter(status=Registration.Status.OFFERED).order_by(
+        "-created_at", "-id"
+    )[:excess]:
+        r.status = Registration.Status.WAITLISTED
+        r.offered_at = None
+        r.offer_expires_at = None
+        r.save(update_fields=["status", "offered_at", "offer_expires_at", "updated_at"])
+        log_action(
+            actor=None, action="registration.offer_withdrawn", target=event, data={"id": r.pk}
+        )
+        _send_after_commit(r, "waitlisted")
 
 
 def _expire(event: Event, now) -> int:
@@ -735,6 +861,14 @@ def accept_offer(registration: Registration, now=None) -> Registration:
         raise Conflict(
             _("This offer is no longer open; it has passed to the next person."), "status"
         )
+    if event.capacity is not None:
+        others = (
+            event.registrations.filter(status__in=Registration.HOLDS_PLACE)
+            .exclude(pk=registration.pk)
+            .count()
+        )
+        if others >= event.capacity:
+            raise Conflict(_("Sorry, the event is full; this offer is no longer open."), "status")
     registration.status = Registration.Status.REGISTERED
     registration.offer_expires_at = None
     registration.email_confirmed_at = registration.email_confirmed_at or now
