@@ -82,3 +82,31 @@ def test_offer_deadline_is_in_the_event_zone(make_event):
     services.send_email_now(registration, "offer")
     body = mail.outbox[-1].body
     assert "2 June 2030, 10:00 (Europe/Lisbon)" in body
+
+
+def _days_with(response, pk):
+    return [
+        day["date"]
+        for week in response.context["weeks"]
+        for day in week
+        if day["in_month"] and any(e.pk == pk for e in day["events"])
+    ]
+
+
+def test_month_grid_places_an_event_on_its_local_day(client, make_event):
+    event = _event(make_event, "Europe/Helsinki", datetime(2027, 2, 1, 0, 30), title="Night talk")
+    january = client.get(reverse("events:month", args=[2027, 1]))
+    assert _days_with(january, event.pk) == []
+    assert january.context["total"] == 0
+    february = client.get(reverse("events:month", args=[2027, 2]))
+    assert [d.isoformat() for d in _days_with(february, event.pk)] == ["2027-02-01"]
+    assert february.context["total"] == 1
+
+
+def test_month_grid_finds_an_event_late_on_the_last_local_day(client, make_event):
+    # 23:30 on 31 January in Lisbon is already 1 February in Brussels.
+    event = _event(make_event, "Europe/Lisbon", datetime(2027, 1, 31, 23, 30), hours=0.25)
+    january = client.get(reverse("events:month", args=[2027, 1]))
+    assert [d.isoformat() for d in _days_with(january, event.pk)] == ["2027-01-31"]
+    february = client.get(reverse("events:month", args=[2027, 2]))
+    assert _days_with(february, event.pk) == [] and february.context["total"] == 0

@@ -3,7 +3,7 @@
 import calendar as pycalendar
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
-from zoneinfo import ZoneInfo
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from django.conf import settings
 from django.db.models import Q
@@ -105,18 +105,47 @@ def public_events():
 PER_DAY = 4  # events named in a day's cell; the rest are counted and linked
 
 
-def month_grid(year: int, month: int, spans, tz_name: str | None = None) -> list[list[dict]]:
-    """Weeks (Monday first) of days with the ids of the events on each day (local time).
+def _local_days(start, end, tz_name, default_tz) -> tuple[date, date]:
+    """First and last day an event covers, read in its own time zone (the day shown with it)."""
+    try:
+        tz = ZoneInfo(tz_name) if tz_name else default_tz
+    except (ZoneInfoNotFoundError, ValueError):
+        tz = default_tz
+    return start.astimezone(tz).date(), (end - timedelta(seconds=1)).astimezone(tz).date()
 
-    ``spans`` are (id, start, end) of every event of the month, in order; each day keeps the first
-    ``PER_DAY`` ids in ``ids`` and the number of events in ``count``.
+
+def month_spans(year: int, month: int, spans, tz_name: str | None = None) -> list[tuple]:
+    """The spans (id, start, end[, time_zone]) with at least one local day in the month.
+
+    The month's query is widened by a day on each side (``month_bounds(..., margin=True)``) so that
+    an event on 1 February in Helsinki (still 31 January in Brussels) is found; this keeps only
+    those whose own local days fall in the month.
     """
-    tz = ZoneInfo(tz_name or settings.TIME_ZONE)
+    default = ZoneInfo(tz_name or settings.TIME_ZONE)
+    first, last = date(year, month, 1), date(year, month, pycalendar.monthrange(year, month)[1])
+    out = []
+    for span in spans:
+        pk, start, end, *rest = span
+        day, end_day = _local_days(start, end, rest[0] if rest else None, default)
+        if day <= last and end_day >= first:
+            out.append(span)
+    return out
+
+
+def month_grid(year: int, month: int, spans, tz_name: str | None = None) -> list[list[dict]]:
+    """Weeks (Monday first) of days with the ids of the events on each day.
+
+    ``spans`` are (id, start, end) or (id, start, end, time_zone) of every event of the month, in
+    order; an event is placed on the days of its own time zone (``tz_name``, by default the site's,
+    when a span has none). Each day keeps the first ``PER_DAY`` ids in ``ids`` and the number of
+    events in ``count``.
+    """
+    default = ZoneInfo(tz_name or settings.TIME_ZONE)
     by_day: dict[date, list[int]] = {}
     first, last = date(year, month, 1), date(year, month, pycalendar.monthrange(year, month)[1])
-    for pk, start, end in spans:
-        day = max(start.astimezone(tz).date(), first)
-        end_day = min((end - timedelta(seconds=1)).astimezone(tz).date(), last)
+    for pk, start, end, *rest in spans:
+        day, end_day = _local_days(start, end, rest[0] if rest else None, default)
+        day, end_day = max(day, first), min(end_day, last)
         while day <= end_day:
             by_day.setdefault(day, []).append(pk)
             day += timedelta(days=1)
@@ -145,8 +174,14 @@ def fill_grid(weeks: list[list[dict]], events: dict[int, Event]) -> None:
             day["events"] = [events[pk] for pk in day.pop("ids") if pk in events]
 
 
-def month_bounds(year: int, month: int, tz_name: str | None = None) -> tuple[datetime, datetime]:
+def month_bounds(
+    year: int, month: int, tz_name: str | None = None, *, margin: bool = False
+) -> tuple[datetime, datetime]:
+    """The month in ``tz_name`` (the site's zone); with ``margin``, a day wider on each side so
+    that events whose own local date is in the month (in any time zone) are found too."""
     tz = ZoneInfo(tz_name or settings.TIME_ZONE)
     start = datetime(year, month, 1, tzinfo=tz)
     end = datetime(year + (month == 12), month % 12 + 1, 1, tzinfo=tz)
+    if margin:
+        start, end = start - timedelta(days=1), end + timedelta(days=1)
     return start, end

@@ -78,7 +78,7 @@ def month(request, year: int | None = None, month: int | None = None):
     if not (1 <= month <= 12 and 1900 < year < 2200):
         raise Http404
     filters = calendar.Filters.from_query(request.GET)
-    start, end = calendar.month_bounds(year, month)
+    start, end = calendar.month_bounds(year, month, margin=True)
     events = filters.apply(
         calendar.public_events().filter(
             start__lt=end, end__gt=start, start__gte=start - timedelta(days=MAX_EVENT_DAYS)
@@ -86,7 +86,9 @@ def month(request, year: int | None = None, month: int | None = None):
         upcoming_default=False,
     )
     # Every event of the month as (id, start, end) — cheap — then only those the grid names.
-    spans = list(events.order_by("start", "id").values_list("pk", "start", "end"))
+    spans = list(events.order_by("start", "id").values_list("pk", "start", "end", "time_zone"))
+    # Each event on its own local days (a Helsinki event at 00:30 on 1 February is in February).
+    spans = calendar.month_spans(year, month, spans)
     weeks = calendar.month_grid(year, month, spans)
     named = {pk for week in weeks for day in week for pk in day["ids"]}
     calendar.fill_grid(weeks, calendar.public_events().in_bulk(named))
