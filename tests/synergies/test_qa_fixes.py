@@ -85,3 +85,90 @@ def test_cli_match_bad_item_fields_exit_2(tmp_path, kind, item, message):
     assert done.returncode == 2, done.stderr
     assert message.replace(kind, f"{kind}.json", 1) in done.stderr
     assert "Traceback" not in done.stderr
+
+
+# --- events recorded as synergy activities ------------------------------------------------------
+
+
+def _event(hub, *, country=None, region=None, languages=",en,", co_organisers=()):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from echos.events.models import Event
+
+    start = timezone.now() + timedelta(days=10)
+    event = Event.objects.create(
+        title="Cancer screening open day",
+        description="Talks about cancer screening.",
+        type="workshop",
+        hub=hub,
+        format="in_person",
+        country=country or hub.country,
+        region=region,
+        languages=languages,
+        start=start,
+        end=start + timedelta(hours=2),
+        time_zone="Europe/Oslo",
+        status="published",
+    )
+    event.co_organisers.set(co_organisers)
+    return event
+
+
+@pytest.mark.django_db
+def test_co_organiser_records_the_event_as_an_activity_of_their_hub(hubs, personas, login):
+    from django.urls import reverse
+
+    from echos.synergies import services
+    from echos.synergies.models import Activity
+
+    event = _event(hubs["norway"], co_organisers=[hubs["portugal"]])
+    assert services.can_record_event(personas["coord_pt"], event)
+    response = login(personas["coord_pt"]).post(reverse("events:to_activity", args=[event.pk]))
+    assert response.status_code == 302
+    activity = Activity.objects.get(origin="event", origin_id=str(event.pk))
+    assert activity.hub == hubs["portugal"] and response["Location"] == activity.get_absolute_url()
+    # The organising hub records its own activity; neither overwrites the other.
+    login(personas["coord_no"]).post(reverse("events:to_activity", args=[event.pk]))
+    assert {a.hub for a in Activity.objects.filter(origin_id=str(event.pk))} == {
+        hubs["norway"],
+        hubs["portugal"],
+    }
+    # Someone who edits neither hub may not.
+    outsider = _event(hubs["portugal"])
+    assert not services.can_record_event(personas["coord_no"], outsider)
+
+
+@pytest.mark.django_db
+def test_event_abroad_drops_the_region_and_says_where(hubs, personas):
+    from echos.core.models import Country, Region
+    from echos.synergies import services
+
+    pt = Country.objects.get(pk="PT")
+    lisbon = Region.objects.filter(country=pt).first()
+    event = _event(hubs["norway"], country=pt, region=lisbon)
+    activity = services.activity_from_event(actor=personas["coord_no"], event=event)
+    assert activity.hub == hubs["norway"] and activity.region is None
+    assert activity.description.startswith("Talks about cancer screening.")
+    assert str(lisbon) in activity.description and "Portugal" in activity.description
+
+
+@pytest.mark.django_db
+def test_event_language_prefers_the_country_language(hubs, personas):
+    from echos.core.models import Country
+    from echos.hubs.models import Hub
+    from echos.synergies import services
+
+    poland = Hub.objects.create(
+        country=Country.objects.get(pk="PL"), level="national", name="Hub PL", name_en="Hub PL"
+    )
+    activity = services.activity_from_event(actor=None, event=_event(poland, languages=",en,pl,"))
+    assert activity.language == "pl"
+    # Not among the event's languages: the first one.
+    event = _event(poland, languages=",de,en,")
+    assert services.event_language(event, poland) == "de"
+    # A Norwegian event in Bokmål and English is a Bokmål activity.
+    assert (
+        services.event_language(_event(hubs["norway"], languages=",en,nb,"), hubs["norway"]) == "nb"
+    )

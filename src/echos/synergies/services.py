@@ -196,24 +196,79 @@ AUDIENCE_GROUPS = {
 }
 
 
+# Official languages of the MS/AC countries, to pick an event's main language among its languages.
+COUNTRY_LANGUAGES = {
+    "AL": ("sq",), "AM": ("hy",), "AT": ("de",), "BA": ("bs", "hr", "sr"),
+    "BE": ("nl", "fr", "de"), "BG": ("bg",), "CH": ("de", "fr", "it", "rm"), "CY": ("el", "tr"),
+    "CZ": ("cs",), "DE": ("de",), "DK": ("da",), "EE": ("et",), "ES": ("es", "ca", "eu", "gl"),
+    "FI": ("fi", "sv"), "FO": ("fo", "da"), "FR": ("fr",), "GB": ("en", "cy"), "GE": ("ka",),
+    "GR": ("el",), "HR": ("hr",), "HU": ("hu",), "IE": ("ga", "en"), "IL": ("he", "ar"),
+    "IS": ("is",), "IT": ("it",), "LT": ("lt",), "LU": ("lb", "fr", "de"), "LV": ("lv",),
+    "MD": ("ro",), "ME": ("sr", "bs", "sq", "hr"), "MK": ("mk", "sq"), "MT": ("mt", "en"),
+    "NL": ("nl",), "NO": ("nb", "nn", "no"), "PL": ("pl",), "PT": ("pt",), "RO": ("ro",),
+    "RS": ("sr",), "SE": ("sv",), "SI": ("sl",), "SK": ("sk",), "TN": ("ar",), "TR": ("tr",),
+    "UA": ("uk",), "XK": ("sq", "sr"), "CA": ("en", "fr"), "EG": ("ar",), "KR": ("ko",),
+    "NZ": ("en", "mi"),
+}  # fmt: skip
+
+
+def event_language(event, hub) -> str:
+    """The event's language of its country (or else of the hub's country), else its first one."""
+    languages = event.language_codes
+    for country in (event.country_id, hub.country_id):
+        for code in COUNTRY_LANGUAGES.get(country, ()):
+            if code in languages:
+                return code
+    return languages[0] if languages else "en"
+
+
+def event_activity_hub(actor, event):
+    """The hub an event is recorded for: the organising hub when the actor may edit it, else the
+    first co-organising hub the actor edits (an activity of *their* hub); None when neither."""
+    if actor is None or hub_perms.can_edit_hub(actor, event.hub):
+        return event.hub
+    for hub in event.co_organisers.order_by("pk"):
+        if hub_perms.can_edit_hub(actor, hub):
+            return hub
+    return None
+
+
+def can_record_event(actor, event) -> bool:
+    """Whether the actor may record the event as a synergy activity (see ``event_activity_hub``)."""
+    return event_activity_hub(actor, event) is not None
+
+
 @transaction.atomic
 def activity_from_event(*, actor, event) -> Activity:
-    """Turn an event into an activity of its hub without retyping; again later, it is refreshed."""
+    """Turn an event into an activity of the actor's hub (the organising hub, or a co-organising
+    hub they edit) without retyping; again later, it is refreshed.
+
+    An event held abroad keeps no region (regions are those of the hub's country): where it took
+    place is added to the description instead.
+    """
+    hub = event_activity_hub(actor, event)
+    guard(hub is not None, actor)
     existing = Activity.objects.filter(
-        origin=Activity.Origin.EVENT, origin_id=str(event.pk)
+        hub=hub, origin=Activity.Origin.EVENT, origin_id=str(event.pk)
     ).first()
     local_start, local_end = event.start.astimezone(event.tz), event.end.astimezone(event.tz)
-    languages = event.language_codes
+    description = event.description
+    region = event.region
+    if region and region.country_id != hub.country_id:
+        region = None
+    if event.country_id != hub.country_id:
+        place = ", ".join(str(p) for p in (event.region, event.country) if p)
+        description = f"{description}\n\n" + _("Held in %(place)s.") % {"place": place}
     return save_activity(
         actor=actor,
-        hub=event.hub,
+        hub=hub,
         activity=existing,
         title=event.title[:250],
-        description=event.description,
-        language=languages[0] if languages else "en",
+        description=description,
+        language=event_language(event, hub),
         start=local_start.date(),
         end=local_end.date(),
-        region=event.region,
+        region=region,
         origin=Activity.Origin.EVENT,
         origin_id=str(event.pk),
         objectives=event.objective_codes,
