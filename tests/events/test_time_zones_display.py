@@ -9,6 +9,7 @@ from django.core import mail
 from django.urls import reverse
 
 from echos.events import services
+from echos.events.models import Event
 
 pytestmark = pytest.mark.django_db
 
@@ -110,3 +111,57 @@ def test_month_grid_finds_an_event_late_on_the_last_local_day(client, make_event
     assert [d.isoformat() for d in _days_with(january, event.pk)] == ["2027-01-31"]
     february = client.get(reverse("events:month", args=[2027, 2]))
     assert _days_with(february, event.pk) == [] and february.context["total"] == 0
+
+
+def _event_data(hubs, **fields):
+    data = {
+        "title": "Helsinki night of research",
+        "description": "Talks through the night the clocks change.",
+        "type": "workshop",
+        "format": "in_person",
+        "start": "2027-03-28T02:30",
+        "end": "2027-03-28T06:00",
+        "time_zone": "Europe/Helsinki",
+        "venue": "Think Corner",
+        "link_visibility": "public",
+        "languages": "fi, en",
+        "offer_hours": "48",
+        "hub": hubs["norway"].pk,
+    }
+    data.update(fields)
+    return data
+
+
+def test_event_form_reads_times_in_the_chosen_zone(login, personas, hubs):
+    # 02:30 on 28 March 2027 does not exist in Brussels (clocks go forward) but does in Helsinki.
+    client = login(personas["coord_no"])
+    url = reverse("events:event_create") + f"?hub={hubs['norway'].pk}"
+    response = client.post(url, _event_data(hubs))
+    assert response.status_code == 302, response.content.decode()[:2000]
+    event = Event.objects.get(title="Helsinki night of research")
+    assert event.local_start.replace(tzinfo=None) == datetime(2027, 3, 28, 2, 30)
+    # 03:30 does not exist in Helsinki: a clear error on the field, naming the zone.
+    bad = client.post(url, _event_data(hubs, title="Skipped hour", start="2027-03-28T03:30"))
+    assert bad.status_code == 422
+    assert bad.context["form"].errors["start"]
+    assert "Europe/Helsinki" in bad.context["form"].errors["start"][0]
+    assert not Event.objects.filter(title="Skipped hour").exists()
+
+
+def test_session_form_reads_times_in_the_event_zone(login, personas, hubs):
+    client = login(personas["coord_no"])
+    url = reverse("events:event_create") + f"?hub={hubs['norway'].pk}"
+    client.post(url, _event_data(hubs, start="2027-03-28T00:30", end="2027-03-28T08:00"))
+    event = Event.objects.get(title="Helsinki night of research")
+    add = reverse("events:session_add", args=[event.pk])
+    ok = client.post(
+        add, {"title": "Small hours", "start": "2027-03-28T02:30", "end": "2027-03-28T02:50"}
+    )
+    assert ok.status_code == 302, ok.content.decode()[:2000]
+    session = event.sessions.get()
+    assert session.local_start.replace(tzinfo=None) == datetime(2027, 3, 28, 2, 30)
+    bad = client.post(
+        add, {"title": "Lost hour", "start": "2027-03-28T03:15", "end": "2027-03-28T04:30"}
+    )
+    assert bad.status_code == 422
+    assert "Europe/Helsinki" in bad.context["form"].errors["start"][0]

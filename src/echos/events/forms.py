@@ -1,8 +1,11 @@
 """Input of event, session, status and registration pages; rules are checked by the services."""
 
 import zoneinfo
+from datetime import UTC
 
 from django import forms
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from echos.core.models import Region, Term
@@ -23,13 +26,53 @@ class DateTimeLocalInput(forms.DateTimeInput):
         return value
 
 
+class LocalDateTimeField(forms.DateTimeField):
+    """A wall-clock date-time, kept naive: it is read in the event's time zone, not the site's.
+
+    Django's field would interpret it in the current (site) zone and refuse a time that does not
+    exist there; the forms check it against the event's zone instead (``check_local_times``).
+    """
+
+    def to_python(self, value):
+        with timezone.override(UTC):  # UTC has no gaps: nothing is refused or shifted here
+            result = super().to_python(value)
+        return result.replace(tzinfo=None) if result is not None else None
+
+
+def _exists_in(value, tz_name: str) -> bool:
+    """False for a wall-clock time skipped when the clocks go forward in ``tz_name``."""
+    try:
+        tz = zoneinfo.ZoneInfo(tz_name)
+        back = value.replace(tzinfo=tz).astimezone(UTC).astimezone(tz)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError, OverflowError):
+        return True  # an unknown zone or an out-of-range year is the service's to refuse
+    return back.replace(tzinfo=None) == value
+
+
+def check_local_times(form: forms.Form, names, tz_name: str | None) -> None:
+    """Add an error to each time of ``names`` that does not exist in the time zone ``tz_name``."""
+    if not tz_name:
+        return
+    for name in names:
+        value = form.cleaned_data.get(name)
+        if value is not None and not _exists_in(value, tz_name):
+            form.add_error(
+                name,
+                _(
+                    "%(time)s does not exist in the time zone %(tz)s: the clocks go forward "
+                    "then. Give another time."
+                )
+                % {"time": date_format(value, "j F Y, H:i"), "tz": tz_name},
+            )
+
+
 class EventForm(ServiceFormMixin, forms.Form):
     title = forms.CharField(label=_("Title"), max_length=200)
     description = forms.CharField(label=_("Description"), widget=forms.Textarea(attrs={"rows": 6}))
     type = forms.ChoiceField(label=_("Type"), choices=EventType.choices)
     format = forms.ChoiceField(label=_("Format"), choices=Format.choices)
-    start = forms.DateTimeField(label=_("Starts (local time)"), widget=DateTimeLocalInput())
-    end = forms.DateTimeField(label=_("Ends (local time)"), widget=DateTimeLocalInput())
+    start = LocalDateTimeField(label=_("Starts (local time)"), widget=DateTimeLocalInput())
+    end = LocalDateTimeField(label=_("Ends (local time)"), widget=DateTimeLocalInput())
     time_zone = forms.ChoiceField(
         label=_("Time zone"),
         choices=[(tz, tz) for tz in COMMON_TIMEZONES],
@@ -65,10 +108,10 @@ class EventForm(ServiceFormMixin, forms.Form):
         label=_("Capacity"), required=False, min_value=1, help_text=_("Empty for no limit.")
     )
     registration_enabled = forms.BooleanField(label=_("Take registrations"), required=False)
-    registration_opens = forms.DateTimeField(
+    registration_opens = LocalDateTimeField(
         label=_("Registration opens"), required=False, widget=DateTimeLocalInput()
     )
-    registration_closes = forms.DateTimeField(
+    registration_closes = LocalDateTimeField(
         label=_("Registration closes"), required=False, widget=DateTimeLocalInput()
     )
     questions = forms.ChoiceField(
@@ -142,6 +185,13 @@ class EventForm(ServiceFormMixin, forms.Form):
             "outcomes": event.outcomes,
         }
 
+    def clean(self):
+        cleaned = super().clean()
+        check_local_times(self, self.TIMES, cleaned.get("time_zone"))
+        return cleaned
+
+    TIMES = ("start", "end", "registration_opens", "registration_closes")
+
     def service_fields(self) -> dict:
         """Cleaned data as the service expects it: local naive times plus the time zone name."""
         data = dict(self.cleaned_data)
@@ -157,12 +207,22 @@ class EventForm(ServiceFormMixin, forms.Form):
 
 class SessionForm(ServiceFormMixin, forms.Form):
     title = forms.CharField(label=_("Title"), max_length=200)
-    start = forms.DateTimeField(label=_("Starts (local time)"), widget=DateTimeLocalInput())
-    end = forms.DateTimeField(label=_("Ends (local time)"), widget=DateTimeLocalInput())
+    start = LocalDateTimeField(label=_("Starts (local time)"), widget=DateTimeLocalInput())
+    end = LocalDateTimeField(label=_("Ends (local time)"), widget=DateTimeLocalInput())
     room = forms.CharField(label=_("Room or track"), max_length=120, required=False)
     description = forms.CharField(
         label=_("Description"), widget=forms.Textarea(attrs={"rows": 2}), required=False
     )
+
+    def __init__(self, *args, time_zone: str | None = None, **kwargs):
+        """``time_zone``: the event's, in which the times are read."""
+        super().__init__(*args, **kwargs)
+        self.time_zone = time_zone
+
+    def clean(self):
+        cleaned = super().clean()
+        check_local_times(self, ("start", "end"), self.time_zone)
+        return cleaned
 
 
 class StatusForm(ServiceFormMixin, forms.Form):

@@ -436,7 +436,7 @@ def event_delete(request, pk: int):
 def session_add(request, pk: int):
     event = _managed(request, pk)
     if request.method == "POST":
-        form = SessionForm(request.POST)
+        form = SessionForm(request.POST, time_zone=event.time_zone)
         if form.is_valid():
             data = dict(form.cleaned_data)
             data["start"] = data["start"].replace(tzinfo=None)
@@ -450,10 +450,11 @@ def session_add(request, pk: int):
         status = 422
     else:
         form = SessionForm(
+            time_zone=event.time_zone,
             initial={
                 "start": event.local_start.replace(tzinfo=None),
                 "end": event.local_end.replace(tzinfo=None),
-            }
+            },
         )
         status = 200
     return render(
