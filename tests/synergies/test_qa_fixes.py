@@ -172,3 +172,83 @@ def test_event_language_prefers_the_country_language(hubs, personas):
     assert (
         services.event_language(_event(hubs["norway"], languages=",en,nb,"), hubs["norway"]) == "nb"
     )
+
+
+# --- bad values in decisions --------------------------------------------------------------------
+
+
+@pytest.fixture
+def decided_activity(hubs):
+    from echos.synergies import services
+
+    services.save_initiative(
+        actor=None,
+        key="screen-net",
+        name="Colorectal screening network",
+        programme="other",
+        description="Organised colorectal cancer screening with faecal tests.",
+    )
+    return services.save_activity(
+        actor=None,
+        hub=hubs["norway"],
+        title="Tarmscreening",
+        description="Screening for tarmkreft med avføringstest.",
+        language="nb",
+    )
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        ({"activity": "abc"}, "The activity to link must be given by its number."),
+        ({"activity": "99999999999999999999"}, "The activity to link must be given by its number."),
+        ({"score": "inf"}, "The score must be a finite number."),
+        ({"score": "nan"}, "The score must be a finite number."),
+        ({"score": "abc"}, "The score must be a number."),
+    ],
+)
+@pytest.mark.django_db
+def test_decide_page_refuses_bad_values_with_a_message(
+    decided_activity, personas, login, data, message
+):
+    from echos.synergies.models import Decision, SynergyLink
+
+    client = login(personas["coord_no"])
+    response = client.post(
+        f"/synergies/activities/{decided_activity.pk}/decide/",
+        {"verdict": "accepted", "initiative": "screen-net", **data},
+        follow=True,
+    )
+    assert response.status_code == 200
+    assert message in [str(m) for m in response.context["messages"]]
+    assert not Decision.objects.exists() and not SynergyLink.objects.exists()
+
+
+@pytest.mark.parametrize("score", ["NaN", "Infinity", "-Infinity"])
+@pytest.mark.django_db
+def test_api_decision_refuses_a_non_finite_score(decided_activity, personas, token_client, score):
+    client = token_client(personas["coord_no"])
+    response = client.post(
+        f"/api/v1/activities/{decided_activity.pk}/decisions",
+        '{"verdict": "accepted", "initiative": "screen-net", "score": ' + score + "}",
+        content_type="application/json",
+    )
+    assert response.status_code == 422, response.content
+    assert response.json()["errors"][0]["field"] == "score"
+
+
+@pytest.mark.django_db
+def test_service_refuses_a_non_finite_score(decided_activity):
+    from echos.core.exceptions import RuleViolation
+    from echos.synergies import services
+    from echos.synergies.models import Initiative
+
+    with pytest.raises(RuleViolation) as exc:
+        services.decide(
+            actor=None,
+            activity=decided_activity,
+            verdict="accepted",
+            initiative=Initiative.objects.get(key="screen-net"),
+            score=float("nan"),
+        )
+    assert exc.value.field == "score"

@@ -216,10 +216,10 @@ def _blank_strings(changes: dict) -> dict:
 @login_required
 def hub_create(request):
     parent = None
-    if request.GET.get("parent") or request.POST.get("parent"):
-        parent = Hub.objects.filter(
-            pk=request.GET.get("parent") or request.POST.get("parent")
-        ).first()
+    raw_parent = str(request.GET.get("parent") or request.POST.get("parent") or "").strip()
+    # A parent that is not a hub number (?parent=abc) is ignored, like an unknown one.
+    if raw_parent.isascii() and raw_parent.isdigit() and int(raw_parent) < 2**63:
+        parent = Hub.objects.filter(pk=int(raw_parent)).first()
     if not perms.can_create_hub(request.user, parent=parent):
         raise PermissionDenied
     initial = {}

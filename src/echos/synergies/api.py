@@ -52,7 +52,8 @@ class DecisionIn(Schema):
     verdict: str
     initiative: str | None = None
     activity: int | None = None
-    score: float | None = None
+    # NaN and infinities are refused here (422 naming "score"), not by the database.
+    score: float | None = Field(None, allow_inf_nan=False)
 
 
 class LinkPatch(Schema):

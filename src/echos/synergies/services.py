@@ -1,6 +1,7 @@
 """Writes for initiatives, activities, decisions and links: guard, transaction, audit."""
 
 import json
+import math
 from datetime import date
 from pathlib import Path
 
@@ -309,6 +310,8 @@ def decide(
         raise RuleViolation(_("Choose an initiative or an activity."), "initiative")
     if verdict not in Decision.Verdict.values:
         raise RuleViolation(_("The decision is accept or reject."), "verdict")
+    if score is not None and not math.isfinite(score):
+        raise RuleViolation(_("The score must be a finite number."), "score")
     if other_activity is not None and other_activity.hub_id == activity.hub_id:
         raise RuleViolation(_("Link to another hub's activity."), "other_activity")
     decision, _created = Decision.objects.update_or_create(

@@ -182,11 +182,19 @@ def activity_detail(request, pk: int):
 def decide(request, pk: int):
     activity = get_object_or_404(Activity.objects.select_related("hub"), pk=pk)
     initiative = Initiative.objects.filter(key=request.POST.get("initiative", "")).first()
-    other = Activity.objects.filter(pk=request.POST.get("activity") or 0).first()
+    try:
+        other_pk = int(request.POST.get("activity") or 0)
+        if not 0 <= other_pk < 2**63:
+            raise ValueError
+    except ValueError:
+        messages.error(request, _("The activity to link must be given by its number."))
+        return redirect(activity)
+    other = Activity.objects.filter(pk=other_pk).first() if other_pk else None
     try:
         score = float(request.POST.get("score") or 0) or None
     except ValueError:
-        score = None
+        messages.error(request, _("The score must be a number."))
+        return redirect(activity)
     try:
         services.decide(
             actor=request.user,
