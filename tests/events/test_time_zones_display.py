@@ -165,3 +165,25 @@ def test_session_form_reads_times_in_the_event_zone(login, personas, hubs):
     )
     assert bad.status_code == 422
     assert "Europe/Helsinki" in bad.context["form"].errors["start"][0]
+
+
+@pytest.mark.parametrize("hub", ["99999999999999999999", "9223372036854775808", "²", "-1"])
+def test_out_of_range_hub_filter_is_ignored_not_a_500(client, make_event, hub):
+    make_event(title="Oslo screening dialogue")
+    response = client.get(reverse("events:calendar"), {"hub": hub})
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "Oslo screening dialogue" in page
+    assert "not understood" in page and "hub" in page
+    month = client.get(reverse("events:month", args=[2027, 2]), {"hub": hub})
+    assert month.status_code == 200 and "not understood" in month.content.decode()
+
+
+def test_new_event_page_ignores_a_bad_hub(login, personas, hubs):
+    client = login(personas["coord_no"])
+    for hub in ("abc", "99999999999999999999", "1.5"):
+        response = client.get(reverse("events:event_create"), {"hub": hub})
+        assert response.status_code == 200  # the page to choose a hub
+        assert client.post(reverse("events:event_create"), {"hub": hub}).status_code == 200
+    good = client.get(reverse("events:event_create"), {"hub": hubs["norway"].pk})
+    assert good.status_code == 200 and "form" in good.context

@@ -1,7 +1,7 @@
 """Reading the calendar: filters kept in the URL, text search and the month grid."""
 
 import calendar as pycalendar
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -12,6 +12,18 @@ from django.utils import timezone
 from echos.events.models import MAX_EVENT_DAYS, Audience, Event, EventType, Format
 
 FILTERS = ("country", "region", "hub", "type", "audience", "objective", "language", "format")
+
+# The largest id the database stores (a 64-bit integer): a bigger one cannot name anything.
+MAX_ID = 2**63 - 1
+
+
+def parse_id(value) -> int | None:
+    """A database id from a query parameter (``"12"``), or None for anything else."""
+    value = str(value or "").strip()
+    if not (value.isascii() and value.isdigit()):
+        return None
+    number = int(value)
+    return number if 0 < number <= MAX_ID else None
 
 
 @dataclass
@@ -28,6 +40,7 @@ class Filters:
     start: date | None = None
     end: date | None = None
     past: bool = False
+    ignored: list[str] = field(default_factory=list)
 
     @classmethod
     def from_query(cls, params) -> "Filters":
@@ -37,19 +50,27 @@ class Filters:
         f.start = _date(params.get("from"))
         f.end = _date(params.get("to"))
         f.past = params.get("when") == "past"
+        for name, given in (("from", f.start), ("to", f.end)):
+            if (params.get(name) or "").strip() and given is None:
+                f.ignored.append(name)
         if f.type and f.type not in EventType.values:
-            f.type = ""
+            f.drop("type")
         if f.audience and f.audience not in Audience.values:
-            f.audience = ""
+            f.drop("audience")
         if f.format and f.format not in Format.values:
-            f.format = ""
-        if f.hub and not f.hub.isdigit():
-            f.hub = ""
+            f.drop("format")
+        if f.hub and parse_id(f.hub) is None:
+            f.drop("hub")
         for name in ("language", "objective"):
             value = getattr(f, name)
             if value and ("," in value or not value.replace("_", "").isalnum()):
-                setattr(f, name, "")
+                f.drop(name)
         return f
+
+    def drop(self, name: str) -> None:
+        """Ignore a filter whose value cannot be right (and remember it, to say so)."""
+        setattr(self, name, "")
+        self.ignored.append(name)
 
     def apply(self, qs, *, now=None, upcoming_default: bool = True):
         now = now or timezone.now()

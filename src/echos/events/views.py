@@ -53,8 +53,19 @@ def _filter_context(request, filters: calendar.Filters) -> dict:
     }
 
 
+def _say_ignored(request, filters: calendar.Filters) -> None:
+    """Tell the reader which filters were not understood (a full page only, not an htmx swap)."""
+    if filters.ignored and not request.htmx:
+        messages.warning(
+            request,
+            _("These filters were not understood and are ignored: %(names)s.")
+            % {"names": ", ".join(filters.ignored)},
+        )
+
+
 def calendar_list(request):
     filters = calendar.Filters.from_query(request.GET)
+    _say_ignored(request, filters)
     events = filters.apply(calendar.public_events())
     page = Paginator(events, PAGE_SIZE).get_page(request.GET.get("page"))
     context = _filter_context(request, filters)
@@ -78,6 +89,7 @@ def month(request, year: int | None = None, month: int | None = None):
     if not (1 <= month <= 12 and 1900 < year < 2200):
         raise Http404
     filters = calendar.Filters.from_query(request.GET)
+    _say_ignored(request, filters)
     start, end = calendar.month_bounds(year, month, margin=True)
     events = filters.apply(
         calendar.public_events().filter(
@@ -348,7 +360,8 @@ def event_edit(request, pk: int | None = None):
     event = _managed(request, pk) if pk else None
     if event is None:
         hubs = hub_perms.editable_hubs(request.user).select_related("country").order_by("name_en")
-        hub = hubs.filter(pk=request.GET.get("hub") or request.POST.get("hub") or 0).first()
+        hub_id = calendar.parse_id(request.GET.get("hub") or request.POST.get("hub"))
+        hub = hubs.filter(pk=hub_id).first() if hub_id else None
         if hub is None:
             if not hubs.exists():
                 raise PermissionDenied
