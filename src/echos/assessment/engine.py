@@ -122,22 +122,138 @@ class Section:
     questions: list[Question]
 
 
+def _is_label(value) -> bool:
+    """Plain text, or text per language ``{"en": ..., "fr": ...}``."""
+    if isinstance(value, str):
+        return bool(value.strip())
+    return (
+        isinstance(value, dict)
+        and bool(value)
+        and all(isinstance(v, str) for v in value.values())
+        and any(v.strip() for v in value.values())
+    )
+
+
+def _check_options(code: str, options) -> None:
+    """Options of a choice question: a list of ``{"value": ..., "label": ...}``, values unique."""
+    if not isinstance(options, list) or not options:
+        raise DefinitionError(
+            _('question %(q)s: "options" must be a list of {"value": ..., "label": ...}')
+            % {"q": code}
+        )
+    values = set()
+    for n, option in enumerate(options, start=1):
+        if not isinstance(option, dict):
+            raise DefinitionError(
+                _('question %(q)s, option %(n)d: give an object {"value": ..., "label": ...}, '
+                  "not %(v)r")
+                % {"q": code, "n": n, "v": option}
+            )  # fmt: skip
+        value = option.get("value")
+        if isinstance(value, bool) or not isinstance(value, str | int) or str(value) == "":
+            raise DefinitionError(
+                _('question %(q)s, option %(n)d: "value" is missing (text or a whole number)')
+                % {"q": code, "n": n}
+            )
+        if not _is_label(option.get("label")):
+            raise DefinitionError(
+                _('question %(q)s, option %(v)s: "label" is missing') % {"q": code, "v": value}
+            )
+        if str(value) in values:
+            raise DefinitionError(
+                _("question %(q)s: option value %(v)s is repeated") % {"q": code, "v": value}
+            )
+        values.add(str(value))
+
+
+def _check_levels(code: str, levels) -> None:
+    """Levels of a scale: a list of ``{"value": whole number, "label": ...}``, values unique."""
+    if not isinstance(levels, list) or not levels:
+        raise DefinitionError(_("question %(q)s: a scale needs levels") % {"q": code})
+    values = set()
+    for n, level in enumerate(levels, start=1):
+        if not isinstance(level, dict):
+            raise DefinitionError(
+                _('question %(q)s, level %(n)d: give an object {"value": 1, "label": ...}, '
+                  "not %(v)r")
+                % {"q": code, "n": n, "v": level}
+            )  # fmt: skip
+        value = level.get("value")
+        if isinstance(value, str) and value.strip().lstrip("-").isdigit():
+            value = int(value)  # "3" is read as 3, as when answers are checked
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise DefinitionError(
+                _('question %(q)s, level %(n)d: "value" must be a whole number')
+                % {"q": code, "n": n}
+            )
+        if not _is_label(level.get("label")):
+            raise DefinitionError(
+                _('question %(q)s, level %(v)d: "label" is missing') % {"q": code, "v": value}
+            )
+        if "descriptor" in level and not (
+            level["descriptor"] in ("", None) or _is_label(level["descriptor"])
+        ):
+            raise DefinitionError(
+                _('question %(q)s, level %(v)d: "descriptor" must be text')
+                % {"q": code, "v": value}
+            )
+        if value in values:
+            raise DefinitionError(
+                _("question %(q)s: level %(v)d is repeated") % {"q": code, "v": value}
+            )
+        values.add(value)
+
+
+def _check_question(q, seen: set) -> tuple[str, str]:
+    """The code and type of one question, after checking its shape; DefinitionError names it."""
+    if not isinstance(q, dict):
+        raise DefinitionError(_("each question must be an object, not %(v)r") % {"v": q})
+    code, kind = q.get("code"), q.get("type")
+    if not isinstance(code, str) or not code.strip() or code in seen:
+        raise DefinitionError(f"question code missing or repeated: {code!r}")
+    if kind not in TYPES:
+        raise DefinitionError(f"question {code}: unknown type {kind!r}")
+    for key in ("text", "help"):
+        if key in q and q[key] not in ("", None) and not _is_label(q[key]):
+            raise DefinitionError(_('question %(q)s: "%(k)s" must be text') % {"q": code, "k": key})
+    cond = q.get("show_if")
+    if cond and (not isinstance(cond, dict) or cond.get("question") not in seen):
+        raise DefinitionError(f"question {code}: show_if must refer to an earlier question")
+    if kind in {"single", "multiple"}:
+        if q.get("options_from"):
+            if not isinstance(q["options_from"], str):
+                raise DefinitionError(
+                    _('question %(q)s: "options_from" must name a vocabulary') % {"q": code}
+                )
+        else:
+            _check_options(code, q.get("options"))
+    if kind == "scale":
+        _check_levels(code, q.get("levels"))
+    for key in ("min", "max", "max_length", "max_choices"):
+        value = q.get(key)
+        if value is not None and (isinstance(value, bool) or not isinstance(value, int | float)):
+            raise DefinitionError(
+                _('question %(q)s: "%(k)s" must be a number') % {"q": code, "k": key}
+            )
+    return code, kind
+
+
 def parse(definition: dict) -> list[Section]:
     """Sections and questions of a definition, checked for the mistakes an author can make."""
+    if not isinstance(definition, dict):
+        raise DefinitionError(_("the definition must be a JSON object"))
     sections, seen = [], set()
-    for s in definition.get("sections", []):
+    found = definition.get("sections", [])
+    if not isinstance(found, list):
+        raise DefinitionError(_('"sections" must be a list'))
+    for n, s in enumerate(found, start=1):
+        if not isinstance(s, dict) or not isinstance(s.get("code"), str) or not s["code"]:
+            raise DefinitionError(_('section %(n)d: give an object with a "code"') % {"n": n})
+        if not isinstance(s.get("questions", []), list):
+            raise DefinitionError(_('section %(s)s: "questions" must be a list') % {"s": s["code"]})
         qs = []
         for q in s.get("questions", []):
-            code, kind = q.get("code"), q.get("type")
-            if not code or code in seen:
-                raise DefinitionError(f"question code missing or repeated: {code!r}")
-            if kind not in TYPES:
-                raise DefinitionError(f"question {code}: unknown type {kind!r}")
-            cond = q.get("show_if")
-            if cond and cond.get("question") not in seen:
-                raise DefinitionError(f"question {code}: show_if must refer to an earlier question")
-            if kind == "scale" and not q.get("levels"):
-                raise DefinitionError(f"question {code}: a scale needs levels")
+            code, kind = _check_question(q, seen)
             seen.add(code)
             extra = {
                 k: v for k, v in q.items() if k not in {"code", "type", "text", "required", "help"}
