@@ -163,3 +163,51 @@ def test_api_failure_after_the_service_stores_nothing(hubs, personas, token_clie
     )
     assert failed.status_code == 500
     assert Consultation.objects.count() == 0
+
+
+# --- 4. answers confirmed after the consultation closed ------------------------------------------
+
+
+def test_answer_confirmed_after_closing_is_not_counted(consultation):
+    from datetime import timedelta
+
+    from echos.core.exceptions import RuleViolation
+    from echos.participation.models import AnswerTally
+
+    services.submit_answer(
+        consultation=consultation, answers=GOOD_ANSWERS, email="late@example.org"
+    )
+    assert "not counted" in mail.outbox[-1].body
+    token = token_in(mail.outbox[-1])
+    with pytest.raises(RuleViolation) as caught:
+        services.confirm(token, now=consultation.closes_at + timedelta(minutes=1))
+    assert caught.value.field == "token" and "closed" in str(caught.value)
+    consultation.refresh_from_db()
+    assert consultation.confirmed_count == 0
+    assert not AnswerTally.objects.filter(consultation=consultation, count__gt=0).exists()
+    assert Answer.objects.confirmed().count() == 0
+
+
+def test_answer_confirmed_before_closing_counts(consultation):
+    from datetime import timedelta
+
+    services.submit_answer(consultation=consultation, answers=GOOD_ANSWERS, email="on@example.org")
+    services.confirm(token_in(mail.outbox[-1]), now=consultation.closes_at - timedelta(minutes=1))
+    consultation.refresh_from_db()
+    assert consultation.confirmed_count == 1
+
+
+def test_confirm_page_after_closing_says_so(consultation, login):
+    from datetime import timedelta
+
+    from echos.participation.models import Consultation
+
+    services.submit_answer(consultation=consultation, answers=GOOD_ANSWERS, email="p@example.org")
+    token = token_in(mail.outbox[-1])
+    Consultation.objects.filter(pk=consultation.pk).update(
+        opens_at=timezone.now() - timedelta(days=5), closes_at=timezone.now() - timedelta(hours=1)
+    )
+    page = login(None).post(f"/participate/confirm/{token}/")
+    assert page.status_code == 400 and "not counted" in page.content.decode()
+    consultation.refresh_from_db()
+    assert consultation.confirmed_count == 0

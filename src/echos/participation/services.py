@@ -184,10 +184,26 @@ def confirm(token: str, *, now=None):
             )
         if obj.confirmed_at is not None:
             return kind, obj
+        if kind == "answer" and obj.consultation.is_closed(now):
+            # Results are final when the consultation closes: an answer confirmed later is not
+            # counted, even if it was submitted before (the e-mail says when it closes).
+            raise RuleViolation(
+                _(
+                    "This consultation closed on %(d)s, before you confirmed your answer: it is "
+                    "not counted. Results are final when a consultation closes."
+                )
+                % {"d": _closing(obj.consultation)},
+                "token",
+            )
         obj.confirmed_at = now
         obj.save(update_fields=["confirmed_at"])
         count_confirmed(kind, obj)
     return kind, obj
+
+
+def _closing(consultation: Consultation) -> str:
+    """When a consultation closes, in the site's time zone, with the zone's name."""
+    return timezone.localtime(consultation.closes_at).strftime("%Y-%m-%d %H:%M %Z")
 
 
 def count_confirmed(kind: str, obj) -> None:
@@ -434,7 +450,7 @@ def submit_answer(
     if consultation.is_closed(now):
         raise RuleViolation(
             _("This consultation closed on %(d)s: answers are no longer accepted.")
-            % {"d": timezone.localtime(consultation.closes_at).strftime("%Y-%m-%d %H:%M")},
+            % {"d": _closing(consultation)},
             "consultation",
         )
     if consultation.mode == Consultation.Mode.ACCOUNT and not getattr(
@@ -490,8 +506,17 @@ def submit_answer(
             answer,
             address,
             _("Confirm your answer to “%(t)s”") % {"t": consultation.title},
-            _("Thank you for answering the consultation “%(t)s” of %(hub)s.")
-            % {"t": consultation.title, "hub": consultation.hub.name_en},
+            " ".join(
+                [
+                    _("Thank you for answering the consultation “%(t)s” of %(hub)s.")
+                    % {"t": consultation.title, "hub": consultation.hub.name_en},
+                    _(
+                        "It closes on %(d)s: confirm before then, answers confirmed after it "
+                        "has closed are not counted."
+                    )
+                    % {"d": _closing(consultation)},
+                ]
+            ),
         )
     return answer
 
