@@ -188,3 +188,16 @@ def test_a_newcomer_never_takes_a_place_someone_waits_for(make_event, register_m
     second.refresh_from_db()
     assert second.status == S.REGISTERED
     assert newcomer.status == S.WAITLISTED
+
+
+def test_event_page_offers_neither_draft_nor_delete_once_published(login, personas, make_event):
+    from django.urls import reverse
+
+    client = login(personas["coord_no"])
+    draft = make_event(status="draft")
+    page = client.get(reverse("events:event", args=[draft.pk])).content.decode()
+    assert "Delete this draft" in page and 'value="draft"' in page
+    public = make_event()
+    page = client.get(reverse("events:event", args=[public.pk])).content.decode()
+    assert "Delete this draft" not in page and 'value="draft"' not in page
+    assert 'value="cancelled"' in page

@@ -233,6 +233,14 @@ class StatusForm(ServiceFormMixin, forms.Form):
         required=False,
     )
 
+    def __init__(self, *args, published: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        if published:
+            # Once public, an event is cancelled or postponed, never a draft again.
+            self.fields["status"].choices = [
+                c for c in Event.Status.choices if c[0] != Event.Status.DRAFT
+            ]
+
 
 class RegistrationForm(ServiceFormMixin, forms.Form):
     name = forms.CharField(label=_("Your name"), max_length=150)

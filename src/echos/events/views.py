@@ -144,6 +144,7 @@ def event_detail(request, pk: int):
 
 def _render_event(request, event: Event, form: RegistrationForm | None = None, status: int = 200):
     can_manage = perms.can_manage_event(request.user, event)
+    published = can_manage and services.was_published(event)
     mine = _own_registration(request, event)
     is_open, why_closed = services.registration_state(event)
     show_details = (
@@ -192,7 +193,10 @@ def _render_event(request, event: Event, form: RegistrationForm | None = None, s
             "question_items": _question_items(event, form),
             "map_spec": _venue_map(event, points),
             "objective_labels": [_(objective_labels.get(c, c)) for c in event.objective_codes],
-            "status_form": StatusForm(initial={"status": event.status}) if can_manage else None,
+            "status_form": StatusForm(initial={"status": event.status}, published=published)
+            if can_manage
+            else None,
+            "can_delete": can_manage and not published,
         },
         status=status,
     )
