@@ -105,21 +105,14 @@ def local_datetime(value, tz_name: str, field: str) -> datetime:
             ) from None
     if not isinstance(value, datetime):
         raise RuleViolation(_("Give a date and time."), field)
-    if timezone.is_aware(value):
-        try:
-            return value.astimezone(UTC)
-        except OverflowError:
-            raise RuleViolation(
-                _("Give a date between the years %(first)d and %(last)d.")
-                % {"first": FIRST_YEAR, "last": LAST_YEAR},
-                field,
-            ) from None
-    if not valid_timezone(tz_name):
-        raise RuleViolation(_("Unknown time zone: %(tz)s.") % {"tz": tz_name}, "time_zone")
-    from zoneinfo import ZoneInfo
+    if not timezone.is_aware(value):
+        if not valid_timezone(tz_name):
+            raise RuleViolation(_("Unknown time zone: %(tz)s.") % {"tz": tz_name}, "time_zone")
+        from zoneinfo import ZoneInfo
 
+        value = value.replace(tzinfo=ZoneInfo(tz_name))
     try:
-        return value.replace(tzinfo=ZoneInfo(tz_name)).astimezone(UTC)
+        return value.astimezone(UTC)
     except OverflowError:
         raise RuleViolation(
             _("Give a date between the years %(first)d and %(last)d.")
