@@ -40,7 +40,8 @@ from echos.participation import privacy as participation_privacy
 from echos.synergies.models import Activity, Decision, SynergyLink
 
 # Capabilities that keep their own personal data: each offers collect(user, emails),
-# erase(user, emails, apply=...) -> counts, and retention_rules().
+# erase(user, emails, apply=...) -> counts, retention_rules() and find_people(query) (the search
+# of ``privacy_people``); COUNT_LABELS, if present, label its erasure counts.
 CAPABILITIES = {
     "events": events_privacy,
     "participation": participation_privacy,
@@ -568,7 +569,10 @@ COUNT_LABELS = {
 
 def summary_rows(summary: dict) -> list[tuple[str, int]]:
     """The non-zero counts of an erasure summary, labelled."""
-    return [(str(COUNT_LABELS.get(k, k)), n) for k, n in summary["counts"].items() if n]
+    labels = COUNT_LABELS.copy()
+    for module in CAPABILITIES.values():
+        labels.update(getattr(module, "COUNT_LABELS", {}))
+    return [(str(labels.get(k, k)), n) for k, n in summary["counts"].items() if n]
 
 
 def erase_subject(subject: Subject, *, actor=None, apply: bool = False) -> dict:

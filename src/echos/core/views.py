@@ -58,25 +58,18 @@ def _privacy_subject(data):
 
 @never_cache
 def privacy_people(request):
-    """Network coordinators: find a person, see what is stored, export or erase it."""
-    from django.db.models import Q
+    """Network coordinators: find a person, see what is stored, export or erase it.
 
-    from echos.core import privacy
-    from echos.core.models import User
-    from echos.hubs.models import Person
+    The search covers people without an account (registrations, contributions, contact people);
+    opening one uses the same functions as ``echos privacy export/erase``.
+    """
+    from echos.core import privacy, privacy_people
 
     _privacy_guard(request)
     query = request.GET.get("q", "").strip()
-    context = {"query": query, "users": None, "contacts": None, "subject": None}
+    context = {"query": query, "people": None, "subject": None}
     if query:
-        context["users"] = User.objects.filter(
-            Q(username__icontains=query) | Q(email__icontains=query)
-        ).order_by("username")[:25]
-        context["contacts"] = (
-            Person.objects.filter(user__isnull=True, email__icontains=query)
-            .select_related("organisation")
-            .order_by("email")[:25]
-        )
+        context["people"] = privacy_people.search_people(query)
     try:
         subject = _privacy_subject(request.GET)
     except privacy.SubjectError as exc:

@@ -8,6 +8,11 @@ hub's records). No retention rule is needed.
 from echos.engagement.models import EngagementRecord
 
 
+def find_people(query: str, *, limit: int = 50) -> list:
+    """Records hold no names or e-mails of people: nothing to find here."""
+    return []
+
+
 def collect(user, emails) -> dict:
     """Engagement records the person created."""
     records = (

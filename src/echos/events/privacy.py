@@ -31,6 +31,20 @@ def _mine(user, emails) -> Q:
     return q
 
 
+def find_people(query: str, *, limit: int = 50) -> list[tuple[str, str, str, int | None]]:
+    """Registrations (waitlist included) whose name or e-mail contains ``query``.
+
+    Rows are ``(section, e-mail, name, account id)``, for the coordinators' search of people.
+    """
+    found = (
+        Registration.objects.filter(Q(email__icontains=query) | Q(name__icontains=query))
+        .exclude(name=ERASED_NAME)
+        .order_by("email", "pk")
+        .values_list("email", "name", "user_id")[:limit]
+    )
+    return [("registrations", email, name, user_id) for email, name, user_id in found]
+
+
 def collect(user, emails) -> dict:
     """Registrations of the person and events they created."""
     registrations = (

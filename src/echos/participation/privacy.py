@@ -12,7 +12,9 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from echos.participation.models import (
     Answer,
@@ -38,6 +40,25 @@ def _iso(value):
 
 def _emails(emails) -> list[str]:
     return [e for e in (normalise_email(x) for x in emails or []) if e]
+
+
+def find_people(query: str, *, limit: int = 50) -> list[tuple[str, str, str, int | None]]:
+    """Contributions whose e-mail or name shown contains ``query``, pending ones included.
+
+    Rows are ``(section, e-mail, name, account id)``, for the coordinators' search of people.
+    """
+    rows = []
+    for key, model in CONTRIBUTIONS:
+        q = Q(email__icontains=normalise_email(query))
+        named = model in (Proposal, Comment)
+        if named:
+            q |= Q(display_name__icontains=query)
+        found = model.objects.filter(q).order_by("email", "pk")
+        fields = ("email", "display_name", "user_id") if named else ("email", "user_id")
+        for values in found.values_list(*fields)[:limit]:
+            email, user_id = values[0], values[-1]
+            rows.append((key, email, values[1] if named else "", user_id))
+    return rows
 
 
 def collect(user, emails: list[str]) -> dict:
@@ -111,6 +132,22 @@ def collect(user, emails: list[str]) -> dict:
             for r in reports
         ],
     }
+
+
+# Labels of the counts ``erase`` returns, shown before and after an erasure.
+COUNT_LABELS = {
+    "pending_consultation_answers_deleted": _("unconfirmed consultation answers deleted"),
+    "consultation_answers_anonymised": _("consultation answers kept without e-mail or account"),
+    "pending_proposals_deleted": _("unconfirmed proposals deleted"),
+    "proposals_anonymised": _("proposals kept without name shown, e-mail or account"),
+    "pending_supports_deleted": _("unconfirmed supports deleted"),
+    "supports_anonymised": _("supports kept in the counts without e-mail or account"),
+    "pending_comments_deleted": _("unconfirmed comments deleted"),
+    "comments_anonymised": _("comments kept without name shown, e-mail or account"),
+    "reports_anonymised": _("reports to moderators kept without who sent them"),
+    "consultations_unlinked": _("consultations kept without who opened them"),
+    "answered_proposals_unlinked": _("hub answers to proposals kept without who wrote them"),
+}
 
 
 @transaction.atomic
