@@ -243,6 +243,24 @@ def test_erase_on_the_page_leaves_nothing_personal(footprint, personas, login, o
     assert _export_cli(EMAIL)["events"]["registrations"] == []
 
 
+def test_erase_also_removes_what_she_wrote_when_cancelling(footprint, personas, login):
+    """Her own words (a cancellation reason naming her) are in the registration and the audit log."""
+    from echos.events import services as events
+
+    mine = Registration.objects.get(event=footprint["full"], name=NAME)
+    link = reverse("events:registration", args=[events.personal_token(mine)])
+    anonymous = login(None)
+    anonymous.post(link, {"action": "cancel", "reason": f"{NAME} is ill"})
+    mine.refresh_from_db()
+    assert mine.status == "cancelled" and NAME in mine.cancel_reason
+    assert NAME in ActionLog.objects.get(action="registration.cancel").data["reason"]
+
+    login(personas["network"]).post("/privacy/people/erase/", {"email": EMAIL, "confirmed": "yes"})
+    assert _personal_leftovers() == []
+    mine.refresh_from_db()
+    assert mine.status == "cancelled"  # the cancellation still counts
+
+
 # --- one person, account and anonymous records ------------------------------------------------------
 
 

@@ -40,8 +40,9 @@ from echos.participation import privacy as participation_privacy
 from echos.synergies.models import Activity, Decision, SynergyLink
 
 # Capabilities that keep their own personal data: each offers collect(user, emails),
-# erase(user, emails, apply=...) -> counts, retention_rules() and find_people(query) (the search
-# of ``privacy_people``); COUNT_LABELS, if present, label its erasure counts.
+# erase(user, emails, apply=...) -> counts, names(user, emails) (scrubbed from the audit log),
+# retention_rules() and find_people(query) (the search of ``privacy_people``); COUNT_LABELS, if
+# present, label its erasure counts.
 CAPABILITIES = {
     "events": events_privacy,
     "participation": participation_privacy,
@@ -467,6 +468,8 @@ def export_json(data: dict) -> str:
 def _needles(subject: Subject, persons: list[Person]) -> list[str]:
     """The strings that identify the person in free text: names, e-mails, phone numbers."""
     values = set(subject.emails)
+    for module in CAPABILITIES.values():
+        values |= module.names(subject.user, sorted(subject.emails))
     user = subject.user
     if user is not None:
         values |= {user.email, user.get_full_name()}

@@ -13,6 +13,11 @@ def find_people(query: str, *, limit: int = 50) -> list:
     return []
 
 
+def names(user, emails) -> set[str]:
+    """No names of people are kept here."""
+    return set()
+
+
 def collect(user, emails) -> dict:
     """Engagement records the person created."""
     records = (

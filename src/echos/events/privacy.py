@@ -45,6 +45,12 @@ def find_people(query: str, *, limit: int = 50) -> list[tuple[str, str, str, int
     return [("registrations", email, name, user_id) for email, name, user_id in found]
 
 
+def names(user, emails) -> set[str]:
+    """The names the person registered under, to scrub them from the audit log on erasure."""
+    found = Registration.objects.filter(_mine(user, emails)).exclude(name=ERASED_NAME)
+    return set(found.values_list("name", flat=True))
+
+
 def collect(user, emails) -> dict:
     """Registrations of the person and events they created."""
     registrations = (
@@ -90,6 +96,7 @@ def _anonymise(queryset) -> int:
             user=None,
             answers={},
             consent_text="",
+            cancel_reason="",  # may be the person's own words
         )
         count += 1
     return count

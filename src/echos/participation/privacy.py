@@ -61,6 +61,15 @@ def find_people(query: str, *, limit: int = 50) -> list[tuple[str, str, str, int
     return rows
 
 
+def names(user, emails: list[str]) -> set[str]:
+    """The names the person chose to show, to scrub them from the audit log on erasure."""
+    emails = _emails(emails)
+    found = set()
+    for model in (Proposal, Comment):
+        found |= set(model.objects.of(user, emails).values_list("display_name", flat=True))
+    return {n for n in found if n}
+
+
 def collect(user, emails: list[str]) -> dict:
     """Everything participation holds about the person, with the answers and texts."""
     emails = _emails(emails)
