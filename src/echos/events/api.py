@@ -183,6 +183,15 @@ def list_events(
         "when": when,
     }
     filters = calendar.Filters.from_query(params)
+    # The calendar page ignores a filter it cannot use and says so; the API refuses it by name.
+    for name in filters.ignored:
+        if name in ("from", "to"):
+            raise RuleViolation(
+                f"{name} must be a date (YYYY-MM-DD) between {calendar.EARLIEST.isoformat()} "
+                f"and {calendar.LATEST.isoformat()}.",
+                name,
+            )
+        raise RuleViolation(f"{name}: this value is not known.", name)
     qs = filters.apply(calendar.public_events(), upcoming_default=when != "all")
     user = api_user(request)
     return paginate(qs, limit, offset, lambda e: event_out(e, details=_details(user, e)))

@@ -15,6 +15,10 @@ FILTERS = ("country", "region", "hub", "type", "audience", "objective", "languag
 
 # The largest id the database stores (a 64-bit integer): a bigger one cannot name anything.
 MAX_ID = 2**63 - 1
+# The days a date filter may name: the month view's years. Any real event falls inside, and a day
+# beyond them (0001-01-01, 9999-12-31) cannot be widened by a day or a time zone without overflow.
+EARLIEST = date(1901, 1, 1)
+LATEST = date(2199, 12, 31)
 
 
 def parse_id(value) -> int | None:
@@ -47,8 +51,8 @@ class Filters:
         """Read filters from a query dict; values that cannot be right are dropped, never a 500."""
         f = cls(**{name: (params.get(name) or "").strip()[:100] for name in FILTERS})
         f.q = (params.get("q") or "").strip()[:200]
-        f.start = _date(params.get("from"))
-        f.end = _date(params.get("to"))
+        f.start = parse_date(params.get("from"))
+        f.end = parse_date(params.get("to"))
         f.past = params.get("when") == "past"
         for name, given in (("from", f.start), ("to", f.end)):
             if (params.get(name) or "").strip() and given is None:
@@ -112,11 +116,14 @@ class Filters:
         return any(getattr(self, n) for n in (*FILTERS, "q", "start", "end"))
 
 
-def _date(value) -> date | None:
+def parse_date(value, earliest: date = EARLIEST, latest: date = LATEST) -> date | None:
+    """A day from a query parameter (``"2026-05-20"``) between ``earliest`` and ``latest``, or None
+    for anything else."""
     try:
-        return date.fromisoformat((value or "").strip())
+        day = date.fromisoformat(str(value or "").strip())
     except ValueError:
         return None
+    return day if earliest <= day <= latest else None
 
 
 def public_events():
