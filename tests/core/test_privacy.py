@@ -220,6 +220,13 @@ def test_network_coordinator_finds_exports_and_erases(personas, mona, login):
     assert ActionLog.objects.get(action="core.person.erased").actor == personas["network"]
 
 
+def test_people_page_finds_a_contact_person_by_name(personas, login):
+    page = login(personas["network"]).get("/privacy/people/", {"q": "test contact"})
+    body = page.content.decode()
+    assert "?email=contact%40example.invalid" in body and "no account" in body
+    assert "Contact-person records (1)" in body
+
+
 def test_people_page_posts_need_csrf(personas):
     client = Client(enforce_csrf_checks=True)
     client.force_login(personas["network"], backend="django.contrib.auth.backends.ModelBackend")

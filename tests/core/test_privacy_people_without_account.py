@@ -269,6 +269,8 @@ def test_account_and_anonymous_records_make_one_person(footprint, personas, logi
     client = login(personas["network"])
     people = privacy_people.search_people(EMAIL)
     assert [(p.username, p.email) for p in people] == [("ana", EMAIL.lower())]
+    (by_name,) = privacy_people.search_people("ana citizen")  # the account's full name too
+    assert by_name.username == "ana" and by_name.where["events.registrations"] == 2
     page = client.get("/privacy/people/", {"q": EMAIL}).content.decode()
     assert page.count("?user=ana") == 1 and "?email=" not in page
     shown = client.get("/privacy/people/", {"user": "ana"}).content.decode()
