@@ -192,8 +192,8 @@ def list_events(
                 name,
             )
         raise RuleViolation(f"{name}: this value is not known.", name)
-    qs = filters.apply(calendar.public_events(), upcoming_default=when != "all")
     user = api_user(request)
+    qs = filters.apply(calendar.public_events(), upcoming_default=when != "all", viewer=user)
     return paginate(qs, limit, offset, lambda e: event_out(e, details=_details(user, e)))
 
 

@@ -76,7 +76,9 @@ class Filters:
         setattr(self, name, "")
         self.ignored.append(name)
 
-    def apply(self, qs, *, now=None, upcoming_default: bool = True):
+    def apply(self, qs, *, now=None, upcoming_default: bool = True, viewer=None):
+        """The events matching the filters; ``viewer`` decides which venues text search reads
+        (none but public ones for the anonymous public and the feeds)."""
         now = now or timezone.now()
         if self.country:
             qs = qs.filter(country_id=self.country.upper())
@@ -94,10 +96,8 @@ class Filters:
             qs = qs.with_tag("objectives", self.objective)
         if self.language:
             qs = qs.with_tag("languages", self.language.lower())
-        for word in self.q.split()[:8]:
-            qs = qs.filter(
-                Q(title__icontains=word) | Q(description__icontains=word) | Q(venue__icontains=word)
-            )
+        if self.q:
+            qs = qs.search(self.q, viewer=viewer)
         tz = ZoneInfo(settings.TIME_ZONE)
         if self.start:
             since = datetime.combine(self.start, time.min, tz)

@@ -115,6 +115,24 @@ class EventQuerySet(models.QuerySet):
     def with_tag(self, field: str, code: str):
         return self.filter(**{f"{field}__contains": f",{code},"})
 
+    def search(self, text: str, *, viewer=None):
+        """Events matching every word of ``text`` (up to 8) in the title, the description, or the
+        venue where ``viewer`` may see it (``permissions.venue_visible_filter``)."""
+        from echos.events.permissions import venue_visible_filter
+
+        words = text.split()[:8]
+        if not words:
+            return self
+        venue_visible = venue_visible_filter(viewer)
+        qs = self
+        for word in words:
+            qs = qs.filter(
+                Q(title__icontains=word)
+                | Q(description__icontains=word)
+                | (Q(venue__icontains=word) & venue_visible)
+            )
+        return qs
+
 
 class Event(models.Model):
     """An event organised by one hub (with others); times are stored in UTC and shown in ``time_zone``."""

@@ -1,5 +1,7 @@
 """Who may organise which event and see its participants: predicates used by pages and API."""
 
+from django.db.models import Q
+
 from echos.hubs import permissions as hub_perms
 
 
@@ -22,6 +24,22 @@ def can_manage_event(user, event) -> bool:
 def can_view_event(user, event) -> bool:
     """Drafts are seen by their organisers only."""
     return event.status != event.Status.DRAFT or can_manage_event(user, event)
+
+
+def venue_visible_filter(user) -> Q:
+    """Events whose venue and address ``user`` sees in lists: public ones, and the ones they
+    organise. Text search matches a venue only there, so that a venue shown to registered
+    participants only cannot be guessed word by word (same rule as the API's details)."""
+    from echos.events.models import Event
+
+    public = Q(link_visibility=Event.LinkVisibility.PUBLIC)
+    if hub_perms.is_network_coordinator(user):
+        return Q()
+    if not getattr(user, "is_authenticated", False):
+        return public
+    hubs = hub_perms.editable_hubs(user).values("pk")
+    organised = Event.objects.filter(Q(hub__in=hubs) | Q(co_organisers__in=hubs)).values("pk")
+    return public | Q(pk__in=organised)
 
 
 def can_view_participants(user, event) -> bool:

@@ -66,7 +66,7 @@ def _say_ignored(request, filters: calendar.Filters) -> None:
 def calendar_list(request):
     filters = calendar.Filters.from_query(request.GET)
     _say_ignored(request, filters)
-    events = filters.apply(calendar.public_events())
+    events = filters.apply(calendar.public_events(), viewer=request.user)
     page = Paginator(events, PAGE_SIZE).get_page(request.GET.get("page"))
     context = _filter_context(request, filters)
     today = timezone.localdate()
@@ -96,6 +96,7 @@ def month(request, year: int | None = None, month: int | None = None):
             start__lt=end, end__gt=start, start__gte=start - timedelta(days=MAX_EVENT_DAYS)
         ),
         upcoming_default=False,
+        viewer=request.user,
     )
     # Every event of the month as (id, start, end) — cheap — then only those the grid names.
     spans = list(events.order_by("start", "id").values_list("pk", "start", "end", "time_zone"))
