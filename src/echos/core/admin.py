@@ -91,6 +91,10 @@ class ActionLogAdmin(NetworkAdmin):
     readonly_fields = ["at", "actor", "action", "target_type", "target_id", "target_repr", "data"]
     actions = [revert_changes]
 
+    # The log is written by services only: by hand it could be padded or cleaned up.
+    def has_add_permission(self, request, obj=None):
+        return False
+
     def has_change_permission(self, request, obj=None):
         return False
 
