@@ -5,7 +5,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from echos.api import api
-from echos.core import twofactor
+from echos.core import passwords, twofactor
 from echos.core import views as core_views
 
 admin.site.site_header = "echos administration"
@@ -18,6 +18,31 @@ urlpatterns = [
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("accounts/2fa/setup/", twofactor.setup, name="twofactor_setup"),
     path("accounts/2fa/verify/", twofactor.verify, name="twofactor_verify"),
+    path(
+        "accounts/2fa/recovery-codes/",
+        twofactor.recovery_codes,
+        name="twofactor_recovery_codes",
+    ),
+    path(
+        "accounts/password-reset/",
+        passwords.PasswordResetView.as_view(),
+        name="password_reset",
+    ),
+    path(
+        "accounts/password-reset/sent/",
+        auth_views.PasswordResetDoneView.as_view(),
+        name="password_reset_done",
+    ),
+    path(
+        "accounts/password-reset/<uidb64>/<token>/",
+        auth_views.PasswordResetConfirmView.as_view(),
+        name="password_reset_confirm",
+    ),
+    path(
+        "accounts/password-reset/done/",
+        auth_views.PasswordResetCompleteView.as_view(),
+        name="password_reset_complete",
+    ),
     path("i18n/", include("django.conf.urls.i18n")),
     path("about/", core_views.about, name="about"),
     path("privacy/", core_views.privacy_notice, name="privacy"),

@@ -1,6 +1,11 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django_otp.plugins.otp_static.models import StaticDevice
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from echos.core import twofactor
 from echos.core.models import ActionLog, ApiToken, Country, Region, Term, User
 
 
@@ -35,9 +40,19 @@ class NetworkAdmin(NetworkPermissions, admin.ModelAdmin):
     """A ModelAdmin for network coordinators."""
 
 
+@admin.action(description=gettext_lazy("Reset two-factor authentication (remove every device)"))
+def reset_two_factor(modeladmin, request, queryset):
+    for user in queryset:
+        removed = twofactor.reset_devices(actor=request.user, user=user)
+        modeladmin.message_user(
+            request, _("%(user)s: %(n)d device(s) removed.") % {"user": user, "n": removed}
+        )
+
+
 @admin.register(User)
 class EchosUserAdmin(NetworkAdmin, UserAdmin):
     fieldsets = [*UserAdmin.fieldsets, ("echos", {"fields": ["is_network_coordinator", "is_demo"]})]
+    actions = [reset_two_factor]
     list_display = ["username", "email", "is_network_coordinator", "is_active", "is_demo"]
     list_filter = ["is_network_coordinator", "is_active", "is_demo"]
     search_fields = ["username", "email"]
@@ -67,6 +82,40 @@ class TermAdmin(NetworkAdmin):
 class ApiTokenAdmin(NetworkAdmin):
     list_display = ["prefix", "user", "name", "created_at", "last_used_at"]
     readonly_fields = ["prefix", "digest", "created_at", "last_used_at"]
+
+
+class DeviceAdmin(NetworkAdmin):
+    """Second-factor devices: listed and removed (audited, e-mailed) by network coordinators.
+
+    Never added, shown in detail or changed here: a device's key is the user's secret, and a new
+    device is enrolled by its owner (django-otp's own admin, which shows keys, is replaced).
+    """
+
+    list_display = ["user", "name", "confirmed", "created_at", "last_used_at"]
+    list_filter = ["confirmed"]
+    list_select_related = ["user"]
+    search_fields = ["user__username", "user__email"]
+    fields = ["user", "name", "confirmed", "created_at", "last_used_at"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def delete_model(self, request, obj):
+        twofactor.remove_device(actor=request.user, device=obj)
+
+    def delete_queryset(self, request, queryset):
+        for device in queryset:
+            twofactor.remove_device(actor=request.user, device=device)
+
+
+for _model in (TOTPDevice, StaticDevice):
+    if admin.site.is_registered(_model):
+        admin.site.unregister(_model)
+    admin.site.register(_model, DeviceAdmin)
 
 
 @admin.action(description="Revert the selected changes")
