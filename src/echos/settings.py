@@ -93,6 +93,8 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "echos.core.ratelimit.RateLimitMiddleware",
     "axes.middleware.AxesMiddleware",
+    # Innermost, so a view's lock timeout becomes a 503 with Retry-After (echos/core/dblock.py).
+    "echos.core.dblock.DatabaseBusyMiddleware",
 ]
 
 ROOT_URLCONF = "echos.urls"
