@@ -83,6 +83,8 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
+    # Refuses an oversized batch-matching body by its Content-Length, before anything parses it.
+    "echos.synergies.limits.MatchBodyLimitMiddleware",
     "echos.core.middleware.RejectNulMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -197,6 +199,26 @@ ECHOS_RATE_PUBLIC = {
         "report": 30,
     }.items()
 }
+
+# POST /api/v1/synergies/match (echos/synergies/limits.py). Anonymous callers: a small batch and a
+# budget of work units (one per item and per started 1,000 characters of its text) per address and
+# minute. Token holders: a larger synchronous cap and budget; past it (or with "background": true)
+# the batch becomes a job read at /api/v1/synergies/match/jobs/<id>, with caps of its own and a
+# number of unfinished jobs per user. Bodies in bytes, items per list, characters per item. The CLI
+# (`echos synergies match`) has no limits.
+ECHOS_MATCH_ANON_MAX_BODY = envint("ECHOS_MATCH_ANON_MAX_BODY", 1024 * 1024)
+ECHOS_MATCH_ANON_MAX_ITEMS = envint("ECHOS_MATCH_ANON_MAX_ITEMS", 50)
+ECHOS_MATCH_ANON_MAX_CHARS = envint("ECHOS_MATCH_ANON_MAX_CHARS", 3_000)
+ECHOS_MATCH_ANON_BUDGET = envint("ECHOS_MATCH_ANON_BUDGET", 300)
+ECHOS_MATCH_SYNC_MAX_BODY = envint("ECHOS_MATCH_SYNC_MAX_BODY", 2 * 1024 * 1024)
+ECHOS_MATCH_SYNC_MAX_ITEMS = envint("ECHOS_MATCH_SYNC_MAX_ITEMS", 100)
+ECHOS_MATCH_SYNC_MAX_CHARS = envint("ECHOS_MATCH_SYNC_MAX_CHARS", 5_000)
+ECHOS_MATCH_TOKEN_BUDGET = envint("ECHOS_MATCH_TOKEN_BUDGET", 1_000)
+ECHOS_MATCH_JOB_MAX_BODY = envint("ECHOS_MATCH_JOB_MAX_BODY", 16 * 1024 * 1024)
+ECHOS_MATCH_JOB_MAX_ITEMS = envint("ECHOS_MATCH_JOB_MAX_ITEMS", 2_000)
+ECHOS_MATCH_JOB_MAX_CHARS = envint("ECHOS_MATCH_JOB_MAX_CHARS", 20_000)
+ECHOS_MATCH_JOB_MAX_ACTIVE = envint("ECHOS_MATCH_JOB_MAX_ACTIVE", 2)
+ECHOS_MATCH_JOB_KEEP_DAYS = envint("ECHOS_MATCH_JOB_KEEP_DAYS", 7)
 
 # Public aggregates about people (the participation gap) show counts below this as "<N".
 ECHOS_SMALL_COUNT = envint("ECHOS_SMALL_COUNT", 5)

@@ -54,19 +54,20 @@ def client_key(request) -> str:
     return "ip:" + (client_address(request) or "unknown")
 
 
-def allow(bucket: str, key: str, limit: int, window: int = 60) -> tuple[bool, int]:
-    """Count one request in a fixed window; False (and the seconds left) once over ``limit``."""
+def allow(bucket: str, key: str, limit: int, window: int = 60, cost: int = 1) -> tuple[bool, int]:
+    """Count one request (``cost`` units of work) in a fixed window; False (and the seconds left)
+    once over ``limit``."""
     now = int(time.time())
     slot = now // window
     name = f"echos:rate:{bucket}:{key}:{slot}"
-    if cache.add(name, 1, timeout=window + 5):
-        count = 1
+    if cache.add(name, cost, timeout=window + 5):
+        count = cost
     else:
         try:
-            count = cache.incr(name)
+            count = cache.incr(name, cost)
         except ValueError:  # expired between add and incr
-            cache.add(name, 1, timeout=window + 5)
-            count = 1
+            cache.add(name, cost, timeout=window + 5)
+            count = cost
     return count <= limit, window - now % window
 
 

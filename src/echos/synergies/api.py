@@ -1,16 +1,21 @@
 """Initiatives, activities, suggestions, decisions, links and the batch matcher over JSON."""
 
 from datetime import date
+from uuid import UUID
 
+from django.conf import settings
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 from ninja import Router, Schema, Status
+from ninja.errors import AuthenticationError
 from pydantic import Field
 
-from echos.core.api import TokenAuth, paginate
+from echos.core.api import ErrorOut, TokenAuth, api_user, paginate
 from echos.core.exceptions import RuleViolation
 from echos.hubs.models import Hub
-from echos.synergies import batch, engine, matching, services
-from echos.synergies.models import Activity, Initiative, SynergyLink
+from echos.synergies import batch, engine, jobs, limits, matching, services
+from echos.synergies.models import Activity, Initiative, MatchJob, SynergyLink
 
 router = Router(tags=["synergies"])
 auth = TokenAuth()
@@ -22,6 +27,8 @@ class MatchIn(Schema):
     top: int = Field(10, ge=1, le=100)
     mode: str = engine.DEFAULT_MODE
     explain: bool = False
+    # Run as a background job even when small enough for the request (token holders only).
+    background: bool = False
 
 
 class ActivityIn(Schema):
@@ -121,11 +128,29 @@ def link_out(link: SynergyLink) -> dict:
 
 
 @router.post(
-    "/synergies/match", response=list[dict], summary="Batch matching, same format as the CLI"
+    "/synergies/match",
+    response={200: list[dict], 202: dict, 413: ErrorOut},
+    summary="Batch matching, same format as the CLI",
+    description=(
+        "Anonymous callers may send a small batch (`ECHOS_MATCH_ANON_*`) and spend a budget of "
+        "work units per minute: one per item and per started 1,000 characters of its text. With "
+        "`Authorization: Bearer <token>` a larger batch is answered at once; past the synchronous "
+        "caps, or with `background: true`, it becomes a job (202, `Location` and `url`) whose "
+        "status, progress and result are read by its owner at `GET /synergies/match/jobs/{id}`. "
+        "A batch past the caps is refused naming the list or the body and the limit (413, 422)."
+    ),
+    url_name="synergies_match",
 )
-def batch_match(request, payload: MatchIn):
+def batch_match(request, payload: MatchIn, response: HttpResponse):
+    user = api_user(request)  # 401 for a token that is not valid
     if payload.mode not in engine.MODES:
         raise RuleViolation(f"mode must be one of {', '.join(engine.MODES)}", "mode")
+    lists = {"initiatives": payload.initiatives, "activities": payload.activities}
+    if payload.background and not user.is_authenticated:
+        raise AuthenticationError()
+    plan = limits.plan(
+        user=user, size=limits.content_length(request), lists=lists, background=payload.background
+    )
     try:
         initiatives = batch.initiatives(payload.initiatives)
         activities = batch.activities(payload.activities)
@@ -134,10 +159,36 @@ def batch_match(request, payload: MatchIn):
         raise RuleViolation(str(exc), field) from None
     if len(initiatives) * len(activities) > 5_000_000:
         raise RuleViolation("Too large for one request: use `echos synergies match`.", "activities")
-    index = engine.Index(initiatives, need_vectors=payload.mode != "lexical")
-    return engine.match(
-        activities, index, top=payload.top, mode=payload.mode, explain=payload.explain
+    if plan.background:
+        data = payload.dict(include={"initiatives", "activities", "top", "mode", "explain"})
+        try:
+            job = jobs.start_match_job(owner=user, request=data)
+        except jobs.TooManyJobs:
+            return limits.too_many(
+                60,
+                _("You have %(n)d unfinished matching jobs; wait for one to end.")
+                % {"n": settings.ECHOS_MATCH_JOB_MAX_ACTIVE},
+            )
+        response["Location"] = jobs.job_url(job)
+        return Status(202, jobs.job_out(job))
+    retry = limits.spend(request, plan.units, budget=plan.budget)
+    if retry is not None:
+        return limits.too_many(retry)
+    return batch.run(
+        initiatives, activities, top=payload.top, mode=payload.mode, explain=payload.explain
     )
+
+
+@router.get(
+    "/synergies/match/jobs/{job_id}",
+    response=dict,
+    auth=auth,
+    summary="Status, progress and result of a batch-matching job (its owner only)",
+    url_name="synergies_match_job",
+)
+def batch_match_job(request, job_id: UUID):
+    # Another user's job is answered as missing: its existence is not disclosed.
+    return jobs.job_out(get_object_or_404(MatchJob, pk=job_id, owner=request.user))
 
 
 @router.get("/initiatives", response=dict)

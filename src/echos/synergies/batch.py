@@ -8,12 +8,18 @@ activities: ``{"id", "title", "description"}`` (optional ``language``, ``objecti
 import csv
 import io
 import json
+from collections.abc import Callable
 from functools import cache
 
 import pycountry
 
 from echos.core.spreadsheets import SafeWriter
+from echos.synergies import engine
 from echos.synergies.engine import MAX_TEXT, Doc
+
+# Activities matched at a time by ``run``: a multiple of ``engine.embed``'s batch, so that the
+# vectors, and so the scores, are the same as in one call.
+CHUNK = 64
 
 
 class BatchError(ValueError):
@@ -134,6 +140,34 @@ def initiatives(items: list[dict], name: str = "initiatives") -> list[Doc]:
 def activities(items: list[dict], name: str = "activities") -> list[Doc]:
     """Activity documents, checked."""
     return _docs(items, name=name, title_key="title")
+
+
+def run(
+    initiatives: list[Doc],
+    activities: list[Doc],
+    *,
+    top: int,
+    mode: str,
+    explain: bool,
+    progress: Callable[[int], None] | None = None,
+) -> list[dict]:
+    """Match a batch (the API's request and its background jobs alike).
+
+    ``progress`` is told the number of documents done: the initiatives once indexed, then the
+    activities as they are matched.
+    """
+    index = engine.Index(initiatives, need_vectors=mode != "lexical")
+    done = len(initiatives)
+    if progress:
+        progress(done)
+    results: list[dict] = []
+    for start in range(0, len(activities), CHUNK):
+        part = activities[start : start + CHUNK]
+        results += engine.match(part, index, top=top, mode=mode, explain=explain)
+        done += len(part)
+        if progress:
+            progress(done)
+    return results
 
 
 def truncation_notes(docs: list[Doc]) -> list[str]:

@@ -1,6 +1,7 @@
 """European initiatives, hub activities, decisions on suggestions and synergy links."""
 
 import hashlib
+import uuid
 
 import numpy as np
 from django.conf import settings
@@ -219,3 +220,48 @@ class SynergyLink(models.Model):
     @property
     def target(self):
         return self.initiative or self.other_activity
+
+
+class MatchJobQuerySet(models.QuerySet):
+    def active(self):
+        """Jobs not finished yet (queued or running)."""
+        return self.filter(status__in=["queued", "running"])
+
+
+class MatchJob(models.Model):
+    """A token holder's batch too large for one request, matched by the worker; read by its owner."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Queued")
+        RUNNING = "running", _("Running")
+        DONE = "done", _("Done")
+        FAILED = "failed", _("Failed")
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="match_jobs"
+    )
+    status = models.CharField(max_length=8, choices=Status.choices, default=Status.QUEUED)
+    # The request body (initiatives, activities, top, mode, explain), emptied once the job ends.
+    request = models.JSONField(default=dict)
+    result = models.JSONField(null=True, blank=True)
+    error = models.TextField(blank=True)
+    # Documents embedded and matched so far, of all initiatives and activities.
+    done = models.PositiveIntegerField(default=0)
+    total = models.PositiveIntegerField(default=0)
+    created_at = models.DateTimeField(default=timezone.now)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    objects = MatchJobQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("matching job")
+        verbose_name_plural = _("matching jobs")
+
+    def __str__(self) -> str:
+        return f"{self.id} ({self.status})"
+
+    @property
+    def percent(self) -> int:
+        return 100 if self.status == self.Status.DONE else int(100 * self.done / max(self.total, 1))

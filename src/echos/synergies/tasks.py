@@ -1,4 +1,5 @@
-"""Background work of the synergy engine: embeddings of changed texts, computed off the request."""
+"""Background work of the synergy engine: embeddings of changed texts and batch-matching jobs,
+computed off the request."""
 
 from huey.contrib.djhuey import db_task
 
@@ -24,3 +25,11 @@ def refresh_after_commit(obj) -> None:
         return
     model, pk = type(obj).__name__.lower(), obj.pk
     transaction.on_commit(lambda: refresh_vector(model, pk))
+
+
+@db_task()
+def run_match_job(job_id: str) -> bool:
+    """Match a token holder's batch (``POST /api/v1/synergies/match`` past the synchronous caps)."""
+    from echos.synergies import jobs
+
+    return jobs.run(job_id)
