@@ -7,7 +7,7 @@ import pytest
 from django.core.management import call_command
 from django.test import Client
 
-from echos.synergies import engine
+from echos.synergies import batch, engine, jobs
 from echos.synergies.models import MatchJob
 
 pytestmark = pytest.mark.django_db
@@ -220,3 +220,41 @@ def test_the_cli_stays_unlimited(settings, tmp_path, capsys):
         "lexical",
     )
     assert [r["activity"] for r in json.loads(capsys.readouterr().out)] == ["a1", "a2", "a3"]
+
+
+def test_progress_is_told_per_chunk_of_activities():
+    activities = batch.activities(
+        [{"id": f"a{i}", "description": "Cancer screening days."} for i in range(batch.CHUNK + 1)]
+    )
+    told = []
+    results = batch.run(
+        batch.initiatives(INITIATIVES),
+        activities,
+        top=1,
+        mode="lexical",
+        explain=False,
+        progress=told.append,
+    )
+    assert told == [3, 3 + batch.CHUNK, 3 + batch.CHUNK + 1]
+    assert len(results) == batch.CHUNK + 1
+
+
+def test_a_failing_job_says_why_and_runs_once(personas, token_client):
+    job = MatchJob.objects.create(
+        owner=personas["coord_no"],
+        request={
+            "initiatives": [{"id": "x", "description": " "}],
+            "activities": ACTIVITIES,
+            "top": 1,
+            "mode": "lexical",
+            "explain": False,
+        },
+        total=4,
+    )
+    assert jobs.run(str(job.pk)) is False
+    answer = token_client(personas["coord_no"]).get(jobs.job_url(job)).json()
+    assert answer["status"] == "failed" and "empty description" in answer["error"]
+    assert "result" not in answer
+    job.refresh_from_db()
+    assert job.request == {}  # the batch is not kept once the job ends
+    assert jobs.run(str(job.pk)) is False  # a job is taken once
