@@ -18,6 +18,9 @@ from echos.hubs.models import Hub
 INSTRUMENTS_DIR = Path(__file__).resolve().parent / "data" / "instruments"
 MAPPING = "mapping-survey"
 MATURITY = "ncmh-maturity"
+# A hub or a country answers these itself; registration and consultation questionnaires are
+# answered by people through the events and participation flows, never as a hub's response.
+HUB_RESPONSE_KINDS = frozenset({Instrument.Kind.SURVEY, Instrument.Kind.MATURITY})
 
 
 class AnswersInvalid(RuleViolation):
@@ -27,6 +30,12 @@ class AnswersInvalid(RuleViolation):
         first = next(iter(errors))
         super().__init__(_("%(n)d answer(s) need attention.") % {"n": len(errors)}, first)
         self.errors = errors
+
+
+class NotAHubInstrument(RuleViolation):
+    """The instrument is not one a hub or a country answers (the request names the wrong one)."""
+
+    status = 422
 
 
 # --- instruments ------------------------------------------------------------------------------
@@ -120,6 +129,13 @@ def start_response(
             raise RuleViolation(
                 _("This country has a national hub: answer for the hub instead."), "country"
             )
+    if instrument.kind not in HUB_RESPONSE_KINDS:
+        raise NotAHubInstrument(
+            _(
+                "Only the mapping survey and the maturity model are answered for a hub or a country."
+            ),
+            "instrument",
+        )
     if not instrument.is_current:
         raise RuleViolation(_("This version of the instrument has been replaced."), "instrument")
     kind = Response.Kind.INDIVIDUAL if round is not None else Response.Kind.OFFICIAL
