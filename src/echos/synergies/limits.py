@@ -27,6 +27,12 @@ class TooLarge(RuleViolation):
     status = 422
 
 
+class BodyTooLarge(TooLarge):
+    """A body past its caller's limit in bytes (413, field ``body``)."""
+
+    status = 413
+
+
 @dataclass(frozen=True)
 class Caps:
     """The largest batch a kind of caller may send: body in bytes, items per list, chars per item."""
@@ -90,15 +96,13 @@ def token_user(request):
     return request_token_user(request, raw) if raw else None
 
 
-def body_too_large(size: int, caps: Caps) -> TooLarge:
+def body_too_large(size: int, caps: Caps) -> BodyTooLarge:
     message = _("The request body has %(size)s bytes; at most %(limit)s are accepted %(hint)s") % {
         "size": f"{size:,}",
         "limit": f"{caps.max_body:,}",
         "hint": caps.hint,
     }
-    error = TooLarge(message, "body")
-    error.status = 413
-    return error
+    return BodyTooLarge(message, "body")
 
 
 def error_response(exc: RuleViolation) -> JsonResponse:
