@@ -4,17 +4,19 @@ import json
 from pathlib import Path
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.http import QueryDict
 
 from echos.assessment.engine import (
     EVIDENCE_MAX_BYTES,
     DefinitionError,
     answers_from_post,
-    check_evidence_file,
+    clean_evidence_file,
     parse,
     questions,
     validate,
 )
+from echos.core.exceptions import RuleViolation
 
 INSTRUMENTS = Path(__file__).parents[2] / "src/echos/assessment/data/instruments"
 SHIPPED = ["maturity_model.json", "mapping_survey.json"]
@@ -428,22 +430,33 @@ def test_options_from_a_vocabulary():
 # --- uploads ---------------------------------------------------------------------------------
 
 
+PDF = b"%PDF-1.4\n%%EOF\n"
+
+
 @pytest.mark.parametrize("name", ["setup.exe", "page.html", "logo.svg", "report.pdf.exe", "README"])
 def test_evidence_file_type_refused(name):
-    with pytest.raises(ValueError, match="not accepted"):
-        check_evidence_file(name, 1000)
+    with pytest.raises(RuleViolation, match="not accepted") as exc:
+        clean_evidence_file(SimpleUploadedFile(name, PDF))
+    assert exc.value.field == "file"
 
 
-@pytest.mark.parametrize("name", ["report.pdf", "REPORT.PDF", "minutes.docx", "photo.jpeg"])
+@pytest.mark.parametrize("name", ["report.pdf", "REPORT.PDF", "minutes.pdf"])
 def test_evidence_file_accepted(name):
-    check_evidence_file(name, 1000)
+    assert clean_evidence_file(SimpleUploadedFile(name, PDF)).content_type == "application/pdf"
+
+
+def test_evidence_file_content_must_match_its_type():
+    with pytest.raises(RuleViolation, match="not a .docx file"):
+        clean_evidence_file(SimpleUploadedFile("minutes.docx", PDF))
 
 
 def test_evidence_file_size_limit():
     assert EVIDENCE_MAX_BYTES == 10 * 1024 * 1024
-    check_evidence_file("report.pdf", EVIDENCE_MAX_BYTES)
-    with pytest.raises(ValueError, match="10 MB"):
-        check_evidence_file("report.pdf", EVIDENCE_MAX_BYTES + 1)
+    clean_evidence_file(SimpleUploadedFile("report.pdf", PDF.ljust(EVIDENCE_MAX_BYTES, b"0")))
+    with pytest.raises(RuleViolation, match="10 MB"):
+        clean_evidence_file(
+            SimpleUploadedFile("report.pdf", PDF.ljust(EVIDENCE_MAX_BYTES + 1, b"0"))
+        )
 
 
 # --- form posts ------------------------------------------------------------------------------

@@ -140,7 +140,7 @@ def test_evidence_files_are_checked(instruments, hubs, personas, name, size, ok)
     response = services.start_response(
         actor=personas["coord_no"], instrument=instruments["maturity"], hub=hubs["norway"]
     )
-    upload = SimpleUploadedFile(name, b"x" * size)
+    upload = SimpleUploadedFile(name, b"%PDF-1.4\n".ljust(size, b"x"))
     if ok:
         evidence = services.add_evidence(
             actor=personas["coord_no"],

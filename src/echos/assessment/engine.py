@@ -19,6 +19,8 @@ from django.core.validators import URLValidator
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from echos.core.uploads import CleanUpload, validate_upload
+
 TYPES = {
     "single",
     "multiple",
@@ -437,18 +439,13 @@ def _clean(q: Question, value):
     raise ValueError(_("Unsupported question type."))
 
 
-def check_evidence_file(name: str, size: int) -> None:
-    """Refuse files that are not an allowed type or too large."""
-    extension = name.rsplit(".", 1)[-1].lower() if "." in name else ""
-    if extension not in EVIDENCE_EXTENSIONS:
-        raise ValueError(
-            _("Files of type .%(ext)s are not accepted; use one of: %(allowed)s.")
-            % {"ext": extension or "?", "allowed": ", ".join(sorted(EVIDENCE_EXTENSIONS))}
-        )
-    if size > EVIDENCE_MAX_BYTES:
-        raise ValueError(
-            _("The file is larger than %(mb)d MB.") % {"mb": EVIDENCE_MAX_BYTES // (1024 * 1024)}
-        )
+def clean_evidence_file(upload) -> CleanUpload:
+    """The name and type to store an evidence file under, its content checked against its type.
+
+    Raises ``RuleViolation`` on ``file`` for a type outside ``EVIDENCE_EXTENSIONS`` (by extension
+    and by content), programs, web pages and files past ``EVIDENCE_MAX_BYTES``.
+    """
+    return validate_upload(upload, allowed=EVIDENCE_EXTENSIONS, max_bytes=EVIDENCE_MAX_BYTES)
 
 
 def answers_from_post(definition: dict, data) -> dict:

@@ -272,11 +272,7 @@ def add_evidence(
             raise RuleViolation(str(exc), "link") from None
         evidence.link = link
     if upload is not None:
-        try:
-            engine.check_evidence_file(upload.name, upload.size)
-        except ValueError as exc:
-            raise RuleViolation(str(exc), "file") from None
-        evidence.filename = Path(upload.name).name[:200]
+        evidence.filename = engine.clean_evidence_file(upload).name
         evidence.file.save(evidence.filename, upload, save=False)
     evidence.save()
     log_action(
