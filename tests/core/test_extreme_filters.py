@@ -110,9 +110,10 @@ def test_api_calendar_date_out_of_range_names_the_field(client, param, value):
     assert error["field"] == param and "YYYY-MM-DD" in error["message"]
 
 
+@pytest.mark.parametrize("page", ["events:calendar", "events:month_current"])
 @pytest.mark.parametrize("value", ["0001-01-01", "9999-12-31"])
 @pytest.mark.parametrize("param", ["from", "to"])
-def test_calendar_date_out_of_range_is_ignored_and_said(client, param, value):
-    response = client.get(reverse("events:calendar"), {param: value})
+def test_calendar_date_out_of_range_is_ignored_and_said(client, page, param, value):
+    response = client.get(reverse(page), {param: value})
     assert response.status_code == 200
     assert "not understood" in response.content.decode()
