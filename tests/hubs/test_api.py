@@ -216,13 +216,24 @@ def test_organisation_crud_and_duplicate(hubs, personas, token_client):
         bad_group.status_code == 400
         and bad_group.json()["errors"][0]["field"] == "stakeholder_group"
     )
-    # Not yet a member of any of coord_no's hubs: membership first, then they may edit it.
+    # Not yet a member of any of coord_no's hubs: membership first, confirmed for the
+    # organisation (nobody represents it yet, so by the network), then they may edit it.
     m = post(
         client,
         "/api/v1/memberships",
         {"hub": hubs["vestland"].pk, "organisation": org_id, "role": "member"},
     )
-    assert m.status_code == 201
+    assert m.status_code == 201 and m.json()["status"] == "pending"
+    waiting = client.patch(
+        f"/api/v1/organisations/{org_id}",
+        json.dumps({"website": "https://example.org"}),
+        content_type="application/json",
+    )
+    assert waiting.status_code == 403
+    confirmed = token_client(personas["network"]).post(
+        f"/api/v1/memberships/{m.json()['id']}/confirm"
+    )
+    assert confirmed.status_code == 200 and confirmed.json()["status"] == "confirmed"
     patched = client.patch(
         f"/api/v1/organisations/{org_id}",
         json.dumps({"website": "https://example.org"}),

@@ -148,6 +148,7 @@ def membership_out(m: Membership) -> dict:
         "role": m.role,
         "since": m.since.isoformat() if m.since else None,
         "until": m.until.isoformat() if m.until else None,
+        "status": m.status,
     }
 
 
@@ -364,11 +365,14 @@ def list_memberships(
     organisation: int | None = None,
     role: str | None = None,
     current: bool = False,
+    status: str | None = None,
     limit: int = 50,
     offset: int = 0,
 ):
     api_user(request)
     qs = Membership.objects.all()
+    if status:
+        qs = qs.filter(status=status)
     if hub is not None:
         qs = qs.filter(hub_id=hub)
     if organisation is not None:
@@ -405,3 +409,17 @@ def delete_membership(request, membership_id: int):
     m = get_object_or_404(Membership.objects.select_related("hub"), pk=membership_id)
     services.delete_membership(actor=request.user, membership=m)
     return Status(204, None)
+
+
+@router.post("/memberships/{membership_id}/confirm", response=dict, auth=auth, tags=["memberships"])
+def confirm_membership(request, membership_id: int):
+    """The organisation's representative (or the network) confirms the membership."""
+    m = get_object_or_404(Membership.objects.select_related("organisation"), pk=membership_id)
+    return membership_out(services.confirm_membership(actor=request.user, membership=m))
+
+
+@router.post("/memberships/{membership_id}/decline", response=dict, auth=auth, tags=["memberships"])
+def decline_membership(request, membership_id: int):
+    """The organisation's representative (or the network) declines the membership."""
+    m = get_object_or_404(Membership.objects.select_related("organisation"), pk=membership_id)
+    return membership_out(services.decline_membership(actor=request.user, membership=m))

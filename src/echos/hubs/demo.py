@@ -332,7 +332,26 @@ def load_demo() -> dict:
         if national:
             _add_subhubs(national, specs)
     accounts = _demo_accounts()
+    _pending_example()
     return {"hubs": Hub.objects.filter(is_demo=True).count(), "accounts": accounts}
+
+
+def _pending_example() -> None:
+    """One membership awaiting confirmation, for the demo: Norway's Bergen demo hub lists the Oslo
+    Cancer Cluster, whose contact (the member-no account) confirms or declines it."""
+    org = Organisation.objects.filter(name="Oslo Cancer Cluster").first()
+    hub = Hub.objects.filter(is_demo=True, country_id="NO", level=Level.LOCAL).first()
+    if org is None or hub is None or hub.memberships.filter(organisation=org).exists():
+        return
+    services.add_membership(
+        actor=None,
+        hub=hub,
+        organisation=org,
+        role="member",
+        source="Demo: a membership awaiting the organisation's confirmation.",
+        is_demo=True,
+        status=Membership.Status.PENDING,
+    )
 
 
 DEMO_ACCOUNTS = [

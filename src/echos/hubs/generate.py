@@ -514,6 +514,7 @@ def generate_memberships(ctx: Context) -> int:
 
     When a country has fewer organisations than its hubs' quota (always so at small scale), the
     rest come from other countries, as European networks and companies join foreign hubs.
+    Every generated membership is confirmed, as the members of a running network are.
     """
     rng = ctx.rng("memberships")
     hubs = [h for h in ctx.hubs if h.generated or h.level == Level.NATIONAL]
@@ -559,6 +560,7 @@ def generate_memberships(ctx: Context) -> int:
                     until=until,
                     source=source,
                     is_demo=True,
+                    status=Membership.Status.CONFIRMED,
                 )
                 emitted += 1
                 # Some who left joined again later: a second, non-overlapping period.
@@ -576,6 +578,7 @@ def generate_memberships(ctx: Context) -> int:
                         until=None,
                         source=source,
                         is_demo=True,
+                        status=Membership.Status.CONFIRMED,
                     )
                     emitted += 1
 

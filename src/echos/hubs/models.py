@@ -261,11 +261,23 @@ class Organisation(models.Model):
 
 class MembershipQuerySet(models.QuerySet):
     def current(self, on=None):
-        """Memberships in force on a date (today by default)."""
+        """Memberships in force on a date (today by default); those the organisation declined
+        never are."""
         on = on or timezone.localdate()
-        return self.filter(Q(since__isnull=True) | Q(since__lte=on)).filter(
-            Q(until__isnull=True) | Q(until__gte=on)
+        return (
+            self.filter(Q(since__isnull=True) | Q(since__lte=on))
+            .filter(Q(until__isnull=True) | Q(until__gte=on))
+            .exclude(status=Membership.Status.DECLINED)
         )
+
+    def confirmed(self):
+        """Memberships the organisation (or the network) has confirmed: the only ones that grant
+        rights over the organisation."""
+        return self.filter(status=Membership.Status.CONFIRMED)
+
+    def pending(self):
+        """Memberships awaiting the organisation's confirmation."""
+        return self.filter(status=Membership.Status.PENDING)
 
 
 class Membership(models.Model):
@@ -276,6 +288,11 @@ class Membership(models.Model):
         FOUNDING_MEMBER = "founding_member", _("Founding member")
         MEMBER = "member", _("Member")
         OBSERVER = "observer", _("Observer")
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Awaiting the organisation's confirmation")
+        CONFIRMED = "confirmed", _("Confirmed")
+        DECLINED = "declined", _("Declined by the organisation")
 
     hub = models.ForeignKey(
         Hub, on_delete=models.CASCADE, related_name="memberships", verbose_name=_("hub")
@@ -291,12 +308,26 @@ class Membership(models.Model):
     until = models.DateField(_("until"), null=True, blank=True)
     source = models.CharField(_("source"), max_length=300, blank=True)
     is_demo = models.BooleanField(_("demo data"), default=False)
+    # A hub may list any organisation, but only a membership the organisation's representatives
+    # (or the network) confirmed gives the hub's team rights over it (permissions.home_hubs).
+    status = models.CharField(
+        _("confirmation"), max_length=10, choices=Status.choices, default=Status.PENDING
+    )
+    decided_at = models.DateTimeField(_("confirmed or declined at"), null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("confirmed or declined by"),
+    )
 
     objects = MembershipQuerySet.as_manager()
 
     class Meta:
         ordering = ["hub", "organisation__name"]
-        indexes = [models.Index(fields=["hub", "role"])]
+        indexes = [models.Index(fields=["hub", "role"]), models.Index(fields=["status"])]
         constraints = [
             models.CheckConstraint(
                 condition=Q(until__isnull=True)
@@ -310,6 +341,14 @@ class Membership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.organisation} in {self.hub}"
+
+    @property
+    def is_pending(self) -> bool:
+        return self.status == self.Status.PENDING
+
+    @property
+    def is_declined(self) -> bool:
+        return self.status == self.Status.DECLINED
 
 
 class Person(models.Model):

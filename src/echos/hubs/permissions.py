@@ -66,15 +66,20 @@ def can_manage_roles(user, hub: Hub) -> bool:
 
 
 def home_hubs(organisation: Organisation) -> list[Hub]:
-    """Hubs that answer for an organisation: its current memberships in hubs of its own country.
+    """Hubs that answer for an organisation: its current, confirmed memberships in hubs of its own
+    country.
 
     An organisation's details and contacts belong to the hubs of the country where it is
     registered. A hub abroad may list it as a member (partners across borders are legitimate),
     but such a membership confers no right over it: otherwise an editor anywhere could add any
     organisation of Europe to their hub and take over its record and its people's personal data.
+    Within the country, too, a membership counts only once the organisation's representatives (or
+    the network) confirmed it: otherwise adding an organisation to one's hub would be enough to
+    read its contacts.
     """
     ids = (
         Membership.objects.current()
+        .confirmed()
         .filter(organisation=organisation, hub__country_id=organisation.country_id)
         .values_list("hub_id", flat=True)
     )
@@ -82,6 +87,7 @@ def home_hubs(organisation: Organisation) -> list[Hub]:
 
 
 def _represents(user, organisation: Organisation) -> bool:
+    """The user's account is one of the organisation's contact people."""
     if not getattr(user, "is_authenticated", False):
         return False
     return organisation.contacts.filter(user=user).exists()
@@ -97,6 +103,23 @@ def can_edit_organisation(user, organisation: Organisation) -> bool:
     if not _roles(user):
         return False
     return any(can_edit_hub(user, hub) for hub in home_hubs(organisation))
+
+
+def can_decide_membership(user, membership: Membership) -> bool:
+    """Confirm or decline a membership: the organisation's own representatives, or the network
+    (which answers for organisations nobody represents yet). The hub's team may not: the point is
+    the organisation's consent."""
+    return is_network_coordinator(user) or _represents(user, membership.organisation)
+
+
+def decidable_memberships(user):
+    """Memberships awaiting a decision the user may take (the network: every one)."""
+    pending = Membership.objects.pending()
+    if is_network_coordinator(user):
+        return pending
+    if not getattr(user, "is_authenticated", False):
+        return pending.none()
+    return pending.filter(organisation__contacts__user=user).distinct()
 
 
 def can_delete_organisation(user, organisation: Organisation) -> bool:

@@ -2,9 +2,13 @@
 
 from datetime import date
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
+from django.core.mail import send_mail
 from django.db import transaction
-from django.utils import timezone
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from echos.core.audit import diff, log_action, snapshot
@@ -431,19 +435,135 @@ def add_membership(*, actor, hub: Hub, organisation: Organisation, **fields) -> 
 
     The hub's editors may list any organisation, a partner abroad included; the membership gives
     rights over the organisation (its details, its contacts) only when the hub is in the
-    organisation's own country (``permissions.home_hubs``).
+    organisation's own country and the organisation confirmed it (``permissions.home_hubs``).
+    It is confirmed at once when added by someone who may decide for the organisation (its own
+    representative, the network) or by the system (``actor=None``: loaders, reverts, which may
+    pass the ``status`` to restore); otherwise it waits, and the organisation's representatives
+    are asked by e-mail.
     """
     guard(perms.can_edit_hub(actor, hub), actor)
+    status = fields.pop("status", None)
+    if status is not None and actor is not None:
+        raise RuleViolation(
+            _("The organisation confirms its membership itself; the hub cannot set it."), "status"
+        )
+    if status is not None and status not in Membership.Status.values:
+        raise RuleViolation(_("Unknown confirmation state %(s)r.") % {"s": status}, "status")
     m = Membership(hub=hub, organisation=organisation, **fields)
     validate_membership(m)
+    if status is None:
+        decides = actor is None or perms.can_decide_membership(actor, m)
+        status = Membership.Status.CONFIRMED if decides else Membership.Status.PENDING
+    m.status = status
+    if status != Membership.Status.PENDING:
+        m.decided_at = timezone.now()
+        m.decided_by = actor if actor is not None and actor.is_authenticated else None
     m.save()
     log_action(
         actor=actor,
         action="hubs.membership.created",
         target=hub,
-        data={"membership": m.pk, **snapshot(m, ["organisation", *MEMBERSHIP_FIELDS])},
+        data={"membership": m.pk, **snapshot(m, ["organisation", *MEMBERSHIP_FIELDS, "status"])},
     )
+    if m.is_pending:
+        _request_confirmation_after_commit(m)
     return m
+
+
+def representatives(organisation: Organisation) -> list[Person]:
+    """The organisation's contact people who have an active account: those who decide for it."""
+    return list(
+        organisation.contacts.filter(user__isnull=False, user__is_active=True).select_related(
+            "user"
+        )
+    )
+
+
+def _request_confirmation_after_commit(membership: Membership) -> None:
+    """Queue the request to the representatives once the membership is stored (a rollback sends
+    nothing); an organisation nobody represents waits in the network's list instead."""
+    from echos.hubs.tasks import send_membership_request
+
+    pk = membership.pk
+    transaction.on_commit(lambda: send_membership_request(pk))
+
+
+def send_membership_request_now(membership: Membership) -> int:
+    """E-mail the organisation's representatives that a hub lists it and waits for their answer."""
+    recipients = sorted(
+        {p.email or p.user.email for p in representatives(membership.organisation)} - {""}
+    )
+    if not recipients:
+        return 0
+    base = settings.SITE_URL.rstrip("/")
+    context = {
+        "membership": membership,
+        "hub_url": base + membership.hub.get_absolute_url(),
+        "requests_url": base + reverse("hubs:membership_requests"),
+    }
+    with translation.override(settings.LANGUAGE_CODE):
+        body = render_to_string("hubs/membership_request_email.txt", context)
+        subject = _("%(hub)s lists %(org)s as a member: please confirm") % {
+            "hub": membership.hub,
+            "org": membership.organisation,
+        }
+    # One message per address: representatives do not see each other's e-mail addresses.
+    for address in recipients:
+        send_mail(subject, body, None, [address])
+    return len(recipients)
+
+
+def _decide_membership(*, actor, membership: Membership, status: str, action: str) -> Membership:
+    guard(perms.can_decide_membership(actor, membership), actor)
+    if membership.status == status:
+        raise Conflict(
+            _("This membership is already %(state)s.")
+            % {"state": Membership.Status(status).label.lower()},
+            "status",
+        )
+    previous = membership.status
+    membership.status = status
+    membership.decided_at = timezone.now()
+    membership.decided_by = actor if actor is not None and actor.is_authenticated else None
+    membership.save(update_fields=["status", "decided_at", "decided_by"])
+    log_action(
+        actor=actor,
+        action=action,
+        target=membership.hub,
+        data={
+            "membership": membership.pk,
+            "organisation": membership.organisation_id,
+            "changed": {"status": [previous, status]},
+        },
+    )
+    return membership
+
+
+@transaction.atomic
+def confirm_membership(*, actor, membership: Membership) -> Membership:
+    """The organisation (its representative, or the network) confirms that it belongs to the hub:
+    from now on the hub's team may edit it and see its contacts (if the hub is in its country)."""
+    membership = Membership.objects.select_for_update().get(pk=membership.pk)
+    return _decide_membership(
+        actor=actor,
+        membership=membership,
+        status=Membership.Status.CONFIRMED,
+        action="hubs.membership.confirmed",
+    )
+
+
+@transaction.atomic
+def decline_membership(*, actor, membership: Membership) -> Membership:
+    """The organisation says it does not belong to the hub (or no longer wants the hub to hold
+    rights over it): the membership stays listed for the hub's team, marked declined, and grants
+    nothing."""
+    membership = Membership.objects.select_for_update().get(pk=membership.pk)
+    return _decide_membership(
+        actor=actor,
+        membership=membership,
+        status=Membership.Status.DECLINED,
+        action="hubs.membership.declined",
+    )
 
 
 @transaction.atomic
@@ -482,7 +602,7 @@ def delete_membership(*, actor, membership: Membership) -> None:
         target=membership.hub,
         data={
             "membership": membership.pk,
-            **snapshot(membership, ["organisation", *MEMBERSHIP_FIELDS]),
+            **snapshot(membership, ["organisation", *MEMBERSHIP_FIELDS, "status"]),
         },
     )
     membership.delete()

@@ -17,6 +17,17 @@ urlpatterns = [
     path(
         "hubs/<int:pk>/members/<int:membership_id>/", views.membership_edit, name="membership_edit"
     ),
+    path("memberships/requests/", views.membership_requests, name="membership_requests"),
+    path(
+        "memberships/<int:membership_id>/confirm/",
+        views.membership_confirm,
+        name="membership_confirm",
+    ),
+    path(
+        "memberships/<int:membership_id>/decline/",
+        views.membership_decline,
+        name="membership_decline",
+    ),
     path("organisations/", views.organisation_list, name="organisations"),
     path("organisations/new/", views.organisation_create, name="organisation_create"),
     path("organisations/import/", views.organisation_import, name="organisation_import"),

@@ -319,6 +319,16 @@ def membership_add(request, pk: int):
             _("Member added."),
         )
         if saved is not None:
+            if saved.is_pending:
+                messages.info(
+                    request,
+                    _(
+                        "%(org)s is listed as awaiting the organisation's confirmation: its "
+                        "representatives have been asked. Until they confirm, the hub's team "
+                        "cannot change its details or see its contacts."
+                    )
+                    % {"org": saved.organisation.name},
+                )
             if saved.organisation.country_id != hub.country_id:
                 messages.info(
                     request,
@@ -357,6 +367,64 @@ def membership_edit(request, pk: int, membership_id: int):
             return redirect(hub)
     return render(
         request, "hubs/membership_form.html", {"hub": hub, "form": form, "membership": membership}
+    )
+
+
+@login_required
+def membership_requests(request):
+    """Memberships waiting for the user's organisations to confirm them (the network: all)."""
+    pending = (
+        perms.decidable_memberships(request.user)
+        .select_related("hub__country", "organisation__country")
+        .order_by("organisation__name", "hub__name_en")
+    )
+    if perms.is_network_coordinator(request.user):
+        # Organisations nobody represents can only be answered for by the network: those first.
+        pending = pending.annotate(
+            represented=Count(
+                "organisation__contacts", filter=Q(organisation__contacts__user__isnull=False)
+            )
+        ).order_by("represented", "organisation__name", "hub__name_en")
+    page = Paginator(pending, 50).get_page(request.GET.get("page"))
+    return render(request, "hubs/membership_requests.html", {"page": page})
+
+
+def _decide(request, membership_id: int, decide, success: str):
+    membership = get_object_or_404(
+        Membership.objects.select_related("hub", "organisation"), pk=membership_id
+    )
+    if not perms.can_decide_membership(request.user, membership):
+        raise PermissionDenied
+    try:
+        decide(actor=request.user, membership=membership)
+    except RuleViolation as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, success % {"org": membership.organisation, "hub": membership.hub})
+    if request.POST.get("next") == "organisation":
+        return redirect(membership.organisation)
+    return redirect("hubs:membership_requests")
+
+
+@login_required
+@require_POST
+def membership_confirm(request, membership_id: int):
+    return _decide(
+        request,
+        membership_id,
+        services.confirm_membership,
+        _("You confirmed that %(org)s is a member of %(hub)s."),
+    )
+
+
+@login_required
+@require_POST
+def membership_decline(request, membership_id: int):
+    return _decide(
+        request,
+        membership_id,
+        services.decline_membership,
+        _("You declined the membership of %(org)s in %(hub)s."),
     )
 
 
@@ -429,6 +497,7 @@ def organisation_detail(request, pk: int):
     )
     memberships = org.memberships.select_related("hub__country").order_by("-until", "hub__name_en")
     show_contacts = perms.can_view_contacts(request.user, org)
+    may_decide = perms.can_decide_membership(request.user, Membership(organisation=org))
     return render(
         request,
         "hubs/organisation_detail.html",
@@ -439,6 +508,7 @@ def organisation_detail(request, pk: int):
             "contacts": org.contacts.all() if show_contacts else None,
             "can_edit": perms.can_edit_organisation(request.user, org),
             "can_delete": perms.can_delete_organisation(request.user, org),
+            "can_decide": may_decide,
             "audit": entries_for(org)[:50] if perms.can_view_audit(request.user) else None,
             "contact_form": ContactForm() if show_contacts else None,
         },

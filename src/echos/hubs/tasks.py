@@ -1,0 +1,18 @@
+"""Background work of the hubs capability (see settings.HUEY): membership confirmation requests."""
+
+from huey.contrib.djhuey import db_task
+
+
+@db_task(retries=3, retry_delay=60)
+def send_membership_request(membership_id: int) -> int:
+    """Ask the organisation's representatives to confirm a membership; retried when the mail
+    server is unavailable. Answers how many addresses were written to."""
+    from echos.hubs import services
+    from echos.hubs.models import Membership
+
+    membership = (
+        Membership.objects.select_related("hub", "organisation").filter(pk=membership_id).first()
+    )
+    if membership is None or not membership.is_pending:  # removed or decided meanwhile
+        return 0
+    return services.send_membership_request_now(membership)
