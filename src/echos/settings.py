@@ -278,6 +278,10 @@ MEDIA_ROOT = DATA_DIR / "media"
 MEDIA_URL = "/media/"
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 20 * 1024 * 1024
+# Member and organisation imports: larger files are refused before they are parsed
+# (`echos import --max-bytes/--max-rows` may raise them for one run).
+ECHOS_IMPORT_MAX_BYTES = envint("ECHOS_IMPORT_MAX_BYTES", 5 * 1024 * 1024)
+ECHOS_IMPORT_MAX_ROWS = envint("ECHOS_IMPORT_MAX_ROWS", 20_000)
 
 # Privacy: retention rules applied by `echos privacy retention --apply` (0 switches a rule off).
 ECHOS_RETENTION_DRAFT_DAYS = envint("ECHOS_RETENTION_DRAFT_DAYS", 365)

@@ -1,19 +1,35 @@
-"""All-or-nothing import of organisations and memberships from CSV or XLSX files."""
+"""All-or-nothing import of organisations and memberships from CSV or XLSX files.
+
+Locking: SQLite lets one writer in at a time, so an import must never hold the write lock while
+it reads a file. A file is refused before its rows are checked when it exceeds
+ECHOS_IMPORT_MAX_BYTES or ECHOS_IMPORT_MAX_ROWS (read as a stream, stopping at the first row too
+many); every row is then checked with reads only, outside any transaction; a file without a
+problem is written in one short transaction of batched inserts, which first re-checks, under the
+lock, what others stored meanwhile.
+"""
 
 import csv
 import io
+import itertools
 import zipfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
+from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
+from django.db import IntegrityError, transaction
+from django.template.defaultfilters import filesizeformat
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from echos.core.exceptions import RuleViolation
-from echos.core.models import Term
+from echos.core.audit import jsonable, snapshot
+from echos.core.exceptions import RuleViolation, guard
+from echos.core.models import ActionLog, Term
+from echos.core.rules import check_web_address
 from echos.core.spreadsheets import unquote
+from echos.hubs import permissions as perms
 from echos.hubs import services
 from echos.hubs.models import Hub, Membership, Organisation, normalise_name
 
@@ -40,6 +56,13 @@ COLUMNS = {
         "website": (False, "Used only when the organisation is created"),
     },
 }
+
+
+# XLSX is zipped XML: allow it to unpack to this many times the upload limit.
+XLSX_UNPACKED_FACTOR = 20
+# Rows per query when reading stored data and writing the file's rows.
+BATCH = 500
+BIGGEST_ID = 2**63 - 1
 
 
 class ImportFileError(Exception):
@@ -86,55 +109,96 @@ def _header(name) -> str:
     return str(name or "").strip().lower().replace(" ", "_").replace("-", "_")
 
 
-def read_rows(data: bytes, filename: str = "") -> tuple[list[str], Iterator[tuple[int, dict]]]:
-    """Header and (row number, values) pairs from CSV or XLSX bytes; row 1 is the header."""
-    is_zip = data[:4] == b"PK\x03\x04"
+def read_rows(
+    source, filename: str = "", *, max_bytes: int | None = None
+) -> tuple[list[str], Iterator[tuple[int, dict]]]:
+    """Header and (row number, values) pairs from CSV or XLSX, read as a stream; row 1 is the header.
+
+    ``source`` is bytes or a seekable binary file; rows are produced one at a time, so a caller
+    that stops early never reads the rest of the file.
+    """
+    stream = io.BytesIO(source) if isinstance(source, bytes | bytearray) else source
+    stream.seek(0)
+    is_zip = stream.read(4) == b"PK\x03\x04"
+    stream.seek(0)
     if filename.lower().endswith((".xlsx", ".xlsm")) or is_zip:
         if not is_zip:
             raise ImportFileError(
                 _("The file is not an XLSX spreadsheet (it is not a valid Office Open XML file).")
             )
-        return _read_xlsx(data)
-    return _read_csv(data)
+        limit = settings.ECHOS_IMPORT_MAX_BYTES if max_bytes is None else max_bytes
+        return _read_xlsx(stream, limit * XLSX_UNPACKED_FACTOR)
+    return _read_csv(stream)
 
 
-def _read_csv(data: bytes):
+def _text_lines(stream) -> Iterator[str]:
+    """Decode the file line by line, naming the line of the first byte that is not UTF-8."""
+    for line_number, raw in enumerate(stream, start=1):
+        if line_number == 1 and raw.startswith(b"\xef\xbb\xbf"):
+            raw = raw[3:]
+        try:
+            line = raw.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise ImportFileError(
+                _(
+                    "The file is not UTF-8 encoded (invalid byte 0x%(byte)02x on line %(line)d). "
+                    "Save it as “CSV UTF-8” and upload it again."
+                )
+                % {"byte": raw[exc.start], "line": line_number}
+            ) from None
+        if "\x00" in line:
+            raise ImportFileError(_("The file looks binary, not CSV text."))
+        yield line
+
+
+def _read_csv(stream):
+    lines = _text_lines(stream)
     try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = data[: exc.start].count(b"\n") + 1
-        raise ImportFileError(
-            _(
-                "The file is not UTF-8 encoded (invalid byte 0x%(byte)02x on line %(line)d). "
-                "Save it as “CSV UTF-8” and upload it again."
-            )
-            % {"byte": data[exc.start], "line": line}
-        ) from None
-    if "\x00" in text:
-        raise ImportFileError(_("The file looks binary, not CSV text."))
-    first = text.split("\n", 1)[0]
+        first = next(lines)
+    except StopIteration:
+        raise ImportFileError(_("The file is empty.")) from None
     delimiter = ";" if first.count(";") > first.count(",") else ","
-    reader = csv.reader(io.StringIO(text), delimiter=delimiter)
+    reader = csv.reader(itertools.chain([first], lines), delimiter=delimiter)
+
+    def records():
+        try:
+            yield from reader
+        except csv.Error as exc:
+            raise ImportFileError(
+                _("Line %(line)d cannot be read as CSV (%(error)s).")
+                % {"line": reader.line_num, "error": exc}
+            ) from None
+
+    values = records()
     try:
-        header = [_header(h) for h in next(reader)]
+        header = [_header(h) for h in next(values)]
     except StopIteration:
         raise ImportFileError(_("The file is empty.")) from None
 
     def rows():
-        for number, values in enumerate(reader, start=2):
-            if not any(v.strip() for v in values):
+        for number, row in enumerate(values, start=2):
+            if not any(v.strip() for v in row):
                 continue
-            cells = [unquote(v.strip()) for v in values]
+            cells = [unquote(v.strip()) for v in row]
             yield number, dict(zip(header, cells, strict=False))
 
     return header, rows()
 
 
-def _read_xlsx(data: bytes):
+def _read_xlsx(stream, unpacked_limit: int):
     from openpyxl import load_workbook
 
     try:
-        book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+        # openpyxl keeps the shared strings in memory even in read-only mode: refuse a file
+        # that would unpack far beyond the upload limit (a "zip bomb") before opening it.
+        unpacked = sum(i.file_size for i in zipfile.ZipFile(stream).infolist())
+        if unpacked > unpacked_limit:
+            raise ImportFileError(
+                _("The spreadsheet unpacks to %(size)s, more than the limit of %(limit)s.")
+                % {"size": filesizeformat(unpacked), "limit": filesizeformat(unpacked_limit)}
+            )
+        stream.seek(0)
+        book = load_workbook(stream, read_only=True, data_only=True)
     except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
         raise ImportFileError(
             _("The file is not a readable XLSX spreadsheet (%(error)s).") % {"error": exc}
@@ -144,6 +208,7 @@ def _read_xlsx(data: bytes):
     try:
         header = [_header(h) for h in next(values)]
     except StopIteration:
+        book.close()
         raise ImportFileError(_("The spreadsheet is empty.")) from None
 
     def cell(v):
@@ -156,10 +221,13 @@ def _read_xlsx(data: bytes):
         return "" if v is None else str(v).strip()
 
     def rows():
-        for number, row in enumerate(values, start=2):
-            cells = [cell(v) for v in row]
-            if any(cells):
-                yield number, dict(zip(header, cells, strict=False))
+        try:
+            for number, row in enumerate(values, start=2):
+                cells = [cell(v) for v in row]
+                if any(cells):
+                    yield number, dict(zip(header, cells, strict=False))
+        finally:
+            book.close()
 
     return header, rows()
 
@@ -175,38 +243,244 @@ def _parse_date(value: str, column: str):
         ) from None
 
 
-def _organisation_row(values: dict, *, actor, hub, seen: set) -> Organisation:
-    country = services.resolve_country(values.get("country"))
-    key = (country.pk, normalise_name(values.get("name", "")))
-    if key in seen:
-        raise RuleViolation(_("The same organisation appears earlier in this file."), "name")
-    seen.add(key)
-    return services.create_organisation(
-        actor=actor,
+def _chunks(items: list, size: int = BATCH) -> Iterator[list]:
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+def _audit_entry(*, actor, action: str, target, data: dict) -> ActionLog:
+    """The entry ``log_action`` would save, left unsaved so a whole file is logged in one insert."""
+    return ActionLog(
+        actor=actor if actor is not None and actor.is_authenticated else None,
+        action=action,
+        data=jsonable(data),
+        target_type=ContentType.objects.get_for_model(target),
+        target_id=str(target.pk),
+        target_repr=str(target)[:300],
+    )
+
+
+class _Plan:
+    """What the file asks for, checked with reads only; ``write`` then stores it all at once.
+
+    Stored organisations and the hub's current members are read in batches before the rows are
+    checked, so a row costs no query unless it touches something already stored (the services'
+    ``validate_*`` then decide, with their own messages). The write re-checks those conflicts
+    under the transaction, since others may have written meanwhile.
+    """
+
+    def __init__(self, *, actor, hub: Hub | None):
+        self.actor = actor
+        self.hub = hub
+        self.organisations: dict[tuple, Organisation] = {}  # (country, normalised name) -> new
+        self.memberships: list[Membership] = []
+        self.periods: dict[object, list[Membership]] = {}  # organisation -> this file's rows
+        self.row_of: dict[int, int] = {}  # id(planned object) -> row number
+        self.stored: dict[tuple, Organisation] = {}  # (country, normalised name) -> stored
+        self.by_pk: dict[int, Organisation] = {}
+        self.members: set[int] = set()  # organisations with a membership of the hub
+        self._cache: dict[tuple, object] = {}
+
+    def cached(self, function: Callable, *args):
+        """``function(*args)``, or its RuleViolation, computed once per distinct arguments."""
+        key = (function.__name__, *args)
+        if key not in self._cache:
+            try:
+                self._cache[key] = function(*args)
+            except RuleViolation as exc:
+                self._cache[key] = exc
+        found = self._cache[key]
+        if isinstance(found, RuleViolation):
+            raise found
+        return found
+
+    def prefetch(self, records: list[tuple[int, dict]], name_column: str, default_country) -> None:
+        """Read in batches the stored organisations (and memberships) the rows may refer to."""
+        names, pks = set(), set()
+        for _number, values in records:
+            ref = (values.get(name_column) or "").strip()
+            if name_column == "organisation" and _is_id(ref):
+                if int(ref) <= BIGGEST_ID:  # a larger number is no id: "no organisation with id"
+                    pks.add(int(ref))
+            elif ref:
+                country = (values.get("country") or default_country or "").strip().upper()
+                names.add((country, normalise_name(ref)))
+        for chunk in _chunks(sorted(pks)):
+            self.by_pk.update(Organisation.objects.in_bulk(chunk))
+        countries = {c for c, _n in names}
+        for chunk in _chunks(sorted({n for _c, n in names})):
+            for org in Organisation.objects.filter(
+                country_id__in=countries, normalised_name__in=chunk
+            ):
+                self.stored[(org.country_id, org.normalised_name)] = org
+        if self.hub is not None:
+            self.members = set(self.hub.memberships.values_list("organisation_id", flat=True))
+
+    def new_organisation(self, number: int, **fields) -> Organisation:
+        """An organisation to create, checked against the stored ones and this file's others."""
+        org = Organisation(**fields)
+        org.name = (org.name or "").strip()
+        key = (org.country_id, normalise_name(org.name))
+        if not org.name or key in self.stored:
+            services.validate_organisation(org)  # refuses it with the service's own message
+        check_web_address(org.website, "website")
+        if key in self.organisations:
+            raise RuleViolation(_("The same organisation appears earlier in this file."), "name")
+        self.organisations[key] = org
+        self.row_of[id(org)] = number
+        return org
+
+    def add_membership(self, number: int, m: Membership) -> None:
+        """A membership to create: the service's rules, then overlaps within the file."""
+        org = m.organisation
+        if m.role not in Membership.Role.values or (m.since and m.until and m.until < m.since):
+            services.validate_membership(m)  # refuses it with the service's own message
+        if org.pk in self.members:
+            services.validate_membership(m)
+        earlier = self.periods.setdefault(org.pk or id(org), [])
+        if any(_overlaps(m, other) for other in earlier):
+            raise RuleViolation(
+                _("%(org)s appears earlier in this file for an overlapping period.") % {"org": org},
+                "organisation",
+            )
+        earlier.append(m)
+        self.memberships.append(m)
+        self.row_of[id(m)] = number
+
+    def recheck(self) -> None:
+        """Under the write transaction: what others stored since the rows were checked."""
+        planned = list(self.organisations.values())
+        for chunk in _chunks(planned):
+            taken = set(
+                Organisation.objects.filter(
+                    country_id__in={o.country_id for o in chunk},
+                    normalised_name__in=[normalise_name(o.name) for o in chunk],
+                ).values_list("country_id", "normalised_name")
+            )
+            for org in chunk:
+                if (org.country_id, normalise_name(org.name)) in taken:
+                    self._refuse(org, services.validate_organisation, org)
+        if self.hub is None:
+            return
+        ids = sorted({m.organisation.pk for m in self.memberships if m.organisation.pk})
+        members = set()
+        for chunk in _chunks(ids):
+            members.update(
+                self.hub.memberships.filter(organisation_id__in=chunk).values_list(
+                    "organisation_id", flat=True
+                )
+            )
+        for m in self.memberships:
+            if m.organisation.pk in members - self.members:
+                self._refuse(m, services.validate_membership, m)
+
+    def _refuse(self, obj, validate: Callable, *args) -> None:
+        try:
+            validate(*args)
+        except RuleViolation as exc:
+            raise _Changed(self.row_of[id(obj)], exc.field, exc.message) from None
+
+    def write(self) -> int:
+        """Store every planned organisation and membership with their audit entries; call inside
+        one transaction. Memberships get the confirmation state ``services.add_membership`` gives
+        (confirmed when the importer may decide for the organisation, else pending, with the
+        request to the organisation's representatives sent after the commit)."""
+        self.recheck()
+        organisations = list(self.organisations.values())
+        for org in organisations:
+            org.normalised_name = normalise_name(org.name)
+        Organisation.objects.bulk_create(organisations, batch_size=BATCH)
+        entries = [
+            _audit_entry(
+                actor=self.actor,
+                action="hubs.organisation.created",
+                target=org,
+                data=snapshot(org, services.ORGANISATION_FIELDS),
+            )
+            for org in organisations
+        ]
+        now = timezone.now()
+        decided_by = self.actor if self.actor is not None and self.actor.is_authenticated else None
+        for m in self.memberships:
+            if self.cached(_decides, self.actor, m.organisation):
+                m.status, m.decided_at, m.decided_by = Membership.Status.CONFIRMED, now, decided_by
+            else:
+                m.status = Membership.Status.PENDING
+        Membership.objects.bulk_create(self.memberships, batch_size=BATCH)
+        fields = ["organisation", *services.MEMBERSHIP_FIELDS, "status"]
+        entries += [
+            _audit_entry(
+                actor=self.actor,
+                action="hubs.membership.created",
+                target=self.hub,
+                data={"membership": m.pk, **snapshot(m, fields)},
+            )
+            for m in self.memberships
+        ]
+        ActionLog.objects.bulk_create(entries, batch_size=BATCH)
+        pending = [m.pk for m in self.memberships if m.status == Membership.Status.PENDING]
+        if pending:
+            from echos.hubs.tasks import send_membership_request
+
+            transaction.on_commit(lambda: [send_membership_request(pk) for pk in pending])
+        return len(self.memberships) if self.hub is not None else len(organisations)
+
+
+class _Changed(Exception):
+    """A row checked fine, but others stored something contradicting it before the write."""
+
+    def __init__(self, row: int, field: str | None, message: str):
+        super().__init__(message)
+        self.row, self.field, self.message = row, field, message
+
+
+def _decides(actor, organisation: Organisation) -> bool:
+    # As services.add_membership: the system and whoever may decide for the organisation confirm.
+    return actor is None or perms.can_decide_membership(
+        actor, Membership(organisation=organisation)
+    )
+
+
+def _is_id(ref: str) -> bool:
+    return ref.isascii() and ref.isdigit()
+
+
+def _overlaps(a: Membership, b: Membership) -> bool:
+    starts_before_other_ends = b.until is None or a.since is None or a.since <= b.until
+    ends_after_other_starts = a.until is None or b.since is None or a.until >= b.since
+    return starts_before_other_ends and ends_after_other_starts
+
+
+def _organisation_row(number: int, values: dict, plan: _Plan) -> None:
+    country = plan.cached(services.resolve_country, values.get("country"))
+    plan.new_organisation(
+        number,
         name=values.get("name", ""),
         country=country,
-        region=services.resolve_region(values.get("region"), country),
-        stakeholder_group=services.resolve_term(
-            Term.Vocabulary.STAKEHOLDER_GROUPS, values.get("stakeholder_group"), "stakeholder_group"
+        region=plan.cached(services.resolve_region, values.get("region"), country),
+        stakeholder_group=plan.cached(
+            services.resolve_term,
+            Term.Vocabulary.STAKEHOLDER_GROUPS,
+            values.get("stakeholder_group"),
+            "stakeholder_group",
         ),
         website=values.get("website", ""),
         description=values.get("description", ""),
     )
 
 
-def _membership_row(values: dict, *, actor, hub: Hub, seen: set) -> Membership:
+def _membership_row(number: int, values: dict, plan: _Plan) -> None:
     ref = values.get("organisation", "")
     if not ref:
         raise RuleViolation(_("Name the organisation (id or name)."), "organisation")
-    country = services.resolve_country(values.get("country") or hub.country_id)
-    if ref.isdigit():
-        org = Organisation.objects.filter(pk=int(ref)).first()
+    country = plan.cached(services.resolve_country, values.get("country") or plan.hub.country_id)
+    if _is_id(ref):
+        org = plan.by_pk.get(int(ref))
         if org is None:
             raise RuleViolation(_("No organisation with id %(id)s.") % {"id": ref}, "organisation")
     else:
-        org = Organisation.objects.filter(
-            country=country, normalised_name=normalise_name(ref)
-        ).first()
+        key = (country.pk, normalise_name(ref))
+        org = plan.organisations.get(key) or plan.stored.get(key)
         if org is None:
             if not values.get("stakeholder_group"):
                 raise RuleViolation(
@@ -216,25 +490,27 @@ def _membership_row(values: dict, *, actor, hub: Hub, seen: set) -> Membership:
                     % {"name": ref, "country": country.pk},
                     "organisation",
                 )
-            org = services.create_organisation(
-                actor=actor,
+            org = plan.new_organisation(
+                number,
                 name=ref,
                 country=country,
                 website=values.get("website", ""),
-                stakeholder_group=services.resolve_term(
+                stakeholder_group=plan.cached(
+                    services.resolve_term,
                     Term.Vocabulary.STAKEHOLDER_GROUPS,
                     values["stakeholder_group"],
                     "stakeholder_group",
                 ),
             )
-    role = values.get("role") or Membership.Role.MEMBER
-    return services.add_membership(
-        actor=actor,
-        hub=hub,
-        organisation=org,
-        role=role,
-        since=_parse_date(values.get("since", ""), "since"),
-        until=_parse_date(values.get("until", ""), "until"),
+    plan.add_membership(
+        number,
+        Membership(
+            hub=plan.hub,
+            organisation=org,
+            role=values.get("role") or Membership.Role.MEMBER,
+            since=_parse_date(values.get("since", ""), "since"),
+            until=_parse_date(values.get("until", ""), "until"),
+        ),
     )
 
 
@@ -244,56 +520,133 @@ ROW_HANDLERS: dict[str, Callable] = {
 }
 
 
+def _size(stream) -> int:
+    stream.seek(0, io.SEEK_END)
+    size = stream.tell()
+    stream.seek(0)
+    return size
+
+
 def run_import(
     kind: str,
-    data: bytes,
+    source,
     *,
     filename: str = "",
     actor=None,
     hub: Hub | None = None,
     progress: Callable[[int], None] | None = None,
+    max_bytes: int | None = None,
+    max_rows: int | None = None,
 ) -> ImportReport:
-    """Import every row or none: the report lists each bad row with its column and reason."""
+    """Import every row or none: the report lists each bad row with its column and reason.
+
+    ``source`` is bytes or a seekable binary file. A file over ``max_bytes`` or ``max_rows``
+    (settings ECHOS_IMPORT_MAX_BYTES and ECHOS_IMPORT_MAX_ROWS by default) is refused before its
+    rows are checked. Every row is then checked with reads only, outside any transaction, so
+    other people's writes go on meanwhile; only a file without a single problem is written, in
+    one short transaction of batched inserts with the audit entries and confirmation states the
+    services give one by one.
+    """
+    max_bytes = settings.ECHOS_IMPORT_MAX_BYTES if max_bytes is None else max_bytes
+    max_rows = settings.ECHOS_IMPORT_MAX_ROWS if max_rows is None else max_rows
     report = ImportReport(kind=kind)
-    try:
-        header, rows = read_rows(data, filename)
-    except ImportFileError as exc:
-        report.errors.append(RowError(1, None, str(exc)))
-        return report
-    missing = [c for c, (required, _help) in COLUMNS[kind].items() if required and c not in header]
-    for column in missing:
-        report.errors.append(RowError(1, column, _("Required column is missing.")))
-    unknown = [c for c in header if c and c not in COLUMNS[kind]]
-    for column in unknown:
+    stream = io.BytesIO(source) if isinstance(source, bytes | bytearray) else source
+    size = _size(stream)
+    if size > max_bytes:
         report.errors.append(
             RowError(
                 1,
-                column,
-                _("Unknown column; expected: %(cols)s.") % {"cols": ", ".join(COLUMNS[kind])},
+                None,
+                _(
+                    "The file is %(size)s; the limit is %(limit)s (ECHOS_IMPORT_MAX_BYTES). "
+                    "Split it into smaller files."
+                )
+                % {"size": filesizeformat(size), "limit": filesizeformat(max_bytes)},
             )
         )
+        return report
+    try:
+        header, rows = read_rows(stream, filename, max_bytes=max_bytes)
+        missing = [
+            c for c, (required, _help) in COLUMNS[kind].items() if required and c not in header
+        ]
+        for column in missing:
+            report.errors.append(RowError(1, column, _("Required column is missing.")))
+        unknown = [c for c in header if c and c not in COLUMNS[kind]]
+        for column in unknown:
+            report.errors.append(
+                RowError(
+                    1,
+                    column,
+                    _("Unknown column; expected: %(cols)s.") % {"cols": ", ".join(COLUMNS[kind])},
+                )
+            )
+        if report.errors:
+            return report
+        records = list(itertools.islice(rows, max_rows + 1))
+    except ImportFileError as exc:
+        report.errors.append(RowError(1, None, str(exc)))
+        return report
+    if len(records) > max_rows:
+        report.errors.append(
+            RowError(
+                records[max_rows][0],
+                None,
+                _(
+                    "The file has more than %(limit)d rows, the limit (ECHOS_IMPORT_MAX_ROWS). "
+                    "Split it into smaller files."
+                )
+                % {"limit": max_rows},
+            )
+        )
+        return report
+    if not records:
+        report.errors.append(RowError(2, None, _("The file has a header but no rows.")))
+        return report
+    try:
+        _guard(kind, actor, hub)
+    except PermissionDenied:
+        report.errors.append(RowError(1, None, _("You are not allowed to change this.")))
+        return report
+    plan = _Plan(actor=actor, hub=hub)
+    plan.prefetch(
+        records,
+        "organisation" if kind == "memberships" else "name",
+        hub.country_id if hub is not None else None,
+    )
+    handler = ROW_HANDLERS[kind]
+    for number, values in records:
+        report.total += 1
+        try:
+            handler(number, values, plan)
+        except RuleViolation as exc:
+            report.errors.append(RowError(number, exc.field, exc.message))
+        if progress:
+            progress(report.total)
     if report.errors:
         return report
-    handler = ROW_HANDLERS[kind]
-    seen: set = set()
-    with transaction.atomic():
-        for number, values in rows:
-            report.total += 1
-            try:
-                with transaction.atomic():
-                    handler(values, actor=actor, hub=hub, seen=seen)
-                report.created += 1
-            except RuleViolation as exc:
-                report.errors.append(RowError(number, exc.field, exc.message))
-            except PermissionDenied:
-                report.errors.append(
-                    RowError(number, None, _("You are not allowed to change this."))
-                )
-            if progress:
-                progress(report.total)
-        if report.total == 0:
-            report.errors.append(RowError(2, None, _("The file has a header but no rows.")))
-        if report.errors:
-            transaction.set_rollback(True)
-            report.created = 0
+    try:
+        with transaction.atomic():
+            report.created = plan.write()
+    except _Changed as exc:
+        report.errors.append(
+            RowError(
+                exc.row,
+                exc.field,
+                _("%(error)s (stored by someone else while the file was checked)")
+                % {"error": exc.message},
+            )
+        )
+    except IntegrityError:
+        report.errors.append(
+            RowError(1, None, _("The data changed while the file was checked; upload it again."))
+        )
     return report
+
+
+def _guard(kind: str, actor, hub: Hub | None) -> None:
+    """The services' own permission checks, asked once for the whole file."""
+    if kind == "memberships":
+        guard(perms.can_edit_hub(actor, hub), actor)
+    else:
+        guard(perms.is_network_coordinator(actor) or perms.editable_hubs(actor).exists(), actor)

@@ -2,6 +2,7 @@
 
 from collections import OrderedDict
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -448,8 +449,9 @@ def _import_page(request, *, kind: str, hub, back: str):
     report = None
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
+        # The upload's own file: read as a stream, never whole into memory.
         report = imports.run_import(
-            kind, upload.read(), filename=upload.name, actor=request.user, hub=hub
+            kind, upload.file, filename=upload.name, actor=request.user, hub=hub
         )
         if report.ok:
             messages.success(request, _("%(n)d rows imported.") % {"n": report.created})
@@ -461,6 +463,8 @@ def _import_page(request, *, kind: str, hub, back: str):
         "hub": hub,
         "back": back,
         "columns": imports.COLUMNS[kind],
+        "max_bytes": settings.ECHOS_IMPORT_MAX_BYTES,
+        "max_rows": settings.ECHOS_IMPORT_MAX_ROWS,
     }
     return render(
         request, "hubs/import.html", context, status=422 if report and not report.ok else 200

@@ -1,6 +1,7 @@
 import sys
 from pathlib import Path
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from echos.hubs.imports import COLUMNS, run_import
@@ -14,8 +15,20 @@ class Command(BaseCommand):
         parser.add_argument("kind", choices=sorted(COLUMNS))
         parser.add_argument("file")
         parser.add_argument("--hub", type=int, help="Hub id (memberships)")
+        parser.add_argument(
+            "--max-bytes",
+            type=int,
+            default=None,
+            help="Largest file accepted (default: settings.ECHOS_IMPORT_MAX_BYTES)",
+        )
+        parser.add_argument(
+            "--max-rows",
+            type=int,
+            default=None,
+            help="Most rows accepted (default: settings.ECHOS_IMPORT_MAX_ROWS)",
+        )
 
-    def handle(self, *args, kind, file, hub, **options):
+    def handle(self, *args, kind, file, hub, max_bytes, max_rows, **options):
         path = Path(file)
         if not path.is_file():
             raise CommandError(f"No such file: {file}")
@@ -26,20 +39,25 @@ class Command(BaseCommand):
             target = Hub.objects.filter(pk=hub).first()
             if target is None:
                 raise CommandError(f"No hub with id {hub}.")
-        data = path.read_bytes()
-        total = max(1, data.count(b"\n"))
+        total = max_rows or settings.ECHOS_IMPORT_MAX_ROWS
         tty = sys.stderr.isatty()
 
         def progress(done: int) -> None:
-            if done % 200 == 0 or done == total:
-                width = 30
-                filled = min(width, int(width * done / total))
+            if done % 200 == 0:
                 end = "\r" if tty else "\n"
-                sys.stderr.write(
-                    f"[{'#' * filled}{'.' * (width - filled)}] {done} rows checked{end}"
-                )
+                sys.stderr.write(f"{done} of at most {total} rows checked{end}")
 
-        report = run_import(kind, data, filename=path.name, hub=target, progress=progress)
+        # Streamed from disk: a file larger than the limit is refused without being read.
+        with path.open("rb") as stream:
+            report = run_import(
+                kind,
+                stream,
+                filename=path.name,
+                hub=target,
+                progress=progress,
+                max_bytes=max_bytes,
+                max_rows=max_rows,
+            )
         sys.stderr.write("\n" if tty else "")
         if not report.ok:
             for error in report.errors:

@@ -1,0 +1,255 @@
+"""Imports are bounded (bytes, rows) and check every row before taking the write lock."""
+
+import io
+from io import StringIO
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import CommandError, call_command
+from django.db import connection
+from django.test import override_settings
+from openpyxl import Workbook
+
+from echos.core.models import ActionLog
+from echos.hubs import imports, services
+from echos.hubs.imports import run_import
+from echos.hubs.models import Membership, Organisation
+
+pytestmark = pytest.mark.django_db
+
+
+def org_rows(n: int, start: int = 0) -> str:
+    return "".join(f"Limit Org {i},NO,research\n" for i in range(start, start + n))
+
+
+def orgs_csv(n: int) -> bytes:
+    return ("name,country,stakeholder_group\n" + org_rows(n)).encode()
+
+
+def xlsx(rows) -> bytes:
+    book = Workbook()
+    sheet = book.active
+    for row in rows:
+        sheet.append(row)
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+@override_settings(ECHOS_IMPORT_MAX_BYTES=1000)
+def test_a_file_over_the_byte_limit_is_refused_unread(db, monkeypatch):
+    def unread(*args, **kwargs):
+        raise AssertionError("the file was parsed")
+
+    monkeypatch.setattr(imports, "read_rows", unread)
+    report = run_import("organisations", orgs_csv(100))
+    assert not report.ok and len(report.errors) == 1
+    message = report.errors[0].message
+    assert "ECHOS_IMPORT_MAX_BYTES" in message and "1000" in message.replace("\xa0", "")
+    assert not Organisation.objects.filter(name__startswith="Limit Org").exists()
+
+
+@override_settings(ECHOS_IMPORT_MAX_ROWS=5)
+def test_a_file_over_the_row_limit_is_refused_before_any_row_is_checked(db):
+    checked = []
+    # Bytes after the sixth row are not UTF-8: reading stops at the limit, before them.
+    data = orgs_csv(6) + b"\xff\xfe broken\n" + org_rows(100, 6).encode()
+    report = run_import("organisations", data, progress=checked.append)
+    assert [(e.row, e.column) for e in report.errors] == [(7, None)]
+    assert "5 rows" in report.errors[0].message
+    assert "ECHOS_IMPORT_MAX_ROWS" in report.errors[0].message
+    assert checked == []
+    assert not Organisation.objects.filter(name__startswith="Limit Org").exists()
+
+
+@override_settings(ECHOS_IMPORT_MAX_ROWS=5)
+def test_exactly_the_row_limit_is_accepted(db):
+    report = run_import("organisations", orgs_csv(5))
+    assert report.ok, report.errors
+    assert report.created == 5
+
+
+@override_settings(ECHOS_IMPORT_MAX_ROWS=3)
+def test_the_row_limit_applies_to_spreadsheets(db):
+    rows = [["name", "country", "stakeholder_group"]]
+    rows += [[f"Limit Org {i}", "NO", "research"] for i in range(10)]
+    report = run_import("organisations", xlsx(rows), filename="orgs.xlsx")
+    assert not report.ok and "ECHOS_IMPORT_MAX_ROWS" in report.errors[0].message
+    assert not Organisation.objects.filter(name__startswith="Limit Org").exists()
+
+
+def test_a_spreadsheet_that_unpacks_far_beyond_the_limit_is_refused(db):
+    rows = [["name", "country", "stakeholder_group", "description"]]
+    rows += [[f"Limit Org {i}", "NO", "research", f"{i}" + "x" * 30_000] for i in range(50)]
+    data = xlsx(rows)
+    report = run_import("organisations", data, filename="orgs.xlsx", max_bytes=len(data) // 2)
+    assert not report.ok
+    assert "ECHOS_IMPORT_MAX_BYTES" in report.errors[0].message  # smaller than the file itself
+    report = run_import("organisations", data, filename="orgs.xlsx", max_bytes=len(data) * 2)
+    assert not report.ok and "unpacks" in report.errors[0].message
+
+
+def test_a_csv_field_beyond_the_csv_reader_limit_is_a_message(db):
+    data = b"name,country,stakeholder_group,description\nX,NO,research," + b"y" * 200_000 + b"\n"
+    report = run_import("organisations", data)
+    assert not report.ok and "Line 2" in report.errors[0].message
+
+
+@override_settings(ECHOS_IMPORT_MAX_BYTES=200)
+def test_the_import_page_names_the_byte_limit(hubs, personas, login):
+    client = login(personas["coord_no"])
+    upload = SimpleUploadedFile("o.csv", orgs_csv(20), content_type="text/csv")
+    response = client.post("/organisations/import/", {"file": upload})
+    assert response.status_code == 422
+    assert "ECHOS_IMPORT_MAX_BYTES" in response.content.decode()
+    assert not Organisation.objects.filter(name__startswith="Limit Org").exists()
+
+
+@override_settings(ECHOS_IMPORT_MAX_ROWS=2)
+def test_the_import_page_names_the_row_limit(hubs, personas, login):
+    client = login(personas["coord_no"])
+    upload = SimpleUploadedFile("o.csv", orgs_csv(3), content_type="text/csv")
+    response = client.post("/organisations/import/", {"file": upload})
+    assert response.status_code == 422
+    assert "ECHOS_IMPORT_MAX_ROWS" in response.content.decode()
+
+
+@override_settings(ECHOS_IMPORT_MAX_ROWS=2)
+def test_the_command_keeps_the_limit_unless_raised_by_a_flag(hubs, tmp_path):
+    path = tmp_path / "orgs.csv"
+    path.write_bytes(orgs_csv(3))
+    err = StringIO()
+    with pytest.raises(CommandError, match="nothing was imported"):
+        call_command("import", "organisations", str(path), stderr=err)
+    assert "ECHOS_IMPORT_MAX_ROWS" in err.getvalue()
+    out = StringIO()
+    call_command("import", "organisations", str(path), "--max-rows", "3", stdout=out, stderr=err)
+    assert "Imported 3 organisations" in out.getvalue()
+    with pytest.raises(CommandError, match="nothing was imported"):
+        call_command(
+            "import", "organisations", str(path), "--max-rows", "3", "--max-bytes", "10", stderr=err
+        )
+    assert "ECHOS_IMPORT_MAX_BYTES" in err.getvalue()
+
+
+def test_rows_are_checked_outside_any_transaction_and_written_in_one(hubs, monkeypatch):
+    depth = len(connection.atomic_blocks)  # the test's own transaction, if any
+    checked, writes = [], []
+    handler = imports.ROW_HANDLERS["memberships"]
+
+    def checking(number, values, plan):
+        checked.append(len(connection.atomic_blocks))
+        return handler(number, values, plan)
+
+    bulk_create = Membership.objects.bulk_create
+
+    def writing(objs, **kwargs):
+        writes.append((len(connection.atomic_blocks), len(objs)))
+        return bulk_create(objs, **kwargs)
+
+    monkeypatch.setitem(imports.ROW_HANDLERS, "memberships", checking)
+    monkeypatch.setattr(Membership.objects, "bulk_create", writing)
+    Membership.objects.filter(hub=hubs["vestland"]).delete()
+    data = (
+        "organisation,role,stakeholder_group\n"
+        "Oslo Cancer Cluster,member,\n"
+        "Norwegian Cancer Society,observer,\n"
+        "Brand New Network,member,patients\n"
+    )
+    report = run_import("memberships", data.encode(), hub=hubs["vestland"])
+    assert report.ok, report.errors
+    assert checked == [depth] * 3  # no transaction, so no write lock, while checking
+    assert writes == [(depth + 1, 3)]  # one insert of every row inside one transaction
+    assert hubs["vestland"].memberships.count() == 3
+    assert ActionLog.objects.filter(action="hubs.membership.created").count() >= 3
+
+
+def test_every_bad_row_is_listed_without_a_write_lock(hubs, monkeypatch):
+    def no_write(*args, **kwargs):
+        raise AssertionError("a transaction was opened for a file with bad rows")
+
+    monkeypatch.setattr(imports._Plan, "write", no_write)
+    data = "organisation,role\nGhost One,member\nOslo Cancer Cluster,chief\nGhost Two,member\n"
+    report = run_import("memberships", data.encode(), hub=hubs["vestland"])
+    assert [(e.row, e.column) for e in report.errors] == [
+        (2, "organisation"),
+        (3, "role"),
+        (4, "organisation"),
+    ]
+
+
+def test_overlapping_rows_in_one_file_are_refused(hubs):
+    Membership.objects.filter(hub=hubs["vestland"]).delete()
+    data = (
+        "organisation,role,since,until\n"
+        "Oslo Cancer Cluster,member,2020-01-01,2022-12-31\n"
+        "Oslo Cancer Cluster,observer,2022-06-01,\n"
+        "Oslo Cancer Cluster,observer,2023-01-01,\n"
+    )
+    report = run_import("memberships", data.encode(), hub=hubs["vestland"])
+    assert [(e.row, e.column) for e in report.errors] == [(3, "organisation")]
+    assert not hubs["vestland"].memberships.exists()
+
+
+def test_a_conflict_stored_while_the_file_was_checked_writes_nothing(hubs):
+    def meanwhile(done: int) -> None:
+        if done == 2:  # someone registers the same organisation before the write
+            services.create_organisation(
+                actor=None,
+                name="Limit Org 1",
+                country=hubs["norway"].country,
+                stakeholder_group=hubs["occ"].stakeholder_group,
+            )
+
+    report = run_import("organisations", orgs_csv(3), progress=meanwhile)
+    assert [(e.row, e.column) for e in report.errors] == [(3, "name")]
+    assert "while the file was checked" in report.errors[0].message
+    assert list(
+        Organisation.objects.filter(name__startswith="Limit Org").values_list("name", flat=True)
+    ) == ["Limit Org 1"]
+
+
+@pytest.mark.parametrize("who", ["coord_no", "network"])
+def test_imported_memberships_get_the_state_the_service_gives(hubs, personas, who):
+    actor = personas[who]
+    Membership.objects.filter(hub__in=[hubs["vestland"], hubs["bergen"]]).delete()
+    data = b"organisation,role\nOslo Cancer Cluster,member\n"
+    report = run_import("memberships", data, actor=actor, hub=hubs["vestland"])
+    assert report.ok, report.errors
+    imported = hubs["vestland"].memberships.get()
+    added = services.add_membership(actor=actor, hub=hubs["bergen"], organisation=hubs["occ"])
+    assert imported.status == added.status
+    assert (imported.decided_by_id, imported.decided_at is None) == (
+        added.decided_by_id,
+        added.decided_at is None,
+    )
+    entry = ActionLog.objects.get(
+        action="hubs.membership.created", target_id=str(hubs["vestland"].pk)
+    )
+    assert entry.data["membership"] == imported.pk and entry.data["status"] == imported.status
+
+
+def test_an_organisation_id_beyond_any_column_is_not_found(hubs):
+    data = "organisation,role\n99999999999999999999999,member\n²,member\n".encode()
+    report = run_import("memberships", data, hub=hubs["vestland"])
+    assert [(e.row, e.column) for e in report.errors] == [(2, "organisation"), (3, "organisation")]
+
+
+def test_the_page_and_the_command_hand_over_a_stream_not_the_whole_file(
+    hubs, personas, login, tmp_path, monkeypatch
+):
+    sources = []
+    original = imports.run_import
+
+    def recording(kind, source, **kwargs):
+        sources.append(source)
+        return original(kind, source, **kwargs)
+
+    monkeypatch.setattr(imports, "run_import", recording)
+    upload = SimpleUploadedFile("o.csv", orgs_csv(2), content_type="text/csv")
+    login(personas["coord_no"]).post("/organisations/import/", {"file": upload})
+    path = tmp_path / "orgs.csv"
+    path.write_bytes(orgs_csv(2).replace(b"Limit", b"Other"))
+    monkeypatch.setattr("echos.hubs.management.commands.import.run_import", recording)
+    call_command("import", "organisations", str(path), stdout=StringIO(), stderr=StringIO())
+    assert len(sources) == 2 and not any(isinstance(s, bytes) for s in sources)
