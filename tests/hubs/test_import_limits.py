@@ -253,3 +253,26 @@ def test_the_page_and_the_command_hand_over_a_stream_not_the_whole_file(
     monkeypatch.setattr("echos.hubs.management.commands.import.run_import", recording)
     call_command("import", "organisations", str(path), stdout=StringIO(), stderr=StringIO())
     assert len(sources) == 2 and not any(isinstance(s, bytes) for s in sources)
+
+
+def test_a_pending_imported_membership_asks_the_representatives_after_the_commit(
+    hubs, personas, make_user, django_capture_on_commit_callbacks
+):
+    from django.core import mail
+
+    from echos.hubs.models import Person
+
+    rep = make_user("ncs-representative", email="rep@example.invalid")
+    Person.objects.create(organisation=hubs["ncs"], name="Representative", user=rep)
+    Membership.objects.filter(hub=hubs["vestland"]).delete()
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        report = run_import(
+            "memberships",
+            b"organisation,role\nNorwegian Cancer Society,member\n",
+            actor=personas["coord_no"],
+            hub=hubs["vestland"],
+        )
+    assert report.ok, report.errors
+    assert hubs["vestland"].memberships.get().status == Membership.Status.PENDING
+    assert ["rep@example.invalid"] in [m.to for m in mail.outbox]
