@@ -1,5 +1,7 @@
 """The one NinjaAPI of echos: every app's router mounted under /api/v1/."""
 
+from ninja.openapi.docs import Swagger
+
 from echos.assessment.api import router as assessment_router
 from echos.core.api import EchosAPI, install_error_handlers
 from echos.core.api import router as core_router
@@ -18,6 +20,8 @@ api = EchosAPI(
     "writes and private reads need `Authorization: Bearer <token>` (`echos token create --user NAME`).\n\n"
     + FEEDS_DESCRIPTION,
     urls_namespace="api",
+    # Ninja's own static Swagger UI; no badge image from the public validator service.
+    docs=Swagger(settings={"validatorUrl": None}),
 )
 install_error_handlers(api)
 api.add_router("/", core_router)
