@@ -128,3 +128,14 @@ def test_json_depth(text, depth):
 
 def test_json_depth_stops_past_the_limit():
     assert json_depth(nested(10**6), limit=64) == 65
+
+
+@pytest.mark.parametrize("depth", [1000, 100000])
+def test_pasted_questionnaire_nested_too_deep(hubs, personas, login, depth):
+    """The consultation form reads its definition field as JSON (was a 500 from RecursionError)."""
+    client = login(personas["editor_no"])
+    url = f"/participate/hubs/{hubs['norway'].pk}/consultations/new/"
+    page = client.post(url, {"title": "Deep", "definition": '{"sections": ' + nested(depth) + "}"})
+    assert page.status_code == 400
+    assert page.content.decode().startswith("definition: Nested more than 64 levels deep.")
+    assert not hubs["norway"].consultations.exists()
