@@ -402,7 +402,7 @@ class _Plan:
         now = timezone.now()
         decided_by = self.actor if self.actor is not None and self.actor.is_authenticated else None
         for m in self.memberships:
-            if self.cached(_decides, self.actor, m.organisation):
+            if self.cached(services.confirmed_at_once, self.actor, m.organisation):
                 m.status, m.decided_at, m.decided_by = Membership.Status.CONFIRMED, now, decided_by
             else:
                 m.status = Membership.Status.PENDING
@@ -432,13 +432,6 @@ class _Changed(Exception):
     def __init__(self, row: int, field: str | None, message: str):
         super().__init__(message)
         self.row, self.field, self.message = row, field, message
-
-
-def _decides(actor, organisation: Organisation) -> bool:
-    # As services.add_membership: the system and whoever may decide for the organisation confirm.
-    return actor is None or perms.can_decide_membership(
-        actor, Membership(organisation=organisation)
-    )
 
 
 def _is_id(ref: str) -> bool:

@@ -429,6 +429,14 @@ def validate_membership(m: Membership) -> None:
             )
 
 
+def confirmed_at_once(actor, organisation: Organisation) -> bool:
+    """Whether a membership added by ``actor`` needs no confirmation: added by the system
+    (``actor=None``) or by someone who decides for the organisation. Imports follow it too."""
+    return actor is None or perms.can_decide_membership(
+        actor, Membership(organisation=organisation)
+    )
+
+
 @transaction.atomic
 def add_membership(*, actor, hub: Hub, organisation: Organisation, **fields) -> Membership:
     """Make an organisation a member of a hub.
@@ -452,8 +460,8 @@ def add_membership(*, actor, hub: Hub, organisation: Organisation, **fields) -> 
     m = Membership(hub=hub, organisation=organisation, **fields)
     validate_membership(m)
     if status is None:
-        decides = actor is None or perms.can_decide_membership(actor, m)
-        status = Membership.Status.CONFIRMED if decides else Membership.Status.PENDING
+        confirmed = confirmed_at_once(actor, organisation)
+        status = Membership.Status.CONFIRMED if confirmed else Membership.Status.PENDING
     m.status = status
     if status != Membership.Status.PENDING:
         m.decided_at = timezone.now()
