@@ -117,3 +117,11 @@ def test_calendar_date_out_of_range_is_ignored_and_said(client, page, param, val
     response = client.get(reverse(page), {param: value})
     assert response.status_code == 200
     assert "not understood" in response.content.decode()
+
+
+def test_a_number_beyond_any_column_is_named_in_words(client):
+    response = client.get("/api/v1/organisations", {"hub": str(10**30)})
+    assert response.status_code == 422
+    (error,) = response.json()["errors"]
+    assert error["field"] == "hub" and "hub" in error["message"]
+    assert "too large" in error["message"] and "-9223372036854775807" not in error["message"]

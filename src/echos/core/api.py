@@ -163,6 +163,12 @@ def out_of_range_fields(request) -> list[str]:
     return fields
 
 
+def _too_large_message(field: str | None) -> str:
+    """A human message for a number no column can hold, naming the field when it is known."""
+    name = f"{field} is" if field else "A number is"
+    return f"{name} too large: no id or count here exceeds {BIGGEST_ID:,}."
+
+
 def install_error_handlers(api) -> None:
     """JSON errors naming the offending fields; never a 500 for bad input."""
 
@@ -215,13 +221,12 @@ def install_error_handlers(api) -> None:
     @api.exception_handler(OverflowError)
     def too_large(request, exc):
         # SQLite cannot bind an integer beyond 64 bits (PostgreSQL finds no row); name the field.
-        message = f"Must be between {-BIGGEST_ID} and {BIGGEST_ID}."
         fields = out_of_range_fields(request) or [None]
         return error(
             request,
             422,
             "The request is not valid.",
-            [{"field": f, "message": message} for f in fields],
+            [{"field": f, "message": _too_large_message(f)} for f in fields],
         )
 
     @api.exception_handler(HttpError)
