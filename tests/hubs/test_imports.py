@@ -182,3 +182,9 @@ def test_exported_organisations_import_elsewhere(hubs, tmp_path):
     )
     report = run_import("organisations", (header + body).encode())
     assert report.ok and report.created == 3
+
+
+def test_exported_memberships_say_whether_the_organisation_confirmed(hubs, tmp_path):
+    path = tmp_path / "m.json"
+    call_command("export", "memberships", "--format", "json", "--output", str(path))
+    assert {row["status"] for row in json.loads(path.read_text(encoding="utf-8"))} == {"confirmed"}

@@ -37,7 +37,7 @@ from echos.engagement import privacy as engagement_privacy
 from echos.events import privacy as events_privacy
 from echos.hubs.models import HubRole, Person, StageChange
 from echos.participation import privacy as participation_privacy
-from echos.synergies.models import Activity, Decision, SynergyLink
+from echos.synergies.models import Activity, Decision, MatchJob, SynergyLink
 
 # Capabilities that keep their own personal data: each offers collect(user, emails),
 # erase(user, emails, apply=...) -> counts, names(user, emails) (scrubbed from the audit log),
@@ -224,6 +224,17 @@ def collect(subject: Subject) -> dict:
                 "last_used_at": _iso(t.last_used_at),
             }
             for t in mine(ApiToken.objects, user=user).order_by("created_at")
+        ],
+        "matching_jobs": [
+            {
+                "id": str(j.id),
+                "status": j.status,
+                "created_at": _iso(j.created_at),
+                "finished_at": _iso(j.finished_at),
+                "request": j.request,
+                "result": j.result,
+            }
+            for j in mine(MatchJob.objects, owner=user).order_by("created_at")
         ],
         "two_factor_devices": [
             {
@@ -551,6 +562,7 @@ UNLINKED = [
 COUNT_LABELS = {
     "contact_people_deleted": _("contact-person records deleted"),
     "api_tokens_deleted": _("API tokens deleted"),
+    "matching_jobs_deleted": _("Batch-matching jobs deleted"),
     "hub_roles_deleted": _("hub roles deleted"),
     "two_factor_devices_deleted": _("two-factor devices deleted"),
     "sign_in_records_deleted": _("sign-in records deleted"),
@@ -593,6 +605,7 @@ def erase_subject(subject: Subject, *, actor=None, apply: bool = False) -> dict:
         counts: dict[str, int] = {
             "contact_people_deleted": len(persons),
             "api_tokens_deleted": ApiToken.objects.filter(user=user).count() if user else 0,
+            "matching_jobs_deleted": MatchJob.objects.filter(owner=user).count() if user else 0,
             "hub_roles_deleted": HubRole.objects.filter(user=user).count() if user else 0,
             "two_factor_devices_deleted": len(_otp_devices(user)),
             "sign_in_records_deleted": sum(
@@ -618,6 +631,7 @@ def erase_subject(subject: Subject, *, actor=None, apply: bool = False) -> dict:
             module.erase(user, emails, apply=True)
         if user is not None:
             ApiToken.objects.filter(user=user).delete()
+            MatchJob.objects.filter(owner=user).delete()
             HubRole.objects.filter(user=user).delete()
             for device in _otp_devices(user):
                 device.delete()
@@ -725,6 +739,13 @@ RULES = [
         "delete API tokens not used (or never used and created) for {limit} {unit}",
     ),
     Rule(
+        "match_jobs",
+        "ECHOS_MATCH_JOB_KEEP_DAYS",
+        7,
+        "days",
+        "delete batch-matching jobs (their texts and results) created more than {limit} {unit} ago",
+    ),
+    Rule(
         "sign_ins",
         "ECHOS_RETENTION_SIGNIN_DAYS",
         90,
@@ -766,6 +787,12 @@ def _apply_rule(rule: Rule, now, apply: bool) -> int:
         count = tokens.count()
         if apply and count:
             tokens.delete()
+        return count
+    if rule.key == "match_jobs":
+        jobs = MatchJob.objects.filter(created_at__lt=cutoff)
+        count = jobs.count()
+        if apply and count:
+            jobs.delete()
         return count
     if rule.key == "sign_ins":
         count = 0

@@ -35,8 +35,8 @@ class OrganisationAdmin(NetworkAdmin):
 
 @admin.register(Membership)
 class MembershipAdmin(NetworkAdmin):
-    list_display = ["organisation", "hub", "role", "since", "until"]
-    list_filter = ["role"]
+    list_display = ["organisation", "hub", "role", "since", "until", "status"]
+    list_filter = ["status", "role"]
     autocomplete_fields = ["hub", "organisation"]
 
 

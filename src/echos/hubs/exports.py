@@ -67,8 +67,17 @@ EXPORTS = {
     ),
     "memberships": (
         lambda: Membership.objects.order_by("pk"),
-        ["id", "hub", "organisation", "role", "since", "until", "is_demo"],
-        lambda m: [m.pk, m.hub_id, m.organisation_id, m.role, m.since, m.until, m.is_demo],
+        ["id", "hub", "organisation", "role", "since", "until", "status", "is_demo"],
+        lambda m: [
+            m.pk,
+            m.hub_id,
+            m.organisation_id,
+            m.role,
+            m.since,
+            m.until,
+            m.status,
+            m.is_demo,
+        ],
     ),
 }
 
