@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from echos.core.audit import log_action
 from echos.core.exceptions import Conflict, RuleViolation
 from echos.core.models import ActionLog
+from echos.core.roles import is_network_coordinator
 
 REVERTERS: dict[str, Callable] = {}
 
@@ -49,8 +50,6 @@ def can_revert(entry: ActionLog) -> bool:
 @transaction.atomic
 def revert(*, actor, entry: ActionLog) -> ActionLog:
     """Undo one audited change; refused for other actions, for changes already reverted or superseded."""
-    from echos.hubs.permissions import is_network_coordinator
-
     if actor is not None and not is_network_coordinator(actor):
         raise PermissionDenied(_("Only network coordinators revert changes."))
     if entry.action not in REVERTERS:

@@ -10,6 +10,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
+from echos.core.roles import is_network_coordinator
+
 
 @never_cache
 def healthz(request):
@@ -40,8 +42,6 @@ def privacy_notice(request):
 
 
 def _privacy_guard(request):
-    from echos.hubs.permissions import is_network_coordinator
-
     if not is_network_coordinator(request.user):
         raise PermissionDenied
 

@@ -4,9 +4,9 @@ from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from echos.core.forms import DateInput, ServiceFormMixin
 from echos.core.models import Region, Term
 from echos.engagement.models import EngagementRecord, Format
-from echos.hubs.forms import DateInput, ServiceFormMixin
 from echos.hubs.models import Membership, Organisation
 
 NO_PERSONAL_DATA = _(

@@ -8,22 +8,13 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
+from echos.core.forms import DateTimeLocalInput, ServiceFormMixin
 from echos.core.models import Region, Term
 from echos.events.models import ACCESSIBILITY_FEATURES, Audience, Event, EventType, Format
-from echos.hubs.forms import ServiceFormMixin
 
 COMMON_TIMEZONES = sorted(
     tz for tz in zoneinfo.available_timezones() if tz.startswith(("Europe/", "Atlantic/", "Asia/"))
 ) + ["UTC"]
-
-
-class DateTimeLocalInput(forms.DateTimeInput):
-    input_type = "datetime-local"
-
-    def format_value(self, value):
-        if hasattr(value, "strftime"):
-            return value.strftime("%Y-%m-%dT%H:%M")
-        return value
 
 
 class LocalDateTimeField(forms.DateTimeField):

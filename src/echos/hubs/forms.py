@@ -4,21 +4,9 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from echos.core.exceptions import RuleViolation
+from echos.core.forms import DateInput, ServiceFormMixin
 from echos.core.models import Country, Region, Term
 from echos.hubs.models import Archetype, Hub, Level, Membership, Organisation, Stage
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-
-class ServiceFormMixin:
-    """Turn a service's RuleViolation into an error on the field it names."""
-
-    def add_rule_violation(self, exc: RuleViolation) -> None:
-        field = exc.field if exc.field in self.fields else None
-        self.add_error(field, exc.message)
 
 
 class HubForm(ServiceFormMixin, forms.ModelForm):

@@ -1,5 +1,6 @@
 """Who may do what to which hub, organisation and contact: predicates used by pages and API."""
 
+from echos.core.roles import is_network_coordinator
 from echos.hubs.models import Hub, HubRole, Membership, Organisation
 
 
@@ -12,11 +13,6 @@ def _roles(user) -> dict[int, str]:
         cached = dict(HubRole.objects.filter(user=user).values_list("hub_id", "role"))
         user._echos_hub_roles = cached
     return cached
-
-
-def is_network_coordinator(user) -> bool:
-    """The European secretariat (and superusers) may do everything."""
-    return bool(getattr(user, "is_authenticated", False) and user.coordinates_network)
 
 
 def _coordinates(user, hub: Hub) -> bool:

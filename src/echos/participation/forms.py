@@ -7,7 +7,7 @@ service is called; a service's RuleViolation is put on the field it names.
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from echos.hubs.forms import ServiceFormMixin
+from echos.core.forms import DateTimeInput, ServiceFormMixin
 from echos.participation.models import (
     BODY_MAX,
     COMMENT_MAX,
@@ -19,13 +19,6 @@ from echos.participation.models import (
     Proposal,
     Report,
 )
-
-
-class DateTimeInput(forms.DateTimeInput):
-    input_type = "datetime-local"
-
-    def __init__(self, attrs=None):
-        super().__init__(attrs, format="%Y-%m-%dT%H:%M")
 
 
 def _max_length_message(limit: int) -> dict:

@@ -1,7 +1,8 @@
 """Who may run consultations, answer proposals, moderate and export: predicates for pages and API."""
 
+from echos.core.roles import is_network_coordinator
 from echos.hubs.models import Hub, HubRole
-from echos.hubs.permissions import can_change_stage, can_edit_hub, is_network_coordinator
+from echos.hubs.permissions import can_change_stage, can_edit_hub
 from echos.participation.models import Consultation
 
 

@@ -3,8 +3,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from echos.core.forms import DateInput
 from echos.core.models import Term
-from echos.hubs.forms import DateInput
 from echos.synergies.models import Activity, Initiative
 
 
