@@ -2,7 +2,7 @@
 
 from django.utils.translation import gettext as _
 
-from echos.hubs.charts import VEGA_LITE_SCHEMA, VEGA_SCHEMA
+from echos.core.charts import VEGA_LITE_SCHEMA, VEGA_SCHEMA
 
 SERIES_COLOURS = ["#08306b", "#d94801", "#238b45"]
 

@@ -15,10 +15,10 @@ from django.views.decorators.http import require_POST
 from echos.assessment import analysis, benchmarks, charts, engine, scoring, services
 from echos.assessment import permissions as perms
 from echos.assessment.models import ConsensusRound, Evidence, Response
+from echos.core.charts import choropleth_spec
 from echos.core.exceptions import RuleViolation
 from echos.core.models import Country
 from echos.core.spreadsheets import SafeWriter, append_row
-from echos.hubs import charts as hub_charts
 from echos.hubs.models import Hub, Stage
 
 NETWORK_PAGE = 100
@@ -399,7 +399,7 @@ def network(request):
                 "url": reverse("assessment:hub", args=[s["hub_id"]]) if s else "",
             }
         )
-    spec = hub_charts.choropleth_spec(
+    spec = choropleth_spec(
         map_rows,
         title=_("Overall maturity of the national hub"),
         domain=[_("Not assessed"), *labels],
@@ -533,7 +533,7 @@ def mapping_analysis(request):
             "selected": selected,
             "by_country": by_country,
             "names": names,
-            "map_spec": hub_charts.choropleth_spec(
+            "map_spec": choropleth_spec(
                 map_rows,
                 title=_("Answer"),
                 domain=categories,

@@ -2,7 +2,7 @@
 
 from django.utils.translation import gettext as _
 
-from echos.hubs.charts import VEGA_LITE_SCHEMA, choropleth_spec
+from echos.core.charts import choropleth_spec, vega_lite_base
 
 # Orange for the public, dark blue for professionals: distinct for common colour-vision deficiencies,
 # and the tables beside the charts carry every number anyway.
@@ -33,22 +33,11 @@ def _split_values(rows) -> tuple[list[dict], list[str], list[str]]:
     return values, [g[0] for g in groups], [g[2] for g in groups]
 
 
-def _base(values: list[dict]) -> dict:
-    return {
-        "$schema": VEGA_LITE_SCHEMA,
-        "width": "container",
-        "autosize": {"type": "fit-x", "contains": "padding"},
-        "data": {"values": values},
-        # The container is the image (role=img with a label); the table beside it has the data.
-        "config": {"aria": False, "view": {"stroke": None}},
-    }
-
-
 def month_spec(rows) -> dict:
     """Registrations per month, stacked: the public, professionals, not stated."""
     values, domain, colours = _split_values(rows)
     return {
-        **_base(values),
+        **vega_lite_base(values),
         "height": 260,
         "mark": {"type": "bar", "tooltip": True},
         "encoding": {
@@ -81,7 +70,7 @@ def split_spec(rows) -> dict:
     """Registrations per category (objective, language...), stacked by audience group."""
     values, domain, colours = _split_values(rows)
     return {
-        **_base(values),
+        **vega_lite_base(values),
         "height": max(BAR_HEIGHT * len(rows), 60),
         "mark": {"type": "bar"},
         "encoding": {
@@ -122,7 +111,7 @@ def attendance_spec(rows) -> dict:
         )
     ]
     return {
-        **_base(values),
+        **vega_lite_base(values),
         "height": max(2 * BAR_HEIGHT * len(rows), 60),
         "mark": {"type": "bar"},
         "encoding": {

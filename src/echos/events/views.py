@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 
 from echos.assessment import engine
 from echos.core.abuse import TooMany, check_public_post
+from echos.core.charts import country_map_spec
 from echos.core.exceptions import RuleViolation
 from echos.core.models import Country, Term
 from echos.core.spreadsheets import SafeWriter
@@ -32,7 +33,6 @@ from echos.events.models import (
     Registration,
 )
 from echos.hubs import permissions as hub_perms
-from echos.hubs.charts import country_map_spec
 from echos.hubs.models import Hub
 
 PAGE_SIZE = 25
@@ -205,12 +205,14 @@ def _render_event(request, event: Event, form: RegistrationForm | None = None, s
 
 def _venue_map(event: Event, points: list[dict]) -> dict:
     """The country's outline with the venue as one dot (no legend: there is one kind of point)."""
-    spec = country_map_spec(event.country_id, points)
-    for layer in spec["layer"][1:]:
-        layer["encoding"]["color"] = {"value": "#a4161a"}
-        layer["encoding"]["tooltip"] = [{"field": "name", "title": _("Venue")}]
-        layer["encoding"].pop("href", None)
-    return spec
+    return country_map_spec(
+        event.country_id,
+        points,
+        encoding={
+            "color": {"value": "#a4161a"},
+            "tooltip": [{"field": "name", "title": _("Venue")}],
+        },
+    )
 
 
 def _question_items(event: Event, form) -> list[dict]:

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from echos.core.audit import entries_for
+from echos.core.charts import MAP_CODES
 from echos.core.exceptions import RuleViolation
 from echos.core.models import Country
 from echos.hubs import charts, imports, services
@@ -119,7 +120,7 @@ def home(request):
         "hub_total": Hub.objects.count(),
         "organisation_total": Organisation.objects.count(),
         "left_behind": [r for r in rows if r["stage"] == Stage.NO_STRUCTURE],
-        "map_codes": charts.MAP_CODES,
+        "map_codes": MAP_CODES,
     }
     return render(request, "hubs/home.html", context)
 
@@ -189,7 +190,7 @@ def hub_detail(request, pk: int):
         "children": children,
         "history": hub.stage_changes.select_related("recorded_by"),
         "map_spec": charts.country_map_spec(hub.country_id, points)
-        if hub.country_id in charts.MAP_CODES
+        if hub.country_id in MAP_CODES
         else None,
         "can_edit": can_edit,
         "can_change_stage": perms.can_change_stage(request.user, hub),
@@ -643,7 +644,7 @@ def country_detail(request, code: str):
             "stage": Stage(national.stage) if national else Stage.NO_STRUCTURE,
             "page": page,
             "map_spec": charts.country_map_spec(country.code, points)
-            if country.code in charts.MAP_CODES
+            if country.code in MAP_CODES
             else None,
             "can_create_national": national is None and perms.is_network_coordinator(request.user),
         },

@@ -2,7 +2,7 @@
 
 from django.utils.translation import gettext as _
 
-from echos.hubs.charts import VEGA_LITE_SCHEMA
+from echos.core.charts import VEGA_LITE_SCHEMA
 
 
 def question_spec(result: dict) -> dict:
