@@ -26,6 +26,9 @@ test: install  ## the whole suite (browser tests run when Chromium is at /usr/bi
 	$(BIN)/ruff check src tests bench scripts
 	$(BIN)/ruff format --check src tests bench scripts
 	ECHOS_TESTING=1 ECHOS_DATA_DIR=$(CURDIR)/data/test $(BIN)/echos makemigrations --check --dry-run
+	# The layers of docs/architecture.md (.importlinter), then the types ([tool.mypy] in pyproject.toml).
+	$(BIN)/lint-imports --no-cache
+	ECHOS_TESTING=1 ECHOS_DATA_DIR=$(CURDIR)/data/test $(BIN)/mypy
 	$(BIN)/pytest
 
 lint: install

@@ -14,7 +14,7 @@ def _network(request) -> bool:
 
 
 # The admin is for network coordinators, whatever Django model permissions say.
-admin.site.has_permission = _network
+admin.site.has_permission = _network  # type: ignore[method-assign]
 
 
 class NetworkPermissions:
@@ -51,7 +51,10 @@ def reset_two_factor(modeladmin, request, queryset):
 
 @admin.register(User)
 class EchosUserAdmin(NetworkAdmin, UserAdmin):
-    fieldsets = [*UserAdmin.fieldsets, ("echos", {"fields": ["is_network_coordinator", "is_demo"]})]
+    fieldsets = [
+        *(UserAdmin.fieldsets or ()),
+        ("echos", {"fields": ["is_network_coordinator", "is_demo"]}),
+    ]
     actions = [reset_two_factor]
     list_display = ["username", "email", "is_network_coordinator", "is_active", "is_demo"]
     list_filter = ["is_network_coordinator", "is_active", "is_demo"]
@@ -84,6 +87,9 @@ class ApiTokenAdmin(NetworkAdmin):
     readonly_fields = ["prefix", "digest", "created_at", "last_used_at"]
 
 
+_DEVICE_FIELDS = ("user", "name", "confirmed", "created_at", "last_used_at")
+
+
 class DeviceAdmin(NetworkAdmin):
     """Second-factor devices: listed and removed (audited, e-mailed) by network coordinators.
 
@@ -95,8 +101,8 @@ class DeviceAdmin(NetworkAdmin):
     list_filter = ["confirmed"]
     list_select_related = ["user"]
     search_fields = ["user__username", "user__email"]
-    fields = ["user", "name", "confirmed", "created_at", "last_used_at"]
-    readonly_fields = fields
+    fields = _DEVICE_FIELDS
+    readonly_fields = _DEVICE_FIELDS
 
     def has_add_permission(self, request, obj=None):
         return False

@@ -221,7 +221,7 @@ def install_error_handlers(api) -> None:
     @api.exception_handler(OverflowError)
     def too_large(request, exc):
         # SQLite cannot bind an integer beyond 64 bits (PostgreSQL finds no row); name the field.
-        fields = out_of_range_fields(request) or [None]
+        fields: list[str | None] = [*out_of_range_fields(request)] or [None]
         return error(
             request,
             422,

@@ -37,6 +37,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from graphlib import CycleError, TopologicalSorter
 from pathlib import Path, PurePosixPath
+from typing import IO, Any, cast
 
 from django.apps import apps
 from django.conf import settings
@@ -92,9 +93,9 @@ def backed_up_models(using: str = DEFAULT_DB_ALIAS) -> list[type[models.Model]]:
         and router.allow_migrate_model(using, model)
     ]
     known = set(candidates)
-    graph = TopologicalSorter()
+    graph: TopologicalSorter[Any] = TopologicalSorter()
     for model in candidates:
-        targets = {
+        targets: set[Any] = {
             f.related_model
             for f in model._meta.local_concrete_fields
             if f.is_relation and f.related_model in known and f.related_model is not model
@@ -251,7 +252,11 @@ class _HashingReader(io.RawIOBase):
 
 
 def create_backup(
-    path, *, overwrite: bool = False, using: str = DEFAULT_DB_ALIAS, progress: Progress = None
+    path,
+    *,
+    overwrite: bool = False,
+    using: str = DEFAULT_DB_ALIAS,
+    progress: Progress | None = None,
 ) -> Summary:
     """Write a consistent snapshot of the database and the media files to ``path`` (.tar.gz)."""
     started = time.monotonic()
@@ -298,7 +303,7 @@ def create_backup(
         # Media after the database: a file uploaded meanwhile is kept as an unused extra, and
         # uploaded files are never rewritten in place.
         root = _media_root()
-        media = [
+        media: list[dict[str, Any]] = [
             {"path": rel, "size": p.stat().st_size, "sha256": _sha256_file(p)}
             for rel, p in _media_files(root)
         ]
@@ -479,7 +484,7 @@ def _read_archive(path: Path, data_dir: Path | None, media_dir: Path | None, bef
                             f"{path} is not an echos backup: it has no manifest.json."
                         )
                     try:
-                        manifest = json.loads(tar.extractfile(member).read())
+                        manifest = json.loads(cast(IO[bytes], tar.extractfile(member)).read())
                     except (ValueError, UnicodeDecodeError):
                         raise BackupError(
                             f"{path} is corrupted or not an echos backup: its manifest.json is not "
@@ -507,15 +512,18 @@ def _read_archive(path: Path, data_dir: Path | None, media_dir: Path | None, bef
                 if kind == "data" and data_dir is not None:
                     target = data_dir / PurePosixPath(member.name).name
                 elif kind == "media" and media_dir is not None:
-                    target = media_dir.joinpath(*_member_path(member.name, "media").split("/"))
+                    # _check_manifest accepted every media path
+                    target = media_dir.joinpath(
+                        *cast(str, _member_path(member.name, "media")).split("/")
+                    )
                 digest = hashlib.sha256()
-                source = tar.extractfile(member)
+                source = cast(IO[bytes], tar.extractfile(member))  # a file: checked above
                 out = _open_target(target) if target is not None else None
                 try:
                     while chunk := source.read(CHUNK):
                         digest.update(chunk)
                         if out:
-                            _write(out, chunk, target)
+                            _write(out, chunk, cast(Path, target))
                 finally:
                     if out:
                         out.close()
@@ -626,7 +634,7 @@ def restore_backup(
     force: bool = False,
     check_only: bool = False,
     using: str = DEFAULT_DB_ALIAS,
-    progress: Progress = None,
+    progress: Progress | None = None,
 ) -> Summary:
     """Verify ``path`` and replace the database and media files by its contents.
 
@@ -677,7 +685,7 @@ def restore_backup(
             else:
                 summary.rows = _load(manifest, Path(tmp), using, say)
                 ContentType.objects.clear_cache()
-                _swap_media(staging, root)
+                _swap_media(cast(Path, staging), root)  # staged unless check_only
         finally:
             if staging is not None:
                 shutil.rmtree(staging, ignore_errors=True)

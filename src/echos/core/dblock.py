@@ -40,11 +40,12 @@ def busy_response(request) -> HttpResponse:
         "The database is busy with another change. Nothing was saved; "
         "please try again in a few seconds."
     )
+    response: HttpResponse
     if request.path.startswith("/api/"):
         response = JsonResponse({"detail": message, "errors": []}, status=503)
     else:
         try:
-            html = render_to_string("503.html", {"message": message}, request=request)
+            html: str = render_to_string("503.html", {"message": message}, request=request)
         except Exception:  # the frame itself may need the database; say it plainly then
             logger.exception("503 page could not be rendered")
             html = message

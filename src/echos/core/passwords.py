@@ -30,7 +30,7 @@ RESET_PER_CLIENT = 10
 class ResetForm(PasswordResetForm):
     """Django's reset form, but the e-mail leaves from a background task."""
 
-    def save(self, **kwargs) -> None:
+    def save(self, **kwargs) -> None:  # type: ignore[override]  # Django's arguments are unused
         """Queue the e-mail; the task decides whether there is anybody to send it to."""
         from echos.core.tasks import send_password_reset_email
 

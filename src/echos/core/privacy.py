@@ -20,6 +20,7 @@ import os
 import re
 from dataclasses import dataclass, field
 from datetime import timedelta
+from typing import Any
 
 from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.apps import apps
@@ -520,13 +521,13 @@ def _mentions(pattern: re.Pattern | None):
             entry.data = scrub(entry.data, pattern)
             entry.target_repr = scrub(entry.target_repr, pattern)
             yield entry
-    for entry in LogEntry.objects.only("id", "object_repr", "change_message").iterator(
+    for log_entry in LogEntry.objects.only("id", "object_repr", "change_message").iterator(
         chunk_size=2000
     ):
-        if pattern.search(entry.object_repr + "\n" + entry.change_message):
-            entry.object_repr = scrub(entry.object_repr, pattern)
-            entry.change_message = scrub(entry.change_message, pattern)
-            yield entry
+        if pattern.search(log_entry.object_repr + "\n" + log_entry.change_message):
+            log_entry.object_repr = scrub(log_entry.object_repr, pattern)
+            log_entry.change_message = scrub(log_entry.change_message, pattern)
+            yield log_entry
 
 
 def _account_needs_anonymising(user: User | None) -> bool:
@@ -547,7 +548,7 @@ def _account_needs_anonymising(user: User | None) -> bool:
 
 
 # What stays, with the person's link set to NULL: (model, field, summary key).
-UNLINKED = [
+UNLINKED: list[tuple[Any, str, str]] = [
     (Response, "respondent", "responses_kept"),
     (Evidence, "uploaded_by", "evidence_kept"),
     (StageChange, "recorded_by", "stage_changes_kept"),
@@ -644,7 +645,7 @@ def erase_subject(subject: Subject, *, actor=None, apply: bool = False) -> dict:
                 entry.save(update_fields=["data", "target_repr"])
             else:
                 entry.save(update_fields=["object_repr", "change_message"])
-        if anonymise:
+        if anonymise and user is not None:  # only an account is anonymised
             user.username = f"erased-{user.pk}"
             user.first_name = user.last_name = user.email = ""
             user.is_active = user.is_staff = user.is_superuser = False
@@ -862,6 +863,6 @@ def retention_limits() -> dict[str, int]:
 
 def privacy_contact() -> str:
     """Where people send export and erasure requests (``ECHOS_PRIVACY_CONTACT``), if configured."""
-    return getattr(settings, "ECHOS_PRIVACY_CONTACT", None) or os.getenv(
-        "ECHOS_PRIVACY_CONTACT", ""
+    return str(
+        getattr(settings, "ECHOS_PRIVACY_CONTACT", None) or os.getenv("ECHOS_PRIVACY_CONTACT", "")
     )

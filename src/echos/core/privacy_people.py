@@ -91,7 +91,7 @@ def search_people(query: str) -> list[Match]:
     owners: dict[str, int] = {}
     for pk, email in _accounts_of(emails) if emails else []:
         owners.setdefault(email.lower(), pk)
-    accounts = {
+    accounts: dict[int | None, User] = {
         u.pk: u
         for u in User.objects.filter(
             pk__in={user_id for *_rest, user_id in hits if user_id} | set(owners.values())

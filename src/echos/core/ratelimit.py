@@ -101,6 +101,7 @@ class RateLimitMiddleware:
         if ok:
             return None
         message = _("Too many requests; try again in %(s)d seconds.") % {"s": retry}
+        response: HttpResponse
         if path.startswith("/api/"):
             response = JsonResponse({"detail": message, "errors": []}, status=429)
         else:

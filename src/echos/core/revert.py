@@ -3,6 +3,7 @@ changes from the audit log. Each revert goes through the same services (so rules
 itself audited, pointing at the entry it undid."""
 
 from collections.abc import Callable
+from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.db import models, transaction
@@ -28,7 +29,7 @@ def _values(model: type[models.Model], stored: dict) -> dict:
     """Audit values (pks, ISO dates) back into model attribute values."""
     out = {}
     for name, value in stored.items():
-        field = model._meta.get_field(name)
+        field: Any = model._meta.get_field(name)  # a concrete field: audit values name columns
         if field.is_relation:
             out[name] = (
                 field.related_model.objects.filter(pk=value).first() if value is not None else None

@@ -3,7 +3,7 @@ from django.core.management.base import BaseCommand, CommandError
 from echos.core.backup import BackupError, create_backup
 
 
-def size(n: int) -> str:
+def size(n: float) -> str:
     for unit in ("B", "KB", "MB", "GB"):
         if n < 1024 or unit == "GB":
             return f"{n:.0f} {unit}" if unit == "B" else f"{n:.1f} {unit}"

@@ -16,7 +16,7 @@ class ProgressBar:
         self.stream = stream
         self.width = width
         self.tty = stream.isatty()
-        self.label = None
+        self.label: str | None = None
         self.started = 0.0
         self.last_line = ""
 

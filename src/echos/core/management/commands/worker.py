@@ -1,5 +1,7 @@
 """`echos worker`: run queued and periodic background tasks (production, with REDIS_URL)."""
 
+from typing import Any, cast
+
 from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
@@ -19,5 +21,6 @@ class Command(BaseCommand):
                 "Tasks run in-process here (no REDIS_URL): there is nothing for a worker to do. "
                 "Set REDIS_URL to queue tasks in Redis."
             )
-        workers = threads or settings.HUEY.get("consumer", {}).get("workers", 2)
+        huey = cast(dict[str, Any], settings.HUEY)  # a dict in settings.py
+        workers = threads or huey.get("consumer", {}).get("workers", 2)
         call_command("run_huey", workers=workers, worker_type="thread")
