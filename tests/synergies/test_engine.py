@@ -135,6 +135,11 @@ def test_invalid_json_and_csv_name_the_line():
         batch.read_items("id,title,description\n1,a,b\n2,a,b,extra\n", name="a.csv", fmt="csv")
 
 
+def test_a_file_nested_too_deep_is_named_not_a_recursion_error():
+    with pytest.raises(batch.BatchError, match="a.json: nested more than 64 levels deep"):
+        batch.read_items("[" * 100_000 + "]" * 100_000, name="a.json")
+
+
 def _cli(tmp_path, initiatives, activities, *extra):
     (tmp_path / "i.json").write_text(json.dumps(initiatives))
     act = tmp_path / ("a.csv" if isinstance(activities, str) else "a.json")

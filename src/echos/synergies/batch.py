@@ -9,10 +9,9 @@ import csv
 import io
 import json
 from collections.abc import Callable
-from functools import cache
 
-import pycountry
-
+from echos.core.languages import language_codes
+from echos.core.middleware import MAX_JSON_DEPTH, json_depth
 from echos.core.spreadsheets import SafeWriter
 from echos.synergies import engine
 from echos.synergies.engine import MAX_TEXT, Doc
@@ -26,17 +25,13 @@ class BatchError(ValueError):
     """A file or payload that cannot be used; the message names the line, item or field."""
 
 
-@cache
-def language_codes() -> frozenset[str]:
-    """ISO 639-1 codes."""
-    return frozenset(lang.alpha_2 for lang in pycountry.languages if hasattr(lang, "alpha_2"))
-
-
 def read_items(data: bytes | str, *, name: str, fmt: str | None = None) -> list[dict]:
     """Parse a JSON array or CSV into dicts; errors name the line."""
     text = data.decode("utf-8-sig") if isinstance(data, bytes) else data
     fmt = fmt or ("json" if text.lstrip().startswith(("[", "{")) else "csv")
     if fmt == "json":
+        if json_depth(text) > MAX_JSON_DEPTH:
+            raise BatchError(f"{name}: nested more than {MAX_JSON_DEPTH} levels deep")
         try:
             items = json.loads(text)
         except json.JSONDecodeError as exc:
