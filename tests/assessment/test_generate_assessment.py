@@ -12,7 +12,8 @@ from echos.assessment import engine, scoring, services
 from echos.assessment.benchmarks import latest_scores
 from echos.assessment.models import Response
 from echos.core.models import Country
-from echos.hubs.generate import REFERENCE_DATETIME, STEPS, generate
+from echos.core.synthetic import REFERENCE_DATETIME, STEPS
+from echos.hubs.generate import generate
 from echos.hubs.models import Hub
 from tests.scale import wipe
 

@@ -133,8 +133,8 @@ def test_network_view_table_sort_and_exports(instruments, hubs, personas, login,
 def test_mapping_analysis_page(instruments, hubs, personas, login):
     import random
 
-    from echos.assessment.demo import vocabulary_codes
     from echos.assessment.synthetic import answers_for
+    from echos.core.reference import vocabulary_codes
 
     rng = random.Random(1)
     for code in ["FR", "DE", "IT", "ES", "SE", "PL"]:

@@ -227,8 +227,8 @@ def test_public_mapping_answers_do_not_open_private_maturity_scores(
 ):
     import random
 
-    from echos.assessment.demo import vocabulary_codes
     from echos.assessment.synthetic import answers_for
+    from echos.core.reference import vocabulary_codes
 
     norway = hubs["norway"]
     _assess(instruments, personas, norway, levels_answers(2), public=False)

@@ -46,14 +46,14 @@ def make_record(hubs, record_fields):
 def generate_engagement():
     """The generator step function.
 
-    Importing it registers the step in ``hubs.generate.STEPS``; unless hubs/generate.py imports it
+    Importing it registers the step in ``core.synthetic.STEPS``; unless hubs/generate.py imports it
     itself, the registration is undone after the test, so other apps' generator tests see the
     steps they expect whatever the order the tests run in.
     """
-    from echos.hubs import generate as hubs_generate
+    from echos.core import synthetic
 
-    steps = list(hubs_generate.STEPS)
+    steps = list(synthetic.STEPS)
     from echos.engagement.generate import generate_engagement as step_function
 
     yield step_function
-    hubs_generate.STEPS[:] = steps
+    synthetic.STEPS[:] = steps

@@ -6,8 +6,9 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from echos.core.synthetic import STEPS
 from echos.engagement.models import EngagementRecord
-from echos.hubs.generate import STEPS, Context, HubInfo, Scale
+from echos.hubs.generate import Context, HubInfo, Scale
 
 pytestmark = pytest.mark.django_db
 

@@ -6,13 +6,8 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
-from echos.hubs.generate import (
-    REFERENCE_DATE,
-    STEPS,
-    GenerationRefused,
-    apportion,
-    generate,
-)
+from echos.core.synthetic import REFERENCE_DATE, STEPS, GenerationRefused, apportion
+from echos.hubs.generate import generate
 from echos.hubs.models import (
     STAGE_ORDER,
     Hub,

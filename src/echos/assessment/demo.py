@@ -9,18 +9,9 @@ from django.utils import timezone
 from echos.assessment import services
 from echos.assessment.models import Response
 from echos.assessment.synthetic import answers_for, maturity_hint
-from echos.core.models import Country, Term, User
+from echos.core.models import Country, User
+from echos.core.reference import vocabulary_codes
 from echos.hubs.models import Hub, HubRole
-
-
-def vocabulary_codes() -> dict[str, list[str]]:
-    """Codes of every vocabulary, read once."""
-    codes: dict[str, list[str]] = {}
-    for vocabulary, code in Term.objects.order_by("vocabulary", "position").values_list(
-        "vocabulary", "code"
-    ):
-        codes.setdefault(vocabulary, []).append(code)
-    return codes
 
 
 def _submitted(

@@ -17,6 +17,16 @@ def read_json(name: str) -> dict:
     return json.loads((DATA / name).read_text(encoding="utf-8"))
 
 
+def vocabulary_codes() -> dict[str, list[str]]:
+    """Codes of every vocabulary, read once."""
+    codes: dict[str, list[str]] = {}
+    for vocabulary, code in Term.objects.order_by("vocabulary", "position").values_list(
+        "vocabulary", "code"
+    ):
+        codes.setdefault(vocabulary, []).append(code)
+    return codes
+
+
 def _source_titles(doc: dict) -> dict[str, str]:
     return {s["key"]: f"{s.get('title', '')} — {s.get('url', '')}" for s in doc.get("sources", [])}
 

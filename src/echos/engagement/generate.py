@@ -16,9 +16,11 @@ from itertools import accumulate
 
 from django.db import connection
 
+from echos.core.languages import COUNTRY_LANGUAGE
 from echos.core.models import Term
+from echos.core.synthetic import REFERENCE_DATE, apportion, insert, step
 from echos.engagement.models import EngagementRecord, Format
-from echos.hubs.generate import LANGUAGE, REFERENCE_DATE, Context, apportion, insert, step
+from echos.hubs.generate import Context
 
 DAYS = 730
 LEVEL_WEIGHTS = {"inform": 34, "consult": 28, "involve": 18, "collaborate": 13, "empower": 7}
@@ -109,7 +111,7 @@ def generate_engagement(ctx: Context) -> int:
     def rows() -> Iterator[EngagementRecord]:
         n = 0
         for hub, share in zip(hubs, shares, strict=True):
-            language = LANGUAGE.get(hub.country, "en")
+            language = COUNTRY_LANGUAGE.get(hub.country, "en")
             orgs = ctx.org_ids.get(hub.country) or []
             regions = ctx.top_regions.get(hub.country) or []
             for _ in range(share):

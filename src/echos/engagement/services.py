@@ -11,12 +11,12 @@ from django.utils.translation import gettext as _
 
 from echos.core.audit import log_action
 from echos.core.exceptions import RuleViolation, guard
+from echos.core.languages import language_codes
 from echos.core.models import Region, Term
 from echos.engagement import permissions as perms
 from echos.engagement.models import EngagementRecord, Format
 from echos.hubs.models import Hub, Organisation
 from echos.hubs.services import resolve_region
-from echos.synergies.batch import language_codes
 from echos.synergies.models import Activity
 from echos.synergies.services import save_activity
 

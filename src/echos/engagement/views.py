@@ -13,12 +13,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from echos.core.exceptions import RuleViolation
+from echos.core.languages import COUNTRY_LANGUAGE
 from echos.core.models import Term
 from echos.engagement import coverage, services
 from echos.engagement import permissions as perms
 from echos.engagement.forms import EngagementRecordForm
 from echos.engagement.models import EngagementRecord
-from echos.hubs.generate import LANGUAGE
 from echos.hubs.models import Hub
 
 PAGE_SIZE = 25
@@ -144,7 +144,10 @@ def record_edit(request, hub_id: int | None = None, pk: int | None = None):
         initial = (
             EngagementRecordForm.initial_for(record)
             if record
-            else {"language": LANGUAGE.get(hub.country_id, "en"), "date": timezone.localdate()}
+            else {
+                "language": COUNTRY_LANGUAGE.get(hub.country_id, "en"),
+                "date": timezone.localdate(),
+            }
         )
         form = EngagementRecordForm(initial=initial, hub=hub, record=record)
     return render(

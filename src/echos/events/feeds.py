@@ -16,13 +16,13 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
+from echos.core.languages import language_codes
 from echos.core.models import Country, Region
 from echos.events import ical
 from echos.events.calendar import FILTERS, Filters
 from echos.events.models import MAX_EVENT_DAYS, Audience, Event, EventType
 from echos.events.permissions import can_view_event
 from echos.hubs.models import Hub
-from echos.synergies.batch import language_codes
 
 # Recent past events stay in the feed so that attendees keep them in their calendars.
 KEEP_DAYS = 90

@@ -10,15 +10,10 @@ import uuid
 from collections.abc import Iterator
 from datetime import timedelta
 
+from echos.core.languages import COUNTRY_LANGUAGE
+from echos.core.synthetic import REFERENCE_DATETIME, apportion, insert, step
 from echos.events.models import COUNTRY_TIMEZONES, Audience, Event, EventType, Format, Registration
-from echos.hubs.generate import (
-    LANGUAGE,
-    REFERENCE_DATETIME,
-    Context,
-    apportion,
-    insert,
-    step,
-)
+from echos.hubs.generate import Context
 
 UID_NAMESPACE = uuid.UUID("5b0e4a52-7f2c-4c36-9d0a-1f3f8f6c2a10")
 OBJECTIVES = [
@@ -47,7 +42,7 @@ def generate_events(ctx: Context) -> int:
     def rows() -> Iterator[Event]:
         n = 0
         for hub, share in zip(hubs, shares, strict=True):
-            language = LANGUAGE.get(hub.country, "en")
+            language = COUNTRY_LANGUAGE.get(hub.country, "en")
             tz = COUNTRY_TIMEZONES.get(hub.country, "Europe/Brussels")
             for _ in range(share):
                 n += 1

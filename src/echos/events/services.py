@@ -28,6 +28,7 @@ from echos.assessment.services import publish_instrument
 from echos.core.abuse import make_token, read_token
 from echos.core.audit import diff, entries_for, log_action, snapshot
 from echos.core.exceptions import Conflict, RuleViolation, guard
+from echos.core.languages import language_codes
 from echos.core.models import Country, Region
 from echos.core.rules import check_web_address
 from echos.events import permissions as perms
@@ -46,7 +47,6 @@ from echos.events.models import (
 )
 from echos.events.privacy import RetentionRule
 from echos.hubs.models import Hub
-from echos.synergies.batch import language_codes
 
 DATA = Path(__file__).resolve().parent / "data"
 MAX_TEXT = 20000

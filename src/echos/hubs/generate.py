@@ -19,19 +19,32 @@ country and a small tuple per hub are kept for the later steps.
 import json
 import math
 import random
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
-from itertools import islice
 from pathlib import Path
 
-from django.db import models, transaction
+from django.db import transaction
 
 from echos.assessment import scoring, services
-from echos.assessment.demo import vocabulary_codes
 from echos.assessment.models import Response
 from echos.assessment.synthetic import answers_for, maturity_hint
+from echos.core.languages import COUNTRY_LANGUAGE
 from echos.core.models import Country, Region, Term
+from echos.core.reference import vocabulary_codes
+from echos.core.synthetic import (
+    POPULATION_MILLIONS,
+    REFERENCE_DATE,
+    REFERENCE_DATETIME,
+    STEPS,
+    GenerationRefused,
+    Progress,
+    apportion,
+    chunks,
+    insert,
+    random_day,
+    step,
+)
 from echos.hubs.demo import COORDS
 from echos.hubs.models import (
     STAGE_ORDER,
@@ -45,26 +58,10 @@ from echos.hubs.models import (
     normalise_name,
 )
 
-REFERENCE_DATE = date(2026, 1, 1)
-REFERENCE_DATETIME = datetime.combine(REFERENCE_DATE, time(0, 0), tzinfo=UTC)
 EVALUATION = Path(__file__).resolve().parent.parent / "synergies" / "data" / "evaluation.json"
 # The Mission on Cancer started in September 2021: no synthetic history before that.
 START_DATE = date(2021, 9, 1)
 NAME_PREFIX = "Synthetic"
-
-
-# Rounded populations in millions (2024), only to spread synthetic hubs and organisations.
-# fmt: off
-POPULATION_MILLIONS = {
-    "AT": 9.1, "BE": 11.8, "BG": 6.4, "HR": 3.9, "CY": 0.9, "CZ": 10.9, "DK": 5.9, "EE": 1.4,
-    "FI": 5.6, "FR": 68.4, "DE": 83.4, "GR": 10.4, "HU": 9.6, "IE": 5.3, "IT": 59.0, "LV": 1.9,
-    "LT": 2.9, "LU": 0.7, "MT": 0.6, "NL": 17.9, "PL": 36.6, "PT": 10.6, "RO": 19.1, "SK": 5.4,
-    "SI": 2.1, "ES": 48.6, "SE": 10.6, "AL": 2.7, "AM": 3.0, "BA": 3.2, "CA": 40.1, "EG": 107.0,
-    "FO": 0.05, "GE": 3.7, "IS": 0.4, "IL": 9.9, "XK": 1.6, "MD": 2.4, "ME": 0.6, "NZ": 5.3,
-    "MK": 1.8, "NO": 5.6, "KR": 51.7, "RS": 6.6, "CH": 8.9, "TN": 12.3, "TR": 85.3, "UA": 37.0,
-    "GB": 68.3,
-}
-# fmt: on
 
 
 @dataclass(frozen=True)
@@ -101,13 +98,6 @@ SCALES = {
         engagement_records=1_000_000,
     ),
 }
-
-
-class GenerationRefused(Exception):
-    """The database already holds hubs and ``force`` was not given."""
-
-
-Progress = Callable[[str, int, int], None]
 
 
 @dataclass
@@ -148,92 +138,6 @@ class Context:
     def country_weight(self, code: str) -> float:
         """More populous countries get more hubs and organisations (square root: small ones too)."""
         return 1 + 2 * math.sqrt(POPULATION_MILLIONS.get(code, 1.0))
-
-
-@dataclass(frozen=True)
-class Step:
-    name: str
-    run: Callable[[Context], int]
-
-
-STEPS: list[Step] = []
-
-
-def step(name: str, after: str | None = None):
-    """Register a generator step; ``after`` places it behind another step, else it goes last."""
-
-    def register(func: Callable[[Context], int]) -> Callable[[Context], int]:
-        entry = Step(name, func)
-        if any(s.name == name for s in STEPS):
-            raise ValueError(f"Generator step {name!r} is already registered.")
-        if after is None:
-            STEPS.append(entry)
-        else:
-            index = next(i for i, s in enumerate(STEPS) if s.name == after)
-            STEPS.insert(index + 1, entry)
-        return func
-
-    return register
-
-
-# --- helpers --------------------------------------------------------------------------------------
-
-
-def chunks(rows: Iterable, size: int) -> Iterator[list]:
-    """Consecutive lists of at most ``size`` items, pulled lazily from ``rows``."""
-    iterator = iter(rows)
-    while chunk := list(islice(iterator, size)):
-        yield chunk
-
-
-def insert(
-    ctx: Context,
-    model: type[models.Model],
-    label: str,
-    rows: Iterable,
-    total: int,
-    on_batch: Callable[[list], None] | None = None,
-    done_before: int = 0,
-) -> int:
-    """``bulk_create`` rows in batches, report progress, pin ``updated_at`` to the reference day."""
-    done = 0
-    first = last = None
-    ctx.progress(label, done_before, total)
-    for chunk in chunks(rows, ctx.batch):
-        model.objects.bulk_create(chunk, batch_size=ctx.batch)
-        if on_batch is not None:
-            on_batch(chunk)
-        first = chunk[0].pk if first is None else first
-        last = chunk[-1].pk
-        done += len(chunk)
-        ctx.progress(label, done_before + done, total)
-    # bulk_create fills auto_now fields with the wall clock: reset them for reproducible rows.
-    if done and any(f.name == "updated_at" for f in model._meta.fields):
-        model.objects.filter(pk__gte=first, pk__lte=last).update(updated_at=REFERENCE_DATETIME)
-    return done
-
-
-def apportion(total: int, weights: list[float], minimum: int = 0) -> list[int]:
-    """Split ``total`` into integer shares proportional to ``weights`` (largest remainder)."""
-    base = [minimum] * len(weights)
-    rest = total - minimum * len(weights)
-    if rest <= 0:
-        return [
-            total // len(weights) + (1 if i < total % len(weights) else 0)
-            for i in range(len(weights))
-        ]
-    whole = sum(weights)
-    exact = [rest * w / whole for w in weights]
-    shares = [int(x) for x in exact]
-    by_remainder = sorted(range(len(weights)), key=lambda i: (-(exact[i] - shares[i]), i))
-    for i in by_remainder[: rest - sum(shares)]:
-        shares[i] += 1
-    return [b + s for b, s in zip(base, shares, strict=True)]
-
-
-def random_day(rng: random.Random, start: date, end: date) -> date:
-    """A day in [start, end]."""
-    return start + timedelta(days=rng.randint(0, max(0, (end - start).days)))
 
 
 # --- steps ----------------------------------------------------------------------------------------
@@ -737,37 +641,6 @@ def generate(
 
 
 ACTIVITIES_PER_HUB = 5
-# Main language of each country's activities (synthetic text stays English-like for the others).
-LANGUAGE = {
-    "AT": "de",
-    "DE": "de",
-    "CH": "de",
-    "FR": "fr",
-    "BE": "fr",
-    "LU": "fr",
-    "ES": "es",
-    "IT": "it",
-    "PT": "pt",
-    "PL": "pl",
-    "NL": "nl",
-    "TR": "tr",
-    "SE": "sv",
-    "FI": "fi",
-    "CZ": "cs",
-    "RO": "ro",
-    "GR": "el",
-    "HU": "hu",
-    "DK": "da",
-    "NO": "nb",
-    "SI": "sl",
-    "HR": "hr",
-    "LT": "lt",
-    "LV": "lv",
-    "EE": "et",
-    "BG": "bg",
-    "SK": "sk",
-    "UA": "uk",
-}
 
 
 @step("activities", after="assessments")
@@ -796,7 +669,7 @@ def generate_activities(ctx: Context) -> int:
 
     def rows() -> Iterator[Activity]:
         for hub in hubs:
-            language = LANGUAGE.get(hub.country, "en")
+            language = COUNTRY_LANGUAGE.get(hub.country, "en")
             pool = sentences.get(language) or english
             for i in range(ACTIVITIES_PER_HUB):
                 text = ". ".join(rng.sample(pool, min(3, len(pool)))) + "."

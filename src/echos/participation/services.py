@@ -27,6 +27,7 @@ from echos.assessment.services import AnswersInvalid, publish_instrument
 from echos.core.abuse import make_token, read_token
 from echos.core.audit import log_action
 from echos.core.exceptions import Conflict, RuleViolation, guard
+from echos.core.languages import LANGUAGE_CODES
 from echos.hubs.models import Hub
 from echos.participation import permissions as perms
 from echos.participation.models import (
@@ -54,11 +55,6 @@ NOTICE_EVERY = 3600  # at most one "you have already taken part" e-mail per entr
 CHARTED_TYPES = {"single", "multiple", "scale"}
 AUDIT_VERBS = {"hide": "hidden", "restore": "restored", "dismiss": "reports_dismissed"}
 KINDS = {"answer": Answer, "proposal": Proposal, "support": Support, "comment": Comment}
-LANGUAGE_CODES = {code for code, _name in settings.LANGUAGES} | {
-    "bg", "cs", "da", "el", "es", "et", "fi", "ga", "hr", "hu", "is", "it", "lt", "lv", "mt",
-    "nl", "no", "ro", "sk", "sl", "sv", "tr", "uk", "sq", "mk", "sr", "bs", "ka", "hy", "he",
-    "ar", "ko", "ru",
-}  # fmt: skip
 
 
 # --- participants ---------------------------------------------------------------------------------

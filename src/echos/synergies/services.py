@@ -11,10 +11,10 @@ from django.utils.translation import gettext as _
 
 from echos.core.audit import log_action
 from echos.core.exceptions import Conflict, RuleViolation, guard
+from echos.core.languages import language_codes
 from echos.core.models import Country, Term
 from echos.core.rules import check_web_address
 from echos.hubs import permissions as hub_perms
-from echos.synergies.batch import language_codes
 from echos.synergies.models import Activity, Decision, Initiative, SynergyLink
 from echos.synergies.tasks import refresh_after_commit
 
