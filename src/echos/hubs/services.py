@@ -524,11 +524,11 @@ def send_membership_request_now(membership: Membership) -> int:
 def _decide_membership(*, actor, membership: Membership, status: str, action: str) -> Membership:
     guard(perms.can_decide_membership(actor, membership), actor)
     if membership.status == status:
-        raise Conflict(
-            _("This membership is already %(state)s.")
-            % {"state": Membership.Status(status).label.lower()},
-            "status",
-        )
+        already = {
+            Membership.Status.CONFIRMED: _("This membership is already confirmed."),
+            Membership.Status.DECLINED: _("This membership is already declined."),
+        }
+        raise Conflict(already[status], "status")
     previous = membership.status
     membership.status = status
     membership.decided_at = timezone.now()
