@@ -9,7 +9,7 @@ from django.conf import settings
 from django.db.models import Q
 from django.utils import timezone
 
-from echos.events.models import MAX_EVENT_DAYS, Audience, Event, EventType, Format
+from echos.events.models import Audience, Event, EventType, Format
 
 FILTERS = ("country", "region", "hub", "type", "audience", "objective", "language", "format")
 
@@ -101,15 +101,11 @@ class Filters:
         tz = ZoneInfo(settings.TIME_ZONE)
         if self.start:
             since = datetime.combine(self.start, time.min, tz)
-            qs = qs.filter(end__gte=since, start__gte=since - timedelta(days=MAX_EVENT_DAYS))
+            qs = qs.ending_from(since)
         if self.end:
             qs = qs.filter(start__lt=datetime.combine(self.end + timedelta(days=1), time.min, tz))
         if not (self.start or self.end) and upcoming_default:
-            # Bounds on the start let the database walk its index from "now" (MAX_EVENT_DAYS).
-            if self.past:
-                qs = qs.filter(end__lte=now, start__lt=now)
-            else:
-                qs = qs.filter(end__gt=now, start__gt=now - timedelta(days=MAX_EVENT_DAYS))
+            qs = qs.past(now) if self.past else qs.upcoming(now)
         return qs.order_by("-start", "-id") if self.past else qs.order_by("start", "id")
 
     def is_active(self) -> bool:

@@ -20,7 +20,7 @@ from echos.core.languages import language_codes
 from echos.core.models import Country, Region
 from echos.events import ical
 from echos.events.calendar import FILTERS, Filters
-from echos.events.models import MAX_EVENT_DAYS, Audience, Event, EventType
+from echos.events.models import Audience, Event, EventType
 from echos.events.permissions import can_view_event
 from echos.hubs.models import Hub
 
@@ -69,7 +69,7 @@ def feed_events(filters: Filters, *, now=None):
     now = now or timezone.now()
     qs = filters.apply(Event.objects.public(), now=now, upcoming_default=False)
     since = now - timedelta(days=KEEP_DAYS)
-    qs = qs.filter(end__gte=since, start__gte=since - timedelta(days=MAX_EVENT_DAYS))
+    qs = qs.ending_from(since)
     qs = qs.order_by("start", "id")
     return qs[:MAX_EVENTS]
 

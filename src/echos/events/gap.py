@@ -34,8 +34,6 @@ from echos.events.models import (
 )
 from echos.hubs.models import Hub
 
-# Registrations that held a place count; waitlisted and cancelled ones do not.
-COUNTED_STATUSES = tuple(str(s) for s in Registration.HOLDS_PLACE)
 RECORDED_STATUSES = (Registration.Status.ATTENDED, Registration.Status.NO_SHOW)
 PUBLIC_CODES = sorted(str(a) for a in PUBLIC_AUDIENCES)
 PROFESSIONAL_CODES = sorted(str(a) for a in Audience if a not in PUBLIC_AUDIENCES)
@@ -398,11 +396,14 @@ def publish(
 
 
 def counted_registrations(filters: GapFilters):
-    """Registrations holding a place at non-draft events that start in the period."""
+    """Registrations holding a place (not waitlisted or cancelled) at non-draft events that start
+    in the period."""
     start, end = filters.bounds
-    qs = Registration.objects.filter(
-        status__in=COUNTED_STATUSES, event__start__gte=start, event__start__lt=end
-    ).exclude(event__status=Event.Status.DRAFT)
+    qs = (
+        Registration.objects.holding_place()
+        .filter(event__start__gte=start, event__start__lt=end)
+        .exclude(event__status=Event.Status.DRAFT)
+    )
     if filters.country:
         qs = qs.filter(event__country_id=filters.country)
     if filters.objective:
@@ -613,11 +614,7 @@ def citizen_events(filters: GapFilters):
     audience = Q(type__in=CITIZEN_EVENT_TYPES)
     for code in PUBLIC_CODES:
         audience |= Q(audiences__contains=f",{code},")
-    qs = (
-        Event.objects.exclude(status__in=[Event.Status.DRAFT, Event.Status.CANCELLED])
-        .filter(audience, start__gte=start, start__lt=end)
-        .order_by()
-    )
+    qs = Event.objects.counted().filter(audience, start__gte=start, start__lt=end).order_by()
     return qs.filter(country_id=filters.country) if filters.country else qs
 
 

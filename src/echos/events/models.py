@@ -2,6 +2,7 @@
 
 import uuid
 import zoneinfo
+from datetime import timedelta
 from functools import cached_property
 
 from django.conf import settings
@@ -111,6 +112,32 @@ class EventQuerySet(models.QuerySet):
     def public(self):
         """What the public calendar shows: published, postponed and cancelled (never drafts)."""
         return self.exclude(status=Event.Status.DRAFT)
+
+    def counted(self):
+        """Events the participation gap counts: neither drafts nor cancelled."""
+        return self.exclude(status__in=[Event.Status.DRAFT, Event.Status.CANCELLED])
+
+    # The bounds on the start (MAX_EVENT_DAYS) let the database walk its index on the start.
+
+    def upcoming(self, now=None):
+        """Events not over yet at ``now``."""
+        now = now or timezone.now()
+        return self.filter(end__gt=now, start__gt=now - timedelta(days=MAX_EVENT_DAYS))
+
+    def past(self, now=None):
+        """Events over at ``now``."""
+        now = now or timezone.now()
+        return self.filter(end__lte=now, start__lt=now)
+
+    def overlapping(self, start, end):
+        """Events with some time between ``start`` and ``end`` (exclusive)."""
+        return self.filter(
+            start__lt=end, end__gt=start, start__gte=start - timedelta(days=MAX_EVENT_DAYS)
+        )
+
+    def ending_from(self, since):
+        """Events ending at ``since`` or later (a calendar or feed "from" a day on)."""
+        return self.filter(end__gte=since, start__gte=since - timedelta(days=MAX_EVENT_DAYS))
 
     def with_tag(self, field: str, code: str):
         return self.filter(**{f"{field}__contains": f",{code},"})
@@ -334,6 +361,19 @@ class Session(models.Model):
         return self.end.astimezone(self.event.tz)
 
 
+class RegistrationQuerySet(models.QuerySet):
+    def holding_place(self):
+        """Registrations that hold one of their event's places (``Registration.HOLDS_PLACE``)."""
+        return self.filter(status__in=Registration.HOLDS_PLACE)
+
+    def unconfirmed(self):
+        """Registered or waiting, with the e-mail address never confirmed."""
+        return self.filter(
+            status__in=(Registration.Status.REGISTERED, Registration.Status.WAITLISTED),
+            email_confirmed_at__isnull=True,
+        )
+
+
 class Registration(models.Model):
     """A person's place (or waitlist position) at an event; personal data seen only by organisers."""
 
@@ -379,6 +419,8 @@ class Registration(models.Model):
     is_demo = models.BooleanField(_("demo data"), default=False)
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
     updated_at = models.DateTimeField(auto_now=True)
+
+    objects = RegistrationQuerySet.as_manager()
 
     class Meta:
         ordering = ["created_at", "id"]

@@ -499,7 +499,7 @@ def delete_session(*, actor, session: Session) -> None:
 
 
 def places_taken(event: Event) -> int:
-    return event.registrations.filter(status__in=Registration.HOLDS_PLACE).count()
+    return event.registrations.holding_place().count()
 
 
 def places_left(event: Event) -> int | None:
@@ -786,10 +786,8 @@ def _expire(event: Event, now) -> int:
         log_action(actor=None, action="registration.offer_expired", target=event, data={"id": r.pk})
         _send_after_commit(r, "offer_expired")
         expired += 1
-    unconfirmed = event.registrations.filter(
-        status__in=(Registration.Status.REGISTERED, Registration.Status.WAITLISTED),
-        email_confirmed_at__isnull=True,
-        created_at__lte=now - timedelta(hours=CONFIRM_HOURS),
+    unconfirmed = event.registrations.unconfirmed().filter(
+        created_at__lte=now - timedelta(hours=CONFIRM_HOURS)
     )
     released = unconfirmed.update(
         status=Registration.Status.CANCELLED, cancelled_at=now, cancel_reason="not confirmed"
@@ -814,12 +812,9 @@ def process_all(now=None) -> int:
             status=Registration.Status.OFFERED, offer_expires_at__lte=now
         ).values_list("event_id", flat=True)
     ) | set(
-        Registration.objects.filter(
-            status__in=(Registration.Status.REGISTERED, Registration.Status.WAITLISTED),
-            email_confirmed_at__isnull=True,
-            created_at__lte=now - timedelta(hours=CONFIRM_HOURS),
-            event__end__gt=now,
-        ).values_list("event_id", flat=True)
+        Registration.objects.unconfirmed()
+        .filter(created_at__lte=now - timedelta(hours=CONFIRM_HOURS), event__end__gt=now)
+        .values_list("event_id", flat=True)
     )
     return sum(process_event(e, now) for e in Event.objects.filter(pk__in=due))
 
@@ -855,11 +850,7 @@ def accept_offer(registration: Registration, now=None) -> Registration:
             _("This offer is no longer open; it has passed to the next person."), "status"
         )
     if event.capacity is not None:
-        others = (
-            event.registrations.filter(status__in=Registration.HOLDS_PLACE)
-            .exclude(pk=registration.pk)
-            .count()
-        )
+        others = event.registrations.holding_place().exclude(pk=registration.pk).count()
         if others >= event.capacity:
             raise Conflict(_("Sorry, the event is full; this offer is no longer open."), "status")
     registration.status = Registration.Status.REGISTERED

@@ -1,6 +1,6 @@
 """Pages of the events capability: calendar, event page, registration, organiser tools."""
 
-from datetime import date, timedelta
+from datetime import date
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -25,7 +25,6 @@ from echos.events import permissions as perms
 from echos.events.forms import EventForm, RegistrationForm, SessionForm, StatusForm
 from echos.events.models import (
     COUNTRY_TIMEZONES,
-    MAX_EVENT_DAYS,
     Audience,
     Event,
     EventType,
@@ -92,9 +91,7 @@ def month(request, year: int | None = None, month: int | None = None):
     _say_ignored(request, filters)
     start, end = calendar.month_bounds(year, month, margin=True)
     events = filters.apply(
-        calendar.public_events().filter(
-            start__lt=end, end__gt=start, start__gte=start - timedelta(days=MAX_EVENT_DAYS)
-        ),
+        calendar.public_events().overlapping(start, end),
         upcoming_default=False,
         viewer=request.user,
     )
