@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "echos.events",
     "echos.participation",
     "echos.engagement",
+    "echos.site",
 ]
 
 MIDDLEWARE = [

@@ -1,8 +1,9 @@
-from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from echos.core import registry
 
-class AssessmentConfig(AppConfig):
+
+class AssessmentConfig(registry.EchosAppConfig):
     """Questionnaire engine, mapping survey, maturity self-assessment and benchmarks."""
 
     name = "echos.assessment"

@@ -1,8 +1,9 @@
-from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from echos.core import registry
 
-class CoreConfig(AppConfig):
+
+class CoreConfig(registry.EchosAppConfig):
     """Countries, vocabularies, accounts and roles, audit log."""
 
     name = "echos.core"

@@ -1,8 +1,9 @@
-from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from echos.core import registry
 
-class EngagementConfig(AppConfig):
+
+class EngagementConfig(registry.EchosAppConfig):
     """Stakeholder engagement records of the hubs (who was engaged, how, on what)."""
 
     name = "echos.engagement"

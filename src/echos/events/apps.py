@@ -1,8 +1,9 @@
-from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from echos.core import registry
 
-class EventsConfig(AppConfig):
+
+class EventsConfig(registry.EchosAppConfig):
     """Calendar of events, registration with waitlists, iCalendar feeds and the participation gap."""
 
     name = "echos.events"

@@ -1,8 +1,9 @@
-from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from echos.core import registry
 
-class HubsConfig(AppConfig):
+
+class HubsConfig(registry.EchosAppConfig):
     """Hubs, organisations, memberships, lifecycle, map and directory."""
 
     name = "echos.hubs"

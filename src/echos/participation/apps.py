@@ -1,8 +1,9 @@
-from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from echos.core import registry
 
-class ParticipationConfig(AppConfig):
+
+class ParticipationConfig(registry.EchosAppConfig):
     """Public consultations, citizens' proposals, supports, comments, moderation and follow-up."""
 
     name = "echos.participation"

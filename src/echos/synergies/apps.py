@@ -1,8 +1,9 @@
-from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from echos.core import registry
 
-class SynergiesConfig(AppConfig):
+
+class SynergiesConfig(registry.EchosAppConfig):
     """European initiatives, hub activities, the synergy engine and synergy links."""
 
     name = "echos.synergies"

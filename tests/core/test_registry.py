@@ -1,0 +1,33 @@
+"""The AppConfig registry: apps declare their parts; core reads them without importing any app."""
+
+import pytest
+from django.apps import apps
+
+from echos.core import registry
+
+pytestmark = pytest.mark.django_db
+
+
+def test_every_echos_app_is_an_echos_app_config():
+    labels = [a.label for a in registry.echos_apps()]
+    assert labels[0] == "core"
+    assert {"hubs", "assessment", "synergies", "events", "participation", "engagement"} <= set(
+        labels
+    )
+
+
+def test_declared_paths_import():
+    for app in registry.echos_apps():
+        for path in [app.privacy, app.revert_handlers, app.generator_steps]:
+            if path:
+                __import__(path)
+    assert all(callable(f) for f in registry.demo_loaders())
+    registry.api_routers()
+
+
+def test_an_app_declaring_nothing_contributes_nothing(monkeypatch):
+    plain = registry.EchosAppConfig.create("echos.core")
+    plain.label = "plain"
+    monkeypatch.setattr(apps, "get_app_configs", lambda: [plain])
+    assert registry.privacy_modules() == {}
+    assert registry.demo_loaders() == [] and registry.api_routers() == []
