@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from echos.core.forms import DateTimeLocalInput, ServiceFormMixin
 from echos.core.models import Region, Term
 from echos.events.models import ACCESSIBILITY_FEATURES, Audience, Event, EventType, Format
+from echos.events.services import registration_instruments
 
 COMMON_TIMEZONES = sorted(
     tz for tz in zoneinfo.available_timezones() if tz.startswith(("Europe/", "Atlantic/", "Asia/"))
@@ -137,8 +138,6 @@ class EventForm(ServiceFormMixin, forms.Form):
         ]
         if country is not None:
             self.fields["region"].queryset = Region.objects.filter(country=country)
-        from echos.events.services import registration_instruments
-
         self.fields["questions"].choices = [("", _("No questions"))] + [
             (i.code, i.title) for i in registration_instruments()
         ]

@@ -3,13 +3,13 @@
 from huey import crontab
 from huey.contrib.djhuey import db_periodic_task, db_task
 
+from echos.events import services
+from echos.events.models import Registration
+
 
 @db_task(retries=3, retry_delay=60)
 def send_registration_email(registration_id: int, kind: str) -> bool:
     """Send one registration e-mail; retried when the mail server is unavailable."""
-    from echos.events import services
-    from echos.events.models import Registration
-
     registration = Registration.objects.select_related("event").filter(pk=registration_id).first()
     if registration is None:  # erased or deleted meanwhile
         return False
@@ -20,6 +20,4 @@ def send_registration_email(registration_id: int, kind: str) -> bool:
 @db_periodic_task(crontab(minute="*/5"))
 def tick() -> dict:
     """Pass expired waitlist offers on and send reminders (also: `echos events tick`)."""
-    from echos.events import services
-
     return {"processed": services.process_all(), "reminders": services.send_reminders()}
