@@ -9,6 +9,7 @@ class AssessmentConfig(registry.EchosAppConfig):
     name = "echos.assessment"
     label = "assessment"
     verbose_name = _("Assessment")
+    revert_handlers = "echos.assessment.revert"
 
     def ready(self):
         from django.db.models.signals import post_delete, post_save

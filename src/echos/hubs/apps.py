@@ -9,3 +9,4 @@ class HubsConfig(registry.EchosAppConfig):
     name = "echos.hubs"
     label = "hubs"
     verbose_name = _("Hubs")
+    revert_handlers = "echos.hubs.revert"
