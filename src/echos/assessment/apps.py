@@ -10,6 +10,7 @@ class AssessmentConfig(registry.EchosAppConfig):
     label = "assessment"
     verbose_name = _("Assessment")
     revert_handlers = "echos.assessment.revert"
+    demo_loaders = ("echos.assessment.demo.load_demo",)
 
     def ready(self):
         from django.db.models.signals import post_delete, post_save

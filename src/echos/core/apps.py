@@ -9,3 +9,4 @@ class CoreConfig(registry.EchosAppConfig):
     name = "echos.core"
     label = "core"
     verbose_name = _("Core")
+    demo_loaders = ("echos.core.reference.load_reference",)

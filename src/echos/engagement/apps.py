@@ -9,3 +9,4 @@ class EngagementConfig(registry.EchosAppConfig):
     name = "echos.engagement"
     label = "engagement"
     verbose_name = _("Engagement")
+    demo_loaders = ("echos.engagement.demo.load_demo",)

@@ -9,3 +9,4 @@ class EventsConfig(registry.EchosAppConfig):
     name = "echos.events"
     label = "events"
     verbose_name = _("Events")
+    demo_loaders = ("echos.events.demo.load_demo",)

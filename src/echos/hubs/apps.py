@@ -10,3 +10,4 @@ class HubsConfig(registry.EchosAppConfig):
     label = "hubs"
     verbose_name = _("Hubs")
     revert_handlers = "echos.hubs.revert"
+    demo_loaders = ("echos.hubs.demo.load_reference_hubs", "echos.hubs.demo.load_demo")

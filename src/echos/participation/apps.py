@@ -9,3 +9,4 @@ class ParticipationConfig(registry.EchosAppConfig):
     name = "echos.participation"
     label = "participation"
     verbose_name = _("Participation")
+    demo_loaders = ("echos.participation.demo.load_demo",)

@@ -9,3 +9,4 @@ class SynergiesConfig(registry.EchosAppConfig):
     name = "echos.synergies"
     label = "synergies"
     verbose_name = _("Synergies")
+    demo_loaders = ("echos.synergies.demo.load_demo",)

@@ -1,15 +1,17 @@
+"""``echos demo``: migrate, load reference and demo data once, and serve.
+
+The data comes from every app's ``demo_loaders`` (``core.registry``), run in ``INSTALLED_APPS``
+order: core's reference data, hubs' reference hubs and demo hubs, then assessment, synergies,
+events, participation and engagement, each building on the ones before.
+"""
+
 from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
-from echos.assessment.demo import load_demo as load_assessment_demo
-from echos.core.reference import load_reference
-from echos.engagement.demo import load_demo as load_engagement_demo
-from echos.events.demo import load_demo as load_events_demo
-from echos.hubs.demo import DEMO_ACCOUNTS, DEMO_PASSWORD, load_demo, load_reference_hubs
+from echos.core import registry
+from echos.hubs.demo import DEMO_ACCOUNTS, DEMO_PASSWORD
 from echos.hubs.models import Hub
-from echos.participation.demo import load_demo as load_participation_demo
-from echos.synergies.demo import load_demo as load_synergies_demo
 
 
 class Command(BaseCommand):
@@ -24,14 +26,8 @@ class Command(BaseCommand):
         call_command("migrate", verbosity=0, interactive=False)
         if not Hub.objects.exists():
             self.stdout.write("Loading reference data…")
-            load_reference()
-            load_reference_hubs()
-            load_demo()
-            load_assessment_demo()
-            load_synergies_demo()
-            load_events_demo()
-            load_participation_demo()
-            load_engagement_demo()
+            for load in registry.demo_loaders():
+                load()
         else:
             self.stdout.write("Data already present: not reloading.")
         call_command("collectstatic", verbosity=0, interactive=False)

@@ -1,0 +1,47 @@
+"""``echos demo`` loads every app's declared demo data, in INSTALLED_APPS order."""
+
+import pytest
+from django.core.management import call_command
+
+from echos.assessment.demo import load_demo as load_assessment_demo
+from echos.core import registry
+from echos.core.reference import load_reference
+from echos.engagement.demo import load_demo as load_engagement_demo
+from echos.events.demo import load_demo as load_events_demo
+from echos.hubs.demo import load_demo, load_reference_hubs
+from echos.participation.demo import load_demo as load_participation_demo
+from echos.site.management.commands import demo
+from echos.synergies.demo import load_demo as load_synergies_demo
+
+
+def test_the_demo_loaders_are_every_apps_in_order():
+    assert registry.demo_loaders() == [
+        load_reference,
+        load_reference_hubs,
+        load_demo,
+        load_assessment_demo,
+        load_synergies_demo,
+        load_events_demo,
+        load_participation_demo,
+        load_engagement_demo,
+    ]
+
+
+@pytest.mark.django_db
+def test_demo_runs_each_loader_once_into_an_empty_database(monkeypatch, capsys):
+    ran = []
+    monkeypatch.setattr(
+        registry, "demo_loaders", lambda: [lambda: ran.append("a"), lambda: ran.append("b")]
+    )
+    monkeypatch.setattr(demo, "call_command", lambda *args, **kwargs: None)
+    call_command("demo", no_serve=True)
+    assert ran == ["a", "b"]
+    assert "Loading reference data" in capsys.readouterr().out
+
+
+@pytest.mark.django_db
+def test_demo_does_not_reload_when_hubs_exist(monkeypatch, hubs, capsys):
+    monkeypatch.setattr(registry, "demo_loaders", lambda: pytest.fail("loaded again"))
+    monkeypatch.setattr(demo, "call_command", lambda *args, **kwargs: None)
+    call_command("demo", no_serve=True)
+    assert "Data already present" in capsys.readouterr().out
