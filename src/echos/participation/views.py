@@ -258,7 +258,7 @@ def confirm(request, token: str):
             return render(request, "participation/confirm.html", {"error": exc.message}, status=400)
         return render(request, "participation/confirmed.html", {"kind": kind, "object": obj})
     try:
-        services.read_token(services.TOKEN_PURPOSE, token, max_age=services.PENDING_HOURS * 3600)
+        services.check_token(token)
     except RuleViolation as exc:
         return render(request, "participation/confirm.html", {"error": exc.message}, status=400)
     return render(request, "participation/confirm.html", {"token": token})
