@@ -324,3 +324,108 @@ def test_an_id_past_64_bits_is_refused_naming_the_field(hubs, personas, token_cl
     )
     assert response.status_code in (400, 404, 422), response.content
     assert response.json()["errors"][0]["field"] == "hub"
+
+
+# Operations whose success answers are not described yet, with the reason.
+HUBS = "hubs/api.py: not typed yet (issue #11, item 6 in progress)"
+ASSESSMENT = "assessment/api.py: not typed yet (issue #11, item 6 in progress)"
+SYNERGIES = "synergies/api.py: not typed yet (issue #11, item 6 in progress)"
+ENGAGEMENT = "engagement/api.py: not typed yet (issue #11, item 6 in progress)"
+EVENTS = "events/api.py: the app was being restructured (WP4); typed after it settles"
+PARTICIPATION = "participation/api.py: the app was being restructured (WP5); typed after it settles"
+UNTYPED: dict[str, str] = {
+    "GET /api/v1/hubs": HUBS,
+    "POST /api/v1/hubs": HUBS,
+    "GET /api/v1/hubs/{hub_id}": HUBS,
+    "PATCH /api/v1/hubs/{hub_id}": HUBS,
+    "GET /api/v1/hubs/{hub_id}/stage-changes": HUBS,
+    "POST /api/v1/hubs/{hub_id}/stage-changes": HUBS,
+    "GET /api/v1/hubs/{hub_id}/audit": HUBS,
+    "GET /api/v1/organisations": HUBS,
+    "POST /api/v1/organisations": HUBS,
+    "GET /api/v1/organisations/{org_id}": HUBS,
+    "PATCH /api/v1/organisations/{org_id}": HUBS,
+    "GET /api/v1/organisations/{org_id}/contacts": HUBS,
+    "GET /api/v1/memberships": HUBS,
+    "POST /api/v1/memberships": HUBS,
+    "PATCH /api/v1/memberships/{membership_id}": HUBS,
+    "POST /api/v1/memberships/{membership_id}/confirm": HUBS,
+    "POST /api/v1/memberships/{membership_id}/decline": HUBS,
+    "GET /api/v1/instruments": ASSESSMENT,
+    "GET /api/v1/instruments/{code}": ASSESSMENT,
+    "POST /api/v1/responses": ASSESSMENT,
+    "GET /api/v1/responses/{response_id}": ASSESSMENT,
+    "PATCH /api/v1/responses/{response_id}": ASSESSMENT,
+    "GET /api/v1/hubs/{hub_id}/maturity": ASSESSMENT,
+    "GET /api/v1/maturity": ASSESSMENT,
+    "GET /api/v1/mapping/analysis": ASSESSMENT,
+    "POST /api/v1/hubs/{hub_id}/consensus-rounds": ASSESSMENT,
+    "GET /api/v1/consensus-rounds/{round_id}": ASSESSMENT,
+    "POST /api/v1/consensus-rounds/{round_id}/ratings": ASSESSMENT,
+    "POST /api/v1/consensus-rounds/{round_id}/consensus": ASSESSMENT,
+    "POST /api/v1/responses/{response_id}/evidence": ASSESSMENT,
+    "POST /api/v1/synergies/match": SYNERGIES,
+    "GET /api/v1/synergies/match/jobs/{job_id}": SYNERGIES,
+    "GET /api/v1/initiatives": SYNERGIES,
+    "POST /api/v1/initiatives": SYNERGIES,
+    "GET /api/v1/initiatives/{key}": SYNERGIES,
+    "GET /api/v1/activities": SYNERGIES,
+    "POST /api/v1/activities": SYNERGIES,
+    "GET /api/v1/activities/{activity_id}": SYNERGIES,
+    "PATCH /api/v1/activities/{activity_id}": SYNERGIES,
+    "GET /api/v1/activities/{activity_id}/synergies": SYNERGIES,
+    "POST /api/v1/activities/{activity_id}/decisions": SYNERGIES,
+    "GET /api/v1/synergy-links": SYNERGIES,
+    "PATCH /api/v1/synergy-links/{link_id}": SYNERGIES,
+    "GET /api/v1/events": EVENTS,
+    "POST /api/v1/events": EVENTS,
+    "GET /api/v1/events/{event_id}": EVENTS,
+    "PATCH /api/v1/events/{event_id}": EVENTS,
+    "POST /api/v1/events/{event_id}/status": EVENTS,
+    "POST /api/v1/events/{event_id}/sessions": EVENTS,
+    "GET /api/v1/events/{event_id}/registrations": EVENTS,
+    "POST /api/v1/registrations/{registration_id}": EVENTS,
+    "GET /api/v1/consultations": PARTICIPATION,
+    "POST /api/v1/consultations": PARTICIPATION,
+    "GET /api/v1/consultations/{consultation_id}": PARTICIPATION,
+    "GET /api/v1/consultations/{consultation_id}/results": PARTICIPATION,
+    "POST /api/v1/consultations/{consultation_id}/follow-up": PARTICIPATION,
+    "GET /api/v1/proposals": PARTICIPATION,
+    "GET /api/v1/proposals/{proposal_id}": PARTICIPATION,
+    "POST /api/v1/proposals/{proposal_id}/answer": PARTICIPATION,
+    "POST /api/v1/proposals/{proposal_id}/moderation": PARTICIPATION,
+    "POST /api/v1/comments/{comment_id}/moderation": PARTICIPATION,
+    "GET /api/v1/engagement-records": ENGAGEMENT,
+    "POST /api/v1/engagement-records": ENGAGEMENT,
+    "GET /api/v1/engagement-records/{record_id}": ENGAGEMENT,
+    "PATCH /api/v1/engagement-records/{record_id}": ENGAGEMENT,
+    "POST /api/v1/engagement-records/{record_id}/activity": ENGAGEMENT,
+}
+
+
+def _described(served: dict, answer: dict) -> bool:
+    """The answer's JSON body is described by more than a bare object (or it has no body)."""
+    body = answer.get("content", {}).get("application/json", {}).get("schema")
+    if body is None:
+        return "content" not in answer
+    if "$ref" in body:
+        body = served["components"]["schemas"][body["$ref"].rsplit("/", 1)[1]]
+    return body not in ({}, {"type": "object"}) and bool(
+        body.get("properties") or body.get("items") or body.get("anyOf") or body.get("enum")
+    )
+
+
+def test_every_operation_describes_its_success_answer():
+    """Each operation declares a 2xx answer whose body schema names its fields (issue #11, item 6)."""
+    served = schema.raw_schema
+    vague = []
+    for path, methods in served["paths"].items():
+        for method, operation in methods.items():
+            name = f"{method.upper()} {path}"
+            answers = {c: a for c, a in operation["responses"].items() if str(c).startswith("2")}
+            if name in UNTYPED:
+                continue
+            if not answers or not all(_described(served, a) for a in answers.values()):
+                vague.append(name)
+    assert not vague, "operations without a described success answer:\n" + "\n".join(vague)
+    assert set(UNTYPED) <= {f"{m.upper()} {p}" for p, ms in served["paths"].items() for m in ms}

@@ -1,19 +1,23 @@
 """API authentication, error shapes, pagination and the core endpoints (countries, regions, terms)."""
 
 import json
+from typing import Annotated, Any
 
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
-from django.db import DataError, IntegrityError
+from django.db import DataError, IntegrityError, models
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from ninja import NinjaAPI, Router, Schema
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.security import HttpBearer
+from pydantic import create_model
+from pydantic_core import core_schema
 
 from echos.core.exceptions import RuleViolation
 from echos.core.models import ApiToken, Country, Region, Term
+from echos.core.schemas import CountryOut, RegionOut, TermOut
 
 MAX_LIMIT = 500
 
@@ -69,6 +73,41 @@ def paginate(queryset, limit: int, offset: int, serialise) -> dict:
     # Past the end there is nothing to fetch; an offset beyond 64 bits would also overflow SQL.
     page = queryset[offset : offset + limit] if offset < count else []
     return {"count": count, "items": [serialise(o) for o in page]}
+
+
+_PAGES: dict[type, type[Schema]] = {}
+
+
+def page_of(item: type) -> type[Schema]:
+    """The response schema of a list built by ``paginate``: ``{"count": N, "items": [item, ...]}``.
+
+    One schema per item schema (``HubOut`` gives ``HubPage``), so OpenAPI names stay readable.
+    """
+    if item not in _PAGES:
+        name = getattr(item, "__name__", "Item").removesuffix("Out") + "Page"
+        items = list[item]  # type: ignore[valid-type]  # built at run time, one per item schema
+        _PAGES[item] = create_model(name, __base__=Schema, count=(int, ...), items=(items, ...))
+    return _PAGES[item]
+
+
+class OneOf:
+    """Pydantic metadata for a choice: ``Annotated[str, one_of(Model.Status)]``.
+
+    The value must be one of the ``TextChoices``' values (a ``Literal`` of them, so the OpenAPI schema
+    lists them as an ``enum``); anything else is a 422 naming the field. The validated value stays a
+    plain ``str``.
+    """
+
+    def __init__(self, choices: type[models.TextChoices], blank: bool = False):
+        self.values = [*([""] if blank else []), *choices.values]
+
+    def __get_pydantic_core_schema__(self, source: Any, handler: Any) -> core_schema.CoreSchema:
+        return core_schema.literal_schema(self.values)
+
+
+def one_of(choices: type[models.TextChoices], *, blank: bool = False) -> OneOf:
+    """The one place an API choice is checked; ``blank`` also accepts "" (a filter left empty)."""
+    return OneOf(choices, blank=blank)
 
 
 class ErrorItem(Schema):
@@ -237,29 +276,6 @@ def install_error_handlers(api) -> None:
 router = Router(tags=["reference"])
 
 
-class CountryOut(Schema):
-    code: str
-    name: str
-    display_name: str
-    membership: str
-    since: str | None
-
-
-class RegionOut(Schema):
-    code: str
-    country: str
-    name: str
-    type: str
-    parent: str | None
-
-
-class TermOut(Schema):
-    vocabulary: str
-    code: str
-    label: str
-    description: str
-
-
 def country_out(c: Country) -> dict:
     return {
         "code": c.code,
@@ -270,8 +286,32 @@ def country_out(c: Country) -> dict:
     }
 
 
-@router.get("/countries", response=dict, summary="MS/AC countries")
-def list_countries(request, membership: str | None = None, limit: int = 100, offset: int = 0):
+def region_out(r: Region) -> dict:
+    return {
+        "code": r.code,
+        "country": r.country_id,
+        "name": r.name,
+        "type": r.type,
+        "parent": r.parent_id,
+    }
+
+
+def term_out(t: Term) -> dict:
+    return {
+        "vocabulary": t.vocabulary,
+        "code": t.code,
+        "label": t.label,
+        "description": t.description,
+    }
+
+
+@router.get("/countries", response=page_of(CountryOut), summary="MS/AC countries")
+def list_countries(
+    request,
+    membership: Annotated[str, one_of(Country.Membership, blank=True)] | None = None,
+    limit: int = 100,
+    offset: int = 0,
+):
     qs = Country.objects.all()
     if membership:
         qs = qs.filter(membership=membership)
@@ -283,39 +323,19 @@ def get_country(request, code: str):
     return country_out(get_object_or_404(Country, pk=code.upper()))
 
 
-@router.get("/regions", response=dict, summary="ISO 3166-2 regions")
+@router.get("/regions", response=page_of(RegionOut), summary="ISO 3166-2 regions")
 def list_regions(request, country: str | None = None, limit: int = 100, offset: int = 0):
     qs = Region.objects.all()
     if country:
         qs = qs.filter(country_id=country.upper())
-    return paginate(
-        qs,
-        limit,
-        offset,
-        lambda r: {
-            "code": r.code,
-            "country": r.country_id,
-            "name": r.name,
-            "type": r.type,
-            "parent": r.parent_id,
-        },
-    )
+    return paginate(qs, limit, offset, region_out)
 
 
-@router.get("/vocabularies/{vocabulary}", response=dict)
-def list_terms(request, vocabulary: str, limit: int = 100, offset: int = 0):
-    if vocabulary not in Term.Vocabulary.values:
-        raise RuleViolation(
-            f"Unknown vocabulary; use one of {', '.join(Term.Vocabulary.values)}.", "vocabulary"
-        )
-    return paginate(
-        Term.objects.of(vocabulary),
-        limit,
-        offset,
-        lambda t: {
-            "vocabulary": t.vocabulary,
-            "code": t.code,
-            "label": t.label,
-            "description": t.description,
-        },
-    )
+@router.get("/vocabularies/{vocabulary}", response=page_of(TermOut))
+def list_terms(
+    request,
+    vocabulary: Annotated[str, one_of(Term.Vocabulary)],
+    limit: int = 100,
+    offset: int = 0,
+):
+    return paginate(Term.objects.of(vocabulary), limit, offset, term_out)
