@@ -383,3 +383,17 @@ def test_participant_export_never_hands_over_a_formula(login, personas, make_eve
     )
     export = login(personas["coord_no"]).get(reverse("events:participants_export", args=[event.pk]))
     assert "'=HYPERLINK(" in export.content.decode()
+
+
+def test_the_event_becomes_an_activity_through_the_events_service(personas, make_event):
+    from django.core.exceptions import PermissionDenied
+
+    from echos.synergies.models import Activity
+
+    event = make_event()
+    activity = services.record_as_activity(actor=personas["coord_no"], event=event)
+    assert (activity.origin, activity.origin_id) == ("event", str(event.pk))
+    assert services.record_as_activity(actor=personas["coord_no"], event=event) == activity
+    with pytest.raises(PermissionDenied):
+        services.record_as_activity(actor=personas["coord_pt"], event=event)
+    assert Activity.objects.filter(origin="event").count() == 1

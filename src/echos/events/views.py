@@ -601,10 +601,8 @@ def _answer_text(value) -> str:
 def to_activity(request, pk: int):
     """Turn an event into a synergy activity of its hub, without retyping."""
     event = _managed(request, pk)
-    from echos.synergies import services as synergy_services
-
     try:
-        activity = synergy_services.activity_from_event(actor=request.user, event=event)
+        activity = services.record_as_activity(actor=request.user, event=event)
     except RuleViolation as exc:
         messages.error(request, exc.message)
         return redirect(event)

@@ -37,6 +37,7 @@ from echos.events.models import (
 from echos.events.services.mail import _notify_registrants
 from echos.events.services.waitlist import _fill_places, _withdraw_excess_offers
 from echos.hubs.models import Hub
+from echos.synergies import services as synergy_services
 
 DATA = Path(__file__).resolve().parent.parent / "data"
 MAX_TEXT = 20000
@@ -475,3 +476,9 @@ def delete_session(*, actor, session: Session) -> None:
 def log_export(*, actor, event: Event) -> None:
     """Exports of personal data are audited."""
     log_action(actor=actor, action="event.participants_export", target=event)
+
+
+def record_as_activity(*, actor, event: Event):
+    """The event as a synergies activity of the actor's hub, without retyping (refreshed when done
+    again); the one place where events write into synergies (docs/architecture.md)."""
+    return synergy_services.activity_from_event(actor=actor, event=event)
