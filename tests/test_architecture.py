@@ -28,7 +28,6 @@ LONG_MODULES = {
     "hubs/imports.py": "to be split by work package WP1",
     "hubs/services.py": "to be split by work package WP1",
     "hubs/views.py": "to be split by work package WP1",
-    "participation/views.py": "to be split by work package WP5",
 }
 
 
