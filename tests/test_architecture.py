@@ -22,8 +22,6 @@ MAX_LINES = 600
 LONG_MODULES = {
     "core/backup.py": "to be split by work package WP2",
     "core/privacy.py": "to be split by work package WP2",
-    "events/gap.py": "to be split by work package WP4",
-    "events/views.py": "to be split by work package WP4",
     "hubs/generate.py": "to be split by work package WP2",
     "hubs/imports.py": "to be split by work package WP1",
     "hubs/services.py": "to be split by work package WP1",

@@ -1,0 +1,103 @@
+"""The public calendar: the list of events with its filters, and the month grid."""
+
+from datetime import date
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from echos.core.models import Country, Term
+from echos.events import calendar
+from echos.events.models import (
+    Audience,
+    EventType,
+    Format,
+)
+from echos.hubs import permissions as hub_perms
+from echos.hubs.models import Hub
+
+PAGE_SIZE = 25
+
+
+def _filter_context(request, filters: calendar.Filters) -> dict:
+    query = request.GET.copy()
+    query.pop("page", None)
+    return {
+        "filters": filters,
+        "query": query.urlencode(),
+        "countries": Country.objects.all(),
+        "types": EventType.choices,
+        "audiences": Audience.choices,
+        "formats": Format.choices,
+        "objectives": Term.objects.of("objectives"),
+        "hub_choice": Hub.objects.filter(pk=filters.hub).first() if filters.hub else None,
+    }
+
+
+def _say_ignored(request, filters: calendar.Filters) -> None:
+    """Tell the reader which filters were not understood (a full page only, not an htmx swap)."""
+    if filters.ignored and not request.htmx:
+        messages.warning(
+            request,
+            _("These filters were not understood and are ignored: %(names)s.")
+            % {"names": ", ".join(filters.ignored)},
+        )
+
+
+def calendar_list(request):
+    filters = calendar.Filters.from_query(request.GET)
+    _say_ignored(request, filters)
+    events = filters.apply(calendar.public_events(), viewer=request.user)
+    page = Paginator(events, PAGE_SIZE).get_page(request.GET.get("page"))
+    context = _filter_context(request, filters)
+    today = timezone.localdate()
+    context.update(
+        {
+            "page": page,
+            "month_url": reverse("events:month", args=[today.year, today.month]),
+            "can_create": bool(
+                request.user.is_authenticated and hub_perms.editable_hubs(request.user).exists()
+            ),
+        }
+    )
+    template = "events/_event_list.html" if request.htmx else "events/calendar.html"
+    return render(request, template, context)
+
+
+def month(request, year: int | None = None, month: int | None = None):
+    today = timezone.localdate()
+    year, month = year or today.year, month or today.month
+    if not (1 <= month <= 12 and 1900 < year < 2200):
+        raise Http404
+    filters = calendar.Filters.from_query(request.GET)
+    _say_ignored(request, filters)
+    start, end = calendar.month_bounds(year, month, margin=True)
+    events = filters.apply(
+        calendar.public_events().overlapping(start, end),
+        upcoming_default=False,
+        viewer=request.user,
+    )
+    # Every event of the month as (id, start, end) — cheap — then only those the grid names.
+    spans = list(events.order_by("start", "id").values_list("pk", "start", "end", "time_zone"))
+    # Each event on its own local days (a Helsinki event at 00:30 on 1 February is in February).
+    spans = calendar.month_spans(year, month, spans)
+    weeks = calendar.month_grid(year, month, spans)
+    named = {pk for week in weeks for day in week for pk in day["ids"]}
+    calendar.fill_grid(weeks, calendar.public_events().in_bulk(named))
+    previous = date(year - (month == 1), (month - 2) % 12 + 1, 1)
+    following = date(year + (month == 12), month % 12 + 1, 1)
+    context = _filter_context(request, filters)
+    context.update(
+        {
+            "weeks": weeks,
+            "month_start": date(year, month, 1),
+            "total": len(spans),
+            "previous": previous,
+            "following": following,
+        }
+    )
+    return render(request, "events/month.html", context)
