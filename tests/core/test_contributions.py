@@ -206,3 +206,55 @@ def test_links_of_unknown_kinds_or_withdrawn_entries_are_refused():
     with pytest.raises(RuleViolation) as withdrawn:
         flow.confirm(token, purpose=PURPOSE)
     assert "no longer valid" in withdrawn.value.message
+
+
+# An e-mail kind as event registrations use it: the address says who it is, cancelled rows do not
+# count, and the app sends its own (queued) mails through the hooks.
+BY_EMAIL = flow.register_kind(
+    flow.ContributionKind(
+        key="seat",
+        model=Entry,
+        token_purpose="tests.seats",
+        identity="email",
+        drop_expired=False,
+        exclude=(("topic", "cancelled"),),
+    )
+)
+
+
+def take_seat(user=None, email="", sent=None):
+    sent = [] if sent is None else sent
+    return flow.contribute(
+        BY_EMAIL,
+        user=user,
+        email=email,
+        create=lambda account, address, at: Entry.objects.create(
+            user=account, email=address, topic="seat", confirmed_at=at
+        ),
+        wording=flow.Wording(conflict=f"{email} is already registered."),
+        notify_already=lambda previous, address: sent.append(("already", previous.pk, address)),
+        notify_pending=lambda made, address: sent.append(("confirm", made.pk, address)),
+    )
+
+
+def test_email_kind_owner_conflict_others_get_the_same_object(make_user):
+    hal = make_user("hal", email="hal@example.org")
+    sent = []
+    own = take_seat(user=hal, email="HAL@example.org", sent=sent)
+    assert own.confirmed_at is not None and own.user == hal and sent == []
+    with pytest.raises(Conflict) as again:
+        take_seat(user=hal, email="hal@example.org")
+    assert again.value.message == "hal@example.org is already registered."
+    # Somebody else, signed in or not, typing that address: same answer as a first time.
+    ida = make_user("ida", email="ida@example.org")
+    for user in (None, ida, None):
+        assert take_seat(user=user, email="hal@example.org", sent=sent) == own
+    assert sent == [("already", own.pk, "hal@example.org")]  # once an hour
+    # A signed-in person registering another address: pending, confirmed by that address.
+    other = take_seat(user=ida, email="jo@example.org", sent=sent)
+    assert other.confirmed_at is None and sent[-1] == ("confirm", other.pk, "jo@example.org")
+
+
+def test_email_kind_ignores_excluded_rows():
+    cancelled = Entry.objects.create(email="kim@example.org", topic="cancelled")
+    assert take_seat(email="kim@example.org") != cancelled

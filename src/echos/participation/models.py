@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from echos.assessment.models import Instrument
+from echos.core.contributions import normalise_email  # the one normal form (also privacy.py)
 from echos.hubs.models import Hub
 
 PENDING_HOURS = 72
@@ -23,11 +24,6 @@ BODY_MAX = 5000
 COMMENT_MAX = 2000
 REASON_MAX = 2000
 NAME_MAX = 80
-
-
-def normalise_email(email: str) -> str:
-    """The form of an address used for "one per person": trimmed and case-folded."""
-    return (email or "").strip().lower()
 
 
 class ContributionQuerySet(models.QuerySet):
