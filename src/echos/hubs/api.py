@@ -1,20 +1,29 @@
 """Hubs, organisations, memberships and stage changes over JSON (same services as the pages)."""
 
 from datetime import date
+from typing import Annotated
 
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404
 from ninja import Router, Schema, Status
 from pydantic import Field
 
-from echos.core.api import TokenAuth, api_user, paginate
+from echos.core.api import TokenAuth, api_user, one_of, page_of, paginate
 from echos.core.audit import entries_for
 from echos.core.exceptions import RuleViolation
 from echos.core.models import Term
 from echos.hubs import permissions as perms
 from echos.hubs import services
-from echos.hubs.models import Hub, Membership, Organisation, StageChange
+from echos.hubs.models import Archetype, Hub, Level, Membership, Organisation, Stage, StageChange
 from echos.hubs.queries import filter_hubs, filter_organisations
+from echos.hubs.schemas import (
+    AuditEntryOut,
+    ContactOut,
+    HubOut,
+    MembershipOut,
+    OrganisationOut,
+    StageChangeOut,
+)
 
 router = Router(tags=["hubs"])
 auth = TokenAuth()
@@ -33,8 +42,8 @@ class HubIn(Schema):
     mission: str = ""
     website: str = ""
     host_organisation: int | None = None
-    archetype: str = ""
-    stage: str | None = None
+    archetype: Annotated[str, one_of(Archetype, blank=True)] = ""
+    stage: Annotated[str, one_of(Stage)] | None = None
     stage_date: date | None = None
 
 
@@ -47,11 +56,11 @@ class HubPatch(Schema):
     mission: str | None = None
     website: str | None = None
     host_organisation: int | None = None
-    archetype: str | None = None
+    archetype: Annotated[str, one_of(Archetype, blank=True)] | None = None
 
 
 class StageChangeIn(Schema):
-    stage: str
+    stage: Annotated[str, one_of(Stage)]
     date: date
     evidence: str = ""
     link: str = ""
@@ -79,13 +88,13 @@ class OrganisationPatch(Schema):
 class MembershipIn(Schema):
     hub: int
     organisation: int
-    role: str = "member"
+    role: Annotated[str, one_of(Membership.Role)] = "member"
     since: date | None = None
     until: date | None = None
 
 
 class MembershipPatch(Schema):
-    role: str | None = None
+    role: Annotated[str, one_of(Membership.Role)] | None = None
     since: date | None = None
     until: date | None = None
 
@@ -152,6 +161,19 @@ def membership_out(m: Membership) -> dict:
     }
 
 
+def audit_entry_out(e) -> dict:
+    return {
+        "action": e.action,
+        "actor": e.actor.username if e.actor else None,
+        "at": e.at.isoformat(),
+        "data": e.data,
+    }
+
+
+def contact_out(p) -> dict:
+    return {"id": p.pk, "name": p.name, "email": p.email, "phone": p.phone, "position": p.position}
+
+
 # --- resolving input ---------------------------------------------------------------------------
 
 
@@ -196,14 +218,14 @@ def _get_or_field(model, pk, field):
 # --- hubs ----------------------------------------------------------------------------------------
 
 
-@router.get("/hubs", response=dict, summary="List hubs")
+@router.get("/hubs", response=page_of(HubOut), summary="List hubs")
 def list_hubs(
     request,
     country: str | None = None,
-    level: str | None = None,
-    stage: str | None = None,
+    level: Annotated[str, one_of(Level, blank=True)] | None = None,
+    stage: Annotated[str, one_of(Stage, blank=True)] | None = None,
     parent: int | None = None,
-    archetype: str | None = None,
+    archetype: Annotated[str, one_of(Archetype, blank=True)] | None = None,
     q: str | None = None,
     limit: int = 50,
     offset: int = 0,
@@ -220,19 +242,19 @@ def list_hubs(
     return paginate(qs.order_by("pk"), limit, offset, hub_out)
 
 
-@router.post("/hubs", response={201: dict}, auth=auth, summary="Create a hub")
+@router.post("/hubs", response={201: HubOut}, auth=auth, summary="Create a hub")
 def create_hub(request, payload: HubIn):
     data = payload.dict()
     hub = services.create_hub(actor=request.user, **_hub_fields(data))
     return Status(201, hub_out(hub))
 
 
-@router.get("/hubs/{hub_id}", response=dict)
+@router.get("/hubs/{hub_id}", response=HubOut)
 def get_hub(request, hub_id: int):
     return hub_out(get_object_or_404(Hub, pk=hub_id))
 
 
-@router.patch("/hubs/{hub_id}", response=dict, auth=auth)
+@router.patch("/hubs/{hub_id}", response=HubOut, auth=auth)
 def patch_hub(request, hub_id: int, payload: HubPatch):
     hub = get_object_or_404(Hub, pk=hub_id)
     changes = _hub_fields({"country": hub.country_id, **payload.dict(exclude_unset=True)})
@@ -249,41 +271,31 @@ def delete_hub(request, hub_id: int):
     return Status(204, None)
 
 
-@router.get("/hubs/{hub_id}/stage-changes", response=dict)
+@router.get("/hubs/{hub_id}/stage-changes", response=page_of(StageChangeOut))
 def list_stage_changes(request, hub_id: int, limit: int = 50, offset: int = 0):
     hub = get_object_or_404(Hub, pk=hub_id)
     return paginate(hub.stage_changes.all(), limit, offset, stage_change_out)
 
 
-@router.post("/hubs/{hub_id}/stage-changes", response={201: dict}, auth=auth)
+@router.post("/hubs/{hub_id}/stage-changes", response={201: StageChangeOut}, auth=auth)
 def post_stage_change(request, hub_id: int, payload: StageChangeIn):
     hub = get_object_or_404(Hub, pk=hub_id)
     change = services.record_stage_change(actor=request.user, hub=hub, **payload.dict())
     return Status(201, stage_change_out(change))
 
 
-@router.get("/hubs/{hub_id}/audit", response=dict, auth=auth)
+@router.get("/hubs/{hub_id}/audit", response=page_of(AuditEntryOut), auth=auth)
 def hub_audit(request, hub_id: int, limit: int = 50, offset: int = 0):
     if not perms.can_view_audit(request.user):
         raise PermissionDenied("Only network coordinators read the audit log.")
     hub = get_object_or_404(Hub, pk=hub_id)
-    return paginate(
-        entries_for(hub),
-        limit,
-        offset,
-        lambda e: {
-            "action": e.action,
-            "actor": e.actor.username if e.actor else None,
-            "at": e.at.isoformat(),
-            "data": e.data,
-        },
-    )
+    return paginate(entries_for(hub), limit, offset, audit_entry_out)
 
 
 # --- organisations --------------------------------------------------------------------------------
 
 
-@router.get("/organisations", response=dict, tags=["organisations"])
+@router.get("/organisations", response=page_of(OrganisationOut), tags=["organisations"])
 def list_organisations(
     request,
     country: str | None = None,
@@ -303,18 +315,20 @@ def list_organisations(
     return paginate(qs.order_by("pk"), limit, offset, organisation_out)
 
 
-@router.post("/organisations", response={201: dict}, auth=auth, tags=["organisations"])
+@router.post("/organisations", response={201: OrganisationOut}, auth=auth, tags=["organisations"])
 def create_organisation(request, payload: OrganisationIn):
     org = services.create_organisation(actor=request.user, **_org_fields(payload.dict()))
     return Status(201, organisation_out(org))
 
 
-@router.get("/organisations/{org_id}", response=dict, tags=["organisations"])
+@router.get("/organisations/{org_id}", response=OrganisationOut, tags=["organisations"])
 def get_organisation(request, org_id: int):
     return organisation_out(get_object_or_404(Organisation, pk=org_id))
 
 
-@router.patch("/organisations/{org_id}", response=dict, auth=auth, tags=["organisations"])
+@router.patch(
+    "/organisations/{org_id}", response=OrganisationOut, auth=auth, tags=["organisations"]
+)
 def patch_organisation(request, org_id: int, payload: OrganisationPatch):
     org = get_object_or_404(Organisation, pk=org_id)
     changes = _org_fields(payload.dict(exclude_unset=True), country=org.country)
@@ -336,36 +350,30 @@ def delete_organisation(request, org_id: int):
     return Status(204, None)
 
 
-@router.get("/organisations/{org_id}/contacts", response=dict, auth=auth, tags=["organisations"])
+@router.get(
+    "/organisations/{org_id}/contacts",
+    response=page_of(ContactOut),
+    auth=auth,
+    tags=["organisations"],
+)
 def list_contacts(request, org_id: int, limit: int = 50, offset: int = 0):
     org = get_object_or_404(Organisation, pk=org_id)
     if not perms.can_view_contacts(request.user, org):
         raise PermissionDenied("Contact details are private.")
-    return paginate(
-        org.contacts.all(),
-        limit,
-        offset,
-        lambda p: {
-            "id": p.pk,
-            "name": p.name,
-            "email": p.email,
-            "phone": p.phone,
-            "position": p.position,
-        },
-    )
+    return paginate(org.contacts.all(), limit, offset, contact_out)
 
 
 # --- memberships ------------------------------------------------------------------------------------
 
 
-@router.get("/memberships", response=dict, tags=["memberships"])
+@router.get("/memberships", response=page_of(MembershipOut), tags=["memberships"])
 def list_memberships(
     request,
     hub: int | None = None,
     organisation: int | None = None,
-    role: str | None = None,
+    role: Annotated[str, one_of(Membership.Role, blank=True)] | None = None,
     current: bool = False,
-    status: str | None = None,
+    status: Annotated[str, one_of(Membership.Status, blank=True)] | None = None,
     limit: int = 50,
     offset: int = 0,
 ):
@@ -384,7 +392,7 @@ def list_memberships(
     return paginate(qs.order_by("pk"), limit, offset, membership_out)
 
 
-@router.post("/memberships", response={201: dict}, auth=auth, tags=["memberships"])
+@router.post("/memberships", response={201: MembershipOut}, auth=auth, tags=["memberships"])
 def create_membership(request, payload: MembershipIn):
     data = payload.dict()
     hub = _get_or_field(Hub, data.pop("hub"), "hub")
@@ -393,7 +401,9 @@ def create_membership(request, payload: MembershipIn):
     return Status(201, membership_out(m))
 
 
-@router.patch("/memberships/{membership_id}", response=dict, auth=auth, tags=["memberships"])
+@router.patch(
+    "/memberships/{membership_id}", response=MembershipOut, auth=auth, tags=["memberships"]
+)
 def patch_membership(request, membership_id: int, payload: MembershipPatch):
     m = get_object_or_404(Membership.objects.select_related("hub"), pk=membership_id)
     changes = payload.dict(exclude_unset=True)
@@ -411,14 +421,18 @@ def delete_membership(request, membership_id: int):
     return Status(204, None)
 
 
-@router.post("/memberships/{membership_id}/confirm", response=dict, auth=auth, tags=["memberships"])
+@router.post(
+    "/memberships/{membership_id}/confirm", response=MembershipOut, auth=auth, tags=["memberships"]
+)
 def confirm_membership(request, membership_id: int):
     """The organisation's representative (or the network) confirms the membership."""
     m = get_object_or_404(Membership.objects.select_related("organisation"), pk=membership_id)
     return membership_out(services.confirm_membership(actor=request.user, membership=m))
 
 
-@router.post("/memberships/{membership_id}/decline", response=dict, auth=auth, tags=["memberships"])
+@router.post(
+    "/memberships/{membership_id}/decline", response=MembershipOut, auth=auth, tags=["memberships"]
+)
 def decline_membership(request, membership_id: int):
     """The organisation's representative (or the network) declines the membership."""
     m = get_object_or_404(Membership.objects.select_related("organisation"), pk=membership_id)
