@@ -7,6 +7,7 @@ from django.urls import include, path
 from echos.api import api
 from echos.core import passwords, twofactor
 from echos.core import views as core_views
+from echos.site import views as site_views
 
 admin.site.site_header = "echos administration"
 
@@ -45,10 +46,10 @@ urlpatterns = [
     ),
     path("i18n/", include("django.conf.urls.i18n")),
     path("about/", core_views.about, name="about"),
-    path("privacy/", core_views.privacy_notice, name="privacy"),
-    path("privacy/people/", core_views.privacy_people, name="privacy_people"),
-    path("privacy/people/export/", core_views.privacy_export, name="privacy_export"),
-    path("privacy/people/erase/", core_views.privacy_erase, name="privacy_erase"),
+    path("privacy/", site_views.privacy_notice, name="privacy"),
+    path("privacy/people/", site_views.privacy_people, name="privacy_people"),
+    path("privacy/people/export/", site_views.privacy_export, name="privacy_export"),
+    path("privacy/people/erase/", site_views.privacy_erase, name="privacy_erase"),
     path("assessment/", include("echos.assessment.urls")),
     path("synergies/", include("echos.synergies.urls")),
     path("events/", include("echos.events.urls")),

@@ -13,7 +13,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import connection
 
-from echos.core import backup
+from echos.site import backup
 
 PDF = b"%PDF-1.4\n% minutes of the inception dialogue\n" + bytes(range(256)) * 40
 

@@ -16,11 +16,11 @@ from django.core.management import call_command
 from django.db import models
 from django.urls import reverse
 
-from echos.core import privacy_people
 from echos.core.models import ActionLog
 from echos.events.models import Registration
 from echos.participation import services as participation
 from echos.participation.models import Answer, Comment, Proposal, Support
+from echos.site.privacy import people as privacy_people
 from tests.events.conftest import make_event  # noqa: F401
 from tests.participation.conftest import GOOD_ANSWERS, consultation, post_data  # noqa: F401
 

@@ -5,10 +5,10 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from echos.core import privacy
 from echos.events.models import Registration
 from echos.participation import services as participation
 from echos.participation.models import Answer
+from echos.site import privacy
 from tests.participation.conftest import GOOD_ANSWERS, consultation  # noqa: F401
 
 pytestmark = pytest.mark.django_db

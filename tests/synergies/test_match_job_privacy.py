@@ -9,7 +9,7 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
-from echos.core.privacy import run_retention
+from echos.site.privacy import run_retention
 from echos.synergies.models import MatchJob
 
 pytestmark = pytest.mark.django_db

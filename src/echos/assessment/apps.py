@@ -9,6 +9,7 @@ class AssessmentConfig(registry.EchosAppConfig):
     name = "echos.assessment"
     label = "assessment"
     verbose_name = _("Assessment")
+    privacy = "echos.assessment.privacy"
     revert_handlers = "echos.assessment.revert"
     demo_loaders = ("echos.assessment.demo.load_demo",)
 

@@ -9,4 +9,5 @@ class CoreConfig(registry.EchosAppConfig):
     name = "echos.core"
     label = "core"
     verbose_name = _("Core")
+    privacy = "echos.core.privacy"
     demo_loaders = ("echos.core.reference.load_reference",)

@@ -1,15 +1,6 @@
-"""Background work shared by every capability: the daily retention run and account e-mails."""
+"""Background work of core: account e-mails (the nightly retention run is in ``site.tasks``)."""
 
-from huey import crontab
-from huey.contrib.djhuey import db_periodic_task, db_task
-
-
-@db_periodic_task(crontab(hour="3", minute="17"))
-def apply_retention() -> list[dict]:
-    """Apply the retention rules every night (the same as `echos privacy retention --apply`)."""
-    from echos.core.privacy import run_retention
-
-    return run_retention(apply=True)
+from huey.contrib.djhuey import db_task
 
 
 @db_task(retries=3, retry_delay=60)

@@ -9,4 +9,5 @@ class EngagementConfig(registry.EchosAppConfig):
     name = "echos.engagement"
     label = "engagement"
     verbose_name = _("Engagement")
+    privacy = "echos.engagement.privacy"
     demo_loaders = ("echos.engagement.demo.load_demo",)

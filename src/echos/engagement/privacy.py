@@ -5,7 +5,18 @@ account that created a record. Export lists those records; erasure unlinks them 
 hub's records). No retention rule is needed.
 """
 
+from django.utils.translation import gettext_lazy as _
+
 from echos.engagement.models import EngagementRecord
+
+SECTION = "engagement"
+SECTION_LABELS = {
+    "engagement": _("Engagement"),
+    "engagement.engagement_records_created": _("Engagement records created"),
+}
+COUNT_LABELS = {
+    "engagement_records_unlinked": _("engagement records kept without their author"),
+}
 
 
 def find_people(query: str, *, limit: int = 50) -> list:

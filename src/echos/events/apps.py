@@ -9,4 +9,5 @@ class EventsConfig(registry.EchosAppConfig):
     name = "echos.events"
     label = "events"
     verbose_name = _("Events")
+    privacy = "echos.events.privacy"
     demo_loaders = ("echos.events.demo.load_demo",)

@@ -5,16 +5,24 @@ Erasure and retention remove that identity and keep what the participation gap c
 event, the status, the audience group and the language.
 """
 
-import os
-from dataclasses import dataclass
-from datetime import timedelta
+from functools import partial
 
-from django.conf import settings
 from django.db.models import Q
-from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
+from echos.core import retention
 from echos.events.models import Event, Registration
 
+SECTION = "events"
+SECTION_LABELS = {
+    "events": _("Events"),
+    "events.registrations": _("Event registrations"),
+    "events.events_created": _("Events created"),
+}
+COUNT_LABELS = {
+    "event_registrations_anonymised": _("event registrations kept without name, e-mail or answers"),
+    "events_unlinked": _("events kept without who created them"),
+}
 ERASED_NAME = "[erased]"
 
 
@@ -116,35 +124,24 @@ def erase(user, emails, *, apply: bool = True) -> dict[str, int]:
     return counts
 
 
-@dataclass
-class RetentionRule:
+def _old_registrations(cutoff, apply: bool) -> int:
     """Registrations lose their identity ``limit`` days after their event ended."""
-
-    key: str = "registrations"
-    setting: str = "ECHOS_RETENTION_REGISTRATION_DAYS"
-    default: int = 365
-    unit: str = "days"
-    description: str = (
-        "remove names, e-mail addresses and answers of event registrations {limit} {unit} after "
-        "the event ended (status, audience and language stay for the participation figures)"
-    )
-
-    @property
-    def limit(self) -> int:
-        value = getattr(settings, self.setting, None)
-        if value is None:
-            value = os.getenv(self.setting, "")
-        return int(value) if str(value).strip() != "" else self.default
-
-    def apply(self, now=None, apply: bool = False) -> int:
-        if self.limit <= 0:
-            return 0
-        now = now or timezone.now()
-        old = Registration.objects.filter(event__end__lt=now - timedelta(days=self.limit)).exclude(
-            name=ERASED_NAME
-        )
-        return _anonymise(old) if apply else old.count()
+    old = Registration.objects.filter(event__end__lt=cutoff).exclude(name=ERASED_NAME)
+    return _anonymise(old) if apply else old.count()
 
 
-def retention_rules() -> list[RetentionRule]:
+# ``RetentionRule()`` is the registration rule (``services.links`` reads its limit).
+RetentionRule = partial(
+    retention.RetentionRule,
+    "registrations",
+    "ECHOS_RETENTION_REGISTRATION_DAYS",
+    365,
+    "days",
+    "remove names, e-mail addresses and answers of event registrations {limit} {unit} after "
+    "the event ended (status, audience and language stay for the participation figures)",
+    _old_registrations,
+)
+
+
+def retention_rules() -> list[retention.RetentionRule]:
     return [RetentionRule()]

@@ -9,5 +9,6 @@ class HubsConfig(registry.EchosAppConfig):
     name = "echos.hubs"
     label = "hubs"
     verbose_name = _("Hubs")
+    privacy = "echos.hubs.privacy"
     revert_handlers = "echos.hubs.revert"
     demo_loaders = ("echos.hubs.demo.load_reference_hubs", "echos.hubs.demo.load_demo")

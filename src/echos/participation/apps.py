@@ -9,4 +9,5 @@ class ParticipationConfig(registry.EchosAppConfig):
     name = "echos.participation"
     label = "participation"
     verbose_name = _("Participation")
+    privacy = "echos.participation.privacy"
     demo_loaders = ("echos.participation.demo.load_demo",)

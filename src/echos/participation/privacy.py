@@ -1,4 +1,4 @@
-"""Personal data in participation, for ``core.privacy``: export, erasure and retention.
+"""Personal data in participation, for ``site.privacy``: export, erasure and retention.
 
 A person is found by their account and by their e-mail addresses (stored normalised). Erasure
 removes the identity — account link, e-mail, name shown — and keeps what counts for everyone:
@@ -6,16 +6,11 @@ confirmed answers and their tallies, proposal and comment texts, supports in the
 (unconfirmed) contributions are deleted: they were never counted or published.
 """
 
-import os
-from dataclasses import dataclass
-from datetime import timedelta
-
-from django.conf import settings
 from django.db import transaction
 from django.db.models import Q
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from echos.core.retention import RetentionRule
 from echos.participation.models import (
     Answer,
     Comment,
@@ -26,6 +21,15 @@ from echos.participation.models import (
     normalise_email,
 )
 
+SECTION = "participation"
+SECTION_LABELS = {
+    "participation": _("Participation"),
+    "participation.consultation_answers": _("Consultation answers"),
+    "participation.proposals": _("Proposals"),
+    "participation.supports": _("Supports"),
+    "participation.comments": _("Comments"),
+    "participation.reports": _("Reports to moderators"),
+}
 CONTRIBUTIONS = [
     ("consultation_answers", Answer),
     ("proposals", Proposal),
@@ -195,48 +199,24 @@ def erase(user, emails: list[str], *, apply: bool = True) -> dict[str, int]:
     return counts
 
 
-@dataclass
-class RetentionRule:
-    """A retention rule in the shape of ``core.privacy.Rule``, applied by ``apply(now, apply)``."""
+def _pending(cutoff, apply: bool) -> int:
+    """Unconfirmed contributions older than the limit: their link expired long ago."""
+    total = 0
+    for _key, model in CONTRIBUTIONS:
+        old = model.objects.filter(confirmed_at__isnull=True, created_at__lt=cutoff)
+        total += old.count()
+        if apply:
+            old.delete()
+    return total
 
-    key: str
-    setting: str
-    default: int
-    unit: str
-    description: str
 
-    @property
-    def limit(self) -> int:
-        """From settings if defined there, else the environment, else the default; 0 disables."""
-        value = getattr(settings, self.setting, None)
-        if value is None:
-            value = os.getenv(self.setting, "")
-        return int(value) if str(value).strip() != "" else self.default
-
-    def apply(self, now=None, apply: bool = False) -> int:
-        """Count (and with ``apply`` change) what the rule covers; 0 when switched off."""
-        if self.limit <= 0:
-            return 0
-        now = now or timezone.now()
-        if self.key == "participation_pending":
-            # Unconfirmed contributions older than the limit: their link expired long ago.
-            cutoff = now - timedelta(days=self.limit)
-            total = 0
-            for _key, model in CONTRIBUTIONS:
-                old = model.objects.filter(confirmed_at__isnull=True, created_at__lt=cutoff)
-                total += old.count()
-                if apply:
-                    old.delete()
-            return total
-        if self.key == "participation_emails":
-            # E-mails only prevent a second answer; once a consultation has long closed they go.
-            cutoff = now - timedelta(days=self.limit)
-            old = Answer.objects.exclude(email="").filter(consultation__closes_at__lt=cutoff)
-            count = old.count()
-            if apply:
-                old.update(email="")
-            return count
-        raise ValueError(self.key)
+def _answer_emails(cutoff, apply: bool) -> int:
+    """E-mails only prevent a second answer; once a consultation has long closed they go."""
+    old = Answer.objects.exclude(email="").filter(consultation__closes_at__lt=cutoff)
+    count = old.count()
+    if apply:
+        old.update(email="")
+    return count
 
 
 def retention_rules() -> list[RetentionRule]:
@@ -249,6 +229,7 @@ def retention_rules() -> list[RetentionRule]:
             "days",
             "delete consultation answers, proposals, supports and comments never confirmed by "
             "e-mail within {limit} {unit}",
+            _pending,
         ),
         RetentionRule(
             "participation_emails",
@@ -257,5 +238,6 @@ def retention_rules() -> list[RetentionRule]:
             "days",
             "remove the e-mail addresses kept with consultation answers {limit} {unit} after the "
             "consultation closed (the answers stay, anonymous)",
+            _answer_emails,
         ),
     ]

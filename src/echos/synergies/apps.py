@@ -9,4 +9,5 @@ class SynergiesConfig(registry.EchosAppConfig):
     name = "echos.synergies"
     label = "synergies"
     verbose_name = _("Synergies")
+    privacy = "echos.synergies.privacy"
     demo_loaders = ("echos.synergies.demo.load_demo",)

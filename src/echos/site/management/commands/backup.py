@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from echos.core.backup import BackupError, create_backup
+from echos.site.backup import BackupError, create_backup
 
 
 def size(n: float) -> str:

@@ -1,11 +1,11 @@
 """Finding people for the coordinators' privacy page, with or without an account.
 
 Most people echos knows never had an account: they registered for an event or took part in a
-consultation with an e-mail address. ``search_people`` looks for a name or an address in accounts,
-contact-person records and every capability (``privacy.CAPABILITIES``, through their
-``find_people``) and answers one ``Match`` per person: records under the e-mail of an account belong
-to that account, so a person with both gets one combined entry. Opening a match designates the
-person exactly as ``echos privacy export/erase --user/--email`` does (``privacy.find_subject``), so
+consultation with an e-mail address. ``search_people`` looks for a name or an address in every
+app's privacy section (accounts, contact-person records, registrations, contributions, through
+their ``find_people``) and answers one ``Match`` per person: records under the e-mail of an
+account belong to that account, so a person with both gets one combined entry. Opening a match designates the
+person exactly as ``echos privacy export/erase --user/--email`` does (``find_subject``), so
 the page and the command show, export and erase the same records.
 """
 
@@ -13,13 +13,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from django.db.models import Q, Value
-from django.db.models.functions import Concat
+from django.db.models import Q
 from django.utils.http import urlencode
 
-from echos.core import privacy
 from echos.core.models import User
-from echos.hubs.models import Person
+from echos.site.privacy.subject import section_labels, sections
 
 LIMIT = 50
 
@@ -48,34 +46,15 @@ class Match:
     @property
     def places(self) -> list[tuple[str, int]]:
         """Where records were found, labelled, in a stable order."""
-        return [
-            (str(privacy.SECTION_LABELS.get(key, key)), n) for key, n in sorted(self.where.items())
-        ]
+        labels = section_labels()
+        return [(str(labels.get(key, key)), n) for key, n in sorted(self.where.items())]
 
 
 def _hits(query: str):
     """``(section, e-mail, name, account id)`` for every record whose person matches ``query``."""
-    users = (
-        User.objects.annotate(full_name=Concat("first_name", Value(" "), "last_name"))
-        .filter(
-            Q(username__icontains=query) | Q(email__icontains=query) | Q(full_name__icontains=query)
-        )
-        .exclude(username__regex=privacy.ERASED_USERNAME.pattern)
-        .order_by("username")
-        .values_list("email", "full_name", "pk")[:LIMIT]
-    )
-    for email, name, pk in users:
-        yield "accounts.account", email, name.strip(), pk
-    persons = (
-        Person.objects.filter(Q(email__icontains=query) | Q(name__icontains=query))
-        .order_by("email", "pk")
-        .values_list("email", "name", "user_id")[:LIMIT]
-    )
-    for email, name, user_id in persons:
-        yield "hubs.contact_people", email, name, user_id
-    for capability, module in privacy.CAPABILITIES.items():
+    for module in sections():
         for section, email, name, user_id in module.find_people(query, limit=LIMIT):
-            yield f"{capability}.{section}", email, name, user_id
+            yield f"{module.SECTION}.{section}", email, name, user_id
 
 
 def search_people(query: str) -> list[Match]:

@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from echos.core.backup import BackupError, restore_backup
-from echos.core.management.commands.backup import size
+from echos.site.backup import BackupError, restore_backup
+from echos.site.management.commands.backup import size
 
 
 class Command(BaseCommand):

@@ -9,7 +9,7 @@ import os
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from echos.core import privacy
+from echos.site import privacy
 
 
 def _who(parser):

@@ -1,0 +1,12 @@
+"""Background work of the site: the nightly retention run over every app's rules."""
+
+from huey import crontab
+from huey.contrib.djhuey import db_periodic_task
+
+
+@db_periodic_task(crontab(hour="3", minute="17"))
+def apply_retention() -> list[dict]:
+    """Apply the retention rules every night (the same as `echos privacy retention --apply`)."""
+    from echos.site.privacy import run_retention
+
+    return run_retention(apply=True)
