@@ -258,3 +258,43 @@ def test_email_kind_owner_conflict_others_get_the_same_object(make_user):
 def test_email_kind_ignores_excluded_rows():
     cancelled = Entry.objects.create(email="kim@example.org", topic="cancelled")
     assert take_seat(email="kim@example.org") != cancelled
+
+
+def test_a_duplicate_caught_by_the_database_is_answered_like_one_found(make_user, monkeypatch):
+    """Two submissions at once: the lookup saw nothing, the unique constraint refused the second."""
+    from django.db import IntegrityError
+
+    real, sent = flow.existing, []
+
+    def racing(kind, user, email="", **wording):
+        calls = {"n": 0}
+
+        def existing_once_blind(*args, **kwargs):
+            calls["n"] += 1
+            return None if calls["n"] == 1 else real(*args, **kwargs)
+
+        def create(account, address, at):
+            raise IntegrityError("unique")
+
+        monkeypatch.setattr(flow, "existing", existing_once_blind)
+        return flow.contribute(
+            kind,
+            user=user,
+            email=email,
+            scope={"topic": "race"},
+            create=create,
+            wording=flow.Wording(**wording),
+            notify_already=lambda previous, address: sent.append(previous.pk),
+        )
+
+    lee = make_user("lee", email="lee@example.org")
+    earlier = Entry.objects.create(email="lee@example.org", topic="race")
+    assert racing(ONCE, None, "lee@example.org") == earlier and sent == [earlier.pk]
+    with pytest.raises(Conflict) as mine:
+        racing(ONCE, lee, duplicate="You have already voted on this.")
+    assert mine.value.message == "You have already voted on this."
+    with pytest.raises(Conflict) as owner:
+        racing(BY_EMAIL, lee, "lee@example.org", conflict="Already registered.")
+    assert owner.value.message == "Already registered."
+    with pytest.raises(IntegrityError):
+        racing(BY_EMAIL, None, "nobody@example.org")

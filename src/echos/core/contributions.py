@@ -335,11 +335,15 @@ def contribute(
             except IntegrityError:
                 if not kind.once_per_person:
                     raise
-                if is_self(kind, account, address):
+                if kind.identity == "account_or_email" and account is not None:
                     raise Conflict(wording.conflict or wording.duplicate, "email") from None
                 previous = existing(kind, None, address, **scope)
                 if previous is None:
                     raise
+                if is_self(kind, account, address, previous):
+                    raise Conflict(
+                        wording.conflict or already_message(kind, previous, wording.done), "email"
+                    ) from None
             else:
                 if at_once and kind.on_confirmed is not None:
                     kind.on_confirmed(made)
