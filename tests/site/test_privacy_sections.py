@@ -5,6 +5,8 @@ from types import SimpleNamespace
 
 import pytest
 from django.utils import timezone
+from django.utils.module_loading import autodiscover_modules
+from huey.contrib.djhuey import HUEY
 
 from echos.core import registry
 from echos.core.retention import RetentionRule
@@ -79,3 +81,9 @@ def test_the_nightly_task_applies_every_apps_rules(personas, settings):
 
     assert results["match_jobs"] == 1 and not MatchJob.objects.filter(pk=job.pk).exists()
     assert {"api_tokens", "sign_ins", "audit", "drafts", "registrations"} <= set(results)
+
+
+def test_the_worker_discovers_the_nightly_task_in_site():
+    autodiscover_modules("tasks")  # what `echos worker` (run_huey) does at start
+    periodic = {f"{t.__module__}.{t.name}" for t in HUEY._registry.periodic_tasks}
+    assert "echos.site.tasks.apply_retention" in periodic
