@@ -145,6 +145,7 @@ class EventQuerySet(models.QuerySet):
     def search(self, text: str, *, viewer=None):
         """Events matching every word of ``text`` (up to 8) in the title, the description, or the
         venue where ``viewer`` may see it (``permissions.venue_visible_filter``)."""
+        # cycle: echos.events.permissions imports this module
         from echos.events.permissions import venue_visible_filter
 
         words = text.split()[:8]

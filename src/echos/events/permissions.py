@@ -2,6 +2,7 @@
 
 from django.db.models import Q
 
+from echos.events.models import Event
 from echos.hubs import permissions as hub_perms
 
 
@@ -30,8 +31,6 @@ def venue_visible_filter(user) -> Q:
     """Events whose venue and address ``user`` sees in lists: public ones, and the ones they
     organise. Text search matches a venue only there, so that a venue shown to registered
     participants only cannot be guessed word by word (same rule as the API's details)."""
-    from echos.events.models import Event
-
     public = Q(link_visibility=Event.LinkVisibility.PUBLIC)
     if hub_perms.is_network_coordinator(user):
         return Q()
