@@ -8,7 +8,17 @@ from ninja.files import UploadedFile
 from echos.assessment import analysis, benchmarks, scoring, services
 from echos.assessment import permissions as perms
 from echos.assessment.models import ConsensusRound, Instrument, Response
-from echos.core.api import TokenAuth, api_user, paginate
+from echos.assessment.schemas import (
+    EvidenceOut,
+    HubMaturityOut,
+    HubScoresOut,
+    InstrumentDetailOut,
+    InstrumentOut,
+    MappingAnalysisOut,
+    ResponseOut,
+    RoundOut,
+)
+from echos.core.api import TokenAuth, api_user, page_of, paginate
 from echos.core.exceptions import RuleViolation
 from echos.core.models import Country
 from echos.hubs.models import Hub
@@ -59,13 +69,13 @@ def response_out(r: Response) -> dict:
     }
 
 
-@router.get("/instruments", response=dict)
+@router.get("/instruments", response=page_of(InstrumentOut))
 def list_instruments(request, limit: int = 50, offset: int = 0):
     services.current_instrument(services.MATURITY)
     return paginate(Instrument.objects.all(), limit, offset, instrument_out)
 
 
-@router.get("/instruments/{code}", response=dict)
+@router.get("/instruments/{code}", response=InstrumentDetailOut)
 def get_instrument(request, code: str, version: int | None = None):
     qs = Instrument.objects.filter(code=code)
     instrument = (
@@ -76,7 +86,7 @@ def get_instrument(request, code: str, version: int | None = None):
     return instrument_out(instrument, full=True)
 
 
-@router.post("/responses", response={201: dict}, auth=auth)
+@router.post("/responses", response={201: ResponseOut}, auth=auth)
 def create_response(request, payload: ResponseIn):
     instrument = Instrument.objects.filter(code=payload.instrument, is_current=True).first()
     if instrument is None:
@@ -97,7 +107,7 @@ def create_response(request, payload: ResponseIn):
     return Status(201, response_out(response))
 
 
-@router.get("/responses/{response_id}", response=dict)
+@router.get("/responses/{response_id}", response=ResponseOut)
 def get_response(request, response_id: int):
     response = get_object_or_404(
         Response.objects.select_related("instrument", "hub"), pk=response_id
@@ -107,7 +117,7 @@ def get_response(request, response_id: int):
     return response_out(response)
 
 
-@router.patch("/responses/{response_id}", response=dict, auth=auth)
+@router.patch("/responses/{response_id}", response=ResponseOut, auth=auth)
 def answer(request, response_id: int, payload: AnswersIn):
     """Save answers to a draft; with ``submit`` the response is checked and submitted."""
     response = get_object_or_404(
@@ -126,7 +136,7 @@ def answer(request, response_id: int, payload: AnswersIn):
     return response_out(response)
 
 
-@router.get("/hubs/{hub_id}/maturity", response=dict)
+@router.get("/hubs/{hub_id}/maturity", response=HubMaturityOut)
 def hub_maturity(request, hub_id: int):
     hub = get_object_or_404(Hub, pk=hub_id)
     if not perms.can_view_hub_scores(api_user(request), hub):
@@ -161,7 +171,7 @@ def hub_maturity(request, hub_id: int):
     }
 
 
-@router.get("/maturity", response=dict, auth=auth)
+@router.get("/maturity", response=page_of(HubScoresOut), auth=auth)
 def network_maturity(request, limit: int = 100, offset: int = 0):
     if not perms.can_view_network(request.user):
         raise PermissionDenied("The network view is for network coordinators.")
@@ -172,7 +182,7 @@ def network_maturity(request, limit: int = 100, offset: int = 0):
     return paginate(items, limit, offset, lambda s: s)
 
 
-@router.get("/mapping/analysis", response=dict, auth=auth)
+@router.get("/mapping/analysis", response=MappingAnalysisOut, auth=auth, exclude_unset=True)
 def mapping_analysis(request, question: str | None = None):
     if not perms.can_view_network(request.user):
         raise PermissionDenied("The mapping analysis is for network coordinators.")
@@ -192,10 +202,6 @@ def mapping_analysis(request, question: str | None = None):
     return out
 
 
-class RoundOut(Schema):
-    id: int
-
-
 class ConsensusIn(Schema):
     levels: dict[str, int]
     notes: dict[str, str] = {}
@@ -213,7 +219,7 @@ def round_out(round: ConsensusRound) -> dict:
     }
 
 
-@router.post("/hubs/{hub_id}/consensus-rounds", response={201: dict}, auth=auth)
+@router.post("/hubs/{hub_id}/consensus-rounds", response={201: RoundOut}, auth=auth)
 def open_round(request, hub_id: int):
     """Open a consensus round: each member of the hub's team then rates the hub."""
     return Status(
@@ -222,7 +228,7 @@ def open_round(request, hub_id: int):
     )
 
 
-@router.get("/consensus-rounds/{round_id}", response=dict, auth=auth)
+@router.get("/consensus-rounds/{round_id}", response=RoundOut, auth=auth)
 def get_round(request, round_id: int):
     round = get_object_or_404(
         ConsensusRound.objects.select_related("hub", "instrument"), pk=round_id
@@ -235,7 +241,7 @@ def get_round(request, round_id: int):
     return round_out(round)
 
 
-@router.post("/consensus-rounds/{round_id}/ratings", response={201: dict}, auth=auth)
+@router.post("/consensus-rounds/{round_id}/ratings", response={201: ResponseOut}, auth=auth)
 def start_rating(request, round_id: int):
     """Start (or resume) the caller's individual rating; answer it with PATCH /responses/{id}."""
     round = get_object_or_404(
@@ -245,7 +251,7 @@ def start_rating(request, round_id: int):
     return Status(201, response_out(response))
 
 
-@router.post("/consensus-rounds/{round_id}/consensus", response={201: dict}, auth=auth)
+@router.post("/consensus-rounds/{round_id}/consensus", response={201: ResponseOut}, auth=auth)
 def record_consensus(request, round_id: int, payload: ConsensusIn):
     """Record the agreed level per dimension (1–5) and notes; it becomes the hub's assessment."""
     round = get_object_or_404(
@@ -261,7 +267,7 @@ def record_consensus(request, round_id: int, payload: ConsensusIn):
     return Status(201, response_out(response))
 
 
-@router.post("/responses/{response_id}/evidence", response={201: dict}, auth=auth)
+@router.post("/responses/{response_id}/evidence", response={201: EvidenceOut}, auth=auth)
 def add_evidence(
     request,
     response_id: int,
@@ -276,12 +282,13 @@ def add_evidence(
     evidence = services.add_evidence(
         actor=request.user, response=response, question=question, link=link, upload=file
     )
-    return Status(
-        201,
-        {
-            "id": evidence.pk,
-            "question": evidence.question,
-            "link": evidence.link,
-            "file": evidence.filename,
-        },
-    )
+    return Status(201, evidence_out(evidence))
+
+
+def evidence_out(evidence) -> dict:
+    return {
+        "id": evidence.pk,
+        "question": evidence.question,
+        "link": evidence.link,
+        "file": evidence.filename,
+    }
