@@ -1,6 +1,7 @@
 """API authentication, error shapes, pagination and the core endpoints (countries, regions, terms)."""
 
 import json
+from collections.abc import Iterable
 from typing import Annotated, Any
 
 from django.contrib.auth.models import AnonymousUser
@@ -98,15 +99,19 @@ class OneOf:
     plain ``str``.
     """
 
-    def __init__(self, choices: type[models.TextChoices], blank: bool = False):
-        self.values = [*([""] if blank else []), *choices.values]
+    def __init__(self, choices: type[models.TextChoices] | Iterable[str], blank: bool = False):
+        values = choices.values if isinstance(choices, type) else list(choices)
+        self.values = [*([""] if blank else []), *values]
 
     def __get_pydantic_core_schema__(self, source: Any, handler: Any) -> core_schema.CoreSchema:
         return core_schema.literal_schema(self.values)
 
 
-def one_of(choices: type[models.TextChoices], *, blank: bool = False) -> OneOf:
-    """The one place an API choice is checked; ``blank`` also accepts "" (a filter left empty)."""
+def one_of(choices: type[models.TextChoices] | Iterable[str], *, blank: bool = False) -> OneOf:
+    """The one place an API choice is checked; ``blank`` also accepts "" (a filter left empty).
+
+    ``choices`` is a model's ``TextChoices`` (or, for a choice that is no model field, its values).
+    """
     return OneOf(choices, blank=blank)
 
 

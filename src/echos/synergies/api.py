@@ -1,6 +1,7 @@
 """Initiatives, activities, suggestions, decisions, links and the batch matcher over JSON."""
 
 from datetime import date
+from typing import Annotated
 from uuid import UUID
 
 from django.conf import settings
@@ -11,11 +12,20 @@ from ninja import Router, Schema, Status
 from ninja.errors import AuthenticationError
 from pydantic import Field
 
-from echos.core.api import ErrorOut, TokenAuth, api_user, paginate
+from echos.core.api import ErrorOut, TokenAuth, api_user, one_of, page_of, paginate
 from echos.core.exceptions import RuleViolation
 from echos.hubs.models import Hub
 from echos.synergies import batch, engine, jobs, limits, matching, services
-from echos.synergies.models import Activity, Initiative, MatchJob, SynergyLink
+from echos.synergies.models import Activity, Decision, Initiative, MatchJob, SynergyLink
+from echos.synergies.schemas import (
+    ActivityOut,
+    DecisionOut,
+    InitiativeOut,
+    LinkOut,
+    MatchJobOut,
+    MatchRowOut,
+    SuggestionsOut,
+)
 
 router = Router(tags=["synergies"])
 auth = TokenAuth()
@@ -25,7 +35,7 @@ class MatchIn(Schema):
     initiatives: list[dict]
     activities: list[dict]
     top: int = Field(10, ge=1, le=100)
-    mode: str = engine.DEFAULT_MODE
+    mode: Annotated[str, one_of(engine.MODES)] = engine.DEFAULT_MODE
     explain: bool = False
     # Run as a background job even when small enough for the request (token holders only).
     background: bool = False
@@ -56,7 +66,7 @@ class ActivityPatch(Schema):
 
 
 class DecisionIn(Schema):
-    verdict: str
+    verdict: Annotated[str, one_of(Decision.Verdict)]
     initiative: str | None = None
     activity: int | None = None
     # NaN and infinities are refused here (422 naming "score"), not by the database.
@@ -64,14 +74,14 @@ class DecisionIn(Schema):
 
 
 class LinkPatch(Schema):
-    status: str | None = None
+    status: Annotated[str, one_of(SynergyLink.Status)] | None = None
     notes: str | None = None
 
 
 class InitiativeIn(Schema):
     name: str = Field(max_length=250)
     acronym: str = ""
-    programme: str
+    programme: Annotated[str, one_of(Initiative.Programme)]
     description: str
     website: str = ""
     start: str = ""
@@ -129,7 +139,8 @@ def link_out(link: SynergyLink) -> dict:
 
 @router.post(
     "/synergies/match",
-    response={200: list[dict], 202: dict, 413: ErrorOut},
+    response={200: list[MatchRowOut], 202: MatchJobOut, 413: ErrorOut},
+    exclude_unset=True,
     summary="Batch matching, same format as the CLI",
     description=(
         "Anonymous callers may send a small batch (`ECHOS_MATCH_ANON_*`) and spend a budget of "
@@ -143,8 +154,6 @@ def link_out(link: SynergyLink) -> dict:
 )
 def batch_match(request, payload: MatchIn, response: HttpResponse):
     user = api_user(request)  # 401 for a token that is not valid
-    if payload.mode not in engine.MODES:
-        raise RuleViolation(f"mode must be one of {', '.join(engine.MODES)}", "mode")
     lists = {"initiatives": payload.initiatives, "activities": payload.activities}
     if payload.background and not user.is_authenticated:
         raise AuthenticationError()
@@ -181,7 +190,8 @@ def batch_match(request, payload: MatchIn, response: HttpResponse):
 
 @router.get(
     "/synergies/match/jobs/{job_id}",
-    response=dict,
+    response=MatchJobOut,
+    exclude_unset=True,
     auth=auth,
     summary="Status, progress and result of a batch-matching job (its owner only)",
     url_name="synergies_match_job",
@@ -191,27 +201,32 @@ def batch_match_job(request, job_id: UUID):
     return jobs.job_out(get_object_or_404(MatchJob, pk=job_id, owner=request.user))
 
 
-@router.get("/initiatives", response=dict)
-def list_initiatives(request, programme: str | None = None, limit: int = 50, offset: int = 0):
+@router.get("/initiatives", response=page_of(InitiativeOut))
+def list_initiatives(
+    request,
+    programme: Annotated[str, one_of(Initiative.Programme, blank=True)] | None = None,
+    limit: int = 50,
+    offset: int = 0,
+):
     qs = Initiative.objects.prefetch_related("objectives", "policy_areas").order_by("key")
     if programme:
         qs = qs.filter(programme=programme)
     return paginate(qs, limit, offset, initiative_out)
 
 
-@router.get("/initiatives/{key}", response=dict)
+@router.get("/initiatives/{key}", response=InitiativeOut)
 def get_initiative(request, key: str):
     return initiative_out(get_object_or_404(Initiative, key=key))
 
 
-@router.post("/initiatives", response={201: dict}, auth=auth)
+@router.post("/initiatives", response={201: InitiativeOut}, auth=auth)
 def create_initiative(request, payload: InitiativeIn):
     return Status(
         201, initiative_out(services.save_initiative(actor=request.user, **payload.dict()))
     )
 
 
-@router.get("/activities", response=dict)
+@router.get("/activities", response=page_of(ActivityOut))
 def list_activities(
     request, hub: int | None = None, language: str | None = None, limit: int = 50, offset: int = 0
 ):
@@ -223,7 +238,7 @@ def list_activities(
     return paginate(qs, limit, offset, activity_out)
 
 
-@router.post("/activities", response={201: dict}, auth=auth)
+@router.post("/activities", response={201: ActivityOut}, auth=auth)
 def create_activity(request, payload: ActivityIn):
     data = payload.dict()
     hub = Hub.objects.filter(pk=data.pop("hub")).first()
@@ -236,12 +251,12 @@ def create_activity(request, payload: ActivityIn):
     return Status(201, activity_out(services.save_activity(actor=request.user, hub=hub, **data)))
 
 
-@router.get("/activities/{activity_id}", response=dict)
+@router.get("/activities/{activity_id}", response=ActivityOut)
 def get_activity(request, activity_id: int):
     return activity_out(get_object_or_404(Activity, pk=activity_id))
 
 
-@router.patch("/activities/{activity_id}", response=dict, auth=auth)
+@router.patch("/activities/{activity_id}", response=ActivityOut, auth=auth)
 def patch_activity(request, activity_id: int, payload: ActivityPatch):
     activity = get_object_or_404(Activity.objects.select_related("hub"), pk=activity_id)
     changes = {k: v for k, v in payload.dict(exclude_unset=True).items()}
@@ -256,12 +271,15 @@ def delete_activity(request, activity_id: int):
     return Status(204, None)
 
 
-@router.get("/activities/{activity_id}/synergies", response=dict)
-def activity_synergies(request, activity_id: int, limit: int = 10, mode: str = engine.DEFAULT_MODE):
+@router.get("/activities/{activity_id}/synergies", response=SuggestionsOut)
+def activity_synergies(
+    request,
+    activity_id: int,
+    limit: int = 10,
+    mode: Annotated[str, one_of(engine.MODES)] = engine.DEFAULT_MODE,
+):
     if not 1 <= limit <= 100:
         raise RuleViolation("limit must be between 1 and 100.", "limit")
-    if mode not in engine.MODES:
-        raise RuleViolation(f"mode must be one of {', '.join(engine.MODES)}", "mode")
     activity = get_object_or_404(Activity.objects.select_related("hub"), pk=activity_id)
     found = matching.suggestions(activity, top=limit, mode=mode)
     return {
@@ -288,7 +306,7 @@ def activity_synergies(request, activity_id: int, limit: int = 10, mode: str = e
     }
 
 
-@router.post("/activities/{activity_id}/decisions", response={201: dict}, auth=auth)
+@router.post("/activities/{activity_id}/decisions", response={201: DecisionOut}, auth=auth)
 def decide(request, activity_id: int, payload: DecisionIn):
     activity = get_object_or_404(Activity.objects.select_related("hub"), pk=activity_id)
     initiative = (
@@ -313,9 +331,13 @@ def decide(request, activity_id: int, payload: DecisionIn):
     return Status(201, {"verdict": decision.verdict, "link": link_out(link) if link else None})
 
 
-@router.get("/synergy-links", response=dict)
+@router.get("/synergy-links", response=page_of(LinkOut))
 def list_links(
-    request, hub: int | None = None, status: str | None = None, limit: int = 50, offset: int = 0
+    request,
+    hub: int | None = None,
+    status: Annotated[str, one_of(SynergyLink.Status, blank=True)] | None = None,
+    limit: int = 50,
+    offset: int = 0,
 ):
     qs = SynergyLink.objects.select_related("initiative").order_by("pk")
     if hub:
@@ -325,7 +347,7 @@ def list_links(
     return paginate(qs, limit, offset, link_out)
 
 
-@router.patch("/synergy-links/{link_id}", response=dict, auth=auth)
+@router.patch("/synergy-links/{link_id}", response=LinkOut, auth=auth)
 def patch_link(request, link_id: int, payload: LinkPatch):
     link = get_object_or_404(
         SynergyLink.objects.select_related("hub", "activity", "initiative"), pk=link_id
