@@ -327,38 +327,9 @@ def test_an_id_past_64_bits_is_refused_naming_the_field(hubs, personas, token_cl
 
 
 # Operations whose success answers are not described yet, with the reason.
-ASSESSMENT = "assessment/api.py: not typed yet (issue #11, item 6 in progress)"
-SYNERGIES = "synergies/api.py: not typed yet (issue #11, item 6 in progress)"
-ENGAGEMENT = "engagement/api.py: not typed yet (issue #11, item 6 in progress)"
 EVENTS = "events/api.py: the app was being restructured (WP4); typed after it settles"
 PARTICIPATION = "participation/api.py: the app was being restructured (WP5); typed after it settles"
 UNTYPED: dict[str, str] = {
-    "GET /api/v1/instruments": ASSESSMENT,
-    "GET /api/v1/instruments/{code}": ASSESSMENT,
-    "POST /api/v1/responses": ASSESSMENT,
-    "GET /api/v1/responses/{response_id}": ASSESSMENT,
-    "PATCH /api/v1/responses/{response_id}": ASSESSMENT,
-    "GET /api/v1/hubs/{hub_id}/maturity": ASSESSMENT,
-    "GET /api/v1/maturity": ASSESSMENT,
-    "GET /api/v1/mapping/analysis": ASSESSMENT,
-    "POST /api/v1/hubs/{hub_id}/consensus-rounds": ASSESSMENT,
-    "GET /api/v1/consensus-rounds/{round_id}": ASSESSMENT,
-    "POST /api/v1/consensus-rounds/{round_id}/ratings": ASSESSMENT,
-    "POST /api/v1/consensus-rounds/{round_id}/consensus": ASSESSMENT,
-    "POST /api/v1/responses/{response_id}/evidence": ASSESSMENT,
-    "POST /api/v1/synergies/match": SYNERGIES,
-    "GET /api/v1/synergies/match/jobs/{job_id}": SYNERGIES,
-    "GET /api/v1/initiatives": SYNERGIES,
-    "POST /api/v1/initiatives": SYNERGIES,
-    "GET /api/v1/initiatives/{key}": SYNERGIES,
-    "GET /api/v1/activities": SYNERGIES,
-    "POST /api/v1/activities": SYNERGIES,
-    "GET /api/v1/activities/{activity_id}": SYNERGIES,
-    "PATCH /api/v1/activities/{activity_id}": SYNERGIES,
-    "GET /api/v1/activities/{activity_id}/synergies": SYNERGIES,
-    "POST /api/v1/activities/{activity_id}/decisions": SYNERGIES,
-    "GET /api/v1/synergy-links": SYNERGIES,
-    "PATCH /api/v1/synergy-links/{link_id}": SYNERGIES,
     "GET /api/v1/events": EVENTS,
     "POST /api/v1/events": EVENTS,
     "GET /api/v1/events/{event_id}": EVENTS,
@@ -377,11 +348,6 @@ UNTYPED: dict[str, str] = {
     "POST /api/v1/proposals/{proposal_id}/answer": PARTICIPATION,
     "POST /api/v1/proposals/{proposal_id}/moderation": PARTICIPATION,
     "POST /api/v1/comments/{comment_id}/moderation": PARTICIPATION,
-    "GET /api/v1/engagement-records": ENGAGEMENT,
-    "POST /api/v1/engagement-records": ENGAGEMENT,
-    "GET /api/v1/engagement-records/{record_id}": ENGAGEMENT,
-    "PATCH /api/v1/engagement-records/{record_id}": ENGAGEMENT,
-    "POST /api/v1/engagement-records/{record_id}/activity": ENGAGEMENT,
 }
 
 

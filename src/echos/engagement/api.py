@@ -6,11 +6,12 @@ from django.shortcuts import get_object_or_404
 from ninja import Path, Query, Router, Schema, Status
 from pydantic import Field
 
-from echos.core.api import TokenAuth, paginate
+from echos.core.api import TokenAuth, page_of, paginate
 from echos.core.exceptions import RuleViolation
 from echos.core.models import Term
 from echos.engagement import services
 from echos.engagement.models import EngagementRecord, Format
+from echos.engagement.schemas import EngagementRecordOut, RecordActivityOut
 from echos.hubs.models import Hub
 
 router = Router(tags=["engagement"])
@@ -96,7 +97,11 @@ def _record(record_id: int) -> EngagementRecord:
     return get_object_or_404(EngagementRecord.objects.select_related("hub", "level"), pk=record_id)
 
 
-@router.get("/engagement-records", response=dict, summary="Engagement records of the hubs (public)")
+@router.get(
+    "/engagement-records",
+    response=page_of(EngagementRecordOut),
+    summary="Engagement records of the hubs (public)",
+)
 def list_engagement_records(
     request,
     hub: int | None = Query(None, ge=1, le=MAX_ID),
@@ -120,12 +125,12 @@ def list_engagement_records(
     return paginate(qs.order_by("pk"), limit, offset, engagement_record_out)
 
 
-@router.get("/engagement-records/{record_id}", response=dict)
+@router.get("/engagement-records/{record_id}", response=EngagementRecordOut)
 def get_engagement_record(request, record_id: int = Path(..., ge=1, le=MAX_ID)):
     return engagement_record_out(_record(record_id))
 
 
-@router.post("/engagement-records", response={201: dict}, auth=auth)
+@router.post("/engagement-records", response={201: EngagementRecordOut}, auth=auth)
 def create_engagement_record(request, payload: EngagementRecordIn):
     data = payload.dict()
     hub = Hub.objects.filter(pk=data.pop("hub")).first()
@@ -135,7 +140,7 @@ def create_engagement_record(request, payload: EngagementRecordIn):
     return Status(201, engagement_record_out(record))
 
 
-@router.patch("/engagement-records/{record_id}", response=dict, auth=auth)
+@router.patch("/engagement-records/{record_id}", response=EngagementRecordOut, auth=auth)
 def patch_engagement_record(
     request, payload: EngagementRecordPatch, record_id: int = Path(..., ge=1, le=MAX_ID)
 ):
@@ -153,7 +158,7 @@ def delete_engagement_record(request, record_id: int = Path(..., ge=1, le=MAX_ID
     return Status(204, None)
 
 
-@router.post("/engagement-records/{record_id}/activity", response=dict, auth=auth)
+@router.post("/engagement-records/{record_id}/activity", response=RecordActivityOut, auth=auth)
 def engagement_record_to_activity(request, record_id: int = Path(..., ge=1, le=MAX_ID)):
     """Turn the record into a synergy activity of its hub; again later, the activity is refreshed."""
     record = _record(record_id)
