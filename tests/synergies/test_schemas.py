@@ -59,3 +59,23 @@ def test_the_schemas_render_the_dicts_unchanged(hubs, personas):
         request={"initiatives": inits, "activities": docs, "top": 2, "mode": "lexical"},
     )
     assert same_json(MatchJobOut, jobs.job_out(job), exclude_unset=True)
+
+
+def test_a_bad_choice_is_refused_naming_the_field(hubs, personas, token_client, client):
+    activity = services.save_activity(
+        actor=None, hub=hubs["norway"], title="T", description="Screening.", language="en"
+    )
+    bad_mode = client.get(f"/api/v1/activities/{activity.pk}/synergies?mode=psychic")
+    batch_mode = client.post(
+        "/api/v1/synergies/match",
+        {"initiatives": [], "activities": [], "mode": "psychic"},
+        content_type="application/json",
+    )
+    verdict = token_client(personas["network"]).post(
+        f"/api/v1/activities/{activity.pk}/decisions",
+        {"verdict": "maybe"},
+        content_type="application/json",
+    )
+    for response, field in [(bad_mode, "mode"), (batch_mode, "mode"), (verdict, "verdict")]:
+        assert response.status_code == 422, response.content
+        assert [e["field"] for e in response.json()["errors"]] == [field]
