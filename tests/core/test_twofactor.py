@@ -212,3 +212,11 @@ def test_production_deployment_checks_are_clean(tmp_path):
     )
     assert out.returncode == 0, out.stdout + out.stderr
     assert "no issues" in out.stdout
+
+
+@pytest.mark.parametrize("path", ["/accounts/2fa/setup/", "/accounts/2fa/verify/"])
+def test_pages_with_secrets_are_never_cached(client, make_user, path):
+    """The setup page shows the new secret (and then the recovery codes): no cache may keep it."""
+    client.force_login(make_user("zoe"))
+    response = client.get(path)
+    assert "no-store" in response["Cache-Control"], response.status_code

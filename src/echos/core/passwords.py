@@ -1,8 +1,10 @@
 """Password reset by e-mail: Django's views in the site frame, rate-limited, silent about accounts.
 
-- Whatever address is typed, the answer is the same page; the e-mail is sent by a background task
-  (``core.tasks.send_password_reset_email``) that looks the address up, so neither the page nor its
-  timing tells whether the address has an account. Addresses without an account get nothing.
+- Whatever address is typed, the answer is the same page; the e-mail is queued only once that answer
+  has gone to the client (``SendAfterResponse``), to a background task
+  (``core.tasks.send_password_reset_email``) that looks the address up — so neither the page nor
+  its timing tells whether the address has an account, even where tasks run in the web process
+  (no ``REDIS_URL``). Addresses without an account get nothing.
 - Limits per hour: ``RESET_PER_ADDRESS`` links for one address (over it nothing more is sent, and
   the page stays the same) and ``RESET_PER_CLIENT`` requests per client address (over it, 429 with
   the minutes to wait). Off with the other limits when ``ECHOS_RATE_LIMITS`` is false.
@@ -11,30 +13,44 @@
 """
 
 import hashlib
+import logging
+from collections.abc import Callable
 from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.forms import PasswordResetForm
+from django.http import HttpResponseRedirect
 from django.shortcuts import redirect
 from django.urls import reverse_lazy
 from django.utils import translation
 from django.utils.translation import gettext as _
 
 from echos.core.ratelimit import allow, client_address
+from echos.core.tasks import send_password_reset_email
 
 RESET_PER_ADDRESS = 3
 RESET_PER_CLIENT = 10
 
+logger = logging.getLogger(__name__)
 
-class ResetForm(PasswordResetForm):
-    """Django's reset form, but the e-mail leaves from a background task."""
 
-    def save(self, **kwargs) -> None:  # type: ignore[override]  # Django's arguments are unused
-        """Queue the e-mail; the task decides whether there is anybody to send it to."""
-        from echos.core.tasks import send_password_reset_email
+class SendAfterResponse(HttpResponseRedirect):
+    """A redirect that runs ``then`` once it has been sent: the server calls ``close()`` after the
+    last byte, so the client's answer never waits for (nor reveals) what ``then`` does."""
 
-        send_password_reset_email(self.cleaned_data["email"], translation.get_language())
+    def __init__(self, url: str, then: Callable[[], None]):
+        super().__init__(url)
+        self._then = then
+
+    def close(self) -> None:
+        try:
+            super().close()
+        finally:
+            try:
+                self._then()
+            except Exception:  # the client has its answer; a failed send is for the log
+                logger.exception("password reset e-mail could not be queued")
 
 
 def send_reset_now(email: str, language: str | None = None) -> None:
@@ -59,7 +75,6 @@ def _address_key(email: str) -> str:
 class PasswordResetView(auth_views.PasswordResetView):
     """Ask for an address; limited per client and per address."""
 
-    form_class = ResetForm
     success_url = reverse_lazy("password_reset_done")
 
     def post(self, request, *args, **kwargs):
@@ -87,4 +102,7 @@ class PasswordResetView(auth_views.PasswordResetView):
             )
             if not ok:  # the same page as when a link is sent: nothing tells the limit apart
                 return redirect(self.success_url)
-        return super().form_valid(form)
+        email, language = form.cleaned_data["email"], translation.get_language()
+        return SendAfterResponse(
+            str(self.success_url), lambda: send_password_reset_email(email, language)
+        )

@@ -31,6 +31,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.views.decorators.cache import never_cache
 from django_otp import devices_for_user, user_has_device
 from django_otp import login as otp_login
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
@@ -287,6 +288,7 @@ def _recovery_codes_page(request, codes: list[str], next_url: str):
     )
 
 
+@never_cache
 @login_required
 def setup(request):
     """Show a QR code for a new TOTP device and confirm it with a first code."""
@@ -330,6 +332,7 @@ def setup(request):
     )
 
 
+@never_cache
 @login_required
 def verify(request):
     """Ask for the current code of an enrolled app, or one of the user's recovery codes."""
@@ -377,6 +380,7 @@ def _recovery_code_used(request) -> None:
     )
 
 
+@never_cache
 @login_required
 def recovery_codes(request):
     """Show how many recovery codes are left; make new ones after a fresh code."""
