@@ -298,3 +298,50 @@ def test_a_duplicate_caught_by_the_database_is_answered_like_one_found(make_user
     assert owner.value.message == "Already registered."
     with pytest.raises(IntegrityError):
         racing(BY_EMAIL, None, "nobody@example.org")
+
+
+# An e-mail kind with its own normal form (events keep the local part's case): the address is
+# stored as that form gives it, and the same address in another case is still the same person.
+def _domain_lower(email: str) -> str:
+    local, _at, domain = email.strip().rpartition("@")
+    return f"{local}@{domain.lower()}"
+
+
+CASED = flow.register_kind(
+    flow.ContributionKind(
+        key="cased",
+        model=Entry,
+        token_purpose="tests.cased",
+        identity="email",
+        normal_form=_domain_lower,
+    )
+)
+
+
+def test_an_email_kind_may_keep_the_case_of_the_address(make_user):
+    sent = []
+
+    def cased(user=None, email=""):
+        return flow.contribute(
+            CASED,
+            user=user,
+            email=email,
+            create=lambda account, address, at: Entry.objects.create(
+                user=account, email=address, topic="cased", confirmed_at=at
+            ),
+            wording=flow.Wording(conflict="Already."),
+            notify_already=lambda previous, address: sent.append(("already", address)),
+            notify_pending=lambda made, address: sent.append(("confirm", address)),
+        )
+
+    first = cased(email="  Mia.Ray@Example.ORG ")
+    assert first.email == "Mia.Ray@example.org"
+    assert sent == [("confirm", "Mia.Ray@example.org")]
+    assert cased(email="mia.ray@example.org") == first  # the same person, in another case
+    assert sent[-1] == ("already", "mia.ray@example.org")
+    mia = make_user("mia", email="mia.ray@example.org")
+    with pytest.raises(Conflict):
+        cased(user=mia, email="MIA.RAY@EXAMPLE.ORG")
+    assert Entry.objects.filter(topic="cased").count() == 1
+    # The default normal form (participation's) is unchanged: the whole address in lower case.
+    assert take_seat(email=" Ned@Example.ORG ").email == "ned@example.org"

@@ -59,6 +59,9 @@ class ContributionKind:
     counts as the same person only when the address is the account's). ``exclude`` leaves rows out
     of the duplicate check (e.g. cancelled registrations). ``confirm_url`` is the URL name taking the
     token (``None`` when the app links to its own page, e.g. an event's personal page).
+    ``normal_form`` turns a typed address into the one stored and handed to ``create`` (default
+    ``normalise_email``, the whole address in lower case; events keep the local part's case). The
+    duplicate check of e-mail kinds ignores case either way.
     """
 
     key: str
@@ -75,6 +78,7 @@ class ContributionKind:
     can_confirm: Callable[[Any, datetime], None] | None = None
     send: Callable[[str, str, str], None] = send_now
     notice_key: str = ""
+    normal_form: Callable[[str], str] | None = None  # None: normalise_email
 
     def notice_cache_key(self, obj: models.Model) -> str:
         return f"{self.notice_key or self.token_purpose + ':already:' + self.key}:{obj.pk}"
@@ -131,14 +135,19 @@ def signed_in(user: Any) -> bool:
 
 
 def participant(
-    user: Any, email: str, *, identity: Identity = "account_or_email"
+    user: Any,
+    email: str,
+    *,
+    identity: Identity = "account_or_email",
+    normal_form: Callable[[str], str] | None = None,
 ) -> tuple[Any, str]:
     """(account or None, address): the account alone for "account_or_email" kinds (address ""),
-    the validated normal form of ``email`` otherwise; RuleViolation("email") if it is no address."""
+    the validated normal form of ``email`` otherwise (``normal_form``, default ``normalise_email``);
+    RuleViolation("email") if it is no address."""
     account = user if signed_in(user) else None
     if account is not None and identity == "account_or_email":
         return account, ""
-    address = normalise_email(email)
+    address = (normal_form or normalise_email)(email)
     if not address:
         raise RuleViolation(
             _("Give your e-mail address: we send you a link to confirm your participation."),
@@ -318,7 +327,9 @@ def contribute(
     """
     now = now or timezone.now()
     scope = scope or {}
-    account, address = participant(user, email, identity=kind.identity)
+    account, address = participant(
+        user, email, identity=kind.identity, normal_form=kind.normal_form
+    )
     at_once = confirmed_at_once(kind, account, address)
     previous = None
     with transaction.atomic():
