@@ -5,23 +5,23 @@ transaction begins IMMEDIATE, which serialises writers), so parallel registratio
 Places freed here go to the waitlist (``waitlist``), first in, first out.
 """
 
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from echos.assessment import engine
+from echos.core import contributions as flow
 from echos.core.audit import log_action
 from echos.core.exceptions import Conflict, RuleViolation, guard
 from echos.events import permissions as perms
 from echos.events.models import Audience, Event, Registration
 from echos.events.services.mail import _send_after_commit
 from echos.events.services.places import places_left
-from echos.events.services.waitlist import _expire, _fill_places, _locked
+from echos.events.services.waitlist import CONFIRM_HOURS, _expire, _fill_places, _locked
 
-NOTICE_EVERY = 3600  # at most one "you are already registered" e-mail per registration per hour
+NOTICE_EVERY = flow.NOTICE_EVERY  # at most one "already registered" e-mail per registration an hour
 
 
 CONSENT_TEXT = (
@@ -59,30 +59,25 @@ def normal_email(email: str) -> str:
     return f"{local}@{domain.lower()}"
 
 
-def _acts_for_self(user, email: str, registration: Registration | None = None) -> bool:
-    """A signed-in person registering the address of their own account (or their own registration)."""
-    if user is None or not user.is_authenticated:
-        return False
-    if (user.email or "").strip().lower() == email.lower():
-        return True
-    return registration is not None and registration.user_id == user.pk
-
-
-def _already_registered(existing: Registration, *, user, email: str) -> Registration:
-    """The address is already registered: say so to its own account holder, e-mail anyone else.
-
-    An anonymous visitor (or a signed-in one typing somebody else's address) must not learn whether
-    an address registered — attending a patients' event is sensitive — so they get the same answer
-    as a new registration ("check your e-mail") and the address gets a notice with its personal
-    link. Nothing is written; the existing registration is returned unchanged.
-    """
-    if _acts_for_self(user, email, existing):
-        raise Conflict(
-            _("%(email)s is already registered for this event.") % {"email": email}, "email"
-        )
-    if cache.add(f"events:already-registered:{existing.pk}", 1, NOTICE_EVERY):
-        _send_after_commit(existing, "already_registered")
-    return existing
+# A registration is a contribution (echos.core.contributions) of the e-mail kind: the address says
+# who registered (an account counts only with its own address), cancelled registrations do not
+# count, and the address keeps its local part's case (``normal_email``). It is confirmed through the
+# personal link (links.py), and unconfirmed ones are released by ``waitlist._expire``, not deleted.
+REGISTRATION = flow.register_kind(
+    flow.ContributionKind(
+        key="registration",
+        model=Registration,
+        token_purpose="events.registration",
+        confirm_url=None,
+        identity="email",
+        confirmed_field="email_confirmed_at",
+        pending_hours=CONFIRM_HOURS,
+        drop_expired=False,
+        exclude=(("status", Registration.Status.CANCELLED),),
+        notice_key="events:already-registered",
+        normal_form=normal_email,
+    )
+)
 
 
 def opens_personal_page(registration: Registration, user) -> bool:
@@ -144,58 +139,61 @@ def register(
     is_open, why = registration_state(event, now)
     if not is_open:
         raise Conflict(why, "event")
-    existing = (
-        event.registrations.filter(email__iexact=email)
-        .exclude(status=Registration.Status.CANCELLED)
-        .first()
-    )
-    if existing is not None:
-        return _already_registered(existing, user=user, email=email)
-    left = places_left(event)
-    if (left is None or left > 0) and event.registrations.filter(
-        status=Registration.Status.WAITLISTED
-    ).exists():
-        # Free places go to the people already waiting first (first in, first out).
-        _fill_places(event, now)
+
+    def create(account, address: str, confirmed_at) -> Registration:
         left = places_left(event)
-    signed_in = user is not None and user.is_authenticated
-    registration = Registration(
-        event=event,
-        user=user if signed_in else None,
-        name=name,
-        email=email,
-        audience=audience,
-        language=language or translation.get_language() or "",
-        answers=cleaned_answers,
-        consent_at=now,
-        consent_text=CONSENT_TEXT,
-        email_confirmed_at=now if signed_in and user.email.lower() == email.lower() else None,
-        created_at=now,
-        status=(
-            Registration.Status.REGISTERED
-            if left is None or left > 0
-            else Registration.Status.WAITLISTED
-        ),
-    )
-    try:
-        with transaction.atomic():
-            registration.save()
-    except IntegrityError:
-        existing = (
-            event.registrations.filter(email__iexact=email)
-            .exclude(status=Registration.Status.CANCELLED)
-            .first()
+        if (left is None or left > 0) and event.registrations.filter(
+            status=Registration.Status.WAITLISTED
+        ).exists():
+            # Free places go to the people already waiting first (first in, first out).
+            _fill_places(event, now)
+            left = places_left(event)
+        registration = Registration.objects.create(
+            event=event,
+            user=account,
+            name=name,
+            email=address,
+            audience=audience,
+            language=language or translation.get_language() or "",
+            answers=cleaned_answers,
+            consent_at=now,
+            consent_text=CONSENT_TEXT,
+            email_confirmed_at=confirmed_at,
+            created_at=now,
+            status=(
+                Registration.Status.REGISTERED
+                if left is None or left > 0
+                else Registration.Status.WAITLISTED
+            ),
         )
-        if existing is None:
-            raise
-        return _already_registered(existing, user=user, email=email)
-    log_action(
-        actor=user if signed_in else None,
-        action="registration.create",
-        target=event,
-        data={"registration": registration.pk, "status": registration.status},
+        log_action(
+            actor=account,
+            action="registration.create",
+            target=event,
+            data={"registration": registration.pk, "status": registration.status},
+        )
+        _send_after_commit(
+            registration, "waitlisted" if registration.is_waitlisted else "confirmation"
+        )
+        return registration
+
+    registration: Registration = flow.contribute(
+        REGISTRATION,
+        user=user,
+        email=email,
+        scope={"event": event},
+        create=create,
+        wording=flow.Wording(
+            conflict=_("%(email)s is already registered for this event.") % {"email": email}
+        ),
+        # The address gets a notice with its personal link (queued, at most once an hour); the
+        # confirmation mail is sent by ``create`` itself.
+        notify_already=lambda existing, _address: _send_after_commit(
+            existing, "already_registered"
+        ),
+        notify_pending=lambda *_args: None,
+        now=now,
     )
-    _send_after_commit(registration, "waitlisted" if registration.is_waitlisted else "confirmation")
     return registration
 
 
