@@ -1,27 +1,38 @@
 """Events (public read, write per permissions), programme sessions and registrations (organisers)."""
 
+from typing import Annotated
+
+from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from ninja import Query, Router, Schema, Status
 from pydantic import Field
 
-from echos.core.api import TokenAuth, api_user, paginate
+from echos.core.api import TokenAuth, api_user, one_of, page_of, paginate
 from echos.core.exceptions import RuleViolation
 from echos.events import calendar, services
 from echos.events import permissions as perms
-from echos.events.models import Event, Registration
+from echos.events.models import Audience, Event, EventType, Format, Registration
+from echos.events.schemas import (
+    EventDetailOut,
+    EventOut,
+    RegistrationOut,
+    SessionCreatedOut,
+)
 from echos.hubs.models import Hub
 
 router = Router(tags=["events"])
 auth = TokenAuth()
+WHEN = ("upcoming", "past", "all")
+ACTIONS = ("check_in", "undo", "cancel")
 
 
 class EventIn(Schema):
     hub: int
     title: str = Field(max_length=200)
     description: str = Field(max_length=services.MAX_TEXT)
-    type: str
-    format: str
+    type: Annotated[str, one_of(EventType)]
+    format: Annotated[str, one_of(Format)]
     start: str = Field(description="Local date-time in `time_zone`, e.g. 2026-05-20T09:30")
     end: str
     time_zone: str = "Europe/Brussels"
@@ -35,7 +46,7 @@ class EventIn(Schema):
     latitude: float | None = None
     longitude: float | None = None
     online_url: str = ""
-    link_visibility: str = "public"
+    link_visibility: Annotated[str, one_of(Event.LinkVisibility)] = "public"
     capacity: int | None = Field(None, ge=1)
     registration_enabled: bool = True
     registration_opens: str | None = None
@@ -46,14 +57,14 @@ class EventIn(Schema):
     )
     accessibility: list[str] = []
     accessibility_notes: str = ""
-    status: str = "draft"
+    status: Annotated[str, one_of(Event.Status)] = "draft"
 
 
 class EventPatch(Schema):
     title: str | None = Field(None, max_length=200)
     description: str | None = Field(None, max_length=services.MAX_TEXT)
-    type: str | None = None
-    format: str | None = None
+    type: Annotated[str, one_of(EventType)] | None = None
+    format: Annotated[str, one_of(Format)] | None = None
     start: str | None = None
     end: str | None = None
     time_zone: str | None = None
@@ -64,7 +75,7 @@ class EventPatch(Schema):
     venue: str | None = None
     address: str | None = None
     online_url: str | None = None
-    link_visibility: str | None = None
+    link_visibility: Annotated[str, one_of(Event.LinkVisibility)] | None = None
     capacity: int | None = Field(None, ge=1)
     registration_enabled: bool | None = None
     registration_opens: str | None = None
@@ -76,7 +87,7 @@ class EventPatch(Schema):
 
 
 class StatusIn(Schema):
-    status: str
+    status: Annotated[str, one_of(Event.Status)]
     reason: str = ""
 
 
@@ -89,7 +100,9 @@ class SessionIn(Schema):
 
 
 class RegistrationAction(Schema):
-    action: str = Field(description="check_in, undo (the check-in) or cancel")
+    action: Annotated[str, one_of(ACTIONS)] = Field(
+        description="check_in, undo (the check-in) or cancel"
+    )
     reason: str = ""
 
 
@@ -127,6 +140,24 @@ def event_out(e: Event, *, details: bool) -> dict:
     }
 
 
+def event_detail_out(e: Event, *, details: bool) -> dict:
+    """``event_out`` with the programme, the places left and the registration questionnaire."""
+    out = event_out(e, details=details)
+    out["sessions"] = [
+        {
+            "id": s.pk,
+            "title": s.title,
+            "start": s.start.isoformat(),
+            "end": s.end.isoformat(),
+            "room": s.room,
+        }
+        for s in e.sessions.all()
+    ]
+    out["places_left"] = services.places_left(e)
+    out["questions"] = e.questions.code if e.questions_id else None
+    return out
+
+
 def _details(user, e: Event) -> bool:
     return e.link_visibility == Event.LinkVisibility.PUBLIC or perms.can_manage_event(user, e)
 
@@ -148,26 +179,28 @@ def registration_out(r: Registration) -> dict:
     }
 
 
-@router.get("/events", response=dict, summary="Public calendar; the calendar's filters apply")
+@router.get(
+    "/events",
+    response=page_of(EventOut),
+    summary="Public calendar; the calendar's filters apply",
+)
 def list_events(
     request,
     country: str = "",
     region: str = "",
     hub: str = "",
-    type: str = "",
-    audience: str = "",
+    type: Annotated[str, one_of(EventType, blank=True)] = "",
+    audience: Annotated[str, one_of(Audience, blank=True)] = "",
     objective: str = "",
     language: str = "",
-    format: str = "",
+    format: Annotated[str, one_of(Format, blank=True)] = "",
     q: str = "",
     date_from: str = Query("", alias="from"),
     to: str = "",
-    when: str = Query("upcoming", description="upcoming, past or all"),
+    when: Annotated[str, one_of(WHEN)] = Query("upcoming", description="upcoming, past or all"),
     limit: int = 50,
     offset: int = 0,
 ):
-    if when not in ("upcoming", "past", "all"):
-        raise RuleViolation("when must be upcoming, past or all.", "when")
     params = {
         "country": country,
         "region": region,
@@ -197,29 +230,16 @@ def list_events(
     return paginate(qs, limit, offset, lambda e: event_out(e, details=_details(user, e)))
 
 
-@router.get("/events/{event_id}", response=dict)
+@router.get("/events/{event_id}", response=EventDetailOut)
 def get_event(request, event_id: int):
     event = get_object_or_404(Event.objects.select_related("hub"), pk=event_id)
     user = api_user(request)
     if not perms.can_view_event(user, event):
         raise Http404
-    out = event_out(event, details=_details(user, event))
-    out["sessions"] = [
-        {
-            "id": s.pk,
-            "title": s.title,
-            "start": s.start.isoformat(),
-            "end": s.end.isoformat(),
-            "room": s.room,
-        }
-        for s in event.sessions.all()
-    ]
-    out["places_left"] = services.places_left(event)
-    out["questions"] = event.questions.code if event.questions_id else None
-    return out
+    return event_detail_out(event, details=_details(user, event))
 
 
-@router.post("/events", response={201: dict}, auth=auth)
+@router.post("/events", response={201: EventOut}, auth=auth)
 def create_event(request, payload: EventIn):
     data = payload.dict()
     hub = Hub.objects.filter(pk=data.pop("hub")).first()
@@ -230,7 +250,7 @@ def create_event(request, payload: EventIn):
     return Status(201, event_out(event, details=True))
 
 
-@router.patch("/events/{event_id}", response=dict, auth=auth)
+@router.patch("/events/{event_id}", response=EventOut, auth=auth)
 def patch_event(request, event_id: int, payload: EventPatch):
     event = get_object_or_404(Event, pk=event_id)
     changes = payload.dict(exclude_unset=True)
@@ -238,7 +258,7 @@ def patch_event(request, event_id: int, payload: EventPatch):
     return event_out(event, details=True)
 
 
-@router.post("/events/{event_id}/status", response=dict, auth=auth)
+@router.post("/events/{event_id}/status", response=EventOut, auth=auth)
 def change_status(request, event_id: int, payload: StatusIn):
     event = get_object_or_404(Event, pk=event_id)
     event = services.set_status(
@@ -253,29 +273,31 @@ def delete_event(request, event_id: int):
     return Status(204, None)
 
 
-@router.post("/events/{event_id}/sessions", response={201: dict}, auth=auth)
+@router.post("/events/{event_id}/sessions", response={201: SessionCreatedOut}, auth=auth)
 def add_session(request, event_id: int, payload: SessionIn):
     event = get_object_or_404(Event, pk=event_id)
     s = services.add_session(actor=request.user, event=event, **payload.dict())
     return Status(201, {"id": s.pk, "title": s.title, "start": s.start.isoformat()})
 
 
-@router.get("/events/{event_id}/registrations", response=dict, auth=auth)
-def list_registrations(request, event_id: int, status: str = "", limit: int = 100, offset: int = 0):
+@router.get("/events/{event_id}/registrations", response=page_of(RegistrationOut), auth=auth)
+def list_registrations(
+    request,
+    event_id: int,
+    status: Annotated[str, one_of(Registration.Status, blank=True)] = "",
+    limit: int = 100,
+    offset: int = 0,
+):
     event = get_object_or_404(Event, pk=event_id)
     if not perms.can_view_participants(request.user, event):
-        from django.core.exceptions import PermissionDenied
-
         raise PermissionDenied
     qs = event.registrations.order_by("created_at", "id")
     if status:
-        if status not in Registration.Status.values:
-            raise RuleViolation("Unknown status.", "status")
         qs = qs.filter(status=status)
     return paginate(qs, limit, offset, registration_out)
 
 
-@router.post("/registrations/{registration_id}", response=dict, auth=auth)
+@router.post("/registrations/{registration_id}", response=RegistrationOut, auth=auth)
 def act_on_registration(request, registration_id: int, payload: RegistrationAction):
     registration = get_object_or_404(
         Registration.objects.select_related("event"), pk=registration_id
@@ -284,10 +306,8 @@ def act_on_registration(request, registration_id: int, payload: RegistrationActi
         registration = services.check_in(
             actor=request.user, registration=registration, attended=payload.action == "check_in"
         )
-    elif payload.action == "cancel":
+    else:  # cancel (one_of allows no other action)
         registration = services.cancel_registration(
             registration, actor=request.user, reason=payload.reason
         )
-    else:
-        raise RuleViolation("action must be check_in, undo or cancel.", "action")
     return registration_out(registration)
