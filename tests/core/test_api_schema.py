@@ -326,29 +326,8 @@ def test_an_id_past_64_bits_is_refused_naming_the_field(hubs, personas, token_cl
     assert response.json()["errors"][0]["field"] == "hub"
 
 
-# Operations whose success answers are not described yet, with the reason.
-EVENTS = "events/api.py: the app was being restructured (WP4); typed after it settles"
-PARTICIPATION = "participation/api.py: the app was being restructured (WP5); typed after it settles"
-UNTYPED: dict[str, str] = {
-    "GET /api/v1/events": EVENTS,
-    "POST /api/v1/events": EVENTS,
-    "GET /api/v1/events/{event_id}": EVENTS,
-    "PATCH /api/v1/events/{event_id}": EVENTS,
-    "POST /api/v1/events/{event_id}/status": EVENTS,
-    "POST /api/v1/events/{event_id}/sessions": EVENTS,
-    "GET /api/v1/events/{event_id}/registrations": EVENTS,
-    "POST /api/v1/registrations/{registration_id}": EVENTS,
-    "GET /api/v1/consultations": PARTICIPATION,
-    "POST /api/v1/consultations": PARTICIPATION,
-    "GET /api/v1/consultations/{consultation_id}": PARTICIPATION,
-    "GET /api/v1/consultations/{consultation_id}/results": PARTICIPATION,
-    "POST /api/v1/consultations/{consultation_id}/follow-up": PARTICIPATION,
-    "GET /api/v1/proposals": PARTICIPATION,
-    "GET /api/v1/proposals/{proposal_id}": PARTICIPATION,
-    "POST /api/v1/proposals/{proposal_id}/answer": PARTICIPATION,
-    "POST /api/v1/proposals/{proposal_id}/moderation": PARTICIPATION,
-    "POST /api/v1/comments/{comment_id}/moderation": PARTICIPATION,
-}
+# Operations whose success answers are not described yet, with the reason (none left).
+UNTYPED: dict[str, str] = {}
 
 
 def _described(served: dict, answer: dict) -> bool:
