@@ -1,6 +1,7 @@
 """Imports are bounded (bytes, rows) and check every row before taking the write lock."""
 
 import io
+import zipfile
 from io import StringIO
 
 import pytest
@@ -9,6 +10,7 @@ from django.core.management import CommandError, call_command
 from django.db import connection
 from django.test import override_settings
 from openpyxl import Workbook
+from openpyxl.utils import get_column_letter
 
 from echos.core.models import ActionLog
 from echos.hubs import imports, services
@@ -276,3 +278,210 @@ def test_a_pending_imported_membership_asks_the_representatives_after_the_commit
     assert report.ok, report.errors
     assert hubs["vestland"].memberships.get().status == Membership.Status.PENDING
     assert ["rep@example.invalid"] in [m.to for m in mail.outbox]
+
+
+# Hand-written XLSX parts, so a test can declare what a spreadsheet program never would.
+XLSX_MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+XLSX_RELS = "http://schemas.openxmlformats.org/package/2006/relationships"
+XLSX_DOC = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml"
+
+
+def raw_xlsx(rows: list[list[str]], *, dimension: str = "", extra_strings: int = 0) -> bytes:
+    """An XLSX with ``rows`` as {row number: cells} stored as shared strings."""
+    strings = [v for _r, cells in rows for v in cells] + ["ab"] * extra_strings
+    sheet_rows = "".join(
+        f'<row r="{r}">'
+        + "".join(
+            f'<c r="{get_column_letter(i)}{r}" t="s"><v>{strings.index(v)}</v></c>'
+            for i, v in enumerate(cells, start=1)
+        )
+        + "</row>"
+        for r, cells in rows
+    )
+    dim = f'<dimension ref="{dimension}"/>' if dimension else ""
+    parts = {
+        "[Content_Types].xml": (
+            '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+            '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
+            '<Default Extension="xml" ContentType="application/xml"/>'
+            f'<Override PartName="/xl/workbook.xml" ContentType="{XLSX_TYPE}.sheet.main+xml"/>'
+            f'<Override PartName="/xl/worksheets/sheet1.xml" ContentType="{XLSX_TYPE}.worksheet+xml"/>'
+            f'<Override PartName="/xl/sharedStrings.xml" ContentType="{XLSX_TYPE}.sharedStrings+xml"/>'
+            "</Types>"
+        ),
+        "_rels/.rels": (
+            f'<Relationships xmlns="{XLSX_RELS}"><Relationship Id="rId1" '
+            f'Type="{XLSX_DOC}/officeDocument" Target="xl/workbook.xml"/></Relationships>'
+        ),
+        "xl/workbook.xml": (
+            f'<workbook xmlns="{XLSX_MAIN}" xmlns:r="{XLSX_DOC}"><sheets>'
+            '<sheet name="S" sheetId="1" r:id="rId1"/></sheets></workbook>'
+        ),
+        "xl/_rels/workbook.xml.rels": (
+            f'<Relationships xmlns="{XLSX_RELS}">'
+            f'<Relationship Id="rId1" Type="{XLSX_DOC}/worksheet" Target="worksheets/sheet1.xml"/>'
+            f'<Relationship Id="rId2" Type="{XLSX_DOC}/sharedStrings" Target="sharedStrings.xml"/>'
+            "</Relationships>"
+        ),
+        "xl/worksheets/sheet1.xml": (
+            f'<worksheet xmlns="{XLSX_MAIN}">{dim}<sheetData>{sheet_rows}</sheetData></worksheet>'
+        ),
+        "xl/sharedStrings.xml": (
+            f'<sst xmlns="{XLSX_MAIN}">'
+            + "".join(f"<si><t>{s}</t></si>" for s in strings)
+            + "</sst>"
+        ),
+    }
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, text in parts.items():
+            archive.writestr(name, '<?xml version="1.0" encoding="UTF-8"?>' + text)
+    return out.getvalue()
+
+
+ORG_HEADER = ["name", "country", "stakeholder_group"]
+
+
+@pytest.fixture
+def rows_read(monkeypatch):
+    """Every row openpyxl hands over, with its width; a runaway read stops the test at once."""
+    from openpyxl.worksheet._read_only import ReadOnlyWorksheet
+
+    seen: list[int] = []
+    original = ReadOnlyWorksheet._cells_by_row
+
+    def counting(self, *args, **kwargs):
+        for row in original(self, *args, **kwargs):
+            seen.append(len(row))
+            if len(seen) > 1000:
+                raise AssertionError("the import read rows without a bound")
+            yield row
+
+    monkeypatch.setattr(ReadOnlyWorksheet, "_cells_by_row", counting)
+    return seen
+
+
+@override_settings(ECHOS_IMPORT_MAX_ROWS=5)
+def test_a_spreadsheet_declaring_a_huge_sheet_is_read_only_as_far_as_the_limit(db, rows_read):
+    rows = [(1, ORG_HEADER), (2, ["Limit Org 0", "NO", "research"])]
+    rows.append((1_048_576, ["Limit Org 1", "NO", "research"]))
+    data = raw_xlsx(rows, dimension="A1:XFD1048576")
+    assert len(data) < 3000
+    report = run_import("organisations", data, filename="orgs.xlsx")
+    assert not report.ok and len(report.errors) == 1
+    assert "ECHOS_IMPORT_MAX_ROWS" in report.errors[0].message
+    assert "empty" in report.errors[0].message
+    # Empty rows count: reading stops after 2 × 5 rows past the header, each as wide as needed.
+    assert len(rows_read) <= 2 * 5 + 2
+    assert max(rows_read) <= imports.MAX_COLUMNS + 1
+    assert not Organisation.objects.filter(name__startswith="Limit Org").exists()
+
+
+@override_settings(ECHOS_IMPORT_MAX_ROWS=5)
+def test_a_few_empty_rows_between_the_rows_of_a_spreadsheet_are_fine(db, rows_read):
+    rows = [(1, ORG_HEADER), (2, ["Limit Org 0", "NO", "research"])]
+    rows.append((9, ["Limit Org 1", "NO", "research"]))
+    report = run_import(
+        "organisations", raw_xlsx(rows, dimension="A1:XFD1048576"), filename="o.xlsx"
+    )
+    assert report.ok, report.errors
+    assert report.created == 2
+
+
+@override_settings(ECHOS_IMPORT_MAX_ROWS=5)
+def test_a_spreadsheet_with_more_shared_strings_than_cells_allowed_is_refused_unopened(
+    db, monkeypatch
+):
+    def unopened(*args, **kwargs):
+        raise AssertionError("openpyxl opened the file")
+
+    monkeypatch.setattr("openpyxl.load_workbook", unopened)
+    rows = [(1, ORG_HEADER), (2, ["Limit Org 0", "NO", "research"])]
+    data = raw_xlsx(rows, extra_strings=5000)
+    assert len(data) < 5000
+    report = run_import("organisations", data, filename="orgs.xlsx")
+    assert not report.ok and len(report.errors) == 1
+    assert "shared strings" in report.errors[0].message
+    assert "ECHOS_IMPORT_MAX_ROWS" in report.errors[0].message
+
+
+@override_settings(ECHOS_IMPORT_MAX_ROWS=5)
+def test_shared_strings_within_the_limit_are_read(db):
+    rows = [(1, ORG_HEADER), (2, ["Limit Org 0", "NO", "research"])]
+    report = run_import("organisations", raw_xlsx(rows, extra_strings=10), filename="o.xlsx")
+    assert report.ok, report.errors
+
+
+def test_a_spreadsheet_unpacking_to_eight_times_the_byte_limit_is_refused(db):
+    rows = [["name", "country", "stakeholder_group", "description"]]
+    rows += [[f"Limit Org {i}", "NO", "research", "x" * 20_000] for i in range(20)]
+    data = xlsx(rows)
+    unpacked = sum(i.file_size for i in zipfile.ZipFile(io.BytesIO(data)).infolist())
+    max_bytes = unpacked // 8
+    assert len(data) < max_bytes
+    report = run_import("organisations", data, filename="orgs.xlsx", max_bytes=max_bytes)
+    assert not report.ok and "unpacks" in report.errors[0].message
+
+
+def test_a_csv_header_with_too_many_columns_is_one_error(db, monkeypatch):
+    def unchecked(*args, **kwargs):
+        raise AssertionError("a row was checked")
+
+    monkeypatch.setitem(imports.ROW_HANDLERS, "organisations", unchecked)
+    header = ",".join(["name", "country", "stakeholder_group"] + [f"c{i}" for i in range(500)])
+    report = run_import("organisations", (header + "\nX,NO,research\n").encode())
+    assert len(report.errors) == 1
+    message = report.errors[0].message
+    assert str(imports.MAX_COLUMNS) in message and "stakeholder_group" in message
+
+
+def test_a_spreadsheet_header_with_too_many_columns_is_one_error(db, rows_read):
+    header = ORG_HEADER + [f"c{i}" for i in range(2000)]
+    report = run_import("organisations", raw_xlsx([(1, header)]), filename="o.xlsx")
+    assert len(report.errors) == 1 and str(imports.MAX_COLUMNS) in report.errors[0].message
+    assert max(rows_read) <= imports.MAX_COLUMNS + 1
+
+
+def test_a_very_long_csv_header_line_is_refused(db):
+    report = run_import("organisations", b"name" + b"x" * 100_000 + b"\nX\n")
+    assert len(report.errors) == 1
+    assert "header" in report.errors[0].message and "characters" in report.errors[0].message
+
+
+def test_a_few_unknown_columns_are_still_each_named(db):
+    report = run_import(
+        "organisations", b"name,country,stakeholder_group,extra,notes\nX,NO,research,,\n"
+    )
+    assert [(e.row, e.column) for e in report.errors] == [(1, "extra"), (1, "notes")]
+
+
+def test_the_errors_listed_are_capped_with_a_count_of_the_rest(db):
+    bad = "".join(f"Limit Org {i},XX,research\n" for i in range(137))
+    report = run_import("organisations", ("name,country,stakeholder_group\n" + bad).encode())
+    assert not report.ok
+    assert len(report.errors) == 100 + 1  # MAX_ERRORS, then the count of the rest
+    assert all(e.column == "country" for e in report.errors[:-1])
+    assert "37" in report.errors[-1].message and report.errors[-1].column is None
+    assert report.as_dict()["errors"][-1]["message"] == report.errors[-1].message
+
+
+def test_the_import_page_lists_at_most_the_capped_errors(hubs, personas, login):
+    bad = "".join(f"Limit Org {i},XX,research\n" for i in range(600))
+    upload = SimpleUploadedFile(
+        "o.csv", ("name,country,stakeholder_group\n" + bad).encode(), content_type="text/csv"
+    )
+    response = login(personas["coord_no"]).post("/organisations/import/", {"file": upload})
+    assert response.status_code == 422
+    body = response.content.decode()
+    assert body.count("Unknown country code") == 100  # MAX_ERRORS
+    assert "500 more" in body
+
+
+@override_settings(ECHOS_IMPORT_MAX_ROWS=5)
+def test_empty_csv_lines_count_towards_twice_the_row_limit(db):
+    data = orgs_csv(2) + b"\n" * 20 + b"Limit Org 9,NO,research\n"
+    report = run_import("organisations", data)
+    assert [e.row for e in report.errors] == [12]
+    assert "empty" in report.errors[0].message
+    assert run_import("organisations", orgs_csv(2) + b"\n" * 5 + orgs_csv(1)[32:]).ok

@@ -1,5 +1,10 @@
 """All-or-nothing import of organisations and memberships from CSV or XLSX files.
 
+Bounds: besides the bytes and rows, a header has at most MAX_COLUMNS columns and only that many
+are read from any row; empty rows count towards a bound of twice ECHOS_IMPORT_MAX_ROWS; an XLSX
+file is checked before openpyxl opens it (unpacked size, number of shared strings), and its
+declared sheet size is ignored; at most MAX_ERRORS problems are listed, then how many more.
+
 Locking: SQLite lets one writer in at a time, so an import must never hold the write lock while
 it reads a file. A file is refused before its rows are checked when it exceeds
 ECHOS_IMPORT_MAX_BYTES or ECHOS_IMPORT_MAX_ROWS (read as a stream, stopping at the first row too
@@ -59,7 +64,15 @@ COLUMNS = {
 
 
 # XLSX is zipped XML: allow it to unpack to this many times the upload limit.
-XLSX_UNPACKED_FACTOR = 20
+XLSX_UNPACKED_FACTOR = 5
+# A header wider than this is refused as a whole; no row is read wider than this plus one.
+MAX_COLUMNS = 50
+# A CSV header line longer than this (in characters) is refused.
+MAX_HEADER_CHARS = 10_000
+# Problems listed in a report; the rest are counted in one last line.
+MAX_ERRORS = 100
+# Shared strings an XLSX may hold per row allowed: the widest kind's columns, plus one.
+STRINGS_PER_ROW = max(len(columns) for columns in COLUMNS.values()) + 1
 # Rows per query when reading stored data and writing the file's rows.
 BATCH = 500
 BIGGEST_ID = 2**63 - 1
@@ -88,6 +101,28 @@ class ImportReport:
     total: int = 0
     created: int = 0
     errors: list[RowError] = field(default_factory=list)
+    unlisted: int = 0  # problems found beyond MAX_ERRORS
+
+    def add(self, error: RowError) -> None:
+        """List the problem, or only count it once MAX_ERRORS are listed."""
+        if len(self.errors) < MAX_ERRORS:
+            self.errors.append(error)
+        else:
+            self.unlisted += 1
+
+    def close(self) -> "ImportReport":
+        """One last line saying how many problems were not listed."""
+        if self.unlisted:
+            self.errors.append(
+                RowError(
+                    self.errors[-1].row,
+                    None,
+                    _("… and %(count)d more problems, not listed (the first %(limit)d are).")
+                    % {"count": self.unlisted, "limit": MAX_ERRORS},
+                )
+            )
+            self.unlisted = 0
+        return self
 
     @property
     def ok(self) -> bool:
@@ -109,14 +144,36 @@ def _header(name) -> str:
     return str(name or "").strip().lower().replace(" ", "_").replace("-", "_")
 
 
+class TooManyRows(ImportFileError):
+    """More rows were read, empty ones included, than any import may have."""
+
+    def __init__(self, row: int, limit: int):
+        super().__init__(
+            _(
+                "The file has more than %(limit)d rows after the header, counting empty ones "
+                "(twice ECHOS_IMPORT_MAX_ROWS). Remove the empty rows or split the file."
+            )
+            % {"limit": limit}
+        )
+        self.row = row
+
+
 def read_rows(
-    source, filename: str = "", *, max_bytes: int | None = None
+    source,
+    filename: str = "",
+    *,
+    max_bytes: int | None = None,
+    max_rows: int | None = None,
 ) -> tuple[list[str], Iterator[tuple[int, dict]]]:
     """Header and (row number, values) pairs from CSV or XLSX, read as a stream; row 1 is the header.
 
     ``source`` is bytes or a seekable binary file; rows are produced one at a time, so a caller
-    that stops early never reads the rest of the file.
+    that stops early never reads the rest of the file. Empty rows are skipped but counted: reading
+    more than twice ``max_rows`` rows after the header raises TooManyRows. No row is read wider
+    than MAX_COLUMNS + 1 cells from an XLSX sheet.
     """
+    max_rows = settings.ECHOS_IMPORT_MAX_ROWS if max_rows is None else max_rows
+    read_limit = 2 * max_rows
     stream = io.BytesIO(source) if isinstance(source, bytes | bytearray) else source
     stream.seek(0)
     is_zip = stream.read(4) == b"PK\x03\x04"
@@ -127,8 +184,8 @@ def read_rows(
                 _("The file is not an XLSX spreadsheet (it is not a valid Office Open XML file).")
             )
         limit = settings.ECHOS_IMPORT_MAX_BYTES if max_bytes is None else max_bytes
-        return _read_xlsx(stream, limit * XLSX_UNPACKED_FACTOR)
-    return _read_csv(stream)
+        return _read_xlsx(stream, limit * XLSX_UNPACKED_FACTOR, max_rows, read_limit)
+    return _read_csv(stream, read_limit)
 
 
 def _text_lines(stream) -> Iterator[str]:
@@ -151,12 +208,17 @@ def _text_lines(stream) -> Iterator[str]:
         yield line
 
 
-def _read_csv(stream):
+def _read_csv(stream, read_limit: int):
     lines = _text_lines(stream)
     try:
         first = next(lines)
     except StopIteration:
         raise ImportFileError(_("The file is empty.")) from None
+    if len(first) > MAX_HEADER_CHARS:
+        raise ImportFileError(
+            _("The header line is %(length)d characters long; the limit is %(limit)d.")
+            % {"length": len(first), "limit": MAX_HEADER_CHARS}
+        )
     delimiter = ";" if first.count(";") > first.count(",") else ","
     reader = csv.reader(itertools.chain([first], lines), delimiter=delimiter)
 
@@ -177,39 +239,81 @@ def _read_csv(stream):
 
     def rows():
         for number, row in enumerate(values, start=2):
+            if number - 1 > read_limit:
+                raise TooManyRows(number, read_limit)
             if not any(v.strip() for v in row):
                 continue
-            cells = [unquote(v.strip()) for v in row]
+            cells = [unquote(v.strip()) for v in row[: len(header)]]
             yield number, dict(zip(header, cells, strict=False))
 
     return header, rows()
 
 
-def _read_xlsx(stream, unpacked_limit: int):
+def _count_shared_strings(archive: zipfile.ZipFile, limit: int) -> int:
+    """The number of shared strings, counted as a stream and stopping one past ``limit``."""
+    from openpyxl.xml.functions import iterparse  # defusedxml's, when it is installed
+
+    names = [n for n in archive.namelist() if n.lower().endswith("sharedstrings.xml")]
+    count = 0
+    for name in names:
+        with archive.open(name) as part:
+            for _event, element in iterparse(part, events=("end",)):
+                if element.tag.rsplit("}", 1)[-1] == "si":
+                    count += 1
+                    if count > limit:
+                        return count
+                element.clear()
+    return count
+
+
+def _check_xlsx(stream, unpacked_limit: int, max_rows: int) -> None:
+    """Refuse, before openpyxl opens it, a file that would unpack or hold far more than an
+    import can use: openpyxl keeps every shared string in memory even in read-only mode."""
+    archive = zipfile.ZipFile(stream)
+    unpacked = sum(i.file_size for i in archive.infolist())
+    if unpacked > unpacked_limit:
+        raise ImportFileError(
+            _("The spreadsheet unpacks to %(size)s, more than the limit of %(limit)s.")
+            % {"size": filesizeformat(unpacked), "limit": filesizeformat(unpacked_limit)}
+        )
+    strings_limit = (max_rows + 1) * STRINGS_PER_ROW
+    if _count_shared_strings(archive, strings_limit) > strings_limit:
+        raise ImportFileError(
+            _(
+                "The spreadsheet holds more than %(limit)d shared strings, more than "
+                "%(limit_rows)d rows (ECHOS_IMPORT_MAX_ROWS) can use. Save only the rows to import "
+                "in a new file."
+            )
+            % {"limit": strings_limit, "limit_rows": max_rows}
+        )
+
+
+def _read_xlsx(stream, unpacked_limit: int, max_rows: int, read_limit: int):
+    from xml.etree.ElementTree import ParseError
+
     from openpyxl import load_workbook
 
     try:
-        # openpyxl keeps the shared strings in memory even in read-only mode: refuse a file
-        # that would unpack far beyond the upload limit (a "zip bomb") before opening it.
-        unpacked = sum(i.file_size for i in zipfile.ZipFile(stream).infolist())
-        if unpacked > unpacked_limit:
-            raise ImportFileError(
-                _("The spreadsheet unpacks to %(size)s, more than the limit of %(limit)s.")
-                % {"size": filesizeformat(unpacked), "limit": filesizeformat(unpacked_limit)}
-            )
+        _check_xlsx(stream, unpacked_limit, max_rows)
         stream.seek(0)
         book = load_workbook(stream, read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
+    except (zipfile.BadZipFile, KeyError, OSError, ValueError, ParseError) as exc:
         raise ImportFileError(
             _("The file is not a readable XLSX spreadsheet (%(error)s).") % {"error": exc}
         ) from None
     sheet = book.worksheets[0]
-    values = sheet.iter_rows(values_only=True)
+    if hasattr(sheet, "reset_dimensions"):  # read-only: ignore the size the file declares
+        sheet.reset_dimensions()
+    # One column more than allowed, so a header too wide is seen; one row more than the read
+    # limit, so a file too long is seen.
+    values = sheet.iter_rows(max_col=MAX_COLUMNS + 1, max_row=read_limit + 2, values_only=True)
     try:
         header = [_header(h) for h in next(values)]
     except StopIteration:
         book.close()
         raise ImportFileError(_("The spreadsheet is empty.")) from None
+    while header and not header[-1]:
+        header.pop()
 
     def cell(v):
         if isinstance(v, datetime):
@@ -223,7 +327,9 @@ def _read_xlsx(stream, unpacked_limit: int):
     def rows():
         try:
             for number, row in enumerate(values, start=2):
-                cells = [cell(v) for v in row]
+                if number - 1 > read_limit:
+                    raise TooManyRows(number, read_limit)
+                cells = [cell(v) for v in row[: len(header)]]
                 if any(cells):
                     yield number, dict(zip(header, cells, strict=False))
         finally:
@@ -523,13 +629,7 @@ def _size(stream) -> int:
 def run_import(
     kind: str,
     source,
-    *,
-    filename: str = "",
-    actor=None,
-    hub: Hub | None = None,
-    progress: Callable[[int], None] | None = None,
-    max_bytes: int | None = None,
-    max_rows: int | None = None,
+    **kwargs,
 ) -> ImportReport:
     """Import every row or none: the report lists each bad row with its column and reason.
 
@@ -538,15 +638,29 @@ def run_import(
     rows are checked. Every row is then checked with reads only, outside any transaction, so
     other people's writes go on meanwhile; only a file without a single problem is written, in
     one short transaction of batched inserts with the audit entries and confirmation states the
-    services give one by one.
+    services give one by one. At most MAX_ERRORS problems are listed, then how many more.
     """
+    return _run_import(kind, source, **kwargs).close()
+
+
+def _run_import(
+    kind: str,
+    source,
+    *,
+    filename: str = "",
+    actor=None,
+    hub: Hub | None = None,
+    progress: Callable[[int], None] | None = None,
+    max_bytes: int | None = None,
+    max_rows: int | None = None,
+) -> ImportReport:
     max_bytes = settings.ECHOS_IMPORT_MAX_BYTES if max_bytes is None else max_bytes
     max_rows = settings.ECHOS_IMPORT_MAX_ROWS if max_rows is None else max_rows
     report = ImportReport(kind=kind)
     stream = io.BytesIO(source) if isinstance(source, bytes | bytearray) else source
     size = _size(stream)
     if size > max_bytes:
-        report.errors.append(
+        report.add(
             RowError(
                 1,
                 None,
@@ -559,15 +673,25 @@ def run_import(
         )
         return report
     try:
-        header, rows = read_rows(stream, filename, max_bytes=max_bytes)
+        header, rows = read_rows(stream, filename, max_bytes=max_bytes, max_rows=max_rows)
+        if len(header) > MAX_COLUMNS:
+            report.add(
+                RowError(
+                    1,
+                    None,
+                    _("The header has more than %(limit)d columns; expected: %(cols)s.")
+                    % {"limit": MAX_COLUMNS, "cols": ", ".join(COLUMNS[kind])},
+                )
+            )
+            return report
         missing = [
             c for c, (required, _help) in COLUMNS[kind].items() if required and c not in header
         ]
         for column in missing:
-            report.errors.append(RowError(1, column, _("Required column is missing.")))
+            report.add(RowError(1, column, _("Required column is missing.")))
         unknown = [c for c in header if c and c not in COLUMNS[kind]]
         for column in unknown:
-            report.errors.append(
+            report.add(
                 RowError(
                     1,
                     column,
@@ -577,11 +701,14 @@ def run_import(
         if report.errors:
             return report
         records = list(itertools.islice(rows, max_rows + 1))
+    except TooManyRows as exc:
+        report.add(RowError(exc.row, None, str(exc)))
+        return report
     except ImportFileError as exc:
-        report.errors.append(RowError(1, None, str(exc)))
+        report.add(RowError(1, None, str(exc)))
         return report
     if len(records) > max_rows:
-        report.errors.append(
+        report.add(
             RowError(
                 records[max_rows][0],
                 None,
@@ -594,12 +721,12 @@ def run_import(
         )
         return report
     if not records:
-        report.errors.append(RowError(2, None, _("The file has a header but no rows.")))
+        report.add(RowError(2, None, _("The file has a header but no rows.")))
         return report
     try:
         _guard(kind, actor, hub)
     except PermissionDenied:
-        report.errors.append(RowError(1, None, _("You are not allowed to change this.")))
+        report.add(RowError(1, None, _("You are not allowed to change this.")))
         return report
     plan = _Plan(actor=actor, hub=hub)
     plan.prefetch(
@@ -613,7 +740,7 @@ def run_import(
         try:
             handler(number, values, plan)
         except RuleViolation as exc:
-            report.errors.append(RowError(number, exc.field, exc.message))
+            report.add(RowError(number, exc.field, exc.message))
         if progress:
             progress(report.total)
     if report.errors:
@@ -622,7 +749,7 @@ def run_import(
         with transaction.atomic():
             report.created = plan.write()
     except _Changed as exc:
-        report.errors.append(
+        report.add(
             RowError(
                 exc.row,
                 exc.field,
@@ -631,7 +758,7 @@ def run_import(
             )
         )
     except IntegrityError:
-        report.errors.append(
+        report.add(
             RowError(1, None, _("The data changed while the file was checked; upload it again."))
         )
     return report
