@@ -13,8 +13,8 @@ from echos.assessment.benchmarks import latest_scores
 from echos.assessment.models import Response
 from echos.core.models import Country
 from echos.core.synthetic import REFERENCE_DATETIME, STEPS
-from echos.hubs.generate import generate
 from echos.hubs.models import Hub
+from echos.site.generate import generate
 from tests.scale import wipe
 
 TINY = {"hubs": 70, "organisations": 300, "memberships": 900}

@@ -11,8 +11,8 @@ from django.test.utils import CaptureQueriesContext
 
 from echos.assessment.models import Response
 from echos.core.models import ApiToken
-from echos.hubs.generate import generate
 from echos.hubs.models import Hub
+from echos.site.generate import generate
 from tests.scale import SEED, SIZES, wipe
 
 

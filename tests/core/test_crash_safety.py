@@ -21,7 +21,7 @@ from pathlib import Path
 
 import pytest
 
-from echos.hubs.generate import SCALES
+from echos.site.generate import SCALES
 
 PYTHON = sys.executable
 WAIT = 120  # seconds for a command to reach the point where it is killed, on a busy CI machine

@@ -44,16 +44,7 @@ def make_record(hubs, record_fields):
 
 @pytest.fixture
 def generate_engagement():
-    """The generator step function.
-
-    Importing it registers the step in ``core.synthetic.STEPS``; unless hubs/generate.py imports it
-    itself, the registration is undone after the test, so other apps' generator tests see the
-    steps they expect whatever the order the tests run in.
-    """
-    from echos.core import synthetic
-
-    steps = list(synthetic.STEPS)
+    """The generator step function (registered by the engagement app's ``generator_steps``)."""
     from echos.engagement.generate import generate_engagement as step_function
 
-    yield step_function
-    synthetic.STEPS[:] = steps
+    return step_function

@@ -1,29 +1,22 @@
 """The generator step: same seed, same rows; batches with their links; the hub page's queries stay flat."""
 
-from dataclasses import dataclass
-
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from echos.core import registry
 from echos.core.synthetic import STEPS
 from echos.engagement.models import EngagementRecord
-from echos.hubs.generate import Context, HubInfo, Scale
+from echos.hubs.generate import Context, HubInfo
+from echos.site.generate import Scale
 
 pytestmark = pytest.mark.django_db
-
-
-@dataclass(frozen=True)
-class EngagementScale(Scale):
-    """``Scale`` with the count this step reads (until hubs/generate.py declares it)."""
-
-    engagement_records: int = 0
 
 
 def context(hubs, *, count: int, seed: int = 5, batch: int = 7, only_norway=False) -> Context:
     ctx = Context(
         seed=seed,
-        scale=EngagementScale(hubs=0, organisations=0, memberships=0, engagement_records=count),
+        scale=Scale(hubs=0, organisations=0, memberships=0, engagement_records=count),
         batch=batch,
         progress=lambda label, done, total: None,
     )
@@ -114,14 +107,8 @@ def test_nothing_without_a_count(hubs, generate_engagement):
 
 
 def test_step_runs_after_the_consultation_answers(generate_engagement):
-    import importlib
-
-    import echos.engagement.generate as module
-
+    registry.load_generator_steps()
     names = [s.name for s in STEPS]
-    if "engagement_records" not in names:  # hubs/generate.py does not import the step (yet)
-        importlib.reload(module)
-        names = [s.name for s in STEPS]
     assert names[names.index("consultation_answers") + 1] == "engagement_records"
 
 

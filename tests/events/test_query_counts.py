@@ -7,8 +7,8 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from echos.events.models import Event
-from echos.hubs.generate import generate
 from echos.participation.models import Consultation
+from echos.site.generate import generate
 from tests.scale import SEED, SIZES, wipe
 
 

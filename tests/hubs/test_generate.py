@@ -7,7 +7,6 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from echos.core.synthetic import REFERENCE_DATE, STEPS, GenerationRefused, apportion
-from echos.hubs.generate import generate
 from echos.hubs.models import (
     STAGE_ORDER,
     Hub,
@@ -18,6 +17,7 @@ from echos.hubs.models import (
     StageChange,
     normalise_name,
 )
+from echos.site.generate import generate
 from tests.scale import wipe
 
 TINY = {

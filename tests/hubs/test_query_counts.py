@@ -6,8 +6,8 @@ from django.db.models import Count
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
-from echos.hubs.generate import generate
 from echos.hubs.models import Hub, Level
+from echos.site.generate import generate
 from tests.scale import SEED, SIZES, wipe
 
 

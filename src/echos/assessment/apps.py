@@ -12,6 +12,7 @@ class AssessmentConfig(registry.EchosAppConfig):
     privacy = "echos.assessment.privacy"
     revert_handlers = "echos.assessment.revert"
     demo_loaders = ("echos.assessment.demo.load_demo",)
+    generator_steps = "echos.assessment.generate"
 
     def ready(self):
         from django.db.models.signals import post_delete, post_save

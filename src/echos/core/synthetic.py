@@ -57,20 +57,38 @@ class Step:
 
 
 STEPS: list[Step] = []
+# Steps whose ``after`` step is not registered yet (their app's module was imported first), by the
+# name they follow: placed as soon as that step registers.
+PENDING: dict[str, list[Step]] = {}
+
+
+def _place(entry: Step, after: str | None) -> None:
+    if after is None:
+        STEPS.append(entry)
+    else:
+        index = next((i for i, s in enumerate(STEPS) if s.name == after), None)
+        if index is None:
+            PENDING.setdefault(after, []).append(entry)
+            return
+        STEPS.insert(index + 1, entry)
+    for waiting in PENDING.pop(entry.name, []):
+        _place(waiting, entry.name)
 
 
 def step(name: str, after: str | None = None):
-    """Register a generator step; ``after`` places it behind another step, else it goes last."""
+    """Register a generator step; ``after`` places it behind another step, else it goes last.
+
+    Apps register in ``INSTALLED_APPS`` order (``core.registry.load_generator_steps``); a module
+    imported earlier than the one with its ``after`` step waits in ``PENDING`` until that one
+    registers, so the order does not depend on which module was imported first.
+    """
 
     def register(func: StepFunction) -> StepFunction:
         entry = Step(name, func)
-        if any(s.name == name for s in STEPS):
+        waiting = (s for steps in PENDING.values() for s in steps)
+        if any(s.name == name for s in STEPS) or any(s.name == name for s in waiting):
             raise ValueError(f"Generator step {name!r} is already registered.")
-        if after is None:
-            STEPS.append(entry)
-        else:
-            index = next(i for i, s in enumerate(STEPS) if s.name == after)
-            STEPS.insert(index + 1, entry)
+        _place(entry, after)
         return func
 
     return register

@@ -11,3 +11,4 @@ class EngagementConfig(registry.EchosAppConfig):
     verbose_name = _("Engagement")
     privacy = "echos.engagement.privacy"
     demo_loaders = ("echos.engagement.demo.load_demo",)
+    generator_steps = "echos.engagement.generate"

@@ -1,4 +1,4 @@
-"""Synthetic engagement records for ``echos generate-data`` (a step of ``hubs/generate.py``).
+"""Synthetic engagement records for ``echos generate-data`` (the engagement app's generator step).
 
 Records spread over the two years before the reference day, over every generated hub weighted by
 its country's size. Levels and groups are drawn with uneven weights, as hubs really engage: many

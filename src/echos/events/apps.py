@@ -11,3 +11,4 @@ class EventsConfig(registry.EchosAppConfig):
     verbose_name = _("Events")
     privacy = "echos.events.privacy"
     demo_loaders = ("echos.events.demo.load_demo",)
+    generator_steps = "echos.events.generate"

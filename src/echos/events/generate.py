@@ -1,4 +1,4 @@
-"""Synthetic events and registrations for ``echos generate-data`` (steps of ``hubs/generate.py``).
+"""Synthetic events and registrations for ``echos generate-data`` (the events app's generator steps).
 
 Events spread over two years around the reference day, in every generated hub's country and time
 zone; registrations are streamed in batches (only counters are held), with attendance recorded
@@ -137,18 +137,3 @@ def generate_registrations(ctx: Context) -> int:
                 )
 
     return insert(ctx, Registration, "registrations", rows(), total)
-
-
-@step("consultation_answers", after="registrations")
-def generate_consultation_answers(ctx: Context) -> int:
-    """Public consultations of some hubs and their confirmed answers (see participation/generate.py)."""
-    from echos.participation.generate import generate_answers
-
-    hubs = [h.pk for h in ctx.hubs if h.generated]
-    return generate_answers(
-        hubs,
-        count=ctx.scale.consultation_answers,
-        seed=ctx.seed,
-        progress=ctx.progress,
-        batch=ctx.batch,
-    )

@@ -12,3 +12,4 @@ class HubsConfig(registry.EchosAppConfig):
     privacy = "echos.hubs.privacy"
     revert_handlers = "echos.hubs.revert"
     demo_loaders = ("echos.hubs.demo.load_reference_hubs", "echos.hubs.demo.load_demo")
+    generator_steps = "echos.hubs.generate"

@@ -1,12 +1,14 @@
-"""Synthetic, clearly labelled demo data at small or Europe scale, for load tests and benchmarks.
+"""Synthetic, clearly labelled hubs, organisations, memberships and stage histories for
+``echos generate-data`` (run by ``site.generate``), and the run's ``Context`` that every app's
+generator steps share.
 
 Rows go in with ``bulk_create`` in batches, bypassing the services for speed but keeping their
 rules: a sub-hub's parent is in its country and one level up, one national hub per country,
 regions lie in the hub's country, no two organisations of a country share a normalised name, a
 membership ends on or after its start, the same organisation never holds overlapping memberships
 of one hub, and a hub's stage history moves forward in time and ends at ``hub.stage`` on
-``hub.stage_since``. Each generated hub has three official maturity assessments, each superseding
-the one before, and each country whose national hub was generated has answered the mapping survey.
+``hub.stage_since``. The other apps' steps (assessments, activities, events, consultation answers,
+engagement records) live in their own ``generate.py``, declared as the app's ``generator_steps``.
 
 Every value comes from ``random.Random`` seeded with the seed and the step's name, and every date
 from ``REFERENCE_DATE``: the same seed gives the same rows. Each step has its own random stream,
@@ -16,28 +18,17 @@ Rows are generated per batch and never all held in memory; only the ids of the o
 country and a small tuple per hub are kept for the later steps.
 """
 
-import json
 import math
 import random
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
-from pathlib import Path
+from typing import Any
 
-from django.db import transaction
-
-from echos.assessment import scoring, services
-from echos.assessment.models import Response
-from echos.assessment.synthetic import answers_for, maturity_hint
-from echos.core.languages import COUNTRY_LANGUAGE
-from echos.core.models import Country, Region, Term
-from echos.core.reference import vocabulary_codes
 from echos.core.synthetic import (
     POPULATION_MILLIONS,
     REFERENCE_DATE,
     REFERENCE_DATETIME,
-    STEPS,
-    GenerationRefused,
     Progress,
     apportion,
     chunks,
@@ -58,46 +49,9 @@ from echos.hubs.models import (
     normalise_name,
 )
 
-EVALUATION = Path(__file__).resolve().parent.parent / "synergies" / "data" / "evaluation.json"
 # The Mission on Cancer started in September 2021: no synthetic history before that.
 START_DATE = date(2021, 9, 1)
 NAME_PREFIX = "Synthetic"
-
-
-@dataclass(frozen=True)
-class Scale:
-    """How many rows of each kind; ``hubs`` includes one national hub per MS/AC country."""
-
-    hubs: int
-    organisations: int
-    memberships: int
-    events: int = 0
-    registrations: int = 0
-    consultation_answers: int = 0
-    engagement_records: int = 0
-    regional_share: float = 0.35  # of the sub-national hubs; the rest are local
-
-
-SCALES = {
-    "small": Scale(
-        hubs=60,
-        organisations=2_000,
-        memberships=6_000,
-        events=2_000,
-        registrations=20_000,
-        consultation_answers=5_000,
-        engagement_records=10_000,
-    ),
-    "europe": Scale(
-        hubs=2_000,
-        organisations=50_000,
-        memberships=150_000,
-        events=100_000,
-        registrations=500_000,
-        consultation_answers=200_000,
-        engagement_records=1_000_000,
-    ),
-}
 
 
 @dataclass
@@ -117,7 +71,7 @@ class Context:
     """Shared state of one generation run, passed from step to step."""
 
     seed: int
-    scale: Scale
+    scale: Any  # site.generate.Scale: the number of rows of each kind
     batch: int
     progress: Progress
     countries: list[str] = field(default_factory=list)
@@ -487,229 +441,3 @@ def generate_memberships(ctx: Context) -> int:
                     emitted += 1
 
     return insert(ctx, Membership, "memberships", rows(), sum(quotas))
-
-
-# Per generated hub, oldest first: superseded, superseded, submitted (the current one). Hubs
-# mature, so older assessments centre lower.
-ASSESSMENT_DRIFT = (-0.8, -0.35, 0.0)
-ASSESSMENT_ROUNDS = len(ASSESSMENT_DRIFT)
-RECENT_SHARE = 0.85  # of hubs whose current assessment is at most 12 months old
-
-
-def _assessment_times(rng: random.Random) -> list[datetime]:
-    """Three submission moments over the ~3 years before the reference date, oldest first."""
-    latest = rng.randint(7, 360) if rng.random() < RECENT_SHARE else rng.randint(370, 720)
-    oldest = rng.randint(min(latest + 240, 1095), 1095)
-    middle = rng.randint(latest + 60, oldest - 60)
-    return [
-        datetime.combine(REFERENCE_DATE - timedelta(days=ago), time(8, 0), tzinfo=UTC)
-        + timedelta(minutes=rng.randrange(10 * 60))
-        for ago in (oldest, middle, latest)
-    ]
-
-
-@step("assessments", after="memberships")
-def generate_assessments(ctx: Context) -> int:
-    """Maturity assessments of every generated hub, and each country's mapping survey answers.
-
-    Each hub gets three official maturity responses over time, each superseding the one before;
-    the last is the current (submitted) one. Each country whose national hub this run generated
-    answers the mapping survey once, for that hub. Rows go in one round at a time, so the
-    supersedes link of a round points at the round before it without any update.
-    """
-    rng = ctx.rng("assessments")
-    maturity = services.current_instrument(services.MATURITY)
-    mapping = services.current_instrument(services.MAPPING)
-    options = vocabulary_codes()
-    hubs = [h for h in ctx.hubs if h.generated]
-    plans = [(maturity_hint(h.stage, rng), _assessment_times(rng)) for h in hubs]
-    nationals = [h for h in hubs if h.level == Level.NATIONAL]
-    total = ASSESSMENT_ROUNDS * len(hubs) + len(nationals)
-
-    def maturity_rows(round_: int, previous: list[int | None]) -> Iterator[Response]:
-        current = round_ == ASSESSMENT_ROUNDS - 1
-        status = Response.Status.SUBMITTED if current else Response.Status.SUPERSEDED
-        for hub, (hint, times), before in zip(hubs, plans, previous, strict=True):
-            answers = answers_for(
-                maturity.definition,
-                rng,
-                maturity_hint=hint + ASSESSMENT_DRIFT[round_],
-                options=options,
-            )
-            yield Response(
-                instrument=maturity,
-                hub_id=hub.pk,
-                country_id=hub.country,
-                kind=Response.Kind.OFFICIAL,
-                status=status,
-                answers=answers,
-                supersedes_id=before,
-                overall_score=scoring.score(maturity.definition, answers)["overall"],
-                is_demo=True,
-                created_at=times[round_] - timedelta(days=rng.randint(1, 40)),
-                submitted_at=times[round_],
-            )
-
-    previous: list[int | None] = [None] * len(hubs)
-    created = 0
-    for round_ in range(ASSESSMENT_ROUNDS):
-        ids: list[int] = []
-        created += insert(
-            ctx,
-            Response,
-            "assessments",
-            maturity_rows(round_, previous),
-            total,
-            lambda chunk, ids=ids: ids.extend(r.pk for r in chunk),
-            done_before=created,
-        )
-        previous = ids
-
-    def mapping_rows() -> Iterator[Response]:
-        for hub in nationals:
-            when = datetime.combine(
-                REFERENCE_DATE - timedelta(days=rng.randint(30, 400)), time(8, 0), tzinfo=UTC
-            ) + timedelta(minutes=rng.randrange(10 * 60))
-            yield Response(
-                instrument=mapping,
-                hub_id=hub.pk,
-                country_id=hub.country,
-                kind=Response.Kind.OFFICIAL,
-                status=Response.Status.SUBMITTED,
-                answers=answers_for(mapping.definition, rng, options=options),
-                is_demo=True,
-                created_at=when - timedelta(days=rng.randint(1, 40)),
-                submitted_at=when,
-            )
-
-    created += insert(ctx, Response, "assessments", mapping_rows(), total, done_before=created)
-    return created
-
-
-# --- entry point ----------------------------------------------------------------------------------
-
-
-def _no_progress(label: str, done: int, total: int) -> None:
-    pass
-
-
-def generate(
-    *,
-    scale: str | Scale = "small",
-    seed: int = 1,
-    batch: int = 5000,
-    force: bool = False,
-    progress: Progress | None = None,
-    **counts: int,
-) -> dict[str, int]:
-    """Fill the database with synthetic demo data; returns the rows created per step.
-
-    ``counts`` overrides the scale's numbers (``hubs``, ``organisations``, ``memberships``), so
-    tests can run a tiny version of a scale.
-    """
-    from echos.core.reference import load_reference
-
-    base = SCALES[scale] if isinstance(scale, str) else scale
-    unknown = set(counts) - set(Scale.__dataclass_fields__)
-    if unknown:
-        raise TypeError(f"Unknown count override: {', '.join(sorted(unknown))}")
-    chosen = Scale(**{**base.__dict__, **counts})
-    if batch < 1:
-        raise ValueError("The batch size must be at least 1.")
-    if Hub.objects.exists() and not force:
-        raise GenerationRefused(
-            f"The database already holds {Hub.objects.count()} hubs: generate synthetic data "
-            "into a freshly migrated database, or pass --force to add it to the existing data."
-        )
-    load_reference()
-    ctx = Context(seed=seed, scale=chosen, batch=batch, progress=progress or _no_progress)
-    ctx.countries = list(Country.objects.order_by("code").values_list("code", flat=True))
-    for code, country, parent in Region.objects.order_by("code").values_list(
-        "code", "country_id", "parent_id"
-    ):
-        target = ctx.sub_regions if parent else ctx.top_regions
-        target.setdefault(country, []).append(code)
-        if parent:
-            ctx.region_children.setdefault(parent, []).append(code)
-    ctx.stakeholder_groups = list(
-        Term.objects.of(Term.Vocabulary.STAKEHOLDER_GROUPS).values_list("pk", "code")
-    )
-    with transaction.atomic():
-        for entry in STEPS:
-            ctx.created[entry.name] = entry.run(ctx)
-    return dict(ctx.created)
-
-
-ACTIVITIES_PER_HUB = 5
-
-
-@step("activities", after="assessments")
-def generate_activities(ctx: Context) -> int:
-    """Activities of every generated hub, recombined from the synergy evaluation texts (no vectors yet).
-
-    Also loads the real initiatives catalogue, so the synergy pages have something to match against.
-    """
-    from echos.synergies import services as synergies
-    from echos.synergies.models import Activity, Initiative
-
-    if not Initiative.objects.exists():
-        synergies.load_initiatives()
-    rng = ctx.rng("activities")
-    evaluation = json.loads(EVALUATION.read_text(encoding="utf-8"))["activities"]
-    sentences: dict[str, list[str]] = {}
-    for a in evaluation:
-        parts = [s.strip() for s in a["description"].split(".") if len(s.strip()) > 15]
-        sentences.setdefault(a["language"], []).extend(parts)
-    english = sentences["en"]
-    objectives = list(Term.objects.of("objectives").values_list("pk", flat=True))
-    areas = list(Term.objects.of("policy_areas").values_list("pk", flat=True))
-    hubs = [h for h in ctx.hubs if h.generated]
-    total = len(hubs) * ACTIVITIES_PER_HUB
-    tags: list[tuple[list[int], list[int]]] = []
-
-    def rows() -> Iterator[Activity]:
-        for hub in hubs:
-            language = COUNTRY_LANGUAGE.get(hub.country, "en")
-            pool = sentences.get(language) or english
-            for i in range(ACTIVITIES_PER_HUB):
-                text = ". ".join(rng.sample(pool, min(3, len(pool)))) + "."
-                tags.append(
-                    (
-                        rng.sample(objectives, rng.randint(1, 2)),
-                        rng.sample(areas, rng.randint(1, 2)),
-                    )
-                )
-                yield Activity(
-                    hub_id=hub.pk,
-                    title=f"Synthetic activity {hub.pk}-{i + 1} ({hub.country})",
-                    description=text,
-                    language=language if pool is not english else "en",
-                    start=random_day(rng, date(2024, 1, 1), date(2025, 12, 31)),
-                    is_demo=True,
-                    created_at=REFERENCE_DATETIME,
-                )
-
-    made: list[int] = []
-    count = insert(
-        ctx,
-        Activity,
-        "activities",
-        rows(),
-        total,
-        on_batch=lambda chunk: made.extend(a.pk for a in chunk),
-    )
-    through_o, through_p = Activity.objectives.through, Activity.policy_areas.through
-    for ids in chunks(zip(made, tags, strict=True), ctx.batch):
-        through_o.objects.bulk_create(
-            [through_o(activity_id=pk, term_id=t) for pk, (o, _p) in ids for t in o]
-        )
-        through_p.objects.bulk_create(
-            [through_p(activity_id=pk, term_id=t) for pk, (_o, p) in ids for t in p]
-        )
-    return count
-
-
-# Steps of other capabilities register themselves on import (after the ones above).
-# (events first: the engagement step is placed after the consultation answers it registers.)
-from echos.events import generate as _events_generate  # noqa: E402, F401, I001
-from echos.engagement import generate as _engagement_generate  # noqa: E402, F401, I001

@@ -11,3 +11,4 @@ class ParticipationConfig(registry.EchosAppConfig):
     verbose_name = _("Participation")
     privacy = "echos.participation.privacy"
     demo_loaders = ("echos.participation.demo.load_demo",)
+    generator_steps = "echos.participation.generate"

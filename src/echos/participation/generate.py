@@ -1,6 +1,6 @@
 """Synthetic consultations and confirmed answers with their tallies, streamed in batches.
 
-``generate_answers`` is the generator step of participation (see ``hubs/generate.py``): one
+``generate_answers`` is the generator step of participation (``consultation_answers``): one
 consultation per chosen hub with the standard questionnaire, answers spread over them, rows
 written with ``bulk_create`` in batches of ``batch`` so memory stays bounded (only the tallies,
 one counter per consultation and option, are held). The same seed gives the same rows.
@@ -15,6 +15,8 @@ from itertools import islice
 from django.db import transaction
 
 from echos.assessment import engine
+from echos.core.synthetic import step
+from echos.hubs.generate import Context
 from echos.participation import services
 from echos.participation.models import Answer, AnswerTally, Consultation
 
@@ -180,4 +182,17 @@ def generate_answers(
         shares[i % len(shares)] += 1
     return bulk_answers(
         list(zip(consultations, shares, strict=True)), rng=rng, batch=batch, progress=progress
+    )
+
+
+@step("consultation_answers", after="registrations")
+def generate_consultation_answers(ctx: Context) -> int:
+    """Public consultations of some generated hubs and their confirmed answers."""
+    hubs = [h.pk for h in ctx.hubs if h.generated]
+    return generate_answers(
+        hubs,
+        count=ctx.scale.consultation_answers,
+        seed=ctx.seed,
+        progress=ctx.progress,
+        batch=ctx.batch,
     )

@@ -11,3 +11,4 @@ class SynergiesConfig(registry.EchosAppConfig):
     verbose_name = _("Synergies")
     privacy = "echos.synergies.privacy"
     demo_loaders = ("echos.synergies.demo.load_demo",)
+    generator_steps = "echos.synergies.generate"

@@ -1,4 +1,4 @@
-"""``echos generate-data``: synthetic demo data at small or Europe scale (echos.hubs.generate)."""
+"""``echos generate-data``: synthetic demo data at small or Europe scale (echos.site.generate)."""
 
 import resource
 import sys
@@ -6,7 +6,7 @@ import time
 
 from django.core.management.base import BaseCommand, CommandError
 
-from echos.hubs.generate import SCALES, GenerationRefused, generate
+from echos.site.generate import SCALES, GenerationRefused, generate
 
 
 class ProgressBar:
