@@ -466,6 +466,14 @@ def test_the_errors_listed_are_capped_with_a_count_of_the_rest(db):
     assert report.as_dict()["errors"][-1]["message"] == report.errors[-1].message
 
 
+def test_the_command_counts_every_problem_not_only_those_listed(db, tmp_path):
+    path = tmp_path / "o.csv"
+    bad = "".join(f"Limit Org {i},XX,research\n" for i in range(137))
+    path.write_text("name,country,stakeholder_group\n" + bad, encoding="utf-8")
+    with pytest.raises(CommandError, match="^137 problem"):
+        call_command("import", "organisations", str(path), stderr=io.StringIO())
+
+
 def test_the_import_page_lists_at_most_the_capped_errors(hubs, personas, login):
     bad = "".join(f"Limit Org {i},XX,research\n" for i in range(600))
     upload = SimpleUploadedFile(

@@ -102,9 +102,11 @@ class ImportReport:
     created: int = 0
     errors: list[RowError] = field(default_factory=list)
     unlisted: int = 0  # problems found beyond MAX_ERRORS
+    problems: int = 0  # every problem found, listed or not
 
     def add(self, error: RowError) -> None:
         """List the problem, or only count it once MAX_ERRORS are listed."""
+        self.problems += 1
         if len(self.errors) < MAX_ERRORS:
             self.errors.append(error)
         else:

@@ -62,5 +62,7 @@ class Command(BaseCommand):
         if not report.ok:
             for error in report.errors:
                 self.stderr.write(str(error))
-            raise CommandError(f"{len(report.errors)} problem(s); nothing was imported.")
+            raise CommandError(
+                f"{report.problems or len(report.errors)} problem(s); nothing was imported."
+            )
         self.stdout.write(self.style.SUCCESS(f"Imported {report.created} {kind}."))
