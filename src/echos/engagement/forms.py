@@ -1,5 +1,7 @@
 """Input of the engagement record pages; the rules are checked by the services."""
 
+from typing import cast
+
 from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -84,18 +86,20 @@ class EngagementRecordForm(ServiceFormMixin, forms.Form):
 
     def __init__(self, *args, hub, record: EngagementRecord | None = None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["level"].choices = _term_choices(Term.Vocabulary.ENGAGEMENT_LEVELS)
-        self.fields["stakeholder_groups"].choices = _term_choices(
-            Term.Vocabulary.STAKEHOLDER_GROUPS
-        )
-        self.fields["objectives"].choices = _term_choices(Term.Vocabulary.OBJECTIVES)
-        self.fields["policy_areas"].choices = _term_choices(Term.Vocabulary.POLICY_AREAS)
-        self.fields["region"].queryset = Region.objects.filter(country_id=hub.country_id)
+        choice = self._choice_field
+        choice("level").choices = _term_choices(Term.Vocabulary.ENGAGEMENT_LEVELS)
+        choice("stakeholder_groups").choices = _term_choices(Term.Vocabulary.STAKEHOLDER_GROUPS)
+        choice("objectives").choices = _term_choices(Term.Vocabulary.OBJECTIVES)
+        choice("policy_areas").choices = _term_choices(Term.Vocabulary.POLICY_AREAS)
+        region = cast(forms.ModelChoiceField, self.fields["region"])
+        region.queryset = Region.objects.filter(country_id=hub.country_id)
         members = Membership.objects.current().filter(hub=hub).values("organisation_id")
         chosen = record.organisations.values("pk") if record is not None else []
-        self.fields["organisations"].queryset = Organisation.objects.filter(
-            Q(pk__in=members) | Q(pk__in=chosen)
-        )
+        organisations = cast(forms.ModelMultipleChoiceField, self.fields["organisations"])
+        organisations.queryset = Organisation.objects.filter(Q(pk__in=members) | Q(pk__in=chosen))
+
+    def _choice_field(self, name: str) -> forms.ChoiceField:
+        return cast(forms.ChoiceField, self.fields[name])
 
     @staticmethod
     def initial_for(record: EngagementRecord) -> dict:
