@@ -144,7 +144,7 @@ def run(
     top: int,
     mode: str,
     explain: bool,
-    progress: Callable[[int], None] | None = None,
+    progress: Callable[[int], object] | None = None,
 ) -> list[dict]:
     """Match a batch (the API's request and its background jobs alike).
 

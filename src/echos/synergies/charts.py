@@ -58,7 +58,9 @@ def matrix_spec(cells: list[dict]) -> dict:
 
 def graph_spec(links) -> dict:
     """Nodes: hubs, activities, initiatives; edges: hub–activity and activity–target (force layout)."""
-    nodes, index, edges = [], {}, []
+    nodes: list[dict] = []
+    index: dict[str, int] = {}
+    edges: list[dict] = []
 
     def node(key, name, group, url):
         if key not in index:

@@ -20,6 +20,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
+from typing import cast
 
 import numpy as np
 from scipy import sparse
@@ -183,11 +184,11 @@ class Index:
         df = np.zeros(len(self.vocab), dtype=np.float32)
         rows, cols, tfs = [], [], []
         for i, c in enumerate(counts):
-            for term, tf in c.items():
+            for term, term_count in c.items():
                 j = self.vocab[term]
                 rows.append(i)
                 cols.append(j)
-                tfs.append(tf)
+                tfs.append(term_count)
                 df[j] += 1
         lengths = np.array([sum(c.values()) for c in counts], dtype=np.float32)
         avg = float(lengths.mean()) if n else 1.0
@@ -288,8 +289,9 @@ def match(
         if mode == "lexical":
             scores = lexical
         else:
+            assert query_vectors is not None  # embedded above when the mode is not lexical
             semantic = (
-                query_vectors[start : start + len(part)] @ index.vectors.T
+                query_vectors[start : start + len(part)] @ cast(np.ndarray, index.vectors).T
                 if n
                 else np.zeros((len(part), 0))
             )

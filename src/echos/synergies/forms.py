@@ -1,5 +1,7 @@
 """Forms for activities and initiatives."""
 
+from typing import cast
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -35,7 +37,8 @@ class ActivityForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         hub = hub or getattr(self.instance, "hub", None)
         if hub is not None:
-            self.fields["region"].queryset = hub.country.regions.all()
+            region = cast(forms.ModelChoiceField, self.fields["region"])
+            region.queryset = hub.country.regions.all()
         self.fields["objectives"].label = _("Mission objectives")
         self.fields["policy_areas"].label = _("Policy areas")
         self.fields["target_groups"].label = _("Target groups")

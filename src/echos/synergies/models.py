@@ -23,6 +23,9 @@ class VectorMixin(models.Model):
     class Meta:
         abstract = True
 
+    def matching_text(self) -> str:
+        raise NotImplementedError
+
     def text_key(self) -> str:
         return hashlib.sha256(self.matching_text().encode()).hexdigest()
 

@@ -23,7 +23,7 @@ COUNT_LABELS = {
     "links_kept": _("synergy links kept without their author"),
 }
 # What stays, with the person's link set to NULL: (model, field, count key).
-UNLINKED = [
+UNLINKED: list[tuple[type[Activity] | type[Decision] | type[SynergyLink], str, str]] = [
     (Activity, "created_by", "activities_kept"),
     (Decision, "decided_by", "decisions_kept"),
     (SynergyLink, "created_by", "links_kept"),

@@ -144,7 +144,7 @@ def validate_activity(activity: Activity) -> None:
     activity.language = activity.language.lower()
     if activity.start and activity.end and activity.end < activity.start:
         raise RuleViolation(_("The activity cannot end before it starts."), "end")
-    if activity.region_id and activity.region.country_id != activity.hub.country_id:
+    if activity.region is not None and activity.region.country_id != activity.hub.country_id:
         raise RuleViolation(_("The region is not in the hub's country."), "region")
 
 

@@ -10,7 +10,11 @@ def refresh_vector(model: str, pk: int) -> bool:
     from echos.synergies.matching import ensure_vectors
     from echos.synergies.models import Activity, Initiative
 
-    obj = {"activity": Activity, "initiative": Initiative}[model].objects.filter(pk=pk).first()
+    kinds: dict[str, type[Activity] | type[Initiative]] = {
+        "activity": Activity,
+        "initiative": Initiative,
+    }
+    obj = kinds[model].objects.filter(pk=pk).first()
     if obj is None or obj.get_vector() is not None:
         return False  # deleted meanwhile, or already up to date
     ensure_vectors([obj])

@@ -259,7 +259,7 @@ def matrix(request):
         for o in objectives
     ]
     # Countries with activities per objective (across all policy areas), for the Europe-wide view.
-    per_country = defaultdict(lambda: defaultdict(int))
+    per_country: defaultdict[str, defaultdict[int, int]] = defaultdict(lambda: defaultdict(int))
     for code, term_id in Activity.objectives.through.objects.values_list(
         "activity__hub__country_id", "term_id"
     ):
