@@ -1,16 +1,10 @@
-"""The one NinjaAPI of echos: every app's router mounted under /api/v1/."""
+"""The one NinjaAPI of echos: every app's declared router (``api_router``) mounted under /api/v1/."""
 
 from ninja.openapi.docs import Swagger
 
-from echos.assessment.api import router as assessment_router
+from echos.core import registry
 from echos.core.api import EchosAPI, install_error_handlers
-from echos.core.api import router as core_router
-from echos.engagement.api import router as engagement_router
-from echos.events.api import router as events_router
 from echos.events.feeds import FEEDS_DESCRIPTION
-from echos.hubs.api import router as hubs_router
-from echos.participation.api import router as participation_router
-from echos.synergies.api import router as synergies_router
 
 api = EchosAPI(
     title="echos API",
@@ -24,10 +18,7 @@ api = EchosAPI(
     docs=Swagger(settings={"validatorUrl": None}),
 )
 install_error_handlers(api)
-api.add_router("/", core_router)
-api.add_router("/", hubs_router)
-api.add_router("/", assessment_router)
-api.add_router("/", synergies_router)
-api.add_router("/", events_router)
-api.add_router("/", participation_router)
-api.add_router("/", engagement_router)
+# Each app's declared ``api_router`` (core.registry), in INSTALLED_APPS order: core's reference
+# data, hubs, assessment, synergies, events, participation, engagement.
+for _label, _router in registry.api_routers():
+    api.add_router("/", _router)

@@ -13,6 +13,7 @@ class AssessmentConfig(registry.EchosAppConfig):
     revert_handlers = "echos.assessment.revert"
     demo_loaders = ("echos.assessment.demo.load_demo",)
     generator_steps = "echos.assessment.generate"
+    api_router = "echos.assessment.api.router"
 
     def ready(self):
         from django.db.models.signals import post_delete, post_save

@@ -11,3 +11,4 @@ class CoreConfig(registry.EchosAppConfig):
     verbose_name = _("Core")
     privacy = "echos.core.privacy"
     demo_loaders = ("echos.core.reference.load_reference",)
+    api_router = "echos.core.api.router"

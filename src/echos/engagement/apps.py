@@ -12,3 +12,4 @@ class EngagementConfig(registry.EchosAppConfig):
     privacy = "echos.engagement.privacy"
     demo_loaders = ("echos.engagement.demo.load_demo",)
     generator_steps = "echos.engagement.generate"
+    api_router = "echos.engagement.api.router"

@@ -12,3 +12,4 @@ class EventsConfig(registry.EchosAppConfig):
     privacy = "echos.events.privacy"
     demo_loaders = ("echos.events.demo.load_demo",)
     generator_steps = "echos.events.generate"
+    api_router = "echos.events.api.router"

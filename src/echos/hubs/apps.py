@@ -13,3 +13,4 @@ class HubsConfig(registry.EchosAppConfig):
     revert_handlers = "echos.hubs.revert"
     demo_loaders = ("echos.hubs.demo.load_reference_hubs", "echos.hubs.demo.load_demo")
     generator_steps = "echos.hubs.generate"
+    api_router = "echos.hubs.api.router"

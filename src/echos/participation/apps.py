@@ -12,3 +12,4 @@ class ParticipationConfig(registry.EchosAppConfig):
     privacy = "echos.participation.privacy"
     demo_loaders = ("echos.participation.demo.load_demo",)
     generator_steps = "echos.participation.generate"
+    api_router = "echos.participation.api.router"

@@ -12,3 +12,4 @@ class SynergiesConfig(registry.EchosAppConfig):
     privacy = "echos.synergies.privacy"
     demo_loaders = ("echos.synergies.demo.load_demo",)
     generator_steps = "echos.synergies.generate"
+    api_router = "echos.synergies.api.router"
