@@ -51,7 +51,7 @@ COORDS = {
 }
 
 # (country, stage, archetype, sub-hubs as (level, region code, name, stage, lat, lon, parent index or None))
-DEMO_HUBS = [
+DEMO_HUBS: list[tuple[str, Stage, str, list[tuple]]] = [
     (
         "DE",
         Stage.ESTABLISHMENT,
@@ -113,7 +113,7 @@ DEMO_HUBS = [
 ]
 
 # Sub-hubs of the real national hubs (themselves invented, so labelled demo).
-DEMO_SUBHUBS_OF_REAL = {
+DEMO_SUBHUBS_OF_REAL: dict[str, list[tuple]] = {
     "NO": [
         ("regional", "NO-46", "Western Norway", Stage.ESTABLISHMENT, 60.39, 5.32, None),
         ("local", "NO-46", "Bergen", Stage.EXPLORING, 60.39, 5.32, 0),

@@ -1,5 +1,7 @@
 """Input validation for hub, organisation, membership and stage-change pages."""
 
+from typing import cast
+
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -30,12 +32,16 @@ class HubForm(ServiceFormMixin, forms.ModelForm):
 
     def __init__(self, *args, parents=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["parent"].queryset = (
+        cast(forms.ModelChoiceField, self.fields["parent"]).queryset = (
             parents if parents is not None else Hub.objects.exclude(level=Level.LOCAL)
         )
-        self.fields["region"].queryset = Region.objects.select_related("country")
-        self.fields["host_organisation"].queryset = Organisation.objects.order_by("name")
-        self.fields["country"].queryset = Country.objects.all()
+        cast(
+            forms.ModelChoiceField, self.fields["region"]
+        ).queryset = Region.objects.select_related("country")
+        cast(
+            forms.ModelChoiceField, self.fields["host_organisation"]
+        ).queryset = Organisation.objects.order_by("name")
+        cast(forms.ModelChoiceField, self.fields["country"]).queryset = Country.objects.all()
         self.fields["region"].help_text = _("ISO 3166-2 subdivision, for regional and local hubs.")
 
     def clean(self):
@@ -74,10 +80,12 @@ class OrganisationForm(ServiceFormMixin, forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["stakeholder_group"].queryset = Term.objects.of(
+        cast(forms.ModelChoiceField, self.fields["stakeholder_group"]).queryset = Term.objects.of(
             Term.Vocabulary.STAKEHOLDER_GROUPS
         )
-        self.fields["region"].queryset = Region.objects.select_related("country")
+        cast(
+            forms.ModelChoiceField, self.fields["region"]
+        ).queryset = Region.objects.select_related("country")
 
     def _post_clean(self):
         pass
@@ -92,9 +100,9 @@ class MembershipForm(ServiceFormMixin, forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         if "organisation" in self.fields:
-            self.fields["organisation"].queryset = Organisation.objects.select_related(
-                "country"
-            ).order_by("name")
+            cast(
+                forms.ModelChoiceField, self.fields["organisation"]
+            ).queryset = Organisation.objects.select_related("country").order_by("name")
 
     def _post_clean(self):
         pass

@@ -20,6 +20,7 @@ import zipfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from typing import cast
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
@@ -471,7 +472,7 @@ class _Plan:
         if self.hub is None:
             return
         ids = sorted({m.organisation.pk for m in self.memberships if m.organisation.pk})
-        members = set()
+        members: set[int] = set()
         for chunk in _chunks(ids):
             members.update(
                 self.hub.memberships.filter(organisation_id__in=chunk).values_list(
@@ -574,7 +575,9 @@ def _membership_row(number: int, values: dict, plan: _Plan) -> None:
     ref = values.get("organisation", "")
     if not ref:
         raise RuleViolation(_("Name the organisation (id or name)."), "organisation")
-    country = plan.cached(services.resolve_country, values.get("country") or plan.hub.country_id)
+    country = plan.cached(
+        services.resolve_country, values.get("country") or cast(Hub, plan.hub).country_id
+    )
     if _is_id(ref):
         org = plan.by_pk.get(int(ref))
         if org is None:
@@ -769,6 +772,6 @@ def _run_import(
 def _guard(kind: str, actor, hub: Hub | None) -> None:
     """The services' own permission checks, asked once for the whole file."""
     if kind == "memberships":
-        guard(perms.can_edit_hub(actor, hub), actor)
+        guard(perms.can_edit_hub(actor, cast(Hub, hub)), actor)  # a memberships file has its hub
     else:
         guard(perms.is_network_coordinator(actor) or perms.editable_hubs(actor).exists(), actor)

@@ -19,7 +19,7 @@ class Level(models.TextChoices):
     LOCAL = "local", _("Local")
 
 
-LEVEL_RANK = {Level.NATIONAL: 0, Level.REGIONAL: 1, Level.LOCAL: 2}
+LEVEL_RANK: dict[str, int] = {Level.NATIONAL: 0, Level.REGIONAL: 1, Level.LOCAL: 2}
 
 
 class Stage(models.TextChoices):

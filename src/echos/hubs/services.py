@@ -1,6 +1,7 @@
 """Writes to hubs, organisations, memberships and contacts: guard, transaction, audit."""
 
 from datetime import date
+from typing import cast
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
@@ -13,7 +14,7 @@ from django.utils.translation import gettext as _
 
 from echos.core.audit import diff, log_action, snapshot
 from echos.core.exceptions import Conflict, RuleViolation, guard
-from echos.core.models import Country, Region, Term
+from echos.core.models import Country, Region, Term, User
 from echos.core.rules import check_web_address
 from echos.hubs import permissions as perms
 from echos.hubs.models import (
@@ -125,7 +126,7 @@ def validate_hub(hub: Hub) -> None:
         raise RuleViolation(
             _("Unknown archetype %(value)r.") % {"value": hub.archetype}, "archetype"
         )
-    if hub.region_id and hub.region.country_id != hub.country_id:
+    if hub.region is not None and hub.region.country_id != hub.country_id:
         raise RuleViolation(_("The region is not in the hub's country."), "region")
     check_web_address(hub.website, "website")
     if hub.latitude is not None and not -90 <= hub.latitude <= 90:
@@ -145,7 +146,7 @@ def validate_hub(hub: Hub) -> None:
     else:
         if not hub.parent_id:
             raise RuleViolation(_("A regional or local hub needs a parent hub."), "parent")
-        parent = hub.parent
+        parent = cast(Hub, hub.parent)  # parent_id is set
         if parent.country_id != hub.country_id:
             raise RuleViolation(
                 _("The parent hub %(parent)s is in another country (%(country)s).")
@@ -336,7 +337,7 @@ def validate_organisation(org: Organisation) -> None:
     org.name = (org.name or "").strip()
     if not org.name:
         raise RuleViolation(_("Give the organisation's name."), "name")
-    if org.region_id and org.region.country_id != org.country_id:
+    if org.region is not None and org.region.country_id != org.country_id:
         raise RuleViolation(_("The region is not in the organisation's country."), "region")
     check_web_address(org.website, "website")
     duplicate = (
@@ -499,7 +500,8 @@ def _request_confirmation_after_commit(membership: Membership) -> None:
 def send_membership_request_now(membership: Membership) -> int:
     """E-mail the organisation's representatives that a hub lists it and waits for their answer."""
     recipients = sorted(
-        {p.email or p.user.email for p in representatives(membership.organisation)} - {""}
+        {p.email or cast(User, p.user).email for p in representatives(membership.organisation)}
+        - {""}
     )
     if not recipients:
         return 0
@@ -524,7 +526,7 @@ def send_membership_request_now(membership: Membership) -> int:
 def _decide_membership(*, actor, membership: Membership, status: str, action: str) -> Membership:
     guard(perms.can_decide_membership(actor, membership), actor)
     if membership.status == status:
-        already = {
+        already: dict[str, str] = {
             Membership.Status.CONFIRMED: _("This membership is already confirmed."),
             Membership.Status.DECLINED: _("This membership is already declined."),
         }

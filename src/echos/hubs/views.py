@@ -1,6 +1,7 @@
 """Pages of the hub registry: map, directory, hub, organisation and country pages, editing."""
 
 from collections import OrderedDict
+from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
@@ -108,7 +109,7 @@ def europe_rows() -> list[dict]:
 
 def home(request):
     rows = europe_rows()
-    counts = OrderedDict(
+    counts: OrderedDict[str, dict[str, Any]] = OrderedDict(
         (s.value, {"label": s.label, "count": 0, "hint": STAGE_HINTS[s]}) for s in Stage
     )
     for row in rows:
@@ -273,7 +274,7 @@ def hub_edit(request, pk: int):
 @require_POST
 def hub_delete(request, pk: int):
     hub = _get_hub_for_user(request, pk, perms.can_delete_hub)
-    target = hub.parent.get_absolute_url() if hub.parent_id else reverse("hubs:directory")
+    target = hub.parent.get_absolute_url() if hub.parent is not None else reverse("hubs:directory")
     return _delete(
         request,
         lambda: services.delete_hub(actor=request.user, hub=hub),
@@ -594,7 +595,7 @@ def contact_add(request, pk: int):
         for field, errors in form.errors.items():
             messages.error(
                 request,
-                f"{form.fields[field].label if field in form.fields else ''}: {' '.join(errors)}",
+                f"{form.fields[field].label if field in form.fields else ''}: {' '.join(errors)}",  # type: ignore[arg-type]  # ErrorList yields the messages (str)
             )
     return redirect(org)
 
