@@ -10,6 +10,7 @@ order of ``rows``.
 import json
 import statistics
 from collections import Counter
+from typing import cast
 
 import numpy as np
 
@@ -216,7 +217,7 @@ def common_and_unique(
 
 
 def _encode(definition: dict, rows) -> tuple[np.ndarray, list[dict]]:
-    features = []
+    features: list = []
     columns: dict[tuple[str, str], int] = {}
     choice_questions = [q for q in questions(definition) if q.type in CHOICE_TYPES]
     for q in choice_questions:
@@ -273,8 +274,8 @@ def _kmeans(points: np.ndarray, k: int, rng: np.random.Generator) -> tuple[np.nd
         inertia = float(_squared_distances(points, centres)[np.arange(len(points)), labels].sum())
         # Strictly lower, so among equal solutions the first restart wins and output stays stable.
         if inertia < best_inertia - 1e-12:
-            best_labels, best_inertia = labels.copy(), inertia
-    return best_labels, best_inertia
+            best_labels, best_inertia = cast(np.ndarray, labels).copy(), inertia
+    return cast(np.ndarray, best_labels), best_inertia
 
 
 def _silhouette(points: np.ndarray, labels: np.ndarray) -> float:

@@ -142,7 +142,7 @@ def hub_maturity(request, hub_id: int):
     if not perms.can_view_hub_scores(api_user(request), hub):
         raise PermissionDenied("This hub's scores are private.")
     definition = benchmarks.maturity_definition()
-    codes = [q.dimension for q in scoring.dimension_questions(definition)]
+    codes = [scoring.dimension_of(q) for q in scoring.dimension_questions(definition)]
     scores = benchmarks.latest_scores()
     own = next((s for s in scores if s["hub_id"] == hub.pk), None)
     network = scoring.medians(scores, codes)

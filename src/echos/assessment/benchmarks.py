@@ -150,7 +150,7 @@ def level_distribution(scores: list[dict], definition: dict) -> list[dict]:
             value = int(level["value"])
             rows.append(
                 {
-                    "dimension": titles.get(q.dimension, q.dimension),
+                    "dimension": titles.get(scoring.dimension_of(q), scoring.dimension_of(q)),
                     "level": value,
                     "label": f"{value} {level['label']}",
                     "hubs": sum(1 for s in scores if s["dimensions"].get(q.dimension) == value),

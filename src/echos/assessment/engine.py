@@ -244,7 +244,8 @@ def parse(definition: dict) -> list[Section]:
     """Sections and questions of a definition, checked for the mistakes an author can make."""
     if not isinstance(definition, dict):
         raise DefinitionError(_("the definition must be a JSON object"))
-    sections, seen = [], set()
+    sections: list = []
+    seen: set[str] = set()
     found = definition.get("sections", [])
     if not isinstance(found, list):
         raise DefinitionError(_('"sections" must be a list'))
@@ -312,7 +313,8 @@ def validate(definition: dict, answers: dict, *, complete: bool) -> tuple[dict, 
 
     Answers to questions hidden by their condition are dropped, so they never count.
     """
-    cleaned, errors = {}, {}
+    cleaned: dict = {}
+    errors: dict[str, str] = {}
     known = {q.code for q in questions(definition)}
     for code in answers:
         if code not in known:
@@ -450,7 +452,7 @@ def clean_evidence_file(upload) -> CleanUpload:
 
 def answers_from_post(definition: dict, data) -> dict:
     """Read a questionnaire form (``q_<code>`` fields) into an answers dict."""
-    answers = {}
+    answers: dict = {}
     for q in questions(definition):
         name = f"q_{q.code}"
         if q.type in {"multiple", "organisations"}:

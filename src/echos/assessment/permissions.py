@@ -1,5 +1,7 @@
 """Who may answer, read and manage assessments (predicates shared by pages and API)."""
 
+from typing import cast
+
 from echos.assessment.models import ConsensusRound, Instrument, Response
 from echos.hubs import permissions as hub_perms
 from echos.hubs.models import Hub, HubRole
@@ -20,7 +22,7 @@ def can_read_response(user, response: Response) -> bool:
         return True
     if response.hub_id is None:
         return hub_perms.is_network_coordinator(user)
-    return hub_perms.can_edit_hub(user, response.hub)
+    return hub_perms.can_edit_hub(user, cast(Hub, response.hub))  # hub_id is set
 
 
 def can_edit_response(user, response: Response) -> bool:
@@ -50,7 +52,8 @@ def can_view_private_scores(user, hub: Hub) -> bool:
     """A hub's private maturity results (scores, history): its team and the network."""
     return (
         hub_perms.can_edit_hub(user, hub)
-        or HubRole.objects.filter(user_id=getattr(user, "pk", None), hub=hub).exists()
+        # An anonymous user has no pk: None matches no role.
+        or HubRole.objects.filter(user_id=getattr(user, "pk", None), hub=hub).exists()  # type: ignore[misc]
     )
 
 

@@ -23,7 +23,7 @@ COUNT_LABELS = {
     "rounds_kept": _("consensus rounds kept without who opened them"),
 }
 # What stays, with the person's link set to NULL: (model, field, count key).
-UNLINKED = [
+UNLINKED: list[tuple[type[Response] | type[Evidence] | type[ConsensusRound], str, str]] = [
     (Response, "respondent", "responses_kept"),
     (Evidence, "uploaded_by", "evidence_kept"),
     (ConsensusRound, "opened_by", "rounds_kept"),

@@ -2,6 +2,7 @@
 
 import math
 from statistics import median
+from typing import Any, cast
 
 from echos.assessment.engine import Question, questions, tr
 
@@ -11,6 +12,11 @@ AGREE, MINOR, DISAGREE = "agree", "minor", "disagree"
 def dimension_questions(definition: dict) -> list[Question]:
     """The scale question of each maturity dimension, in the model's order."""
     return [q for q in questions(definition) if q.type == "scale" and q.dimension]
+
+
+def dimension_of(question: Question) -> str:
+    """The dimension code of a question given by ``dimension_questions`` (which all have one)."""
+    return cast(str, question.dimension)
 
 
 def dimension_titles(definition: dict) -> dict[str, str]:
@@ -34,7 +40,7 @@ def score(definition: dict, answers: dict) -> dict:
     return {
         "dimensions": dims,
         "overall": overall,
-        "level": math.floor(overall) if complete else None,
+        "level": math.floor(overall) if overall is not None else None,
     }
 
 
@@ -44,9 +50,9 @@ def spread(definition: dict, ratings: list[dict]) -> list[dict]:
     A gap of one level is ordinary judgement ("minor"); two or more means the raters
     see the hub differently and the consensus meeting should discuss it ("disagree").
     """
-    rows = []
+    rows: list[dict] = []
     for q in dimension_questions(definition):
-        values = sorted(r.get(q.code) for r in ratings if isinstance(r.get(q.code), int | float))
+        values = sorted(v for r in ratings if isinstance(v := r.get(q.code), int | float))
         if not values:
             rows.append(
                 {
@@ -108,7 +114,7 @@ def recommendations(
     A dimension is weak when it is below the network median or at level 1–2; the lowest come first.
     ``peers`` rows are ``{"hub_id", "name", "dimensions": {...}}`` of other hubs.
     """
-    out = []
+    out: list[dict[str, Any]] = []
     for q in dimension_questions(definition):
         level = own.get(q.dimension)
         if not isinstance(level, int | float):

@@ -2,6 +2,7 @@
 
 import json
 from pathlib import Path
+from typing import cast
 
 from django.db import transaction
 from django.utils import timezone
@@ -160,7 +161,7 @@ def start_response(
     response = Response.objects.create(
         instrument=instrument,
         hub=hub,
-        country=country,
+        country=cast(Country, country),  # the hub's when not given
         round=round,
         kind=kind,
         respondent=respondent,
@@ -200,7 +201,7 @@ def submit_response(
     guard(perms.can_edit_response(actor, response), actor)
     if response.status != Response.Status.DRAFT:
         raise Conflict(_("This response has already been submitted."), "status")
-    if response.round_id and response.round.status != ConsensusRound.Status.OPEN:
+    if response.round is not None and response.round.status != ConsensusRound.Status.OPEN:
         raise Conflict(_("This consensus round is closed."), "round")
     definition = response.instrument.definition
     cleaned, errors = engine.validate(
@@ -333,7 +334,9 @@ def record_consensus(
     if round.status != ConsensusRound.Status.OPEN:
         raise Conflict(_("The consensus of this round is already recorded."), "round")
     definition = round.instrument.definition
-    answers = {q.code: levels.get(q.dimension) for q in scoring.dimension_questions(definition)}
+    answers: dict[str, object] = {
+        q.code: levels.get(scoring.dimension_of(q)) for q in scoring.dimension_questions(definition)
+    }
     answers.update({f"{dim}_notes": note for dim, note in notes.items() if note})
     answers = {k: v for k, v in answers.items() if v not in (None, "")}
     response = Response.objects.create(

@@ -228,7 +228,10 @@ def hub_maturity(request, hub_id: int):
         raise PermissionDenied
     definition = benchmarks.maturity_definition()
     titles = scoring.dimension_titles(definition)
-    dims = [(q.dimension, titles[q.dimension]) for q in scoring.dimension_questions(definition)]
+    dims = [
+        (scoring.dimension_of(q), titles[scoring.dimension_of(q)])
+        for q in scoring.dimension_questions(definition)
+    ]
     scores = benchmarks.latest_scores()
     own = next((s for s in scores if s["hub_id"] == hub.pk), None)
     codes = [c for c, _t in dims]
@@ -362,7 +365,10 @@ def round_detail(request, round_id: int):
 def _network_rows(request):
     definition = benchmarks.maturity_definition()
     titles = scoring.dimension_titles(definition)
-    dims = [(q.dimension, titles[q.dimension]) for q in scoring.dimension_questions(definition)]
+    dims = [
+        (scoring.dimension_of(q), titles[scoring.dimension_of(q)])
+        for q in scoring.dimension_questions(definition)
+    ]
     scores = benchmarks.latest_scores()
     sort = request.GET.get("sort", "country")
     keys = {
@@ -460,7 +466,7 @@ def network_export(request, fmt: str):
         sheet.append(header)
         for row in rows:
             append_row(sheet, row)
-        out = io.BytesIO()
+        out: io.BytesIO | io.StringIO = io.BytesIO()
         book.save(out)
         response = HttpResponse(
             out.getvalue(),
