@@ -1,3 +1,5 @@
+from typing import cast
+
 from django.contrib import admin
 
 from echos.core.admin import NetworkAdmin, NetworkPermissions
@@ -50,7 +52,7 @@ class ModerationInline(ReadOnly, NetworkPermissions, admin.TabularInline):
     fk_name = "proposal"
     extra = 0
     fields = ["at", "action", "reason", "actor"]
-    readonly_fields = fields
+    readonly_fields = cast(list[str], fields)
 
     def has_delete_permission(self, request, obj=None):
         return False

@@ -79,6 +79,8 @@ class FollowUpForm(forms.Form):
 class ParticipantMixin:
     """An e-mail field for people without an account (removed for signed-in users)."""
 
+    fields: dict[str, forms.Field]  # the form's
+
     def _participant_fields(self, user) -> None:
         if user is not None and user.is_authenticated:
             self.fields.pop("email", None)

@@ -271,7 +271,8 @@ class Proposal(Contribution):
     is_hidden = models.BooleanField(_("hidden by moderators"), default=False)
     hidden_reason = models.TextField(_("reason for hiding"), blank=True)
 
-    objects = ProposalQuerySet.as_manager()
+    # django-stubs types the abstract base's manager as a class variable.
+    objects = ProposalQuerySet.as_manager()  # type: ignore[misc]
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -328,7 +329,8 @@ class Comment(Contribution):
     is_hidden = models.BooleanField(_("hidden by moderators"), default=False)
     hidden_reason = models.TextField(_("reason for hiding"), blank=True)
 
-    objects = CommentQuerySet.as_manager()
+    # django-stubs types the abstract base's manager as a class variable.
+    objects = CommentQuerySet.as_manager()  # type: ignore[misc]
 
     class Meta:
         ordering = ["created_at", "id"]

@@ -287,7 +287,7 @@ def export(request, pk: int, fmt: str):
         sheet = book.create_sheet("answers")
         for row in rows:
             append_row(sheet, row)
-        out = io.BytesIO()
+        out: io.BytesIO | io.StringIO = io.BytesIO()
         book.save(out)
         response = HttpResponse(
             out.getvalue(),

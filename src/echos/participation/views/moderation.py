@@ -88,7 +88,7 @@ def moderate(request, kind: str, pk: int):
     else:
         messages.error(
             request,
-            "; ".join(f"{form.fields[f].label}: {' '.join(e)}" for f, e in form.errors.items()),
+            "; ".join(f"{form.fields[f].label}: {' '.join(e)}" for f, e in form.errors.items()),  # type: ignore[arg-type]  # ErrorList yields the messages (str)
         )
     back = request.POST.get("next", "")
     if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
