@@ -154,7 +154,7 @@ def event_detail_out(e: Event, *, details: bool) -> dict:
         for s in e.sessions.all()
     ]
     out["places_left"] = services.places_left(e)
-    out["questions"] = e.questions.code if e.questions_id else None
+    out["questions"] = e.questions.code if e.questions is not None else None
     return out
 
 

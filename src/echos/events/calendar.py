@@ -3,6 +3,7 @@
 import calendar as pycalendar
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from django.conf import settings
@@ -49,7 +50,8 @@ class Filters:
     @classmethod
     def from_query(cls, params) -> "Filters":
         """Read filters from a query dict; values that cannot be right are dropped, never a 500."""
-        f = cls(**{name: (params.get(name) or "").strip()[:100] for name in FILTERS})
+        values: dict[str, Any] = {name: (params.get(name) or "").strip()[:100] for name in FILTERS}
+        f = cls(**values)
         f.q = (params.get("q") or "").strip()[:200]
         f.start = parse_date(params.get("from"))
         f.end = parse_date(params.get("to"))

@@ -195,6 +195,7 @@ def feed_language(request, code: str):
         raise Http404(_("Unknown language."))
     filters = replace(_from_query(request), language=code)
     language = pycountry.languages.get(alpha_2=code)
+    assert language is not None  # code is one of language_codes()
     return _feed(request, filters, title=language.name, filename=f"echos-lang-{code}.ics")
 
 

@@ -2,6 +2,7 @@
 
 import zoneinfo
 from datetime import UTC
+from typing import cast
 
 from django import forms
 from django.utils import timezone
@@ -133,12 +134,13 @@ class EventForm(ServiceFormMixin, forms.Form):
 
     def __init__(self, *args, country=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["objectives"].choices = [
+        cast(forms.ChoiceField, self.fields["objectives"]).choices = [
             (t.code, t.display) for t in Term.objects.of("objectives")
         ]
         if country is not None:
-            self.fields["region"].queryset = Region.objects.filter(country=country)
-        self.fields["questions"].choices = [("", _("No questions"))] + [
+            region = cast(forms.ModelChoiceField, self.fields["region"])
+            region.queryset = Region.objects.filter(country=country)
+        cast(forms.ChoiceField, self.fields["questions"]).choices = [("", _("No questions"))] + [
             (i.code, i.title) for i in registration_instruments()
         ]
 
@@ -169,14 +171,14 @@ class EventForm(ServiceFormMixin, forms.Form):
             "registration_closes": event.registration_closes
             and event.registration_closes.astimezone(event.tz).replace(tzinfo=None),
             "offer_hours": event.offer_hours,
-            "questions": event.questions.code if event.questions_id else "",
+            "questions": event.questions.code if event.questions is not None else "",
             "accessibility": event.accessibility_codes,
             "accessibility_notes": event.accessibility_notes,
             "outcomes": event.outcomes,
         }
 
     def clean(self):
-        cleaned = super().clean()
+        cleaned = cast(dict, super().clean())
         check_local_times(self, self.TIMES, cleaned.get("time_zone"))
         return cleaned
 
@@ -227,7 +229,7 @@ class StatusForm(ServiceFormMixin, forms.Form):
         super().__init__(*args, **kwargs)
         if published:
             # Once public, an event is cancelled or postponed, never a draft again.
-            self.fields["status"].choices = [
+            cast(forms.ChoiceField, self.fields["status"]).choices = [
                 c for c in Event.Status.choices if c[0] != Event.Status.DRAFT
             ]
 

@@ -18,7 +18,7 @@ PRODID = "-//ECHOS//Cancer Mission Hubs events//EN"
 REFRESH = timedelta(hours=1)
 MIN_YEAR, MAX_YEAR = 1970, 9998
 UTC_NAMES = {"UTC", "Etc/UTC", "Etc/UCT", "Etc/Zulu", "Zulu", "UCT", "Universal", "Etc/Universal"}
-STATUS = {
+STATUS: dict[str, str] = {
     Event.Status.PUBLISHED: "CONFIRMED",
     Event.Status.POSTPONED: "TENTATIVE",
     Event.Status.CANCELLED: "CANCELLED",

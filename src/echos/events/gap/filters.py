@@ -3,6 +3,7 @@ Mission objective, read from the query string; a value not understood is reporte
 
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from typing import cast
 from urllib.parse import urlencode
 
 from django import forms
@@ -80,15 +81,15 @@ class GapFilterForm(forms.Form):
         super().__init__(data)
         # "from" is a Python keyword, so the field is added here rather than declared.
         self.fields = {"from": forms.DateField(label=_("From"), required=False), **self.fields}
-        self.fields["country"].choices = [("", _("All countries"))] + [
+        cast(forms.ChoiceField, self.fields["country"]).choices = [("", _("All countries"))] + [
             (c.code, c.display_name) for c in countries
         ]
-        self.fields["objective"].choices = [("", _("All objectives"))] + [
+        cast(forms.ChoiceField, self.fields["objective"]).choices = [("", _("All objectives"))] + [
             (t.code, t.display) for t in objectives
         ]
 
     def clean(self):
-        data = super().clean()
+        data = cast(dict, super().clean())
         for name in ("from", "to"):
             day = data.get(name)
             if day and not EARLIEST <= day <= LATEST:

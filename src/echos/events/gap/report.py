@@ -214,7 +214,7 @@ def page_sections(report: GapReport) -> list[dict]:
         ),
     }
     sections = []
-    for key, title, rows in report.tables():
+    for key, title, _rows in report.tables():
         spec, label = charts.get(key, (None, ""))
         rows = tables[key]
         sections.append(

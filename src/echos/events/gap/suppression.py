@@ -30,7 +30,7 @@ class Small:
     def __eq__(self, other) -> bool:
         return isinstance(other, Small) and other.threshold == self.threshold
 
-    __hash__ = None
+    __hash__ = None  # type: ignore[assignment]  # unhashable: typeshed has no type for that
 
 
 class Withheld:
@@ -43,7 +43,7 @@ class Withheld:
     def __eq__(self, other) -> bool:
         return isinstance(other, Withheld)
 
-    __hash__ = None
+    __hash__ = None  # type: ignore[assignment]  # unhashable: typeshed has no type for that
 
 
 @dataclass(frozen=True)

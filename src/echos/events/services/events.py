@@ -7,6 +7,7 @@ schedule raise the event's SEQUENCE (calendars that subscribed update) and tell 
 import json
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any, cast
 from zoneinfo import ZoneInfo
 
 from django.db import transaction
@@ -217,7 +218,7 @@ def clean_event_fields(data: dict, *, current: Event | None = None) -> dict:
         value = out.get(name)
         if value not in (None, ""):
             try:
-                value = float(value)
+                value = float(cast(Any, value))  # not None: a string or a number
             except (TypeError, ValueError):
                 raise RuleViolation(_("Give a number."), name) from None
             if not low <= value <= high:
@@ -277,13 +278,13 @@ def _place(event: Event, *, country=None, region=None) -> None:
             event.region = None
         else:
             code = region.code if isinstance(region, Region) else str(region)
-            found = Region.objects.filter(code=code).first()
-            if found is None or found.country_id != event.country_id:
+            found_region = Region.objects.filter(code=code).first()
+            if found_region is None or found_region.country_id != event.country_id:
                 raise RuleViolation(
                     _("Unknown region of %(c)s: %(r)s.") % {"c": event.country_id, "r": code},
                     "region",
                 )
-            event.region = found
+            event.region = found_region
 
 
 @transaction.atomic

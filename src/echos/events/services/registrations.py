@@ -126,8 +126,8 @@ def register(
         raise RuleViolation(
             _("Tick the box to agree that the organisers keep your registration."), "consent"
         )
-    cleaned_answers = {}
-    if event.questions_id:
+    cleaned_answers: dict = {}
+    if event.questions is not None:
         cleaned_answers, errors = engine.validate(
             event.questions.definition, answers or {}, complete=True
         )

@@ -7,6 +7,7 @@ IMMEDIATE, which serialises writers), so places given out never exceed the capac
 """
 
 from datetime import timedelta
+from typing import cast
 
 from django.db import transaction
 from django.utils import timezone
@@ -38,7 +39,7 @@ def _fill_places(event: Event, now=None) -> list[Registration]:
     limit, or with places free and nobody left waiting, outstanding offers become places too.
     """
     now = now or timezone.now()
-    offered = []
+    offered: list[Registration] = []
     left = places_left(event)
     waiting = event.registrations.filter(status=Registration.Status.WAITLISTED).order_by(
         "created_at", "id"
@@ -70,7 +71,7 @@ def _fill_places(event: Event, now=None) -> list[Registration]:
         )
         _send_after_commit(r, "offer")
         offered.append(r)
-    if places_left(event) > 0 and not waiting.exists():
+    if cast(int, places_left(event)) > 0 and not waiting.exists():  # still limited
         # Places to spare and nobody else waiting: an outstanding offer can never expire in
         # favour of someone else, so it becomes a place.
         for r in outstanding:

@@ -244,7 +244,7 @@ EXPORT_COLUMNS = [
 def participants_export(request, pk: int):
     """CSV of participants with their answers: organisers only (personal data)."""
     event = _managed(request, pk)
-    definition = event.questions.definition if event.questions_id else None
+    definition = event.questions.definition if event.questions is not None else None
     question_codes = [q.code for q in engine.questions(definition)] if definition else []
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="event-{event.pk}-participants.csv"'

@@ -118,7 +118,7 @@ def _venue_map(event: Event, points: list[dict]) -> dict:
 
 def _question_items(event: Event, form) -> list[dict]:
     """Registration questions (from the questionnaire engine) with posted values and errors."""
-    if not event.questions_id:
+    if event.questions is None:
         return []
     definition = event.questions.definition
     posted = engine.answers_from_post(definition, form.data) if form.is_bound else {}
@@ -150,7 +150,7 @@ def register(request, pk: int):
     if form.is_valid():
         answers = (
             engine.answers_from_post(event.questions.definition, request.POST)
-            if event.questions_id
+            if event.questions is not None
             else {}
         )
         # Read before registering, from the event alone: the same whoever the address belongs to.
