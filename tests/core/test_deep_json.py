@@ -139,3 +139,12 @@ def test_pasted_questionnaire_nested_too_deep(hubs, personas, login, depth):
     assert page.status_code == 400
     assert page.content.decode().startswith("definition: Nested more than 64 levels deep.")
     assert not hubs["norway"].consultations.exists()
+
+
+@pytest.mark.parametrize("path", ["/api/v1/initiatives", "/events/"])
+@pytest.mark.parametrize("content_type", ["multipart/form-data", "multipart/form-data; boundary="])
+def test_a_form_body_that_cannot_be_parsed_is_a_400_naming_the_body(client, path, content_type):
+    response = client.generic("POST", path, b"--x\r\nnot a part\r\n", content_type=content_type)
+    assert response.status_code == 400
+    (error,) = response.json()["errors"]
+    assert error["field"] == "body" and "form data" in error["message"]

@@ -11,6 +11,7 @@ import re
 
 from django.conf import settings
 from django.http import HttpResponseBadRequest, JsonResponse
+from django.http.multipartparser import MultiPartParserError
 from django.utils.translation import gettext
 
 POLICY = "; ".join(
@@ -114,6 +115,12 @@ def body_problems(request) -> list[tuple[str, str]]:
     """
     too_deep = gettext("Nested more than %(n)d levels deep.") % {"n": MAX_JSON_DEPTH}
     if _is_form(request):
+        try:
+            request.POST  # noqa: B018  # parsed here, so that a broken form is a 400, not a 500
+        except MultiPartParserError as exc:
+            return [
+                ("body", gettext("The form data cannot be read: %(problem)s") % {"problem": exc})
+            ]
         return [
             (name, too_deep)
             for name in request.POST
