@@ -7,7 +7,8 @@ import sys
 
 import pytest
 
-from echos.synergies import batch
+from echos.core.exceptions import RuleViolation
+from echos.synergies import batch, services
 
 INITIATIVES = [
     {"id": "i1", "name": "Screening", "description": "Cancer screening for breast cancer"},
@@ -252,3 +253,35 @@ def test_service_refuses_a_non_finite_score(decided_activity):
             score=float("nan"),
         )
     assert exc.value.field == "score"
+
+
+@pytest.mark.parametrize(
+    ("fields", "field"),
+    [
+        ({"name": "\u0003\u009a"}, "name"),
+        ({"name": "Joint action", "acronym": "--"}, "acronym"),
+        ({"name": "Joint action", "acronym": "\u2603"}, "acronym"),
+    ],
+)
+def test_an_initiative_without_a_usable_address_is_refused_naming_the_field(
+    personas, token_client, fields, field
+):
+    """Found by schemathesis: a name of control characters made an empty key, then a 500."""
+    body = {"description": "Screening.", "programme": "other", **fields}
+    response = token_client(personas["network"]).post(
+        "/api/v1/initiatives", body, content_type="application/json"
+    )
+    assert response.status_code == 400, response.content
+    assert response.json()["errors"][0]["field"] == field
+
+
+def test_a_given_key_that_is_no_web_address_is_refused(personas):
+    with pytest.raises(RuleViolation) as refused:
+        services.save_initiative(
+            actor=personas["network"],
+            name="Joint action",
+            description="Screening.",
+            programme="other",
+            key="a b/c",
+        )
+    assert refused.value.field == "key"

@@ -2,11 +2,13 @@
 
 import json
 import math
+import re
 from datetime import date
 from pathlib import Path
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from echos.core.audit import log_action
@@ -17,6 +19,9 @@ from echos.core.rules import check_web_address
 from echos.hubs import permissions as hub_perms
 from echos.synergies.models import Activity, Decision, Initiative, SynergyLink
 from echos.synergies.tasks import refresh_after_commit
+
+# What the initiative's web address accepts (Django's <slug:> converter).
+SLUG = re.compile(r"[-a-zA-Z0-9_]+")
 
 DATA = Path(__file__).resolve().parent / "data"
 
@@ -63,9 +68,14 @@ def save_initiative(
         raise RuleViolation(_("Unknown programme."), "programme")
     check_web_address(initiative.website, "website")
     if not initiative.key:
-        from django.utils.text import slugify
-
         initiative.key = slugify(initiative.acronym or initiative.name)[:80]
+        if not initiative.key:
+            raise RuleViolation(
+                _("The name needs letters or digits: they make the initiative's web address."),
+                "acronym" if initiative.acronym else "name",
+            )
+    elif not SLUG.fullmatch(initiative.key):
+        raise RuleViolation(_("A key holds only letters, digits, hyphens and underscores."), "key")
     if Initiative.objects.filter(key=initiative.key).exclude(pk=initiative.pk).exists():
         raise Conflict(
             _("An initiative with the key %(key)s exists.") % {"key": initiative.key}, "key"
