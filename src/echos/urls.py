@@ -5,7 +5,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from echos.api import api
-from echos.core import passwords, twofactor
+from echos.core import passwords, registry, twofactor
 from echos.core import views as core_views
 from echos.site import views as site_views
 
@@ -50,10 +50,5 @@ urlpatterns = [
     path("privacy/people/", site_views.privacy_people, name="privacy_people"),
     path("privacy/people/export/", site_views.privacy_export, name="privacy_export"),
     path("privacy/people/erase/", site_views.privacy_erase, name="privacy_erase"),
-    path("assessment/", include("echos.assessment.urls")),
-    path("synergies/", include("echos.synergies.urls")),
-    path("events/", include("echos.events.urls")),
-    path("participate/", include("echos.participation.urls")),
-    path("engagement/", include("echos.engagement.urls")),
-    path("", include("echos.hubs.urls")),
+    *(path(prefix, include(urlconf)) for prefix, urlconf in registry.url_includes()),
 ]

@@ -14,6 +14,8 @@ class AssessmentConfig(registry.EchosAppConfig):
     demo_loaders = ("echos.assessment.demo.load_demo",)
     generator_steps = "echos.assessment.generate"
     api_router = "echos.assessment.api.router"
+    urls = ("assessment/", "echos.assessment.urls")
+    nav = (registry.NavItem("assessment:index", _("Assessment"), 80, access="signed_in"),)
 
     def ready(self):
         from django.db.models.signals import post_delete, post_save

@@ -12,3 +12,7 @@ class CoreConfig(registry.EchosAppConfig):
     privacy = "echos.core.privacy"
     demo_loaders = ("echos.core.reference.load_reference",)
     api_router = "echos.core.api.router"
+    nav = (
+        registry.NavItem("api:openapi-view", _("API"), 70),
+        registry.NavItem("admin:index", _("Admin"), 90, access="coordinator"),
+    )

@@ -16,12 +16,26 @@ a second ``AppConfig`` candidate there, and Django would fall back to a plain ``
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from importlib import import_module
 from types import ModuleType
-from typing import Any
+from typing import Any, Literal
 
 from django.apps import AppConfig, apps
 from django.utils.module_loading import import_string
+
+
+@dataclass(frozen=True)
+class NavItem:
+    """One header link: URL name, (lazily translated) label, position and who sees it.
+
+    ``access`` is ``"all"``, ``"signed_in"`` or ``"coordinator"`` (network coordinators).
+    """
+
+    url_name: str
+    label: Any
+    order: int
+    access: Literal["all", "signed_in", "coordinator"] = "all"
 
 
 class EchosAppConfig(AppConfig):
@@ -33,6 +47,8 @@ class EchosAppConfig(AppConfig):
     - ``demo_loaders``: functions (dotted paths) loading the app's demo data; each returns counts.
     - ``generator_steps``: module whose import registers ``core.synthetic.step`` functions.
     - ``api_router``: the app's django-ninja router (dotted path), mounted at ``/api/v1/``.
+    - ``urls``: ``(prefix, urlconf module)`` included in the root URL map; an empty prefix goes last.
+    - ``nav``: the app's entries in the header navigation (``NavItem``), sorted by ``order``.
     """
 
     privacy: str | None = None
@@ -40,6 +56,8 @@ class EchosAppConfig(AppConfig):
     demo_loaders: tuple[str, ...] = ()
     generator_steps: str | None = None
     api_router: str | None = None
+    urls: tuple[str, str] | None = None
+    nav: tuple[NavItem, ...] = ()
 
 
 def echos_apps() -> list[EchosAppConfig]:
@@ -74,3 +92,14 @@ def load_generator_steps() -> None:
 def api_routers() -> list[tuple[str, Any]]:
     """Each app's API router with its app label."""
     return [(a.label, import_string(a.api_router)) for a in echos_apps() if a.api_router]
+
+
+def url_includes() -> list[tuple[str, str]]:
+    """Each app's ``(prefix, urlconf)``; catch-all (empty) prefixes last so they shadow nothing."""
+    includes = [a.urls for a in echos_apps() if a.urls]
+    return sorted(includes, key=lambda inc: inc[0] == "")
+
+
+def nav_items() -> list[NavItem]:
+    """Every app's header links, by ``order``."""
+    return sorted((item for a in echos_apps() for item in a.nav), key=lambda item: item.order)

@@ -13,3 +13,4 @@ class EngagementConfig(registry.EchosAppConfig):
     demo_loaders = ("echos.engagement.demo.load_demo",)
     generator_steps = "echos.engagement.generate"
     api_router = "echos.engagement.api.router"
+    urls = ("engagement/", "echos.engagement.urls")

@@ -13,3 +13,5 @@ class EventsConfig(registry.EchosAppConfig):
     demo_loaders = ("echos.events.demo.load_demo",)
     generator_steps = "echos.events.generate"
     api_router = "echos.events.api.router"
+    urls = ("events/", "echos.events.urls")
+    nav = (registry.NavItem("events:calendar", _("Events"), 40),)

@@ -14,3 +14,9 @@ class HubsConfig(registry.EchosAppConfig):
     demo_loaders = ("echos.hubs.demo.load_reference_hubs", "echos.hubs.demo.load_demo")
     generator_steps = "echos.hubs.generate"
     api_router = "echos.hubs.api.router"
+    urls = ("", "echos.hubs.urls")
+    nav = (
+        registry.NavItem("hubs:home", _("Map"), 10),
+        registry.NavItem("hubs:directory", _("Hubs"), 20),
+        registry.NavItem("hubs:organisations", _("Organisations"), 30),
+    )

@@ -13,3 +13,5 @@ class ParticipationConfig(registry.EchosAppConfig):
     demo_loaders = ("echos.participation.demo.load_demo",)
     generator_steps = "echos.participation.generate"
     api_router = "echos.participation.api.router"
+    urls = ("participate/", "echos.participation.urls")
+    nav = (registry.NavItem("participation:index", _("Have your say"), 50),)

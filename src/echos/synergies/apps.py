@@ -13,3 +13,5 @@ class SynergiesConfig(registry.EchosAppConfig):
     demo_loaders = ("echos.synergies.demo.load_demo",)
     generator_steps = "echos.synergies.generate"
     api_router = "echos.synergies.api.router"
+    urls = ("synergies/", "echos.synergies.urls")
+    nav = (registry.NavItem("synergies:catalogue", _("Synergies"), 60),)

@@ -1,0 +1,43 @@
+"""The header links come from the apps' ``nav`` declarations, per persona, in a fixed order."""
+
+import re
+
+import pytest
+
+pytestmark = pytest.mark.django_db
+
+PUBLIC = [
+    ("/", "Map"),
+    ("/hubs/", "Hubs"),
+    ("/organisations/", "Organisations"),
+    ("/events/", "Events"),
+    ("/participate/", "Have your say"),
+    ("/synergies/", "Synergies"),
+    ("/api/v1/docs", "API"),
+]
+
+
+def header_links(client):
+    html = client.get("/").content.decode()
+    nav = html[html.index("<nav") : html.index("</nav>")]
+    return re.findall(r'<li><a href="([^"]+)">([^<]+)</a></li>', nav)
+
+
+def test_anonymous_header(client):
+    assert header_links(client) == [*PUBLIC, ("/accounts/login/?next=/", "Sign in")]
+
+
+def test_member_header(client, make_user):
+    client.force_login(make_user("member"))
+    assert header_links(client) == [*PUBLIC, ("/assessment/", "Assessment")]
+
+
+def test_network_coordinator_header(client, make_user):
+    client.force_login(make_user("secretariat", is_network_coordinator=True))
+    assert header_links(client) == [*PUBLIC, ("/assessment/", "Assessment"), ("/admin/", "Admin")]
+
+
+def test_header_labels_are_translated(client):
+    client.cookies["django_language"] = "fr"
+    links = dict(header_links(client))
+    assert links["/"] == "Carte" and links["/events/"] == "Événements"
