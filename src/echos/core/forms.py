@@ -1,5 +1,7 @@
 """Form pieces shared by every app: date inputs and the RuleViolation-to-field mixin."""
 
+from typing import cast
+
 from django import forms
 
 from echos.core.exceptions import RuleViolation
@@ -33,5 +35,6 @@ class ServiceFormMixin:
     """Turn a service's RuleViolation into an error on the field it names."""
 
     def add_rule_violation(self, exc: RuleViolation) -> None:
-        field = exc.field if exc.field in self.fields else None
-        self.add_error(field, exc.message)
+        form = cast(forms.BaseForm, self)
+        field = exc.field if exc.field in form.fields else None
+        form.add_error(field, exc.message)

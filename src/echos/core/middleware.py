@@ -8,6 +8,7 @@ are a 4xx naming the body or the fields, never a 500.
 
 import json
 import re
+from typing import cast
 
 from django.conf import settings
 from django.http import HttpResponseBadRequest, JsonResponse
@@ -137,11 +138,12 @@ def body_problems(request) -> list[tuple[str, str]]:
         try:
             json.loads(text)
         except ValueError as exc:
+            error = cast(json.JSONDecodeError, exc)
             return [
                 (
                     "body",
                     gettext("Not valid JSON (line %(line)d, column %(column)d): %(problem)s")
-                    % {"line": exc.lineno, "column": exc.colno, "problem": exc.msg},
+                    % {"line": error.lineno, "column": error.colno, "problem": error.msg},
                 )
             ]
     return []

@@ -11,7 +11,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from itertools import islice
-from typing import Any, Protocol
+from typing import Any, Protocol, cast
 
 from django.db import models
 
@@ -43,8 +43,11 @@ Progress = Callable[[str, int, int], None]
 class BatchContext(Protocol):
     """What ``insert`` needs of a run's context."""
 
-    batch: int
-    progress: Progress
+    @property
+    def batch(self) -> int: ...
+
+    @property
+    def progress(self) -> Progress: ...
 
 
 StepFunction = Callable[[Any], int]
@@ -113,9 +116,10 @@ def insert(
     """``bulk_create`` rows in batches, report progress, pin ``updated_at`` to the reference day."""
     done = 0
     first = last = None
+    manager = cast(Any, model).objects
     ctx.progress(label, done_before, total)
     for chunk in chunks(rows, ctx.batch):
-        model.objects.bulk_create(chunk, batch_size=ctx.batch)
+        manager.bulk_create(chunk, batch_size=ctx.batch)
         if on_batch is not None:
             on_batch(chunk)
         first = chunk[0].pk if first is None else first
@@ -124,7 +128,7 @@ def insert(
         ctx.progress(label, done_before + done, total)
     # bulk_create fills auto_now fields with the wall clock: reset them for reproducible rows.
     if done and any(f.name == "updated_at" for f in model._meta.fields):
-        model.objects.filter(pk__gte=first, pk__lte=last).update(updated_at=REFERENCE_DATETIME)
+        manager.filter(pk__gte=first, pk__lte=last).update(updated_at=REFERENCE_DATETIME)
     return done
 
 
