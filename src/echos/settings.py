@@ -22,7 +22,7 @@ def envbool(name: str, default: bool = False) -> bool:
 def envint(name: str, default: int) -> int:
     """Read an integer from the environment."""
     value = os.getenv(name)
-    return int(value) if value not in (None, "") else default
+    return int(value) if value is not None and value != "" else default
 
 
 def envlist(name: str, default: str = "") -> list[str]:
