@@ -6,8 +6,9 @@ rows (see ``hubs/generate.py`` for the run and its ``Context``).
 """
 
 import random
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, time, timedelta
+from typing import cast
 
 from echos.assessment import scoring, services
 from echos.assessment.models import Response
@@ -88,10 +89,10 @@ def generate_assessments(ctx: Context) -> int:
             "assessments",
             maturity_rows(round_, previous),
             total,
-            lambda chunk, ids=ids: ids.extend(r.pk for r in chunk),
+            cast(Callable[[list], None], lambda chunk, ids=ids: ids.extend(r.pk for r in chunk)),
             done_before=created,
         )
-        previous = ids
+        previous = cast(list[int | None], ids)
 
     def mapping_rows() -> Iterator[Response]:
         for hub in nationals:

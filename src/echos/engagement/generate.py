@@ -13,6 +13,7 @@ Organisations are drawn from those generated in the hub's country; no person is 
 from collections.abc import Iterator
 from datetime import UTC, datetime, time, timedelta
 from itertools import accumulate
+from typing import Any, cast
 
 from django.db import connection
 
@@ -142,7 +143,7 @@ def generate_engagement(ctx: Context) -> int:
                     created_at=datetime.combine(day, time(17, 0), tzinfo=UTC),
                 )
                 # Many-to-many ids ride on the instance until its batch is written.
-                record._links = (
+                cast(Any, record)._links = (
                     sorted(set(rng.choices(group_ids, cum_weights=group_cw, k=rng.randint(1, 3)))),
                     sorted(rng.sample(orgs, min(len(orgs), rng.randint(0, 3)))),
                     sorted(rng.sample(objectives, rng.randint(1, 2))),
@@ -160,6 +161,8 @@ def generate_engagement(ctx: Context) -> int:
     def link(chunk: list[EngagementRecord]) -> None:
         with connection.cursor() as cursor:
             for i, sql in enumerate(links):
-                cursor.executemany(sql, [(r.pk, other) for r in chunk for other in r._links[i]])
+                cursor.executemany(
+                    sql, [(r.pk, other) for r in chunk for other in cast(Any, r)._links[i]]
+                )
 
     return insert(ctx, EngagementRecord, "engagement records", rows(), total, on_batch=link)

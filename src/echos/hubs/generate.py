@@ -313,7 +313,7 @@ def generate_hubs(ctx: Context) -> int:
     return created
 
 
-STAGE_EVIDENCE = {
+STAGE_EVIDENCE: dict[str, str] = {
     Stage.EXPLORING: "Synthetic: a mapping found a cancer network willing to act as a hub.",
     Stage.INCEPTION_DIALOGUE: "Synthetic: inception dialogue with authorities and patients.",
     Stage.ESTABLISHMENT: "Synthetic: founding members signed a letter of intent; terms drafted.",
@@ -363,7 +363,11 @@ def generate_stage_changes(ctx: Context) -> int:
     return created
 
 
-LEVEL_MEMBER_WEIGHT = {Level.NATIONAL: 12.0, Level.REGIONAL: 3.0, Level.LOCAL: 1.0}
+LEVEL_MEMBER_WEIGHT: dict[str, float] = {
+    Level.NATIONAL: 12.0,
+    Level.REGIONAL: 3.0,
+    Level.LOCAL: 1.0,
+}
 
 
 @step("memberships")
@@ -397,6 +401,7 @@ def generate_memberships(ctx: Context) -> int:
             for index, org in enumerate(members):
                 if emitted >= quota:
                     break
+                role: str
                 if index < 3:
                     role = Membership.Role.COORDINATING_GROUP
                 else:
