@@ -4,6 +4,7 @@ never a 500; the API refuses with a 4xx naming the field (or answers normally)."
 import re
 
 import pytest
+from django.db import connection
 from django.urls import reverse
 
 pytestmark = pytest.mark.django_db
@@ -121,6 +122,10 @@ def test_calendar_date_out_of_range_is_ignored_and_said(client, page, param, val
 
 def test_a_number_beyond_any_column_is_named_in_words(client):
     response = client.get("/api/v1/organisations", {"hub": str(10**30)})
+    if connection.vendor != "sqlite":  # PostgreSQL compares it and finds no row
+        assert response.status_code == 200 and response.json()["count"] == 0
+        return
+    # SQLite cannot bind an integer beyond 64 bits: the answer names the field in words.
     assert response.status_code == 422
     (error,) = response.json()["errors"]
     assert error["field"] == "hub" and "hub" in error["message"]
