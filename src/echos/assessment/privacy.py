@@ -8,6 +8,10 @@ from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
 from echos.assessment.models import ConsensusRound, Evidence, Response
+from echos.core.privacy_sections import iso as _iso
+from echos.core.privacy_sections import owned as _mine
+from echos.core.privacy_sections import target as _target
+from echos.core.privacy_sections import unlink
 from echos.core.retention import RetentionRule
 
 SECTION = "assessment"
@@ -28,20 +32,6 @@ UNLINKED: list[tuple[type[Response] | type[Evidence] | type[ConsensusRound], str
     (Evidence, "uploaded_by", "evidence_kept"),
     (ConsensusRound, "opened_by", "rounds_kept"),
 ]
-
-
-def _iso(value):
-    return value.isoformat() if value else None
-
-
-def _target(obj) -> dict | None:
-    if obj is None:
-        return None
-    return {"type": obj._meta.label_lower, "id": obj.pk, "name": str(obj)}
-
-
-def _mine(model, user, **filters):
-    return model.objects.filter(**filters) if user is not None else model.objects.none()
 
 
 def find_people(query: str, *, limit: int = 50) -> list:
@@ -99,13 +89,7 @@ def collect(user, emails) -> dict:
 
 def erase(user, emails, *, apply: bool = True) -> dict[str, int]:
     """Keep responses, evidence and rounds without the person's link."""
-    counts = {}
-    for model, fk, key in UNLINKED:
-        counts[key] = model.objects.filter(**{fk: user}).count() if user else 0
-    if apply and user is not None:
-        for model, fk, _key in UNLINKED:
-            model.objects.filter(**{fk: user}).update(**{fk: None})
-    return counts
+    return unlink(user, UNLINKED, apply=apply)
 
 
 def _old_drafts(cutoff, apply: bool) -> int:

@@ -11,6 +11,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from echos.core import retention
+from echos.core.privacy_sections import iso as _iso
 from echos.events.models import Event, Registration
 
 SECTION = "events"
@@ -24,10 +25,6 @@ COUNT_LABELS = {
     "events_unlinked": _("events kept without who created them"),
 }
 ERASED_NAME = "[erased]"
-
-
-def _iso(value):
-    return value.isoformat() if value else None
 
 
 def _mine(user, emails) -> Q:

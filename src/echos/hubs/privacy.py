@@ -8,6 +8,8 @@ changes without who recorded them. No retention rule is needed.
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from echos.core.privacy_sections import iso as _iso
+from echos.core.privacy_sections import target as _target
 from echos.hubs.models import HubRole, Person, StageChange
 
 SECTION = "hubs"
@@ -22,16 +24,6 @@ COUNT_LABELS = {
     "hub_roles_deleted": _("hub roles deleted"),
     "stage_changes_kept": _("lifecycle changes kept without who recorded them"),
 }
-
-
-def _iso(value):
-    return value.isoformat() if value else None
-
-
-def _target(obj) -> dict | None:
-    if obj is None:
-        return None
-    return {"type": obj._meta.label_lower, "id": obj.pk, "name": str(obj)}
 
 
 def persons(user, emails):

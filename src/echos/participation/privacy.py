@@ -10,6 +10,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from echos.core.privacy_sections import iso as _iso
 from echos.core.retention import RetentionRule
 from echos.participation.models import (
     Answer,
@@ -36,10 +37,6 @@ CONTRIBUTIONS = [
     ("supports", Support),
     ("comments", Comment),
 ]
-
-
-def _iso(value):
-    return value.isoformat() if value else None
 
 
 def _emails(emails) -> list[str]:

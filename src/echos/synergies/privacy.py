@@ -6,6 +6,10 @@ matching jobs (their texts and results). Retention deletes matching jobs after a
 
 from django.utils.translation import gettext_lazy as _
 
+from echos.core.privacy_sections import iso as _iso
+from echos.core.privacy_sections import owned as _mine
+from echos.core.privacy_sections import target as _target
+from echos.core.privacy_sections import unlink
 from echos.core.retention import RetentionRule
 from echos.synergies.models import Activity, Decision, MatchJob, SynergyLink
 
@@ -28,20 +32,6 @@ UNLINKED: list[tuple[type[Activity] | type[Decision] | type[SynergyLink], str, s
     (Decision, "decided_by", "decisions_kept"),
     (SynergyLink, "created_by", "links_kept"),
 ]
-
-
-def _iso(value):
-    return value.isoformat() if value else None
-
-
-def _target(obj) -> dict | None:
-    if obj is None:
-        return None
-    return {"type": obj._meta.label_lower, "id": obj.pk, "name": str(obj)}
-
-
-def _mine(model, user, **filters):
-    return model.objects.filter(**filters) if user is not None else model.objects.none()
 
 
 def find_people(query: str, *, limit: int = 50) -> list:
@@ -114,12 +104,9 @@ def collect(user, emails) -> dict:
 def erase(user, emails, *, apply: bool = True) -> dict[str, int]:
     """Delete the person's matching jobs; keep what they created without their link."""
     counts = {"matching_jobs_deleted": MatchJob.objects.filter(owner=user).count() if user else 0}
-    for model, fk, key in UNLINKED:
-        counts[key] = model.objects.filter(**{fk: user}).count() if user else 0
+    counts.update(unlink(user, UNLINKED, apply=apply))
     if apply and user is not None:
         MatchJob.objects.filter(owner=user).delete()
-        for model, fk, _key in UNLINKED:
-            model.objects.filter(**{fk: user}).update(**{fk: None})
     return counts
 
 
