@@ -50,6 +50,19 @@ LAYERS = (
         planned_by="WP2",
     ),
     Layer(
+        "continuity and exchange",
+        ("continuity", "exchange"),
+        "library, features, hubs, questionnaires, core (an exchange session is an event)",
+        planned_by="#12, #19",
+    ),
+    Layer(
+        "library",
+        ("library",),
+        "features (maturity dimensions), hubs, questionnaires, core; lower apps show its "
+        "resources through page panels (core.registry)",
+        planned_by="#13",
+    ),
+    Layer(
         "features",
         ("assessment", "synergies", "events", "participation", "engagement"),
         "hubs, questionnaires, core; another feature only through its services where the data "

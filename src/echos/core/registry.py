@@ -49,6 +49,14 @@ class EchosAppConfig(AppConfig):
     - ``api_router``: the app's django-ninja router (dotted path), mounted at ``/api/v1/``.
     - ``urls``: ``(prefix, urlconf module)`` included in the root URL map; an empty prefix goes last.
     - ``nav``: the app's entries in the header navigation (``NavItem``), sorted by ``order``.
+    - ``panels``: ``(slot, dotted path)`` pairs. A page of a lower app that offers a slot (the
+      hub page offers ``"hub"``, the country page ``"country"``, the maturity results
+      ``"maturity_next_steps"``) renders, through ``{% panels "slot" obj %}``, the HTML that each
+      function ``(request, obj) -> str`` returns (an empty string shows nothing). This is how a
+      higher app shows its part on a lower app's page without the lower app importing it.
+    - ``stage_guards``: dotted paths of functions ``(hub, stage, date) -> list[str]`` that the
+      lifecycle service calls before a hub moves to a stage; each string names a missing
+      condition and any string refuses the change.
     """
 
     privacy: str | None = None
@@ -58,6 +66,8 @@ class EchosAppConfig(AppConfig):
     api_router: str | None = None
     urls: tuple[str, str] | None = None
     nav: tuple[NavItem, ...] = ()
+    panels: tuple[tuple[str, str], ...] = ()
+    stage_guards: tuple[str, ...] = ()
 
 
 def echos_apps() -> list[EchosAppConfig]:
@@ -103,3 +113,15 @@ def url_includes() -> list[tuple[str, str]]:
 def nav_items() -> list[NavItem]:
     """Every app's header links, by ``order``."""
     return sorted((item for a in echos_apps() for item in a.nav), key=lambda item: item.order)
+
+
+def panel_functions(slot: str) -> list[Callable[..., str]]:
+    """The functions that fill a page slot, in ``INSTALLED_APPS`` order."""
+    return [
+        import_string(path) for app in echos_apps() for name, path in app.panels if name == slot
+    ]
+
+
+def stage_guards() -> list[Callable[..., list[str]]]:
+    """Every app's lifecycle stage guards."""
+    return [import_string(path) for app in echos_apps() for path in app.stage_guards]

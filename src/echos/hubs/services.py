@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from echos.core.audit import diff, log_action, snapshot
 from echos.core.exceptions import Conflict, RuleViolation, guard
 from echos.core.models import Country, Region, Term, User
+from echos.core.registry import stage_guards
 from echos.core.rules import check_web_address
 from echos.hubs import permissions as perms
 from echos.hubs.models import (
@@ -272,6 +273,13 @@ def record_stage_change(
     if date > timezone.localdate():
         raise RuleViolation(_("A stage change cannot be dated in the future."), "date")
     check_web_address(link, "link")
+    missing = [m for check in stage_guards() for m in check(hub, stage, date)]
+    if missing:
+        raise RuleViolation(
+            _("The hub cannot move to this stage yet: %(missing)s")
+            % {"missing": "; ".join(str(m) for m in missing)},
+            "stage",
+        )
     previous, since = stage_at(hub, date)
     if stage == previous:
         raise RuleViolation(
