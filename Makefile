@@ -41,6 +41,9 @@ format: install
 bench: install  ## Europe-scale data (cached), production server, ratios against baselines
 	$(BIN)/python bench/run.py
 	$(BIN)/python bench/synergies.py
+	$(BIN)/python bench/continuity.py
+	$(BIN)/python bench/exchange.py
+	$(BIN)/python bench/library.py
 
 load: install  ## loopback load test at Europe scale: page mix + consultation burst, vs /healthz
 	$(BIN)/python bench/load.py

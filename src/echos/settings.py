@@ -74,6 +74,9 @@ INSTALLED_APPS = [
     "echos.events",
     "echos.participation",
     "echos.engagement",
+    "echos.library",
+    "echos.continuity",
+    "echos.exchange",
     "echos.site",
 ]
 
