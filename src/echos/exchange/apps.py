@@ -9,3 +9,4 @@ class ExchangeConfig(registry.EchosAppConfig):
     name = "echos.exchange"
     label = "exchange"
     verbose_name = _("Network of support")
+    urls = ("exchange/", "echos.exchange.urls")
