@@ -1,3 +1,10 @@
 """Routes of the Atom feed and the OAI-PMH endpoint of the library (owned by the harvesting work)."""
 
-urlpatterns: list = []
+from django.urls import path
+
+from echos.library import feeds, oai
+
+urlpatterns = [
+    path("feed.atom", feeds.atom, name="feed"),
+    path("oai", oai.endpoint, name="oai"),
+]

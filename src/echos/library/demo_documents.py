@@ -1,0 +1,151 @@
+"""Small real documents for the demo and the bench: PDF (fpdf2), DOCX and ODT (stdlib zipfile).
+
+The PDF embeds the shipped DejaVu Sans (``fonts/``, Bitstream Vera licence in ``LICENSE.txt``) so
+that Polish, Greek and every other European script render and extract as text. DOCX and ODT are
+minimal valid packages (the parts Word, LibreOffice and the library's text extraction need),
+written without any dependency. Every document carries a "demo" notice in its body.
+"""
+
+import io
+import zipfile
+from collections.abc import Sequence
+from functools import cache
+from pathlib import Path
+from xml.sax.saxutils import escape
+
+FONTS = Path(__file__).resolve().parent / "fonts"
+DEMO_NOTICE = "Demo document written for echos; invented content."
+
+CONTENT_TYPES = {
+    "pdf": "application/pdf",
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "odt": "application/vnd.oasis.opendocument.text",
+}
+
+
+@cache
+def _font_paths() -> tuple[str, str]:
+    regular, bold = FONTS / "DejaVuSans.ttf", FONTS / "DejaVuSans-Bold.ttf"
+    return str(regular), str(bold)
+
+
+def pdf(title: str, paragraphs: Sequence[str], *, notice: str = DEMO_NOTICE) -> bytes:
+    """A tagged-text PDF: the title in bold, then each paragraph, then the notice."""
+    from fpdf import FPDF
+
+    regular, bold = _font_paths()
+    document = FPDF(format="A4")
+    document.set_title(title)
+    document.set_creator("echos demo")
+    document.add_font("DejaVu", "", regular)
+    document.add_font("DejaVu", "B", bold)
+    document.set_auto_page_break(auto=True, margin=18)
+    document.add_page()
+    document.set_font("DejaVu", "B", 15)
+    document.multi_cell(0, 8, title, new_x="LMARGIN", new_y="NEXT")
+    document.ln(3)
+    document.set_font("DejaVu", "", 11)
+    for paragraph in paragraphs:
+        document.multi_cell(0, 6, paragraph, new_x="LMARGIN", new_y="NEXT")
+        document.ln(2)
+    if notice:
+        document.set_font("DejaVu", "", 8)
+        document.multi_cell(0, 5, notice, new_x="LMARGIN", new_y="NEXT")
+    return bytes(document.output())
+
+
+def _zip(parts: list[tuple[str, str]], *, first_stored: bool = False) -> bytes:
+    """A zip of text parts in order; ODT needs its ``mimetype`` first and uncompressed."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for i, (name, text) in enumerate(parts):
+            kind = zipfile.ZIP_STORED if first_stored and i == 0 else zipfile.ZIP_DEFLATED
+            archive.writestr(zipfile.ZipInfo(name, (2025, 1, 1, 0, 0, 0)), text, kind)
+    return buffer.getvalue()
+
+
+DOCX_CONTENT_TYPES = """<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
+<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">
+<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>
+<Default Extension="xml" ContentType="application/xml"/>
+<Override PartName="/word/document.xml"
+ ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"/>
+<Override PartName="/docProps/core.xml"
+ ContentType="application/vnd.openxmlformats-package.core-properties+xml"/>
+</Types>"""
+
+DOCX_RELS = """<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
+<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">
+<Relationship Id="rId1"
+ Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument"
+ Target="word/document.xml"/>
+<Relationship Id="rId2"
+ Type="http://schemas.openxmlformats.org/package/2006/relationships/metadata/core-properties"
+ Target="docProps/core.xml"/>
+</Relationships>"""
+
+DOCX_CORE = """<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
+<cp:coreProperties xmlns:cp="http://schemas.openxmlformats.org/package/2006/metadata/core-properties" xmlns:dc="http://purl.org/dc/elements/1.1/">
+<dc:title>{title}</dc:title><dc:creator>echos demo</dc:creator>
+</cp:coreProperties>"""
+
+W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+
+
+def docx(title: str, paragraphs: Sequence[str], *, notice: str = DEMO_NOTICE) -> bytes:
+    """A minimal WordprocessingML package: the title in bold, then the paragraphs and notice."""
+
+    def para(text: str, bold: bool = False) -> str:
+        run_props = '<w:rPr><w:b/><w:sz w:val="30"/></w:rPr>' if bold else ""
+        return f'<w:p><w:r>{run_props}<w:t xml:space="preserve">{escape(text)}</w:t></w:r></w:p>'
+
+    body = para(title, bold=True) + "".join(para(p) for p in [*paragraphs, notice] if p)
+    document = (
+        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
+        f'<w:document xmlns:w="{W_NS}"><w:body>{body}<w:sectPr/></w:body></w:document>'
+    )
+    return _zip(
+        [
+            ("[Content_Types].xml", DOCX_CONTENT_TYPES),
+            ("_rels/.rels", DOCX_RELS),
+            ("docProps/core.xml", DOCX_CORE.format(title=escape(title))),
+            ("word/document.xml", document),
+        ]
+    )
+
+
+ODT_MANIFEST = """<?xml version="1.0" encoding="UTF-8"?>
+<manifest:manifest xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0" manifest:version="1.2">
+<manifest:file-entry manifest:full-path="/"
+ manifest:media-type="application/vnd.oasis.opendocument.text" manifest:version="1.2"/>
+<manifest:file-entry manifest:full-path="content.xml" manifest:media-type="text/xml"/>
+</manifest:manifest>"""
+
+ODT_CONTENT = """<?xml version="1.0" encoding="UTF-8"?>
+<office:document-content xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0"
+ xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" office:version="1.2">
+<office:body><office:text>{body}</office:text></office:body>
+</office:document-content>"""
+
+
+def odt(title: str, paragraphs: Sequence[str], *, notice: str = DEMO_NOTICE) -> bytes:
+    """A minimal OpenDocument text: mimetype first (stored), manifest and content."""
+    body = f'<text:h text:outline-level="1">{escape(title)}</text:h>' + "".join(
+        f"<text:p>{escape(p)}</text:p>" for p in [*paragraphs, notice] if p
+    )
+    return _zip(
+        [
+            ("mimetype", CONTENT_TYPES["odt"]),
+            ("META-INF/manifest.xml", ODT_MANIFEST),
+            ("content.xml", ODT_CONTENT.format(body=body)),
+        ],
+        first_stored=True,
+    )
+
+
+WRITERS = {"pdf": pdf, "docx": docx, "odt": odt}
+
+
+def document(kind: str, title: str, paragraphs: Sequence[str]) -> bytes:
+    """The bytes of a ``kind`` (pdf, docx, odt) document."""
+    return WRITERS[kind](title, paragraphs)

@@ -1,0 +1,83 @@
+"""What the library adds to lower apps' pages (``core.registry`` panels): each returns HTML or "".
+
+- ``next_steps`` fills the ``maturity_next_steps`` slot: for one recommendation of the maturity
+  results (``r["dimension"]``), up to ``NEXT_STEPS`` resources tagged with that dimension that the
+  viewer may read, one per translation group, the viewer's language first.
+- ``hub_publications`` fills the ``hub`` slot: the hub's own resources the viewer may read.
+
+Each panel runs one bounded query (visibility is ``Resource.objects.visible_to``, the one rule).
+"""
+
+from collections.abc import Mapping
+from typing import Any
+
+from django.db.models import Case, IntegerField, Value, When
+from django.http import HttpRequest
+from django.template.loader import render_to_string
+from django.utils.translation import get_language
+
+from echos.library.models import Resource, Vocabulary
+
+NEXT_STEPS = 5
+# Rows read to pick NEXT_STEPS distinct translation groups (a group has at most one per language).
+CANDIDATES = 60
+HUB_PUBLICATIONS = 10
+
+
+def _viewer(request: HttpRequest | None) -> tuple[Any, str]:
+    user = getattr(request, "user", None)
+    language = getattr(request, "LANGUAGE_CODE", None) or get_language() or "en"
+    return user, language.split("-")[0].lower()
+
+
+def _own_language_first(qs, language: str):
+    return qs.annotate(
+        _foreign=Case(
+            When(language=language, then=Value(0)), default=Value(1), output_field=IntegerField()
+        )
+    ).order_by("_foreign", "-published", "-created_at", "-pk")
+
+
+def one_per_group(resources: list[Resource], limit: int) -> list[Resource]:
+    """The first resource of each translation group, in order, at most ``limit``."""
+    seen: set = set()
+    picked = []
+    for resource in resources:
+        if resource.translation_group not in seen:
+            seen.add(resource.translation_group)
+            picked.append(resource)
+            if len(picked) == limit:
+                break
+    return picked
+
+
+def next_steps(request: HttpRequest | None, recommendation: Mapping[str, Any]) -> str:
+    """Resources for one maturity "next step", or "" when there are none the viewer may read."""
+    dimension = str(recommendation.get("dimension") or "")
+    if not dimension:
+        return ""
+    user, language = _viewer(request)
+    qs = Resource.objects.visible_to(user).tagged(Vocabulary.DIMENSIONS, dimension)
+    rows = list(_own_language_first(qs, language)[:CANDIDATES])
+    resources = one_per_group(rows, NEXT_STEPS)
+    if not resources:
+        return ""
+    return render_to_string(
+        "library/panels/next_steps.html",
+        {"resources": resources, "dimension": dimension},
+        request=request,
+    )
+
+
+def hub_publications(request: HttpRequest | None, hub: Any) -> str:
+    """The hub's own resources the viewer may read (newest first), or ""."""
+    user, _language = _viewer(request)
+    qs = Resource.objects.visible_to(user).filter(hub_id=hub.pk)
+    rows = list(qs.order_by("-published", "-created_at", "-pk")[: HUB_PUBLICATIONS + 1])
+    if not rows:
+        return ""
+    return render_to_string(
+        "library/panels/hub.html",
+        {"resources": rows[:HUB_PUBLICATIONS], "more": len(rows) > HUB_PUBLICATIONS, "hub": hub},
+        request=request,
+    )
