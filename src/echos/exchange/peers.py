@@ -1,0 +1,342 @@
+"""Peer suggestions for one hub of the registry, and the Europe-wide pairing of all hubs.
+
+A peer is suggested to a hub when it is strong where the hub is weak (its latest maturity
+self-assessment, read through ``assessment.benchmarks``), similar in context (archetype, level,
+size, region or country), shares a working language and has room to host. The maturity part is
+``pairing.benefit`` (the same definition as the batch pairing), computed in both directions.
+
+Privacy follows the assessment app: a hub's private scores are used only where the viewer may see
+them (``benchmarks.peers_visible_to``, ``permissions.can_view_hub_scores``). A peer whose results
+the viewer may not see is never named as "strong in" anything: at most it appears among the hubs
+similar in context, without a word about its maturity. When the viewer may not see the hub's own
+results, no maturity is compared at all.
+
+Working languages: hubs have no language field, so a hub works in its country's main language
+(``core.languages.COUNTRY_LANGUAGE``; English for a country not listed there), and national hubs
+also in English, the language of the network's knowledge-exchange programme.
+
+Capacity to host: ``DEFAULT_CAPACITY`` mentees for a hub that has been launched (or gone
+further), none before. Every page reads a fixed number of queries, whatever the number of hubs.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import Count
+from django.utils.translation import gettext as _
+
+from echos.assessment import benchmarks, scoring
+from echos.assessment import permissions as assessment_perms
+from echos.core.languages import COUNTRY_LANGUAGE
+from echos.exchange import pairing
+from echos.exchange.pairing import Explanation, PairingHub, Step
+from echos.hubs.models import Archetype, Hub, Level, Membership, Stage
+
+DEFAULT_CAPACITY = 3
+HOSTING_STAGES = frozenset({Stage.LAUNCHED, Stage.OPERATIONAL, Stage.SUSTAINED})
+# Each shared trait of context adds this much to a suggestion's score: as much as one level of
+# progress on a dimension that is not the hub's weakest.
+CONTEXT_POINTS = 1
+SIMILAR_SIZE = 2  # member counts within this factor of each other are "similar"
+LIMIT = 8
+NETWORK_LANGUAGE = "en"
+
+
+@dataclass(frozen=True)
+class Context:
+    """What a suggestion compares besides maturity, for one hub (public registry data)."""
+
+    pk: int
+    name: str
+    country_id: str
+    country: str
+    region: str
+    region_id: str | None
+    level: str
+    archetype: str
+    stage: str
+    members: int
+    languages: frozenset[str]
+    capacity: int
+
+
+@dataclass
+class Suggestion:
+    """One peer with its score and the reasons in words, numbers included, both directions.
+
+    ``score`` = the hub's benefit from the peer (``pairing.benefit``) + ``CONTEXT_POINTS`` per
+    shared trait of context.
+    """
+
+    peer: Context
+    languages: str
+    traits: list[str]
+    you_learn: list[str] = field(default_factory=list)
+    they_learn: list[str] = field(default_factory=list)
+    benefit_to_you: int = 0
+    benefit_to_them: int = 0
+
+    @property
+    def score(self) -> int:
+        return self.benefit_to_you + CONTEXT_POINTS * len(self.traits)
+
+    @property
+    def summary(self) -> str:
+        """How the score adds up, in words."""
+        return _(
+            "Score %(score)d: %(benefit)d from maturity and %(traits)d from shared context."
+        ) % {
+            "score": self.score,
+            "benefit": self.benefit_to_you,
+            "traits": CONTEXT_POINTS * len(self.traits),
+        }
+
+    @property
+    def hosting(self) -> str:
+        """The peer's room to host, in words."""
+        if self.peer.capacity:
+            return _("Can host up to %(n)d hubs.") % {"n": self.peer.capacity}
+        return _("Not hosting yet: it has not been launched.")
+
+
+@dataclass
+class Peers:
+    """The peers page of one hub: what may be shown to this viewer."""
+
+    hub: Context
+    maturity_shown: bool
+    assessed: bool
+    learn_from: list[Suggestion]
+    can_help: list[Suggestion]
+    similar: list[Suggestion]
+
+
+def working_languages(country_id: str, level: str) -> frozenset[str]:
+    """The country's main language, and English for national hubs (module docstring)."""
+    main = COUNTRY_LANGUAGE.get(country_id, NETWORK_LANGUAGE)
+    return frozenset({main, NETWORK_LANGUAGE} if level == Level.NATIONAL else {main})
+
+
+def capacity_for(stage: str) -> int:
+    """How many hubs a hub can mentor at once: launched hubs ``DEFAULT_CAPACITY``, others none."""
+    return DEFAULT_CAPACITY if stage in HOSTING_STAGES else 0
+
+
+def contexts() -> dict[int, Context]:
+    """Every hub's context, by id (two queries)."""
+    members = dict(
+        Membership.objects.current()
+        .values("hub_id")
+        .annotate(n=Count("id"))
+        .values_list("hub_id", "n")
+    )
+    rows = Hub.objects.select_related("country", "region").only(
+        "pk",
+        "name_en",
+        "name",
+        "level",
+        "archetype",
+        "stage",
+        "country__code",
+        "country__name",
+        "region__code",
+        "region__name",
+    )
+    return {
+        h.pk: Context(
+            pk=h.pk,
+            name=str(h),
+            country_id=h.country_id,
+            country=h.country.display_name,
+            region=h.region.display_name if h.region else "",
+            region_id=h.region_id,
+            level=h.level,
+            archetype=h.archetype,
+            stage=h.stage,
+            members=members.get(h.pk, 0),
+            languages=working_languages(h.country_id, h.level),
+            capacity=capacity_for(h.stage),
+        )
+        for h in rows
+    }
+
+
+def _levels(row: dict, titles: dict[str, str]) -> dict[str, int]:
+    """A score row's whole levels 1–5 keyed by dimension title (unscored dimensions left out)."""
+    out = {}
+    for code, value in row["dimensions"].items():
+        if isinstance(value, int | float) and not isinstance(value, bool) and 1 <= value <= 5:
+            out[titles.get(code, code)] = int(value)
+    return out
+
+
+def _as_pairing_hub(
+    ctx: Context, levels: dict[str, int], dims: list[str], *, seeking: bool
+) -> PairingHub:
+    return PairingHub(
+        id=ctx.pk,
+        levels={d: levels[d] for d in dims},
+        capacity=ctx.capacity,
+        languages=ctx.languages,
+        seeking=seeking,
+    )
+
+
+def _step_text(step: Step, *, mine: bool) -> str:
+    """One dimension in words: ``mine`` when the hub of the page is the one ahead."""
+    values = {"dimension": step.dimension, "ahead": step.ahead, "behind": step.behind}
+    values["gain"] = step.gain
+    if mine and step.weight > 1:
+        return (
+            _(
+                "%(dimension)s: you %(ahead)d, they %(behind)d (+%(gain)d, counted twice: one "
+                "of their weakest dimensions)."
+            )
+            % values
+        )
+    if mine:
+        return _("%(dimension)s: you %(ahead)d, they %(behind)d (+%(gain)d).") % values
+    if step.weight > 1:
+        return (
+            _(
+                "%(dimension)s: they %(ahead)d, you %(behind)d (+%(gain)d, counted twice: one "
+                "of your weakest dimensions)."
+            )
+            % values
+        )
+    return _("%(dimension)s: they %(ahead)d, you %(behind)d (+%(gain)d).") % values
+
+
+def context_reasons(hub: Context, peer: Context) -> list[str]:
+    """The shared traits of context, each in words with its numbers (one point each)."""
+    out = []
+    if hub.archetype and hub.archetype == peer.archetype:
+        out.append(_("Same archetype: %(a)s.") % {"a": Archetype(peer.archetype).label})
+    if hub.level == peer.level:
+        out.append(_("Same level: %(level)s.") % {"level": Level(peer.level).label})
+    small, large = sorted((hub.members, peer.members))
+    if small > 0 and large <= SIMILAR_SIZE * small:
+        out.append(
+            _("Similar size: %(peer)d member organisations, you %(own)d.")
+            % {"peer": peer.members, "own": hub.members}
+        )
+    if hub.region_id and hub.region_id == peer.region_id:
+        out.append(_("Same region: %(region)s.") % {"region": peer.region})
+    elif hub.country_id == peer.country_id:
+        out.append(_("Same country: %(country)s.") % {"country": peer.country})
+    return out
+
+
+def _languages_text(codes: frozenset[str]) -> str:
+    names = ", ".join(sorted(pairing.language_name(c) for c in codes))
+    return _("Both work in %(languages)s.") % {"languages": names}
+
+
+def _suggest(
+    hub: Context, peer: Context, learn: Explanation | None, teach: Explanation | None
+) -> Suggestion:
+    return Suggestion(
+        peer=peer,
+        languages=_languages_text(hub.languages & peer.languages),
+        traits=context_reasons(hub, peer),
+        you_learn=[_step_text(s, mine=False) for s in learn.mentee_learns] if learn else [],
+        they_learn=[_step_text(s, mine=True) for s in teach.mentee_learns] if teach else [],
+        benefit_to_you=learn.benefit if learn else 0,
+        benefit_to_them=teach.benefit if teach else 0,
+    )
+
+
+def suggestions(user: Any, hub: Hub, *, limit: int = LIMIT) -> Peers:
+    """Peers of ``hub`` as ``user`` may see them (module docstring for what is shown to whom)."""
+    all_contexts = contexts()
+    own = all_contexts[hub.pk]
+    scores = benchmarks.latest_scores()
+    titles = scoring.dimension_titles(benchmarks.maturity_definition()) if scores else {}
+    own_row = next((s for s in scores if s["hub_id"] == hub.pk), None)
+    shown = own_row is not None and assessment_perms.can_view_hub_scores(user, hub)
+    visible = benchmarks.peers_visible_to(user, scores, hub) if shown else []
+    own_levels = _levels(own_row, titles) if own_row else {}
+    compared: set[int] = set()
+    learn_from, can_help = [], []
+    for row in visible:
+        peer = all_contexts.get(row["hub_id"])
+        if peer is None or not (own.languages & peer.languages):
+            continue
+        levels = _levels(row, titles)
+        dims = [d for d in own_levels if d in levels]
+        if not dims:
+            continue
+        compared.add(peer.pk)
+        me = _as_pairing_hub(own, own_levels, dims, seeking=True)
+        them = _as_pairing_hub(peer, levels, dims, seeking=True)
+        learn = pairing.explain(me, them)
+        teach = pairing.explain(them, me)
+        suggestion = _suggest(own, peer, learn, teach)
+        if learn.benefit > 0:
+            learn_from.append(suggestion)
+        if teach.benefit > 0:
+            can_help.append(suggestion)
+    learn_from.sort(key=lambda s: (-s.score, -s.benefit_to_you, s.peer.name))
+    can_help.sort(key=lambda s: (-s.benefit_to_them, s.peer.name))
+    similar = [
+        _suggest(own, peer, None, None)
+        for peer in all_contexts.values()
+        if peer.pk != hub.pk and peer.pk not in compared and own.languages & peer.languages
+    ]
+    similar = [s for s in similar if s.traits]
+    similar.sort(key=lambda s: (-s.score, s.peer.name))
+    return Peers(
+        hub=own,
+        maturity_shown=shown,
+        assessed=own_row is not None,
+        learn_from=learn_from[:limit],
+        can_help=can_help[:limit],
+        similar=similar[:limit],
+    )
+
+
+def pairing_hubs() -> tuple[list[PairingHub], dict[int, Context], int]:
+    """Every hub with a complete latest assessment as pairing input, their contexts, and how many
+    assessed hubs were left out for an incomplete one.
+
+    A hub seeks a mentor until it is sustained; it mentors (``capacity_for``) once launched.
+    """
+    all_contexts = contexts()
+    scores = benchmarks.latest_scores()
+    if not scores:
+        return [], all_contexts, 0
+    titles = scoring.dimension_titles(benchmarks.maturity_definition())
+    dims = list(titles.values())
+    hubs, skipped = [], 0
+    for row in scores:
+        ctx = all_contexts.get(row["hub_id"])
+        levels = _levels(row, titles)
+        if ctx is None or any(d not in levels for d in dims):
+            skipped += 1
+            continue
+        hubs.append(_as_pairing_hub(ctx, levels, dims, seeking=ctx.stage != Stage.SUSTAINED))
+    return hubs, all_contexts, skipped
+
+
+def europe_pairing() -> dict[str, Any]:
+    """The optimal Europe-wide pairing of the registry's assessed hubs, with names and reasons."""
+    hubs, all_contexts, skipped = pairing_hubs()
+    result = pairing.pair(hubs)
+    pairs = [
+        {
+            **p,
+            "mentee_hub": all_contexts[int(p["mentee"])],
+            "mentor_hub": all_contexts[int(p["mentor"])],
+        }
+        for p in result["pairs"]
+    ]
+    return {
+        "pairs": pairs,
+        "total_benefit": result["total_benefit"],
+        "hubs": len(hubs),
+        "seeking": sum(1 for h in hubs if h.seeking),
+        "mentors": sum(1 for h in hubs if h.capacity > 0),
+        "skipped": skipped,
+    }
