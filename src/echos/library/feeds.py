@@ -15,8 +15,11 @@ from django.utils.feedgenerator import Atom1Feed
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
+from echos.core.exceptions import RuleViolation
 from echos.core.languages import language_codes
-from echos.library.models import Resource, ResourceTag, ResourceType, Vocabulary
+from echos.library import vocab
+from echos.library.models import Resource, ResourceTag, ResourceType
+from echos.library.oai import clean_xml
 
 MAX_ENTRIES = 50
 MAX_TAGS = 10
@@ -32,14 +35,6 @@ class FeedFilters:
     tags: tuple[tuple[str, str], ...] = ()
 
 
-def parse_tag(value: str) -> tuple[str, str] | None:
-    """``vocabulary:code`` as a pair, or None when the vocabulary is unknown or a part is empty."""
-    vocabulary, _sep, code = value.strip().partition(":")
-    if vocabulary not in Vocabulary.values or not code or len(code) > 40:
-        return None
-    return vocabulary, code
-
-
 def filters_from(request: HttpRequest) -> FeedFilters:
     """The filters of the query string; 404 for an unknown language, type or tag."""
     language = (request.GET.get("language") or "").strip().lower()
@@ -51,12 +46,10 @@ def filters_from(request: HttpRequest) -> FeedFilters:
     given = [t for t in request.GET.getlist("tag") if t.strip()]
     if len(given) > MAX_TAGS:
         raise Http404(_("Too many tags."))
-    tags = []
-    for value in given:
-        tag = parse_tag(value)
-        if tag is None:
-            raise Http404(_("Unknown tag."))
-        tags.append(tag)
+    try:
+        tags = vocab.check_tags([vocab.parse_tag(value, "tag") for value in given], "tag")
+    except RuleViolation as exc:
+        raise Http404(_("Unknown tag.")) from exc
     return FeedFilters(language=language, type=kind, tags=tuple(tags))
 
 
@@ -100,9 +93,9 @@ def build_feed(request: HttpRequest, filters: FeedFilters) -> Atom1Feed:
         link = request.build_absolute_uri(resource.get_absolute_url())
         categories = [resource.type, *(f"{t.vocabulary}:{t.code}" for t in resource.tags.all())]
         feed.add_item(
-            title=resource.title,
+            title=clean_xml(resource.title),
             link=link,
-            description=resource.description,
+            description=clean_xml(resource.description),
             unique_id=link,
             unique_id_is_permalink=True,
             pubdate=resource.created_at,

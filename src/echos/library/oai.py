@@ -41,7 +41,10 @@ OAI_SCHEMA = "http://www.openarchives.org/OAI/2.0/OAI-PMH.xsd"
 OAI_DC_SCHEMA = "http://www.openarchives.org/OAI/2.0/oai_dc.xsd"
 ID_NS = "http://www.openarchives.org/OAI/2.0/oai-identifier"
 ID_SCHEMA = "http://www.openarchives.org/OAI/2.0/oai-identifier.xsd"
+# The OAI namespace is the answers' default namespace (``xmlns="..."``, as harvesters expect); no
+# other tree in the process uses it.
 for prefix, uri in (
+    ("", OAI_NS),
     ("oai_dc", OAI_DC_NS),
     ("dc", DC_NS),
     ("xsi", XSI_NS),
@@ -451,7 +454,7 @@ def respond(request: HttpRequest, params: Mapping[str, list[str]]) -> bytes:
         for child in list(root)[2:]:
             root.remove(child)
         _sub(root, "error", error.message, code=error.code)
-    return ET.tostring(root, encoding="utf-8", xml_declaration=True, default_namespace=OAI_NS)
+    return ET.tostring(root, encoding="utf-8", xml_declaration=True)
 
 
 @csrf_exempt
