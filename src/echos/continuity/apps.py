@@ -9,3 +9,10 @@ class ContinuityConfig(registry.EchosAppConfig):
     name = "echos.continuity"
     label = "continuity"
     verbose_name = _("Continuity")
+    revert_handlers = "echos.continuity.revert"
+    demo_loaders = ("echos.continuity.demo.load_demo",)
+    api_router = "echos.continuity.api.router"
+    urls = ("continuity/", "echos.continuity.urls")
+    nav = (registry.NavItem("continuity:network", _("Continuity"), 85, access="coordinator"),)
+    panels = (("hub", "echos.continuity.panels.hub_panel"),)
+    stage_guards = ("echos.continuity.guards.sustained",)

@@ -66,10 +66,11 @@ class Formula(models.TextChoices):
 
 
 class EurRate(models.Model):
-    """How many euros one unit of a currency is worth; kept by the network coordinators."""
+    """How many units of a currency one euro buys (the ECB's convention: 1 EUR = 11.50 NOK);
+    kept by the network coordinators."""
 
     currency = models.CharField(_("currency"), max_length=3, unique=True)
-    eur_per_unit = models.DecimalField(_("euros per unit"), max_digits=18, decimal_places=8)
+    units_per_eur = models.DecimalField(_("units per euro"), max_digits=18, decimal_places=8)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
@@ -78,7 +79,7 @@ class EurRate(models.Model):
         verbose_name_plural = _("EUR rates")
 
     def __str__(self) -> str:
-        return f"1 {self.currency} = {self.eur_per_unit} EUR"
+        return f"1 EUR = {self.units_per_eur} {self.currency}"
 
 
 class HubModel(models.Model):

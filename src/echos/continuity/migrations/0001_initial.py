@@ -24,7 +24,7 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('currency', models.CharField(max_length=3, unique=True, verbose_name='currency')),
-                ('eur_per_unit', models.DecimalField(decimal_places=8, max_digits=18, verbose_name='euros per unit')),
+                ('units_per_eur', models.DecimalField(decimal_places=8, max_digits=18, verbose_name='units per euro')),
                 ('updated_at', models.DateTimeField(auto_now=True)),
             ],
             options={

@@ -1,0 +1,65 @@
+"""Revert handlers of continuity: streams, costs, risks, scenarios and the hub's settings.
+
+Each audit entry keeps the row's values before the change; a revert puts them back through the
+same services (so the rules still apply), deletes what was created, or recreates what was deleted.
+"""
+
+from typing import Any
+
+from django.utils.translation import gettext as _
+
+from echos.continuity import services
+from echos.core.exceptions import Conflict
+from echos.core.revert import audit_values, reverter
+from echos.hubs.models import Hub
+
+
+def _hub(entry: Any) -> Hub:
+    hub = Hub.objects.filter(pk=entry.target_id).first()
+    if hub is None:
+        raise Conflict(_("The hub no longer exists."), "entry")
+    return hub
+
+
+def _row(kind: str, entry: Any) -> Any:
+    model = services.KINDS[kind][0]
+    row = model.objects.filter(pk=entry.data["id"]).first()
+    if row is None:
+        raise Conflict(_("That entry no longer exists."), "entry")
+    return row
+
+
+def _values(kind: str, stored: dict) -> dict:
+    model = services.KINDS[kind][0]
+    plain = {k: v for k, v in stored.items() if k != "changes"}
+    values = audit_values(model, plain)
+    if "changes" in stored:
+        values["changes"] = stored["changes"]
+    return values
+
+
+def _register(kind: str) -> None:
+    @reverter(f"continuity.{kind}.created")
+    def created(entry: Any, actor: Any) -> None:
+        services.delete_line(actor=None, kind=kind, obj=_row(kind, entry))
+
+    @reverter(f"continuity.{kind}.updated")
+    def updated(entry: Any, actor: Any) -> None:
+        services.save_line(
+            actor=None, kind=kind, obj=_row(kind, entry), **_values(kind, entry.data["before"])
+        )
+
+    @reverter(f"continuity.{kind}.deleted")
+    def deleted(entry: Any, actor: Any) -> None:
+        services.save_line(
+            actor=None, kind=kind, hub=_hub(entry), **_values(kind, entry.data["before"])
+        )
+
+
+for _kind in services.KINDS:
+    _register(_kind)
+
+
+@reverter("continuity.settings.updated")
+def _settings_updated(entry: Any, actor: Any) -> None:
+    services.save_settings(actor=None, hub=_hub(entry), **entry.data["before"])
