@@ -19,11 +19,7 @@ DOC = ROOT / "docs" / "architecture.md"
 MAX_LINES = 600
 
 # Mirrors "Long modules" in docs/architecture.md: each module over MAX_LINES with its reason.
-LONG_MODULES = {
-    "hubs/imports.py": "to be split into a package by area (issue #11, after WP1)",
-    "hubs/services.py": "to be split into a package by area (issue #11, after WP1)",
-    "hubs/views.py": "to be split into a package by area (issue #11, after WP1)",
-}
+LONG_MODULES: dict[str, str] = {}
 
 
 @pytest.fixture(scope="module")

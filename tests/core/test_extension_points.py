@@ -9,6 +9,7 @@ from django.test import RequestFactory
 from echos.core.exceptions import RuleViolation
 from echos.hubs import services
 from echos.hubs.models import Stage
+from echos.hubs.services import stages
 
 pytestmark = pytest.mark.django_db
 
@@ -16,7 +17,7 @@ pytestmark = pytest.mark.django_db
 def test_a_stage_guard_refuses_the_change_and_names_what_is_missing(monkeypatch, hubs, personas):
     hub, network_user = hubs["portugal"], personas["network"]
     monkeypatch.setattr(
-        services,
+        stages,  # where record_stage_change looks the guards up
         "stage_guards",
         lambda: [
             lambda hub, stage, date: ["a named successor"] if stage == Stage.SUSTAINED else []

@@ -2,13 +2,15 @@
 
 from huey.contrib.djhuey import db_task
 
+from echos.hubs.models import Membership
+
 
 @db_task(retries=3, retry_delay=60)
 def send_membership_request(membership_id: int) -> int:
     """Ask the organisation's representatives to confirm a membership; retried when the mail
     server is unavailable. Answers how many addresses were written to."""
+    # cycle: the membership services queue this task (services.memberships imports this module)
     from echos.hubs import services
-    from echos.hubs.models import Membership
 
     membership = (
         Membership.objects.select_related("hub", "organisation").filter(pk=membership_id).first()
