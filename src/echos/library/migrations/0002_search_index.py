@@ -1,16 +1,21 @@
 """The full-text index of the library, one per database vendor (see echos.library.index).
 
-SQLite: an FTS5 virtual table whose tokenizer folds case and removes diacritics in every script.
-PostgreSQL: a table of accent- and case-folded copies (folded in Python, so that no extension is
-needed) with a weighted ``tsvector`` built by the ``simple`` configuration and a GIN index on it.
-Rows are keyed by the resource id and written by the library's services.
+Both hold accent- and case-folded copies of each resource's title, description and text (folded in
+Python by ``echos.library.text.fold``, the same on both, which also folds Greek and needs no
+PostgreSQL extension) and the original text its snippets are cut from.
+
+SQLite: an FTS5 virtual table (``unicode61 remove_diacritics 2`` tokenizer) whose rowid is the
+resource id; ``doc`` is the description and the text, where snippets are taken from.
+PostgreSQL: a table with a weighted ``tsvector`` built by the ``simple`` configuration and a GIN
+index on it. Rows are written by the library's services (``echos.library.index``).
 """
 
 from django.db import migrations
 
 SQLITE = [
     """CREATE VIRTUAL TABLE IF NOT EXISTS library_search USING fts5(
-        title, description, body, tokenize="unicode61 remove_diacritics 2")""",
+        title, description, doc, original UNINDEXED,
+        tokenize="unicode61 remove_diacritics 2")""",
 ]
 SQLITE_DROP = ["DROP TABLE IF EXISTS library_search"]
 

@@ -1,0 +1,194 @@
+"""The database full-text index of the library (table ``library_search``, see migration 0002).
+
+One row per resource holds the folded title, description and text (``text.fold``) and the original
+description and text for snippets. SQLite matches with FTS5 and ranks with ``bm25``; PostgreSQL
+matches a GIN-indexed ``tsvector`` and ranks with ``ts_rank``. Both get the same folded words, each
+a prefix (``saud`` finds ``saúde``), all required. Ranks are turned so that lower is better on both.
+
+Snippets come from the database (FTS5 ``snippet()``, ``ts_headline``) over the folded text, with
+the hits marked by private-use characters; since folding keeps every position, the same span is
+cut from the original text and the marks are put back there (``search.mark``).
+
+The services keep the index in step (``index_resource``, ``remove``); ``rebuild`` refills it for
+resources written in bulk (the data generator).
+"""
+
+from collections.abc import Iterable, Sequence
+
+from django.db import connection
+
+from echos.library.text import HIT_END, HIT_START, clean, fold
+
+INDEX_TEXT_CHARS = 300_000  # text indexed per resource (a PostgreSQL tsvector is at most 1 MB)
+ELLIPSIS = "\ue002"
+SNIPPET_TOKENS = 24
+HEADLINE = (
+    f'StartSel="{HIT_START}", StopSel="{HIT_END}", MaxWords=30, MinWords=12, ShortWord=1, '
+    'MaxFragments=1, FragmentDelimiter=" "'
+)
+
+
+def _vendor() -> str:
+    return connection.vendor
+
+
+def _rows(resources: Iterable) -> list[tuple[int, str, str, str, str]]:
+    """(id, folded title, folded description, folded text, original description + text)."""
+    rows = []
+    for resource in resources:
+        prefetched = getattr(resource, "_prefetched_objects_cache", {}).get("versions")
+        if prefetched is not None:
+            version = max(prefetched, key=lambda v: v.number, default=None)
+        else:
+            version = resource.latest_version()
+        body = clean(version.text if version is not None else "")[:INDEX_TEXT_CHARS]
+        title, description = clean(resource.title), clean(resource.description)
+        rows.append(
+            (resource.pk, fold(title), fold(description), fold(body), f"{description}\n\n{body}")
+        )
+    return rows
+
+
+def write(rows: Sequence[tuple[int, str, str, str, str]]) -> None:
+    """Replace the index rows of these resources."""
+    if not rows:
+        return
+    with connection.cursor() as cursor:
+        if _vendor() == "postgresql":
+            cursor.executemany(
+                "INSERT INTO library_search (resource_id, title_f, description_f, body_f, original)"
+                " VALUES (%s, %s, %s, %s, %s) ON CONFLICT (resource_id) DO UPDATE SET"
+                " title_f = EXCLUDED.title_f, description_f = EXCLUDED.description_f,"
+                " body_f = EXCLUDED.body_f, original = EXCLUDED.original",
+                rows,
+            )
+        else:
+            cursor.executemany(
+                "DELETE FROM library_search WHERE rowid = %s", [(row[0],) for row in rows]
+            )
+            cursor.executemany(
+                "INSERT INTO library_search (rowid, title, description, doc, original)"
+                " VALUES (%s, %s, %s, %s, %s)",
+                [(pk, t, d, f"{d}\n\n{b}", o) for pk, t, d, b, o in rows],
+            )
+
+
+def index_resource(resource) -> None:
+    """Index (again) one resource: its title, description and its newest version's text."""
+    write(_rows([resource]))
+
+
+def remove(resource_ids: Iterable[int]) -> None:
+    """Drop resources from the index."""
+    ids = [(pk,) for pk in resource_ids]
+    column = "resource_id" if _vendor() == "postgresql" else "rowid"
+    with connection.cursor() as cursor:
+        cursor.executemany(f"DELETE FROM library_search WHERE {column} = %s", ids)
+
+
+def rebuild(queryset, batch: int = 500) -> int:
+    """Index every resource of ``queryset`` (after a bulk load); returns how many."""
+    count = 0
+    ids = list(queryset.values_list("pk", flat=True))
+    model = queryset.model
+    for start in range(0, len(ids), batch):
+        chunk = model.objects.filter(pk__in=ids[start : start + batch]).prefetch_related("versions")
+        write(_rows(chunk))
+        count += len(chunk)
+    return count
+
+
+# --- queries --------------------------------------------------------------------------------------
+
+
+def match_expression(terms: Sequence[str]) -> str:
+    """The folded words as the vendor's query: every word required, each a prefix."""
+    if _vendor() == "postgresql":
+        return " & ".join(f"{term}:*" for term in terms)
+    return " AND ".join(f'"{term}"*' for term in terms)
+
+
+def _hits_sql(visible_sql: str) -> str:
+    """SQL of (id, translation_group, language, rank) of the matching visible resources."""
+    if _vendor() == "postgresql":
+        return (
+            "SELECT r.id, r.translation_group, r.language, -ts_rank(s.document, q.query) AS rank"
+            " FROM library_search s JOIN library_resource r ON r.id = s.resource_id,"
+            " to_tsquery('simple', %s) AS q(query)"
+            f" WHERE s.document @@ q.query AND r.id IN ({visible_sql})"
+        )
+    return (
+        "SELECT r.id, r.translation_group, r.language,"
+        " bm25(library_search, 10.0, 3.0, 1.0, 0.0) AS rank"
+        " FROM library_search JOIN library_resource r ON r.id = library_search.rowid"
+        f" WHERE library_search MATCH %s AND r.id IN ({visible_sql})"
+    )
+
+
+def find(
+    terms: Sequence[str],
+    visible: tuple[str, tuple],
+    *,
+    prefer_language: str,
+    limit: int,
+    offset: int,
+) -> tuple[int, list[tuple[int, float]]]:
+    """Count the matching translation groups and return one page of (resource id, rank).
+
+    ``visible`` is the SQL and parameters of the ids the reader may see, filters applied. Of each
+    translation group, the resource in ``prefer_language`` is shown, else the best ranked one.
+    """
+    sql, params = visible
+    query = match_expression(terms)
+    hits = _hits_sql(sql)
+    ranked = (
+        f"WITH hits AS ({hits}), best AS (SELECT id, rank, ROW_NUMBER() OVER ("
+        " PARTITION BY translation_group"
+        " ORDER BY CASE WHEN language = %s THEN 0 ELSE 1 END, rank, id) AS n FROM hits)"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"WITH hits AS ({hits}) SELECT COUNT(DISTINCT translation_group) FROM hits",
+            [query, *params],
+        )
+        count = cursor.fetchone()[0]
+        if not count or offset >= count:
+            return count, []
+        cursor.execute(
+            f"{ranked} SELECT id, rank FROM best WHERE n = 1 ORDER BY rank, id LIMIT %s OFFSET %s",
+            [query, *params, prefer_language, limit, offset],
+        )
+        return count, [(pk, float(rank)) for pk, rank in cursor.fetchall()]
+
+
+def snippets(terms: Sequence[str], ids: Sequence[int]) -> dict[int, tuple[str, str]]:
+    """Per resource: the marked folded fragment and the original span it was cut from.
+
+    The fragment's characters without the marks are the fold of the span, one for one.
+    """
+    if not ids:
+        return {}
+    query = match_expression(terms)
+    marks = [HIT_START, HIT_END, ELLIPSIS]
+    placeholders = ", ".join(["%s"] * len(ids))
+    if _vendor() == "postgresql":
+        doc = "(s.description_f || E'\\n\\n' || s.body_f)"
+        plain = "replace(replace(h.frag, %s, ''), %s, '')"
+        sql = (
+            f"SELECT s.resource_id, h.frag, substr(s.original, strpos({doc}, {plain}),"
+            f" length({plain})) FROM library_search s,"
+            f" LATERAL (SELECT ts_headline('simple', {doc}, to_tsquery('simple', %s), %s) AS frag) h"
+            f" WHERE s.resource_id IN ({placeholders})"
+        )
+        params = [HIT_START, HIT_END, HIT_START, HIT_END, query, HEADLINE, *ids]
+    else:
+        plain = "replace(replace(replace(frag, %s, ''), %s, ''), %s, '')"
+        sql = (
+            f"SELECT id, frag, substr(original, instr(doc, {plain}), length({plain})) FROM ("
+            "SELECT rowid AS id, snippet(library_search, 2, %s, %s, %s, %s) AS frag, doc, original"
+            f" FROM library_search WHERE library_search MATCH %s AND rowid IN ({placeholders}))"
+        )
+        params = [*marks, *marks, *marks, SNIPPET_TOKENS, query, *ids]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return {pk: (frag or "", span or "") for pk, frag, span in cursor.fetchall()}
