@@ -10,3 +10,9 @@ class ExchangeConfig(registry.EchosAppConfig):
     label = "exchange"
     verbose_name = _("Network of support")
     urls = ("exchange/", "echos.exchange.urls")
+    api_router = "echos.exchange.api.router"
+    nav = (registry.NavItem("exchange:home", _("Support network"), 45, access="signed_in"),)
+    panels = (
+        ("country", "echos.exchange.panels.country_panel"),
+        ("hub", "echos.exchange.panels.hub_panel"),
+    )
