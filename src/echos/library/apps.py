@@ -9,3 +9,8 @@ class LibraryConfig(registry.EchosAppConfig):
     name = "echos.library"
     label = "library"
     verbose_name = _("Library")
+    privacy = "echos.library.privacy"
+    revert_handlers = "echos.library.revert"
+    api_router = "echos.library.api.router"
+    urls = ("library/", "echos.library.urls")
+    nav = (registry.NavItem("library:index", _("Library"), 55),)
