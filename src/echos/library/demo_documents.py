@@ -9,7 +9,7 @@ written without any dependency. Every document carries a "demo" notice in its bo
 import io
 import zipfile
 from collections.abc import Sequence
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 from xml.sax.saxutils import escape
 
@@ -147,5 +147,10 @@ WRITERS = {"pdf": pdf, "docx": docx, "odt": odt}
 
 
 def document(kind: str, title: str, paragraphs: Sequence[str]) -> bytes:
-    """The bytes of a ``kind`` (pdf, docx, odt) document."""
+    """The bytes of a ``kind`` (pdf, docx, odt) document (kept: a second demo load reuses them)."""
+    return _document(kind, title, tuple(paragraphs))
+
+
+@lru_cache(maxsize=128)
+def _document(kind: str, title: str, paragraphs: tuple[str, ...]) -> bytes:
     return WRITERS[kind](title, paragraphs)
