@@ -7,6 +7,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from echos.continuity.models import CostLine, FundingStream, HubModel, NetworkModel, Risk, Scenario
+from echos.core.exceptions import RuleViolation
 from echos.core.forms import DateInput, ServiceFormMixin
 from echos.core.models import Term
 from echos.hubs.models import Hub, Membership, Organisation
@@ -42,6 +43,15 @@ class LineForm(ServiceFormMixin, forms.Form):
                 field.min_value = None  # type: ignore[attr-defined]
             self.fields[name] = field
         _months(self, "start", "end")
+
+    def add_rule_violation(self, exc: RuleViolation) -> None:
+        """An error on a part of a field (``changes[0].stream``) goes on that field, named."""
+        field = exc.field or ""
+        base = field.split("[")[0].split(".")[0]
+        if field not in self.fields and base in self.fields:
+            self.add_error(base, f"{field}: {exc.message}")
+        else:
+            super().add_rule_violation(exc)
 
     def service_fields(self) -> dict:
         data = dict(self.cleaned_data)
