@@ -14,6 +14,7 @@ from echos.continuity.engine import (
     project,
     schedule,
 )
+from echos.continuity.engine.projection import paid_cents, schedule_cents
 
 JAN = parse_month("2027-01", "start")
 D = Decimal
@@ -158,3 +159,34 @@ def test_every_whole_year_of_a_yearly_amount_pays_exactly_the_amount(amount, yea
     paid = schedule(stream(amount=amount, period="year"), JAN, 12 * years)
     for y in range(years):
         assert sum(paid[12 * y : 12 * y + 12]) == amount
+
+
+def naive_schedule(line, start, months):
+    """The rules of item 3 month by month in Decimal, written as plainly as possible."""
+    slip = getattr(line, "slip_months", 0)
+    first = line.start + slip
+    last = None if line.end is None else line.end + slip
+    monthly = (line.amount / 12).quantize(D("0.01"), rounding="ROUND_HALF_EVEN")
+    out = []
+    for m in range(start, start + months):
+        paid = D(0)
+        if line.period == "once":
+            paid = line.amount if m == first else D(0)
+        elif m >= first and (last is None or m <= last):
+            if line.period == "month":
+                paid = line.amount
+            else:
+                paid = line.amount - 11 * monthly if (m - first) % 12 == 11 else monthly
+        out.append(paid)
+    return out
+
+
+@settings(max_examples=200, deadline=None)
+@given(lines, st.integers(1, 120))
+def test_schedule_follows_the_plain_rules_and_its_total(spec, months):
+    amount, period, start, end, slip = spec
+    line = stream(
+        "s", amount, period, JAN + start, None if end is None else JAN + start + end, 1.0, slip
+    )
+    assert schedule(line, JAN, months) == naive_schedule(line, JAN, months)
+    assert paid_cents(line, JAN, months) == sum(schedule_cents(line, JAN, months))

@@ -19,7 +19,7 @@ import numpy as np
 
 from .errors import ModelInvalid
 from .model import CENT, Model
-from .projection import schedule, totals
+from .projection import cents, schedule_cents, totals_cents
 
 MAX_RUNS = 100_000
 DEFAULT_RUNS = 10_000
@@ -77,22 +77,17 @@ def check_runs(runs: object) -> int:
     return runs
 
 
-def _cents(values: list[Decimal]) -> np.ndarray:
-    return np.array([int(v * 100) for v in values], dtype=np.float64)
-
-
 def matrices(model: Model) -> tuple[np.ndarray, np.ndarray, np.ndarray, float]:
     """(committed net flow per month, uncertain payments k x months, probabilities, balance) in cents."""
     certain = [s for s in model.streams if s.probability >= 1]
     uncertain = [s for s in model.streams if s.probability < 1]
-    net = _cents(totals(certain, model.start, model.months)) - _cents(
-        totals(model.costs, model.start, model.months)
-    )
+    net = np.array(totals_cents(certain, model.start, model.months), dtype=np.float64)
+    net -= np.array(totals_cents(model.costs, model.start, model.months), dtype=np.float64)
     payments = np.zeros((len(uncertain), model.months), dtype=np.float64)
     for i, s in enumerate(uncertain):
-        payments[i] = _cents(schedule(s, model.start, model.months))
+        payments[i] = schedule_cents(s, model.start, model.months)
     probabilities = np.array([s.probability for s in uncertain], dtype=np.float64)
-    return net, payments, probabilities, float(int(model.balance * 100))
+    return net, payments, probabilities, float(cents(model.balance))
 
 
 def _covered(balances: np.ndarray, within: int) -> np.ndarray:

@@ -10,19 +10,21 @@ probability 1.
 Rounding of ``year`` amounts: each twelve-month cycle counted from the (slipped) start pays
 ``amount / 12`` rounded half-even to the cent in its first eleven months and the remainder in its
 twelfth, so every whole year pays exactly ``amount`` (1000.00 a year: 11 x 83.33 then 83.37). A
-cycle cut short by ``end`` pays only its rounded months. All figures stay exact Decimal cents.
+cycle cut short by ``end`` pays only its rounded months. The arithmetic runs on whole cents
+(Python integers, exact) and the rows come out as Decimal with two decimals.
 """
 
 from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import ROUND_HALF_EVEN, Decimal
+from functools import lru_cache
 
-from .model import CENT, Cost, Model, Stream
+from .model import Cost, Model, Stream
 
 ZERO = Decimal("0.00")
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class MonthRow:
     """One month of a projection."""
 
@@ -32,7 +34,7 @@ class MonthRow:
     balance: Decimal
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class Projection:
     """Month rows, the cliff month (or None) and the runway in whole months."""
 
@@ -41,43 +43,96 @@ class Projection:
     runway_months: int
 
 
-def schedule(line: Stream | Cost, start: int, months: int) -> list[Decimal]:
-    """The payments of one stream or cost line in each of ``months`` months from ``start``."""
+def cents(amount: Decimal) -> int:
+    """An amount in whole cents (amounts carry at most two decimals; more are rounded half-even)."""
+    return int((amount * 100).to_integral_value(rounding=ROUND_HALF_EVEN))
+
+
+@lru_cache(maxsize=65536)
+def from_cents(value: int) -> Decimal:
+    """Whole cents back to a Decimal with two decimals."""
+    return Decimal(value).scaleb(-2)
+
+
+def _window(line: Stream | Cost, start: int, months: int) -> tuple[int, int, int]:
+    """(first payment month after the slip, first and last month paid within the horizon)."""
     slip = line.slip_months if isinstance(line, Stream) else 0
     first = line.start + slip
-    last = start + months - 1 if line.end is None else line.end + slip
-    out = [ZERO] * months
+    horizon_end = start + months - 1
+    last = horizon_end if line.end is None else min(line.end + slip, horizon_end)
+    return first, max(first, start), last
+
+
+def _rates(line: Stream | Cost) -> tuple[int, int]:
+    """(cents paid in an ordinary month, cents paid in the twelfth month of a yearly cycle)."""
+    amount = cents(line.amount)
+    if line.period != "year":
+        return amount, amount
+    monthly, rest = divmod(amount, 12)
+    if 2 * rest > 12 or (2 * rest == 12 and monthly % 2):  # half-even, as Decimal.quantize
+        monthly += 1
+    return monthly, amount - 11 * monthly
+
+
+def _twelfths(first: int, lo: int, hi: int) -> range:
+    """The months in ``lo..hi`` that close a twelve-month cycle begun in ``first``."""
+    return range(first + 11 + 12 * -((first + 11 - lo) // 12), hi + 1, 12)
+
+
+def schedule_cents(line: Stream | Cost, start: int, months: int) -> list[int]:
+    """The payments of one line in each of ``months`` months from ``start``, in cents."""
+    out = [0] * months
+    first, lo, hi = _window(line, start, months)
     if line.period == "once":
-        if start <= first < start + months:
-            out[first - start] = line.amount
+        if start <= first <= start + months - 1:
+            out[first - start] = cents(line.amount)
         return out
-    if line.period == "month":
-        monthly, remainder = line.amount, line.amount
-    else:
-        monthly = (line.amount / 12).quantize(CENT, rounding=ROUND_HALF_EVEN)
-        remainder = line.amount - 11 * monthly
-    for m in range(max(first, start), min(last, start + months - 1) + 1):
-        out[m - start] = remainder if (m - first) % 12 == 11 else monthly
+    if hi < lo:
+        return out
+    monthly, twelfth = _rates(line)
+    out[lo - start : hi - start + 1] = [monthly] * (hi - lo + 1)
+    if twelfth != monthly:
+        for m in _twelfths(first, lo, hi):
+            out[m - start] = twelfth
     return out
+
+
+def paid_cents(line: Stream | Cost, start: int, months: int) -> int:
+    """What one line pays over the horizon in total, in cents (the sum of its schedule)."""
+    first, lo, hi = _window(line, start, months)
+    if line.period == "once":
+        return cents(line.amount) if start <= first <= start + months - 1 else 0
+    if hi < lo:
+        return 0
+    monthly, twelfth = _rates(line)
+    return (hi - lo + 1) * monthly + len(_twelfths(first, lo, hi)) * (twelfth - monthly)
+
+
+def schedule(line: Stream | Cost, start: int, months: int) -> list[Decimal]:
+    """The payments of one stream or cost line in each of ``months`` months from ``start``."""
+    return [from_cents(c) for c in schedule_cents(line, start, months)]
+
+
+def totals_cents(lines: Iterable[Stream | Cost], start: int, months: int) -> list[int]:
+    """The sum of the schedules of ``lines``, month by month, in cents."""
+    schedules = [schedule_cents(line, start, months) for line in lines]
+    if not schedules:
+        return [0] * months
+    return list(map(sum, zip(*schedules, strict=True)))
 
 
 def totals(lines: Iterable[Stream | Cost], start: int, months: int) -> list[Decimal]:
     """The sum of the schedules of ``lines``, month by month."""
-    out = [ZERO] * months
-    for line in lines:
-        for i, amount in enumerate(schedule(line, start, months)):
-            if amount:
-                out[i] += amount
-    return out
+    return [from_cents(c) for c in totals_cents(lines, start, months)]
 
 
-def run(start: int, balance: Decimal, income: list[Decimal], costs: list[Decimal]) -> Projection:
-    """The balance recurrence, the cliff and the runway over given monthly totals."""
+def run(start: int, balance: int, income: list[int], costs: list[int]) -> Projection:
+    """The balance recurrence, the cliff and the runway over monthly totals in cents."""
     rows: list[MonthRow] = []
     cliff: int | None = None
     for i, (inc, cost) in enumerate(zip(income, costs, strict=True)):
-        balance = balance + inc - cost
-        rows.append(MonthRow(start + i, inc, cost, balance))
+        balance += inc - cost
+        rows.append(MonthRow(start + i, from_cents(inc), from_cents(cost), from_cents(balance)))
         if cliff is None and balance < 0:
             cliff = start + i
     runway = len(rows) if cliff is None else cliff - start
@@ -91,9 +146,9 @@ def project(model: Model, *, include: Iterable[str] | None = None) -> Projection
     """
     chosen = set(include or ())
     streams = [s for s in model.streams if s.probability >= 1 or s.id in chosen]
-    income = totals(streams, model.start, model.months)
-    costs = totals(model.costs, model.start, model.months)
-    return run(model.start, model.balance, income, costs)
+    income = totals_cents(streams, model.start, model.months)
+    costs = totals_cents(model.costs, model.start, model.months)
+    return run(model.start, cents(model.balance), income, costs)
 
 
 def cumulative_gap(projection: Projection) -> Decimal:

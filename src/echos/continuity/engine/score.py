@@ -29,7 +29,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from .model import Model
-from .projection import schedule
+from .projection import from_cents, paid_cents
 
 RUNWAY_TARGET = 24
 DIVERSITY_TARGET = 2 / 3
@@ -68,7 +68,7 @@ def expected_income_by_type(model: Model) -> dict[str, Decimal]:
     """Expected income over the horizon per source type: sum of payments x probability."""
     out: dict[str, Decimal] = {}
     for stream in model.streams:
-        paid = sum(schedule(stream, model.start, model.months), Decimal(0))
+        paid = from_cents(paid_cents(stream, model.start, model.months))
         expected = paid * Decimal(repr(stream.probability))
         out[stream.type] = out.get(stream.type, Decimal(0)) + expected
     return out
@@ -79,7 +79,7 @@ def committed_share(model: Model) -> float:
     committed = Decimal(0)
     expected = Decimal(0)
     for stream in model.streams:
-        paid = sum(schedule(stream, model.start, model.months), Decimal(0))
+        paid = from_cents(paid_cents(stream, model.start, model.months))
         expected += paid * Decimal(repr(stream.probability))
         if stream.probability >= 1:
             committed += paid
