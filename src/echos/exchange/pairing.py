@@ -26,10 +26,12 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 import numpy as np
 import pycountry
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from scipy.optimize import linear_sum_assignment
 
@@ -42,9 +44,6 @@ MAX_LANGUAGES = 20
 MAX_NAME = 100
 MAX_BODY = 4 * 1024 * 1024
 WEAKEST_WEIGHT = 2
-# Mentees whose benefit rows are computed at once: bounds the (mentees × mentors × dimensions)
-# temporary array to a few MiB whatever the number of hubs.
-CHUNK = 128
 
 HubId = str | int
 
@@ -250,6 +249,11 @@ def benefit(mentee: PairingHub, mentor: PairingHub) -> int:
 
 def language_name(code: str) -> str:
     """A language's name in the active language, or the code when it is not an ISO 639 code."""
+    return _language_name(code, get_language() or "en")
+
+
+@lru_cache(maxsize=1024)
+def _language_name(code: str, language: str) -> str:
     from echos.core.models import localized_iso_name
 
     base = code.split("-")[0].split("_")[0]
@@ -261,37 +265,35 @@ def language_name(code: str) -> str:
     return localized_iso_name("iso639-3", record.name) if record else code
 
 
-def reasons(explanation: Explanation) -> list[str]:
+def _texts() -> dict[str, str]:
+    """The sentences of ``reasons`` in the active language, looked up once per pairing."""
+    return {
+        "languages": _("Both work in %(languages)s."),
+        "weakest": _(
+            "%(dimension)s: mentor %(mentor)d, mentee %(mentee)d (+%(gain)d, counted "
+            "twice: one of the mentee's weakest dimensions)."
+        ),
+        "gain": _("%(dimension)s: mentor %(mentor)d, mentee %(mentee)d (+%(gain)d)."),
+        "return": _(
+            "In return the mentor can learn %(dimension)s: mentee %(mentee)d, mentor "
+            "%(mentor)d (+%(gain)d)."
+        ),
+        "benefit": _("Benefit %(benefit)d: the sum of the gains above."),
+    }
+
+
+def reasons(explanation: Explanation, texts: dict[str, str] | None = None) -> list[str]:
     """The explanation in words, with the numbers behind it, for a mentee–mentor pair."""
-    out = [
-        _("Both work in %(languages)s.")
-        % {"languages": ", ".join(language_name(c) for c in explanation.languages)}
-    ]
+    t = texts or _texts()
+    names = ", ".join(language_name(c) for c in explanation.languages)
+    out = [t["languages"] % {"languages": names}]
     for s in explanation.mentee_learns:
         values = {"dimension": s.dimension, "mentor": s.ahead, "mentee": s.behind, "gain": s.gain}
-        if s.weight > 1:
-            out.append(
-                _(
-                    "%(dimension)s: mentor %(mentor)d, mentee %(mentee)d (+%(gain)d, counted "
-                    "twice: one of the mentee's weakest dimensions)."
-                )
-                % values
-            )
-        else:
-            out.append(
-                _("%(dimension)s: mentor %(mentor)d, mentee %(mentee)d (+%(gain)d).") % values
-            )
+        out.append(t["weakest" if s.weight > 1 else "gain"] % values)
     for s in explanation.mentor_learns:
-        out.append(
-            _(
-                "In return the mentor can learn %(dimension)s: mentee %(mentee)d, mentor "
-                "%(mentor)d (+%(gain)d)."
-            )
-            % {"dimension": s.dimension, "mentee": s.ahead, "mentor": s.behind, "gain": s.gain}
-        )
-    out.append(
-        _("Benefit %(benefit)d: the sum of the gains above.") % {"benefit": explanation.benefit}
-    )
+        values = {"dimension": s.dimension, "mentee": s.ahead, "mentor": s.behind, "gain": s.gain}
+        out.append(t["return"] % values)
+    out.append(t["benefit"] % {"benefit": explanation.benefit})
     return out
 
 
@@ -322,32 +324,43 @@ def benefit_matrix(hubs: list[PairingHub]) -> Matrix:
     for i, h in enumerate(hubs):
         speaks[i, [column[c] for c in h.languages]] = 1
     lowest = levels.min(axis=1, keepdims=True)
-    weight = np.where(levels == lowest, WEAKEST_WEIGHT, 1).astype(np.int16)
-    ahead = levels[mentors]
-    for start in range(0, len(mentees), CHUNK):
-        rows = mentees[start : start + CHUNK]
-        gain = np.maximum(ahead[None, :, :] - levels[rows][:, None, :], 0)
-        block = np.einsum("ikd,id->ik", gain, weight[rows], dtype=np.int32)
-        block *= (speaks[rows] @ speaks[mentors].T) > 0
-        block[rows[:, None] == mentors[None, :]] = 0
-        out[start : start + CHUNK] = block
+    weight = np.where(levels == lowest, WEAKEST_WEIGHT, 1).astype(np.int32)
+    learner, teacher = levels[mentees].astype(np.int32), levels[mentors].astype(np.int32)
+    # One dimension at a time: a few (mentees × mentors) int32 arrays, never one per dimension.
+    for d in range(len(dims)):
+        gain = teacher[None, :, d] - learner[:, d, None]
+        np.maximum(gain, 0, out=gain)
+        gain *= weight[mentees, d, None]
+        out += gain
+    out *= (speaks[mentees] @ speaks[mentors].T) > 0
+    out[mentees[:, None] == mentors[None, :]] = 0
     return Matrix(mentees, mentors, out)
 
 
-def assign(matrix: Matrix, capacities: np.ndarray) -> list[tuple[int, int]]:
-    """The optimal pairs as (row, column) of ``matrix.benefit``; ``capacities`` per column.
+def expand(matrix: Matrix, capacities: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The matrix that ``assign`` solves: ``(rows, columns, benefits)``, rows and columns as
+    indexes into ``matrix.benefit``.
 
-    Exact: ``linear_sum_assignment`` on the matrix with column *j* repeated
-    ``min(capacity_j, number of mentees it benefits)`` times; rows that no mentor benefits and
-    columns that benefit nobody are left out first (they could only take zero-benefit pairs).
+    Column *j* is repeated ``min(capacity_j, number of mentees it benefits)`` times; rows that no
+    mentor benefits and columns that benefit nobody are left out (they could only take
+    zero-benefit pairs, which are never made).
     """
     positive = matrix.benefit > 0
     repeats = np.minimum(capacities, positive.sum(axis=0))
     rows = np.flatnonzero(positive.any(axis=1))
     columns = np.repeat(np.arange(len(capacities)), repeats)
-    if not len(rows) or not len(columns):
+    return rows, columns, matrix.benefit[np.ix_(rows, columns)]
+
+
+def assign(matrix: Matrix, capacities: np.ndarray) -> list[tuple[int, int]]:
+    """The optimal pairs as (row, column) of ``matrix.benefit``; ``capacities`` per column.
+
+    Exact: ``linear_sum_assignment`` maximising on the ``expand``-ed matrix (all benefits ≥ 0,
+    so a maximum assignment of full size is a maximum-benefit matching).
+    """
+    rows, columns, sub = expand(matrix, capacities)
+    if not sub.size:
         return []
-    sub = matrix.benefit[np.ix_(rows, columns)]
     r, c = linear_sum_assignment(sub, maximize=True)
     return [(int(rows[i]), int(columns[j])) for i, j in zip(r, c, strict=True) if sub[i, j] > 0]
 
@@ -357,6 +370,7 @@ def pair(hubs: list[PairingHub]) -> dict[str, Any]:
     matrix = benefit_matrix(hubs)
     capacities = np.array([hubs[j].capacity for j in matrix.mentors], dtype=np.int64)
     chosen = sorted(assign(matrix, capacities))
+    texts = _texts()
     pairs = []
     for row, col in chosen:
         mentee, mentor = hubs[matrix.mentees[row]], hubs[matrix.mentors[col]]
@@ -366,7 +380,7 @@ def pair(hubs: list[PairingHub]) -> dict[str, Any]:
                 "mentee": mentee.id,
                 "mentor": mentor.id,
                 "benefit": explanation.benefit,
-                "reasons": reasons(explanation),
+                "reasons": reasons(explanation, texts),
             }
         )
     mentor_keys = np.array([hubs[j].key for j in matrix.mentors], dtype=object)
