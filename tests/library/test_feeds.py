@@ -69,6 +69,8 @@ def test_feed_filters_like_the_list(client, resources):
     assert [e.findtext(f"{ATOM}title") for e in items] == ["Guia de saúde"]
     _root, items = entries(client, "?tag=dimensions:funding")
     assert [e.findtext(f"{ATOM}title") for e in items] == ["Funding guide"]
+    _root, items = entries(client, "?tag_dimensions=funding")
+    assert [e.findtext(f"{ATOM}title") for e in items] == ["Funding guide"]
     _root, items = entries(client, "?tag=dimensions:funding&language=pt")
     assert items == []
 

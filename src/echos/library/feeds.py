@@ -2,8 +2,9 @@
 
 Only ``Resource.objects.public()`` ever reaches a feed: a network or hub-only resource is never in
 it, whoever asks (the feed is the same for everyone, so it is cacheable). Filters: ``language``
-(ISO 639-1), ``type`` (a ``ResourceType`` code) and ``tag`` (``vocabulary:code``, repeatable; tags
-combine with AND). An unknown value answers 404 so that a typo is not an empty feed.
+(ISO 639-1), ``type`` (a ``ResourceType`` code) and tags, as the API writes them (``tag``:
+``vocabulary:code``, repeatable) or as the list page does (``tag_dimensions=funding``); tags
+combine with AND. An unknown value answers 404 so that a typo is not an empty feed.
 """
 
 from dataclasses import dataclass
@@ -18,7 +19,7 @@ from django.views.decorators.http import require_safe
 from echos.core.exceptions import RuleViolation
 from echos.core.languages import language_codes
 from echos.library import vocab
-from echos.library.models import Resource, ResourceTag, ResourceType
+from echos.library.models import Resource, ResourceTag, ResourceType, Vocabulary
 from echos.library.oai import clean_xml
 
 MAX_ENTRIES = 50
@@ -44,6 +45,11 @@ def filters_from(request: HttpRequest) -> FeedFilters:
     if kind and kind not in ResourceType.values:
         raise Http404(_("Unknown resource type."))
     given = [t for t in request.GET.getlist("tag") if t.strip()]
+    # The list page's own form names: ``tag_dimensions=funding``.
+    for vocabulary in Vocabulary.values:
+        given += [
+            f"{vocabulary}:{c}" for c in request.GET.getlist(f"tag_{vocabulary}") if c.strip()
+        ]
     if len(given) > MAX_TAGS:
         raise Http404(_("Too many tags."))
     try:
@@ -79,7 +85,7 @@ def _author(resource: Resource) -> str:
 def build_feed(request: HttpRequest, filters: FeedFilters) -> Atom1Feed:
     """The Atom document of the filtered resources (absolute links from the request)."""
     resources = feed_resources(filters)
-    list_url = request.build_absolute_uri(reverse("library:list"))
+    list_url = request.build_absolute_uri(reverse("library:index"))
     feed = Atom1Feed(
         title=_("Cancer Mission Hubs library: new resources"),
         link=list_url,
