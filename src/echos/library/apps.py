@@ -14,3 +14,9 @@ class LibraryConfig(registry.EchosAppConfig):
     api_router = "echos.library.api.router"
     urls = ("library/", "echos.library.urls")
     nav = (registry.NavItem("library:index", _("Library"), 55),)
+    demo_loaders = ("echos.library.demo.load_demo",)
+    generator_steps = "echos.library.generate"
+    panels = (
+        ("maturity_next_steps", "echos.library.panels.next_steps"),
+        ("hub", "echos.library.panels.hub_publications"),
+    )
