@@ -20,8 +20,11 @@
 """
 
 import argparse
+import json
 import os
 import resource
+import secrets
+import subprocess
 import sys
 import time
 import tracemalloc
@@ -208,6 +211,137 @@ def monte_carlo(repeat: int) -> list[str]:
     ]
 
 
+# Run by ``echos shell -c`` in the server's environment: the network view rendered in-process,
+# its queries counted (a cold first request, then a warm one), and the size of the data.
+QUERY_SCRIPT = """
+import json, os
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from echos.continuity.models import FundingStream, HubModel
+from echos.core.models import User
+from echos.hubs.models import Hub
+
+client = Client(HTTP_HOST="127.0.0.1")
+client.force_login(User.objects.get(username=os.environ["BENCH_USERNAME"]))
+path = reverse("continuity:network")
+counts = []
+for _ in range(2):
+    with CaptureQueriesContext(connection) as queries:
+        status = client.get(path).status_code
+    counts.append(len(queries))
+print(json.dumps({"path": path, "status": status, "queries": counts,
+                  "hubs": Hub.objects.count(), "models": HubModel.objects.count(),
+                  "streams": FundingStream.objects.count()}))
+"""
+
+# Run by ``echos shell -c``: 2,000 hubs with light other tables, for the PostgreSQL pass.
+LIGHT_SCRIPT = """
+from echos.site.generate import generate
+print(generate(scale="europe", seed=1, organisations=5000, memberships=10000, events=1000,
+               registrations=2000, consultation_answers=1000, engagement_records=2000))
+"""
+
+
+def shell(script: str, env: dict[str, str], timeout: float = 1800) -> str:
+    """Run ``script`` with ``echos shell -c`` in ``env``; its standard output."""
+    return subprocess.run(
+        [sys.executable, "-m", "echos", "shell", "-c", script],
+        env=env, cwd=ROOT, timeout=timeout, check=True, text=True, stdout=subprocess.PIPE,
+    ).stdout  # fmt: skip
+
+
+def postgres_env(run) -> dict[str, str] | None:
+    """The server environment on ``ECHOS_BENCH_DATABASE_URL`` (+ ``ECHOS_BENCH_REDIS_URL``), with
+    its data built once (2,000 hubs, light other tables) or reused while the generators are the
+    same; None when no PostgreSQL is configured."""
+    url = os.environ.get("ECHOS_BENCH_DATABASE_URL")
+    if not url:
+        return None
+    env = {**run.server_env(), "DATABASE_URL": url}
+    if os.environ.get("ECHOS_BENCH_REDIS_URL"):
+        env["REDIS_URL"] = os.environ["ECHOS_BENCH_REDIS_URL"]
+    marker = run.BENCH_DIR / "continuity-postgres.done.json"
+    stamp = {"url": url, "fingerprint": run.fingerprint()}
+    done = json.loads(marker.read_text()) if marker.exists() else None
+    subprocess.run([sys.executable, "-m", "echos", "migrate", "--noinput", "-v0"],
+                   env=env, cwd=ROOT, timeout=600, check=True)  # fmt: skip
+    if done != stamp:
+        run.log("building 2,000 hubs (light other tables) in PostgreSQL")
+        marker.unlink(missing_ok=True)
+        subprocess.run([sys.executable, "-m", "echos", "flush", "--noinput", "-v0"],
+                       env=env, cwd=ROOT, timeout=600, check=True)  # fmt: skip
+        shell(LIGHT_SCRIPT, env, timeout=3600)
+        marker.write_text(json.dumps(stamp))
+    return env
+
+
+def measure_network(run, label: str, env: dict[str, str], args) -> list[str]:
+    """Time /healthz and the network view on the production server in ``env``; table rows."""
+    password = secrets.token_urlsafe(24)
+    credentials = {"BENCH_USERNAME": run.COORDINATOR, "BENCH_PASSWORD": password}
+    shell(run.COORDINATOR_SCRIPT, {**env, **credentials}, timeout=300)
+    facts = json.loads(shell(QUERY_SCRIPT, {**env, **credentials}, timeout=600).splitlines()[-1])
+    if facts["status"] != 200:
+        raise RuntimeError(f"{facts['path']} answered {facts['status']} in-process")
+    extra = {k: v for k, v in env.items() if run.server_env().get(k) != v}
+    server = run.Server(run.free_port(), args.workers, extra, log_name="continuity-server.log")
+    try:
+        server.wait_ready(60)
+        client, signed_in = run.Client(server), run.Client(server)
+        try:
+            healthz = run.time_http(client, "/healthz", args.requests, warmup=20)
+            signed_in.login(run.COORDINATOR, password)
+            page = run.time_http(signed_in, facts["path"], args.heavy_requests, warmup=3)
+        finally:
+            client.close()
+            signed_in.close()
+    finally:
+        server.stop()
+    cold, warm = facts["queries"]
+    return [
+        f"| {label}: GET /healthz (baseline) | {healthz['median']:.2f} | {healthz['p95']:.2f} "
+        "| 1.0× | |",
+        f"| {label}: GET {facts['path']} ({facts['hubs']:,} hubs, {facts['models']:,} models, "
+        f"{facts['streams']:,} streams) | {page['median']:.2f} | {page['p95']:.2f} | "
+        f"{page['median'] / healthz['median']:.1f}× | {cold} cold, {warm} warm |",
+    ]
+
+
+def network_view(args) -> list[str]:
+    """Part (b): the network view against /healthz on SQLite and, if configured, PostgreSQL."""
+    import importlib.util
+
+    import run  # bench/run.py: cached Europe data, production server, HTTP client
+
+    if importlib.util.find_spec("echos.continuity.generate") is None:
+        return ["Network view: not measured — the continuity generator step is missing."]
+    header = [
+        f"Network view (network coordinator, signed in), production server, {args.workers} "
+        f"workers; {args.requests} requests to /healthz, {args.heavy_requests} to the view; "
+        "queries counted in-process on the same data (first request, then a second).",
+        "",
+        "| measurement | median ms | p95 ms | median / healthz | queries |",
+        "|---|---:|---:|---:|---:|",
+    ]
+    build = run.ensure_data(rebuild=False)
+    run.echos("collectstatic", "--noinput", "-v0", timeout=300)
+    rows = measure_network(run, "SQLite", run.server_env(), args)
+    env = postgres_env(run)
+    if env is not None:
+        rows += measure_network(run, "PostgreSQL", env, args)
+    built = "cached" if build["reused"] else f"built now in {build['generate_s']} s"
+    return [
+        *header,
+        *rows,
+        "",
+        f"SQLite: the Europe-scale data of bench/run.py ({built}). PostgreSQL: "
+        + ("2,000 hubs with light other tables." if env else "not configured "
+           "(set ECHOS_BENCH_DATABASE_URL)."),
+    ]  # fmt: skip
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=5, help="timed Monte Carlo calls")
@@ -221,9 +355,7 @@ def main() -> int:
     django.setup()
     lines = monte_carlo(args.repeat)
     if not args.skip_network:
-        from continuity_network import network_lines
-
-        lines += ["", *network_lines(args)]
+        lines += ["", *network_view(args)]
     text = "\n".join(lines) + "\n"
     print(text)
     out = ROOT / ".bench"

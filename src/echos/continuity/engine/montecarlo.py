@@ -137,22 +137,17 @@ def simulate(
     ]
 
     within = min(24, model.months)
-    base = balances[:, :within]
+    base = np.ascontiguousarray(balances[:, :within])
+    covered = base.min(axis=1) >= 0
     ranked = []
     for i, stream in enumerate(uncertain if importance else []):
-        # Cumulative payments of this stream, added where it did not happen or removed where it did.
+        # Forcing the stream only changes the runs where the draw went the other way: add its
+        # cumulative payments where it did not happen, remove them where it did.
         paid = np.cumsum(payments[i, :within])
-        on = np.where(happens[:, i, None], base, base + paid)
-        off = np.where(happens[:, i, None], base - paid, base)
-        ranked.append(
-            Importance(
-                stream.id,
-                stream.probability,
-                float((on.min(axis=1) >= 0).mean()),
-                float((off.min(axis=1) >= 0).mean()),
-                within,
-            )
-        )
+        did = happens[:, i]
+        on = int(covered[did].sum()) + int(((base[~did] + paid).min(axis=1) >= 0).sum())
+        off = int(covered[~did].sum()) + int(((base[did] - paid).min(axis=1) >= 0).sum())
+        ranked.append(Importance(stream.id, stream.probability, on / runs, off / runs, within))
     ranked.sort(key=lambda x: (-x.difference, x.stream))
     return Simulation(
         runs=runs,
