@@ -230,7 +230,9 @@ def install_error_handlers(api) -> None:
         errors = []
         for e in exc.errors:
             loc = [
-                str(p) for p in e.get("loc", []) if p not in ("body", "query", "path", "payload")
+                str(p)
+                for p in e.get("loc", [])
+                if p not in ("body", "query", "path", "payload", "form", "file")
             ]
             errors.append({"field": ".".join(loc) or None, "message": e.get("msg", "invalid")})
         return error(request, 422, "The request is not valid.", errors)
