@@ -192,14 +192,15 @@ def test_extracted_text_is_bounded(monkeypatch):
     ],
 )
 def test_downloads_are_attachments_with_a_safe_type_and_nosniff(client, name, make, content_type):
-    resource = create(upload(name, make()))
+    content = make()
+    resource = create(upload(name, content))
     response = client.get(f"/library/{resource.pk}/v1/download/")
     assert response.status_code == 200
     assert response["Content-Disposition"].startswith("attachment")
     assert response["Content-Type"] == content_type
     assert response["X-Content-Type-Options"] == "nosniff"
     assert "sandbox" in response["Content-Security-Policy"]
-    assert b"".join(response.streaming_content) == make()
+    assert b"".join(response.streaming_content) == content
     resource.refresh_from_db()
     assert resource.download_count == 1
 
