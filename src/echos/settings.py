@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_static",
     "huey.contrib.djhuey",
     "echos.core",
+    "echos.questionnaires",
     "echos.hubs",
     "echos.assessment",
     "echos.synergies",

@@ -12,7 +12,7 @@ from echos.assessment.analysis import (
     common_and_unique,
     distributions,
 )
-from echos.assessment.engine import questions, validate
+from echos.questionnaires.engine import questions, validate
 
 SURVEY = Path(__file__).parents[2] / "src/echos/assessment/data/instruments/mapping_survey.json"
 

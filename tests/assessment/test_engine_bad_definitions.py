@@ -4,7 +4,7 @@ value)."""
 
 import pytest
 
-from echos.assessment import engine
+from echos.questionnaires import engine
 
 
 def _definition(question: dict) -> dict:

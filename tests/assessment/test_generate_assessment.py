@@ -8,12 +8,13 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from echos.assessment import engine, scoring, services
+from echos.assessment import scoring, services
 from echos.assessment.benchmarks import latest_scores
 from echos.assessment.models import Response
 from echos.core.models import Country
 from echos.core.synthetic import REFERENCE_DATETIME, STEPS
 from echos.hubs.models import Hub
+from echos.questionnaires import engine
 from echos.site.generate import generate
 from tests.scale import wipe
 

@@ -6,11 +6,12 @@ import json
 import pytest
 
 from echos.assessment import services
-from echos.assessment.models import Instrument, Response
+from echos.assessment.models import Response
 from echos.core.exceptions import RuleViolation
 from echos.core.models import Country
 from echos.events.services import standard_questions
 from echos.participation.services import standard_instrument
+from echos.questionnaires.models import Instrument
 
 pytestmark = pytest.mark.django_db
 

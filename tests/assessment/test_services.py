@@ -7,9 +7,11 @@ from django.core.exceptions import PermissionDenied
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from echos.assessment import services
-from echos.assessment.models import ConsensusRound, Instrument, Response
+from echos.assessment.models import ConsensusRound, Response
 from echos.core.exceptions import Conflict, RuleViolation
 from echos.core.models import ActionLog, Country
+from echos.questionnaires.models import Instrument
+from echos.questionnaires.services import AnswersInvalid, publish_instrument
 
 pytestmark = pytest.mark.django_db
 
@@ -17,7 +19,7 @@ pytestmark = pytest.mark.django_db
 def test_changing_an_unanswered_instrument_updates_it_in_place(instruments):
     changed = copy.deepcopy(instruments["maturity"].definition)
     changed["title"] = "NCMH maturity model (revised)"
-    again = services.publish_instrument(changed)
+    again = publish_instrument(changed)
     assert again.pk == instruments["maturity"].pk and again.version == 1
 
 
@@ -32,12 +34,12 @@ def test_changing_an_answered_instrument_creates_a_new_version(
     )
     changed = copy.deepcopy(instruments["maturity"].definition)
     changed["sections"][0]["questions"][0]["text"] = "How is the hub governed today?"
-    v2 = services.publish_instrument(changed)
+    v2 = publish_instrument(changed)
     assert v2.version == 2 and v2.is_current
     response.refresh_from_db()
     assert response.instrument.version == 1 and not response.instrument.is_current
     assert Instrument.objects.filter(code=services.MATURITY).count() == 2
-    assert services.publish_instrument(changed).pk == v2.pk  # unchanged: no third version
+    assert publish_instrument(changed).pk == v2.pk  # unchanged: no third version
 
 
 def test_a_draft_is_resumed_not_duplicated(instruments, hubs, personas):
@@ -60,7 +62,7 @@ def test_submit_names_every_missing_required_answer(instruments, hubs, personas)
     response = services.start_response(
         actor=personas["coord_no"], instrument=instruments["maturity"], hub=hubs["norway"]
     )
-    with pytest.raises(services.AnswersInvalid) as exc:
+    with pytest.raises(AnswersInvalid) as exc:
         services.submit_response(
             actor=personas["coord_no"], response=response, answers={"governance_level": 3}
         )
@@ -189,7 +191,7 @@ def test_consensus_round(instruments, hubs, personas, levels_answers):
         not Response.objects.submitted().official().filter(hub=hub).exists()
     )  # ratings are not the score
     agreed = {row["dimension"]: 3 for row in spread}
-    with pytest.raises(services.AnswersInvalid):
+    with pytest.raises(AnswersInvalid):
         services.record_consensus(
             actor=personas["coord_no"], round=round, levels={"governance": 3}, notes={}
         )

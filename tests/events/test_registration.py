@@ -272,7 +272,7 @@ def test_reminders_sent_once(make_event, register_many):
 
 
 def test_nothing_half_written_when_questions_invalid(make_event):
-    from echos.assessment.models import Instrument
+    from echos.questionnaires.models import Instrument
 
     instrument = Instrument.objects.create(
         code="reg-test",

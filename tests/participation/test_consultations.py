@@ -9,12 +9,12 @@ from django.core.cache import cache
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from echos.assessment.services import AnswersInvalid
 from echos.core.abuse import make_token
 from echos.core.exceptions import Conflict, RuleViolation
 from echos.core.models import ActionLog
 from echos.participation import services
 from echos.participation.models import PENDING_HOURS, Answer, AnswerTally, Consultation
+from echos.questionnaires.services import AnswersInvalid
 from tests.participation.conftest import GOOD_ANSWERS
 
 pytestmark = pytest.mark.django_db

@@ -14,7 +14,7 @@ from typing import cast
 
 import numpy as np
 
-from .engine import Question, questions
+from echos.questionnaires.engine import Question, questions
 
 CHOICE_TYPES = ("single", "multiple", "scale")
 NUMERIC_TYPES = ("number", "money")

@@ -7,7 +7,7 @@ from ninja.files import UploadedFile
 
 from echos.assessment import analysis, benchmarks, scoring, services
 from echos.assessment import permissions as perms
-from echos.assessment.models import ConsensusRound, Instrument, Response
+from echos.assessment.models import ConsensusRound, Response
 from echos.assessment.schemas import (
     EvidenceOut,
     HubMaturityOut,
@@ -22,6 +22,8 @@ from echos.core.api import TokenAuth, api_user, page_of, paginate
 from echos.core.exceptions import RuleViolation
 from echos.core.models import Country
 from echos.hubs.models import Hub
+from echos.questionnaires.models import Instrument
+from echos.questionnaires.services import AnswersInvalid
 
 router = Router(tags=["assessment"])
 auth = TokenAuth()
@@ -127,7 +129,7 @@ def answer(request, response_id: int, payload: AnswersIn):
         raise PermissionDenied("These answers are private.")
     errors = services.save_draft(actor=request.user, response=response, answers=payload.answers)
     if errors:
-        raise services.AnswersInvalid(errors)
+        raise AnswersInvalid(errors)
     if payload.submit:
         response = services.submit_response(
             actor=request.user, response=response, is_public=payload.is_public

@@ -4,7 +4,7 @@ from echos.core import registry
 
 
 class AssessmentConfig(registry.EchosAppConfig):
-    """Questionnaire engine, mapping survey, maturity self-assessment and benchmarks."""
+    """Mapping survey, maturity self-assessment, consensus rounds and benchmarks."""
 
     name = "echos.assessment"
     label = "assessment"
@@ -18,14 +18,10 @@ class AssessmentConfig(registry.EchosAppConfig):
     nav = (registry.NavItem("assessment:index", _("Assessment"), 80, access="signed_in"),)
 
     def ready(self):
-        from django.db.models.signals import post_delete, post_save
+        # cycle: apps.py is imported while the app registry loads, models only once it is ready.
+        from echos.assessment.services import organisation_names
+        from echos.questionnaires.engine import register_organisation_names
 
-        from echos.assessment.engine import clear_vocabulary_cache
-        from echos.core.models import Term
-
-        post_save.connect(
-            clear_vocabulary_cache, sender=Term, dispatch_uid="assessment-vocabulary-save"
-        )
-        post_delete.connect(
-            clear_vocabulary_cache, sender=Term, dispatch_uid="assessment-vocabulary-delete"
-        )
+        # The questionnaire engine sits below hubs: it names the organisations an answer picks
+        # through this lookup (the mapping survey asks for them).
+        register_organisation_names(organisation_names)

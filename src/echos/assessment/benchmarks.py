@@ -7,9 +7,10 @@ from django.utils import timezone
 
 from echos.assessment import permissions as perms
 from echos.assessment import scoring
-from echos.assessment.models import Instrument, Response
+from echos.assessment.models import Response
 from echos.assessment.services import MAPPING, MATURITY, current_instrument
 from echos.hubs.models import Hub
+from echos.questionnaires.models import Instrument
 
 
 def latest_scores() -> list[dict]:

@@ -1,47 +1,14 @@
-"""Versioned instruments, responses (draft → submitted → superseded), evidence and consensus rounds."""
+"""Responses (draft → submitted → superseded), evidence and consensus rounds."""
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from echos.core.models import Country
 from echos.hubs.models import Hub
-
-
-class Instrument(models.Model):
-    """One version of a questionnaire; its questions live in ``definition`` (see engine.py)."""
-
-    class Kind(models.TextChoices):
-        SURVEY = "survey", _("Survey")
-        MATURITY = "maturity", _("Maturity model")
-        CONSULTATION = "consultation", _("Consultation")
-        REGISTRATION = "registration", _("Registration questions")
-
-    code = models.SlugField(_("code"), max_length=60)
-    version = models.PositiveIntegerField(_("version"), default=1)
-    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
-    title = models.CharField(_("title"), max_length=200)
-    description = models.TextField(_("description"), blank=True)
-    definition = models.JSONField(_("definition"))
-    is_current = models.BooleanField(_("current version"), default=True)
-    created_at = models.DateTimeField(default=timezone.now)
-
-    class Meta:
-        ordering = ["code", "-version"]
-        constraints = [
-            models.UniqueConstraint(fields=["code", "version"], name="instrument_unique_version"),
-            models.UniqueConstraint(
-                fields=["code"], condition=Q(is_current=True), name="instrument_one_current"
-            ),
-        ]
-        verbose_name = _("instrument")
-        verbose_name_plural = _("instruments")
-
-    def __str__(self) -> str:
-        return f"{self.title} (v{self.version})"
+from echos.questionnaires.models import Instrument
 
 
 class ResponseQuerySet(models.QuerySet):
@@ -136,6 +103,10 @@ class Evidence(models.Model):
 
     def __str__(self) -> str:
         return self.filename or self.link
+
+    def get_absolute_url(self) -> str:
+        """Where the file is downloaded (after the reader's access is checked), or the link."""
+        return reverse("assessment:evidence", args=[self.pk]) if self.file else self.link
 
 
 class ConsensusRound(models.Model):

@@ -2,9 +2,10 @@
 
 from typing import cast
 
-from echos.assessment.models import ConsensusRound, Instrument, Response
+from echos.assessment.models import ConsensusRound, Response
 from echos.hubs import permissions as hub_perms
 from echos.hubs.models import Hub, HubRole
+from echos.questionnaires.models import Instrument
 
 
 def can_answer_for(user, hub: Hub | None) -> bool:

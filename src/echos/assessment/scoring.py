@@ -4,7 +4,7 @@ import math
 from statistics import median
 from typing import Any, cast
 
-from echos.assessment.engine import Question, questions, tr
+from echos.questionnaires.engine import Question, questions, tr
 
 AGREE, MINOR, DISAGREE = "agree", "minor", "disagree"
 

@@ -1,6 +1,6 @@
-"""Instruments, responses, evidence and consensus rounds: guard, transaction, audit."""
+"""The shipped instruments, responses, evidence and consensus rounds: guard, transaction, audit."""
 
-import json
+from collections.abc import Iterable
 from pathlib import Path
 from typing import cast
 
@@ -8,13 +8,16 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from echos.assessment import engine, scoring
 from echos.assessment import permissions as perms
-from echos.assessment.models import ConsensusRound, Evidence, Instrument, Response
+from echos.assessment import scoring
+from echos.assessment.models import ConsensusRound, Evidence, Response
 from echos.core.audit import log_action
 from echos.core.exceptions import Conflict, RuleViolation, guard
 from echos.core.models import Country
-from echos.hubs.models import Hub
+from echos.hubs.models import Hub, Organisation
+from echos.questionnaires import engine
+from echos.questionnaires.models import Instrument
+from echos.questionnaires.services import AnswersInvalid, publish_directory
 
 INSTRUMENTS_DIR = Path(__file__).resolve().parent / "data" / "instruments"
 MAPPING = "mapping-survey"
@@ -22,15 +25,6 @@ MATURITY = "ncmh-maturity"
 # A hub or a country answers these itself; registration and consultation questionnaires are
 # answered by people through the events and participation flows, never as a hub's response.
 HUB_RESPONSE_KINDS = frozenset({Instrument.Kind.SURVEY, Instrument.Kind.MATURITY})
-
-
-class AnswersInvalid(RuleViolation):
-    """Answers failed validation; ``errors`` maps each question code to its message."""
-
-    def __init__(self, errors: dict[str, str]):
-        first = next(iter(errors))
-        super().__init__(_("%(n)d answer(s) need attention.") % {"n": len(errors)}, first)
-        self.errors = errors
 
 
 class NotAHubInstrument(RuleViolation):
@@ -42,56 +36,9 @@ class NotAHubInstrument(RuleViolation):
 # --- instruments ------------------------------------------------------------------------------
 
 
-@transaction.atomic
-def publish_instrument(definition: dict, *, actor=None) -> Instrument:
-    """Make ``definition`` the current version of its instrument.
-
-    Unchanged definitions are kept; a changed one replaces the current version in place while
-    nobody has answered it, and otherwise becomes a new version so old responses keep theirs.
-    """
-    engine.parse(definition)
-    code = definition["code"]
-    current = Instrument.objects.select_for_update().filter(code=code, is_current=True).first()
-    fields = {
-        "kind": definition["kind"],
-        "title": definition["title"],
-        "description": definition.get("description", ""),
-        "definition": definition,
-    }
-    if current and current.definition == definition:
-        return current
-    if current and not current.responses.exists():
-        for key, value in fields.items():
-            setattr(current, key, value)
-        current.save()
-        log_action(
-            actor=actor,
-            action="assessment.instrument.updated",
-            target=current,
-            data={"version": current.version},
-        )
-        return current
-    version = 1
-    if current:
-        current.is_current = False
-        current.save(update_fields=["is_current"])
-        version = current.version + 1
-    created = Instrument.objects.create(code=code, version=version, **fields)
-    log_action(
-        actor=actor,
-        action="assessment.instrument.published",
-        target=created,
-        data={"version": version},
-    )
-    return created
-
-
 def load_instruments() -> list[Instrument]:
     """Publish the shipped instruments (idempotent)."""
-    return [
-        publish_instrument(json.loads(path.read_text(encoding="utf-8")))
-        for path in sorted(INSTRUMENTS_DIR.glob("*.json"))
-    ]
+    return publish_directory(INSTRUMENTS_DIR)
 
 
 def current_instrument(code: str) -> Instrument:
@@ -101,6 +48,11 @@ def current_instrument(code: str) -> Instrument:
         load_instruments()
         instrument = Instrument.objects.get(code=code, is_current=True)
     return instrument
+
+
+def organisation_names(ids: Iterable[int]) -> dict[int, str]:
+    """{id: name} of the hubs' organisations among ``ids``, by name (the engine's lookup)."""
+    return dict(Organisation.objects.filter(pk__in=ids).values_list("pk", "name"))
 
 
 # --- responses ------------------------------------------------------------------------------------

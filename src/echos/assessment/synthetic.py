@@ -3,8 +3,8 @@
 import random
 from datetime import date, timedelta
 
-from echos.assessment import engine
 from echos.hubs.models import STAGE_ORDER
+from echos.questionnaires import engine
 
 
 def answers_for(

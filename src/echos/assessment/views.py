@@ -11,15 +11,19 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
+from openpyxl import Workbook
 
-from echos.assessment import analysis, benchmarks, charts, engine, scoring, services
+from echos.assessment import analysis, benchmarks, charts, scoring, services
 from echos.assessment import permissions as perms
 from echos.assessment.models import ConsensusRound, Evidence, Response
 from echos.core.charts import choropleth_spec
 from echos.core.exceptions import RuleViolation
 from echos.core.models import Country
 from echos.core.spreadsheets import SafeWriter, append_row
-from echos.hubs.models import Hub, Stage
+from echos.hubs.models import Hub, Organisation, Stage
+from echos.hubs.permissions import editable_hubs
+from echos.questionnaires import engine
+from echos.questionnaires.services import AnswersInvalid
 
 NETWORK_PAGE = 100
 STALE_SHOWN = 200
@@ -58,8 +62,6 @@ def _get_response_for_user(request, pk: int, check=perms.can_read_response) -> R
 @login_required
 def index(request):
     """The user's assessments: hubs they can answer for, their drafts, open rounds."""
-    from echos.hubs.permissions import editable_hubs
-
     hubs = list(editable_hubs(request.user).select_related("country").in_hierarchy_order()[:200])
     drafts = Response.objects.filter(
         respondent=request.user, status=Response.Status.DRAFT
@@ -134,7 +136,7 @@ def response_detail(request, pk: int):
                     response=response,
                     is_public=request.POST.get("is_public") == "on",
                 )
-            except services.AnswersInvalid as exc:
+            except AnswersInvalid as exc:
                 errors = exc.errors
             else:
                 messages.success(request, _("Submitted. Thank you."))
@@ -176,8 +178,6 @@ def response_detail(request, pk: int):
 
 
 def _organisation_choices(response: Response):
-    from echos.hubs.models import Organisation
-
     return Organisation.objects.filter(country=response.country).order_by("name")[:500]
 
 
@@ -331,7 +331,7 @@ def round_detail(request, round_id: int):
                 notes=notes,
                 is_public=request.POST.get("is_public") == "on",
             )
-        except services.AnswersInvalid as exc:
+        except AnswersInvalid as exc:
             error = (
                 _("Give an agreed level for every dimension (1–5).") + f" ({', '.join(exc.errors)})"
             )
@@ -459,8 +459,6 @@ def network_export(request, fmt: str):
         for s in scores
     ]
     if fmt == "xlsx":
-        from openpyxl import Workbook
-
         book = Workbook(write_only=True)
         sheet = book.create_sheet("maturity")
         sheet.append(header)

@@ -12,9 +12,9 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from echos.assessment.models import Instrument
 from echos.core.models import Country, Region
 from echos.hubs.models import Hub
+from echos.questionnaires.models import Instrument
 
 
 class EventType(models.TextChoices):

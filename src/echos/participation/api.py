@@ -14,7 +14,6 @@ from django.utils import timezone
 from ninja import Router, Schema, Status
 from pydantic import Field
 
-from echos.assessment import engine
 from echos.core.api import TokenAuth, api_user, one_of, page_of, paginate
 from echos.core.exceptions import RuleViolation
 from echos.hubs.models import Hub
@@ -36,6 +35,7 @@ from echos.participation.schemas import (
     ProposalOut,
     ResultsOut,
 )
+from echos.questionnaires import engine
 
 router = Router(tags=["participation"])
 auth = TokenAuth()

@@ -14,11 +14,11 @@ from itertools import islice
 
 from django.db import transaction
 
-from echos.assessment import engine
 from echos.core.synthetic import step
 from echos.hubs.generate import Context
 from echos.participation import services
 from echos.participation.models import Answer, AnswerTally, Consultation
+from echos.questionnaires import engine
 
 ANSWERS_PER_CONSULTATION = 100
 REFERENCE = datetime(2026, 1, 1, tzinfo=UTC)

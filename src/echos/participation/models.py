@@ -14,9 +14,9 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from echos.assessment.models import Instrument
 from echos.core.contributions import normalise_email  # the one normal form (also privacy.py)
 from echos.hubs.models import Hub
+from echos.questionnaires.models import Instrument
 
 PENDING_HOURS = 72
 TITLE_MAX = 150

@@ -14,8 +14,6 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from echos.assessment.models import Instrument
-from echos.assessment.services import publish_instrument
 from echos.core.audit import diff, entries_for, log_action, snapshot
 from echos.core.exceptions import Conflict, RuleViolation, guard
 from echos.core.languages import language_codes
@@ -38,6 +36,8 @@ from echos.events.models import (
 from echos.events.services.mail import _notify_registrants
 from echos.events.services.waitlist import _fill_places, _withdraw_excess_offers
 from echos.hubs.models import Hub
+from echos.questionnaires.models import Instrument
+from echos.questionnaires.services import publish_instrument
 from echos.synergies import services as synergy_services
 
 DATA = Path(__file__).resolve().parent.parent / "data"

@@ -11,7 +11,6 @@ from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from echos.assessment import engine
 from echos.core import contributions as flow
 from echos.core.audit import log_action
 from echos.core.exceptions import Conflict, RuleViolation, guard
@@ -20,6 +19,7 @@ from echos.events.models import Audience, Event, Registration
 from echos.events.services.mail import _send_after_commit
 from echos.events.services.places import places_left
 from echos.events.services.waitlist import CONFIRM_HOURS, _expire, _fill_places, _locked
+from echos.questionnaires import engine
 
 NOTICE_EVERY = flow.NOTICE_EVERY  # at most one "already registered" e-mail per registration an hour
 

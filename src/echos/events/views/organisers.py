@@ -11,7 +11,6 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from echos.assessment import engine
 from echos.core.exceptions import RuleViolation
 from echos.core.spreadsheets import SafeWriter
 from echos.events import calendar, services
@@ -24,6 +23,7 @@ from echos.events.models import (
 )
 from echos.hubs import permissions as hub_perms
 from echos.hubs.models import Hub
+from echos.questionnaires import engine
 
 
 def _managed(request, pk: int) -> Event:

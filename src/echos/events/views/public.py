@@ -7,7 +7,6 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from echos.assessment import engine
 from echos.core.abuse import TooMany, check_public_post
 from echos.core.charts import country_map_spec
 from echos.core.exceptions import RuleViolation
@@ -19,6 +18,7 @@ from echos.events.models import (
     Event,
     Registration,
 )
+from echos.questionnaires import engine
 
 
 def _event_or_404(request, pk: int) -> Event:

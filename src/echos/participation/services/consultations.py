@@ -9,9 +9,6 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from echos.assessment import engine
-from echos.assessment.models import Instrument
-from echos.assessment.services import AnswersInvalid, publish_instrument
 from echos.core import contributions as flow
 from echos.core.audit import log_action
 from echos.core.exceptions import RuleViolation, guard
@@ -22,6 +19,9 @@ from echos.participation.models import BODY_MAX, Answer, AnswerTally, Consultati
 from echos.participation.services._common import _closing, _text
 from echos.participation.services.contributions import ANSWER
 from echos.participation.services.tallies import tally_cells
+from echos.questionnaires import engine
+from echos.questionnaires.models import Instrument
+from echos.questionnaires.services import AnswersInvalid, publish_instrument
 
 DATA = Path(__file__).resolve().parent.parent / "data"
 STANDARD_DEFINITION = DATA / "consultation_priorities.json"

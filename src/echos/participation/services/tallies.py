@@ -2,8 +2,8 @@
 
 from django.db.models import F, Q
 
-from echos.assessment import engine
 from echos.participation.models import Answer, AnswerTally, Consultation
+from echos.questionnaires import engine
 
 
 def tally_cells(definition: dict) -> list[tuple[str, str]]:

@@ -12,9 +12,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
+from openpyxl import Workbook
 
-from echos.assessment import engine
-from echos.assessment.services import AnswersInvalid
 from echos.core.abuse import check_public_post
 from echos.core.exceptions import RuleViolation
 from echos.core.spreadsheets import SafeWriter, append_row
@@ -36,6 +35,8 @@ from echos.participation.views._common import (
     _get_consultation,
     _refused,
 )
+from echos.questionnaires import engine
+from echos.questionnaires.services import AnswersInvalid
 
 
 def index(request):
@@ -281,8 +282,6 @@ def export(request, pk: int, fmt: str):
         raise PermissionDenied
     rows = services.export_rows(consultation)
     if fmt == "xlsx":
-        from openpyxl import Workbook
-
         book = Workbook(write_only=True)
         sheet = book.create_sheet("answers")
         for row in rows:

@@ -35,6 +35,9 @@ from echos.site.backup.create import (
     backed_up_models,
     table_digest,
 )
+from echos.site.backup.upgrades import UpgradePlan, after_load, plan_upgrade
+
+EMPTY_SHA256 = hashlib.sha256().hexdigest()
 
 # --- reading and verifying an archive -----------------------------------------------------------
 
@@ -74,8 +77,12 @@ def _check_manifest(manifest, path: Path) -> dict:
     return manifest
 
 
-def check_compatible(manifest: dict, path: Path, using: str = DEFAULT_DB_ALIAS) -> None:
-    """Refuse an archive whose schema (migrations, tables, columns) differs from this database."""
+def check_compatible(manifest: dict, path: Path, using: str = DEFAULT_DB_ALIAS) -> UpgradePlan:
+    """Refuse an archive whose schema (migrations, tables, columns) differs from this database.
+
+    An archive made before known upgrades or before an app existed fits (``upgrades.py``): the
+    returned plan says how its rows are loaded.
+    """
     connection = connections[using]
     executor = MigrationExecutor(connection)
     pending = executor.migration_plan(executor.loader.graph.leaf_nodes())
@@ -93,25 +100,33 @@ def check_compatible(manifest: dict, path: Path, using: str = DEFAULT_DB_ALIAS) 
             f"{path} was made by a newer database schema (echos {made_by}; migrations unknown "
             f"here: {names}): upgrade echos and run `echos migrate`, then restore."
         )
-    if current - archived:
-        names = ", ".join(f"{a}.{n}" for a, n in sorted(current - archived))
+    plan = plan_upgrade(
+        current - archived, manifest["migrations"], [t["model"] for t in manifest["tables"]]
+    )
+    if current - archived - plan.covered:
+        names = ", ".join(f"{a}.{n}" for a, n in sorted(current - archived - plan.covered))
         raise BackupError(
             f"{path} was made by an older database schema (echos {made_by}; it lacks the "
             f"migrations {names}): restore it with echos {made_by}, then upgrade and migrate."
         )
     expected = {m._meta.label_lower: m for m in backed_up_models(using)}
-    archived_models = {t["model"]: t for t in manifest["tables"]}
-    if set(expected) != set(archived_models):
-        missing = sorted(set(expected) - set(archived_models))
-        extra = sorted(set(archived_models) - set(expected))
+    archived_models = {plan.current_label(t["model"]): t for t in manifest["tables"]}
+    missing = {
+        label for label in set(expected) - set(archived_models) if not plan.starts_empty(label)
+    }
+    extra = set(archived_models) - set(expected)
+    if missing or extra:
         raise BackupError(
-            f"{path} does not hold the tables of this echos (missing: {', '.join(missing) or '-'};"
-            f" unknown: {', '.join(extra) or '-'})."
+            f"{path} does not hold the tables of this echos (missing: "
+            f"{', '.join(sorted(missing)) or '-'}; unknown: {', '.join(sorted(extra)) or '-'})."
         )
     for label, model in expected.items():
+        if label not in archived_models:
+            continue  # a table of an app the archive predates: restored empty
         columns = [f.attname for f in _fields(model)]
         if sorted(archived_models[label]["columns"]) != sorted(columns):
             raise BackupError(f"{path}: the columns of {label} differ from this echos' schema.")
+    return plan
 
 
 def non_empty_tables(using: str = DEFAULT_DB_ALIAS) -> dict[str, int]:
@@ -227,10 +242,15 @@ def _read_archive(path: Path, data_dir: Path | None, media_dir: Path | None, bef
 # --- restore ------------------------------------------------------------------------------------
 
 
-def _load(manifest: dict, data_dir: Path, using: str, say: Progress) -> int:
+def _load(manifest: dict, data_dir: Path, using: str, say: Progress, plan: UpgradePlan) -> int:
     connection = connections[using]
     order = backed_up_models(using)
-    tables = {t["model"]: t for t in manifest["tables"]}
+    archived = {t["model"]: t for t in manifest["tables"]}
+    # Today's label → the archive's table; a new app's tables are empty in an older archive.
+    tables = {
+        label: archived.get(plan.archived_label(label), {"model": label, "rows": 0, "file": None})
+        for label in (m._meta.label_lower for m in order)
+    }
     rows = 0
     with transaction.atomic(using=using):
         with connection.cursor() as cursor:
@@ -247,6 +267,8 @@ def _load(manifest: dict, data_dir: Path, using: str, say: Progress) -> int:
                 cursor.execute("SET CONSTRAINTS ALL DEFERRED")
         for model in order:
             table = tables[model._meta.label_lower]
+            if table["file"] is None:
+                continue  # a table of an app the archive predates: left empty
             fields_by_name = {f.attname: f for f in _fields(model)}
             columns = table["columns"]
             decoders = [_decoder(fields_by_name[c]) for c in columns]
@@ -277,11 +299,15 @@ def _load(manifest: dict, data_dir: Path, using: str, say: Progress) -> int:
         connection.check_constraints(table_names=db_tables)
         for model in order:
             table = tables[model._meta.label_lower]
-            if table_digest(model, using) != (table["rows"], table["rows_sha256"]):
+            expected = (table["rows"], table.get("rows_sha256", EMPTY_SHA256))
+            if table_digest(model, using) != expected:
                 raise BackupError(
                     f"The rows of {table['model']} read back differ from the archive; "
                     "nothing was restored."
                 )
+        if plan:
+            say("Upgrading the restored rows to this schema…")
+            after_load(plan, using)
     return rows
 
 
@@ -324,8 +350,11 @@ def restore_backup(
     summary = Summary(path=path)
     root = _media_root()
 
+    plan = UpgradePlan()
+
     def before_body(manifest):
-        check_compatible(manifest, path, using)
+        nonlocal plan
+        plan = check_compatible(manifest, path, using)
         if not force and not check_only:
             filled = non_empty_tables(using)
             if filled:
@@ -360,7 +389,7 @@ def restore_backup(
             if check_only:
                 summary.rows = sum(t["rows"] for t in manifest["tables"])
             else:
-                summary.rows = _load(manifest, Path(tmp), using, say)
+                summary.rows = _load(manifest, Path(tmp), using, say, plan)
                 ContentType.objects.clear_cache()
                 _swap_media(cast(Path, staging), root)  # staged unless check_only
         finally:

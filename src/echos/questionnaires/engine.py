@@ -9,6 +9,7 @@ money → {"amount": n, "currency": "EUR"}, date → "YYYY-MM-DD", text → str,
 evidence → {"link": url} (files are Evidence rows).
 """
 
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from functools import cached_property
@@ -19,6 +20,7 @@ from django.core.validators import URLValidator
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from echos.core.models import Term
 from echos.core.uploads import CleanUpload, validate_upload
 
 TYPES = {
@@ -61,20 +63,33 @@ _VOCABULARY_CACHE: dict[str, list[tuple[str, str]]] = {}
 
 def vocabulary_options(vocabulary: str) -> list[tuple[str, str]]:
     """(code, label) of a vocabulary in the active language; codes read once per process."""
-    from django.utils.translation import gettext
-
-    from echos.core.models import Term
-
     if vocabulary not in _VOCABULARY_CACHE:
         _VOCABULARY_CACHE[vocabulary] = list(
             Term.objects.of(vocabulary).values_list("code", "label")
         )
-    return [(code, gettext(label)) for code, label in _VOCABULARY_CACHE[vocabulary]]
+    return [(code, _(label)) for code, label in _VOCABULARY_CACHE[vocabulary]]
 
 
 def clear_vocabulary_cache(**_kwargs) -> None:
     """Forget cached vocabularies (connected to Term saves and deletes)."""
     _VOCABULARY_CACHE.clear()
+
+
+# Answers to an "organisations" question are ids of the hubs' organisations. Hubs sit above this
+# layer, so the app that knows them registers how to name them (assessment's AppConfig.ready()).
+OrganisationNames = Callable[[Iterable[int]], dict[int, str]]
+_organisation_names: OrganisationNames | None = None
+
+
+def register_organisation_names(lookup: OrganisationNames) -> None:
+    """Declare how to name organisations by id: ``lookup(ids)`` gives {id: name} of those that exist."""
+    global _organisation_names
+    _organisation_names = lookup
+
+
+def organisation_names(ids: Iterable[int]) -> dict[int, str]:
+    """{id: name} of the organisations among ``ids`` that exist (none when no lookup is registered)."""
+    return _organisation_names(ids) if _organisation_names is not None else {}
 
 
 class DefinitionError(ValueError):
@@ -421,14 +436,12 @@ def _clean(q: Question, value):
             )
         return text
     if q.type == "organisations":
-        from echos.hubs.models import Organisation
-
         ids = value if isinstance(value, list) else [value]
         try:
             ids = sorted({int(v) for v in ids})
         except (TypeError, ValueError):
             raise ValueError(_("Choose organisations from the list.")) from None
-        if Organisation.objects.filter(pk__in=ids).count() != len(ids):
+        if len(organisation_names(ids)) != len(ids):
             raise ValueError(_("Choose organisations from the list."))
         return ids
     if q.type == "evidence":

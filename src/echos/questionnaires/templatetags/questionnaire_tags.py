@@ -3,6 +3,8 @@
 from django import template
 from django.utils.translation import gettext as _
 
+from echos.questionnaires.engine import organisation_names
+
 register = template.Library()
 
 
@@ -23,9 +25,5 @@ def answer_display(question, value) -> str:
     if question.type == "evidence":
         return value.get("link", "")
     if question.type == "organisations":
-        from echos.hubs.models import Organisation
-
-        return ", ".join(
-            Organisation.objects.filter(pk__in=value).values_list("name", flat=True)
-        ) or _("none")
+        return ", ".join(organisation_names(value).values()) or _("none")
     return str(value)

@@ -7,7 +7,8 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.http import QueryDict
 
-from echos.assessment.engine import (
+from echos.core.exceptions import RuleViolation
+from echos.questionnaires.engine import (
     EVIDENCE_MAX_BYTES,
     DefinitionError,
     answers_from_post,
@@ -16,7 +17,6 @@ from echos.assessment.engine import (
     questions,
     validate,
 )
-from echos.core.exceptions import RuleViolation
 
 INSTRUMENTS = Path(__file__).parents[2] / "src/echos/assessment/data/instruments"
 SHIPPED = ["maturity_model.json", "mapping_survey.json"]

@@ -1,0 +1,113 @@
+"""Restoring a backup made by an older schema, when what changed since is known to be safe.
+
+A backup fits a database when both have applied the same migrations. Two kinds of later migration
+are accepted on restore:
+
+- those of an **upgrade** declared below: it names its migrations, the models it renamed (the
+  archive's label → today's label, same table and columns) and a function run after the rows are
+  loaded, inside the restore's transaction (e.g. a content type follows its model);
+- those of an **app the archive predates**: no migration of the app was applied when the backup
+  was made and the archive holds none of its tables; its tables are restored empty, and its
+  content types and permissions are created as ``migrate`` creates them.
+
+Any other missing migration is refused: restore with the echos that made the backup, then upgrade.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+
+from django.apps import apps
+from django.contrib.auth.management import create_permissions
+from django.contrib.contenttypes.management import create_contenttypes
+from django.contrib.contenttypes.models import ContentType
+
+from echos.questionnaires import upgrades as questionnaires
+
+Migration = tuple[str, str]
+
+
+@dataclass(frozen=True)
+class BackupUpgrade:
+    """How a backup made before ``migrations`` is brought up to date while it is restored."""
+
+    name: str
+    migrations: frozenset[Migration]
+    renamed_models: dict[str, str]
+    after_load: Callable[[str], None]
+
+
+UPGRADES: tuple[BackupUpgrade, ...] = (
+    BackupUpgrade(
+        name="Instrument moved from assessment to questionnaires (issue #11, WP3)",
+        migrations=questionnaires.MIGRATIONS,
+        renamed_models=questionnaires.RENAMED_MODELS,
+        after_load=lambda using: questionnaires.instrument_to_questionnaires(ContentType, using),
+    ),
+)
+
+
+@dataclass
+class UpgradePlan:
+    """What a restore does beyond loading rows: renamed tables, new apps, functions to run."""
+
+    upgrades: list[BackupUpgrade] = field(default_factory=list)
+    new_apps: set[str] = field(default_factory=set)
+    covered: set[Migration] = field(default_factory=set)
+
+    def current_label(self, archived: str) -> str:
+        """Today's label of a model the archive names ``archived``."""
+        for upgrade in self.upgrades:
+            archived = upgrade.renamed_models.get(archived, archived)
+        return archived
+
+    def archived_label(self, current: str) -> str:
+        """The label the archive gives today's model ``current``."""
+        for upgrade in reversed(self.upgrades):
+            for old, new in upgrade.renamed_models.items():
+                if current == new:
+                    current = old
+        return current
+
+    def starts_empty(self, label: str) -> bool:
+        """A table of an app the archive predates."""
+        return label.split(".", 1)[0] in self.new_apps
+
+    def __bool__(self) -> bool:
+        return bool(self.upgrades or self.new_apps)
+
+
+def plan_upgrade(
+    missing: set[Migration],
+    archived_migrations: dict[str, list[str]],
+    archived_models: Iterable[str],
+    upgrades: Iterable[BackupUpgrade] = UPGRADES,
+) -> UpgradePlan:
+    """The upgrades and new apps that account for the ``missing`` migrations (those not covered stay
+    in ``missing - plan.covered``)."""
+    plan = UpgradePlan()
+    declared: set[Migration] = set()
+    for upgrade in upgrades:
+        declared |= upgrade.migrations
+        if upgrade.migrations <= missing:
+            plan.upgrades.append(upgrade)
+            plan.covered |= upgrade.migrations
+    archived_apps = {plan.current_label(label).split(".", 1)[0] for label in archived_models}
+    # A migration an upgrade declares is never taken for a new app's (a partial upgrade is refused).
+    for app_label, _name in missing - declared:
+        if not archived_migrations.get(app_label) and app_label not in archived_apps:
+            plan.new_apps.add(app_label)
+    plan.covered |= {m for m in missing if m[0] in plan.new_apps}
+    return plan
+
+
+def after_load(plan: UpgradePlan, using: str) -> None:
+    """Run the upgrades' functions, then create what ``migrate`` creates for new models."""
+    for upgrade in plan.upgrades:
+        upgrade.after_load(using)
+    ContentType.objects.clear_cache()
+    for app_config in apps.get_app_configs():
+        create_contenttypes(app_config, verbosity=0, interactive=False, using=using)
+        create_permissions(app_config, verbosity=0, interactive=False, using=using)
+    ContentType.objects.clear_cache()
