@@ -11,6 +11,9 @@ class ExchangeConfig(registry.EchosAppConfig):
     verbose_name = _("Network of support")
     urls = ("exchange/", "echos.exchange.urls")
     api_router = "echos.exchange.api.router"
+    privacy = "echos.exchange.privacy"
+    revert_handlers = "echos.exchange.revert"
+    demo_loaders = ("echos.exchange.demo.load_demo",)
     nav = (registry.NavItem("exchange:home", _("Support network"), 45, access="signed_in"),)
     panels = (
         ("country", "echos.exchange.panels.country_panel"),
