@@ -12,6 +12,7 @@ from typing import Any
 from echos.assessment import benchmarks
 from echos.continuity import compute
 from echos.continuity.engine.model import Model
+from echos.continuity.engine.projection import schedule
 from echos.continuity.engine.score import (
     Score,
     ScoreInputs,
@@ -67,6 +68,7 @@ class HubRow:
     cliff: int | None = None
     runway: int = 0
     income: Decimal = Decimal("0")
+    yearly_income: Decimal = Decimal("0")
     top_funder_share: float = 0.0
     top_funder: str = ""
     score: int | None = None
@@ -107,12 +109,15 @@ def network_rows(today_month: int) -> list[HubRow]:
         row.cliff, row.runway = baseline.cliff, baseline.runway_months
         row.mix = expected_income_by_type(model)
         row.income = sum(row.mix.values(), Decimal("0"))
+        row.yearly_income = (row.income * 12 / model.months).quantize(Decimal("0.01"))
         by_funder: dict[str, Decimal] = defaultdict(Decimal)
         amounts = {s.id: s for s in model.streams}
         for s in streams[pk]:
-            engine_stream = amounts[str(s.pk)]
+            # Expected income over the horizon; a stream without a funder counts as its own.
+            line = amounts[str(s.pk)]
+            paid = sum(schedule(line, model.start, model.months), Decimal("0"))
             key = s.funder.name if s.funder else s.name
-            by_funder[key] += engine_stream.amount * Decimal(repr(engine_stream.probability))
+            by_funder[key] += paid * Decimal(repr(line.probability))
         total = sum(by_funder.values(), Decimal("0"))
         if total > 0:
             row.top_funder, top = max(by_funder.items(), key=lambda kv: kv[1])

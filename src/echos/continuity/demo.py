@@ -82,7 +82,7 @@ def _healthy(hub: Hub) -> None:
         hub,
         name="Ministry of Health core grant (demo)",
         source_type="national_public",
-        amount=Decimal("60000"),
+        amount=Decimal("45000"),
         currency="EUR",
         period="year",
         start=_month(-6),
@@ -93,7 +93,7 @@ def _healthy(hub: Hub) -> None:
         hub,
         name="Regional council (demo)",
         source_type="regional_public",
-        amount=Decimal("25000"),
+        amount=Decimal("35000"),
         currency="EUR",
         period="year",
         start=_month(-6),
@@ -157,7 +157,7 @@ def _cliff(hub: Hub) -> None:
         hub,
         name="Follow-up EU call (demo)",
         source_type="eu_grant",
-        amount=Decimal("150000"),
+        amount=Decimal("60000"),
         currency="EUR",
         period="year",
         start=_month(10),
@@ -283,5 +283,15 @@ def load_demo() -> dict:
             channels="Demo: website, newsletter, events.",
             cost_structure="Demo: staff, events, office.",
             revenue_streams="Demo: public grants, membership fees.",
+        )
+    for hub in Hub.objects.filter(is_demo=True, stage="sustained").exclude(
+        pk__in=[h.pk for h in hubs]
+    ):
+        services.save_settings(
+            actor=None,
+            hub=hub,
+            continuity_plan="Demo: continuity plan approved (invented).",
+            mandate="Demo: founding agreement (invented).",
+            successor="Deputy coordinator (demo)",
         )
     return {"continuity hubs": 3}

@@ -6,6 +6,8 @@ app_name = "continuity"
 
 urlpatterns = [
     path("network/", views.network, name="network"),
+    path("network/model/", views.network_model, name="network_model"),
+    path("network/rates/", views.rates, name="rates"),
     path("hubs/<int:hub_id>/", views.hub_model, name="hub"),
     path("hubs/<int:hub_id>/export.xlsx", views.export, name="export"),
     path("hubs/<int:hub_id>/canvas/", views.canvas, name="canvas"),

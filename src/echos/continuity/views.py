@@ -13,11 +13,14 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from echos.continuity import analysis, charts, compute, exports, services
+from echos.continuity import network as netmodel
 from echos.continuity import permissions as perms
 from echos.continuity.engine.months import format_month
 from echos.continuity.forms import (
     CanvasForm,
     CostForm,
+    NetworkModelForm,
+    RateForm,
     RiskForm,
     ScenarioForm,
     SettingsForm,
@@ -26,6 +29,7 @@ from echos.continuity.forms import (
 from echos.continuity.models import (
     CanvasVersion,
     CostLine,
+    EurRate,
     FundingStream,
     HubModel,
     Risk,
@@ -357,4 +361,79 @@ def network(request):
             "map_spec": charts.score_map_spec(countries),
             "hubs_count": len(rows),
         },
+    )
+
+
+def network_model(request):
+    """The network operations model: form, projection, Monte Carlo and "what if N hubs stop"."""
+    if not perms.can_view_network(request.user):
+        raise PermissionDenied
+    row = netmodel.current()
+    form = NetworkModelForm(instance=row)
+    status = 200
+    if request.method == "POST":
+        form = NetworkModelForm(request.POST, instance=netmodel.current())
+        if form.is_valid():
+            fields = {n: form.cleaned_data[n] for n in netmodel.NETWORK_FIELDS}
+            try:
+                netmodel.save_network_model(actor=request.user, **fields)
+            except RuleViolation as exc:
+                form.add_rule_violation(exc)
+            else:
+                messages.success(request, _("Network model saved."))
+                return redirect("continuity:network_model")
+        status = 422
+        row = netmodel.current()
+    today = timezone.localdate()
+    context: dict[str, Any] = {"form": form}
+    try:
+        model = netmodel.build(row, today.year * 12 + today.month - 1)
+        named = [(str(_("Network model")), model)]
+        if row.stopping_hubs:
+            label = _("Without the %(n)s largest contributions") % {"n": row.stopping_hubs}
+            named.append((str(label), netmodel.what_if(model, row.stopping_hubs)))
+        sim = compute.simulation(model)
+        fan = [
+            {
+                "month": format_month(f.month),
+                "p10": float(f.p10),
+                "p50": float(f.p50),
+                "p90": float(f.p90),
+            }
+            for f in sim.fan
+        ]
+        context.update(
+            rows=compute.comparison(named),
+            coverage=sorted(sim.coverage.items()),
+            fan=fan,
+            fan_spec=charts.fan_spec(fan),
+            hubs=sum(1 for s in model.streams if s.id.startswith("hub:")),
+        )
+    except RuleViolation as exc:
+        context["model_error"] = exc
+    return render(request, "continuity/network_model.html", context, status=status)
+
+
+def rates(request):
+    """The EUR rate table: network coordinators add and change rates."""
+    if not perms.can_view_network(request.user):
+        raise PermissionDenied
+    form = RateForm()
+    status = 200
+    if request.method == "POST":
+        form = RateForm(request.POST)
+        if form.is_valid():
+            try:
+                netmodel.save_rate(actor=request.user, **form.cleaned_data)
+            except RuleViolation as exc:
+                form.add_rule_violation(exc)
+            else:
+                messages.success(request, _("Rate saved."))
+                return redirect("continuity:rates")
+        status = 422
+    return render(
+        request,
+        "continuity/rates.html",
+        {"form": form, "rates": EurRate.objects.all()},
+        status=status,
     )
