@@ -45,7 +45,7 @@ def test_search_page_shows_marked_snippets_and_groups_translations(client, make_
     page = client.get("/library/", {"q": "screening"}).content.decode()
     assert "<mark>screening</mark>" in page
     assert "&lt;b&gt;" in page
-    assert page.count('href="/library/%d/"' % en.pk) == 1
+    assert page.count(f'href="/library/{en.pk}/"') == 1
     assert "Also in:" in page
 
 
