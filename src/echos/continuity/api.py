@@ -181,7 +181,7 @@ class CanvasIn(Schema):
     revenue_streams: str = Field("", max_length=services.MAX_TEXT)
 
 
-KIND_API: dict[str, tuple[str, type, Any, Any, type]] = {
+KIND_API: dict[str, tuple[str, Any, Any, Any, Any]] = {
     "stream": ("streams", FundingStream, stream_out, StreamOut, StreamIn),
     "cost": ("costs", CostLine, cost_out, CostOut, CostIn),
     "risk": ("risks", Risk, risk_out, RiskOut, RiskIn),

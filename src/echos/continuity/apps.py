@@ -11,6 +11,7 @@ class ContinuityConfig(registry.EchosAppConfig):
     verbose_name = _("Continuity")
     revert_handlers = "echos.continuity.revert"
     demo_loaders = ("echos.continuity.demo.load_demo",)
+    generator_steps = "echos.continuity.generate"
     api_router = "echos.continuity.api.router"
     urls = ("continuity/", "echos.continuity.urls")
     nav = (registry.NavItem("continuity:network", _("Continuity"), 85, access="coordinator"),)

@@ -153,7 +153,7 @@ def scenario_model(hub: Hub, baseline: Model, changes: list) -> Model:
 
 def comparison(named: list[tuple[str, Model]]) -> list[dict]:
     """The side-by-side table of scenarios, each simulated with the page's seed (cached)."""
-    rows = []
+    rows: list[dict[str, Any]] = []
     for name, model in named:
         baseline = project(model)
         coverage = simulation(model).coverage.get(24)

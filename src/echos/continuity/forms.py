@@ -40,7 +40,7 @@ class LineForm(ServiceFormMixin, forms.Form):
             # service names the rule instead, so the form only parses.
             field.validators = []
             if hasattr(field, "min_value"):
-                field.min_value = None  # type: ignore[attr-defined]
+                field.min_value = None
             self.fields[name] = field
         _months(self, "start", "end")
 
@@ -161,8 +161,8 @@ class SettingsForm(ServiceFormMixin, forms.Form):
         for name, field in forms.fields_for_model(HubModel, fields=names).items():
             field.validators = []
             if hasattr(field, "min_value"):
-                field.min_value = None  # type: ignore[attr-defined]
-                field.max_value = None  # type: ignore[attr-defined]
+                field.min_value = None
+                field.max_value = None
             self.fields[name] = field
         self.fields["months"].help_text = _("From 1 to 120 months.")
         _months(self, "start")

@@ -7,6 +7,7 @@ except ``EurRate`` and ``NetworkModel`` which the network coordinators keep.
 """
 
 from decimal import Decimal
+from typing import Any
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -17,7 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from echos.core.models import Term
 from echos.hubs.models import Hub, Organisation
 
-MONEY = {"max_digits": 16, "decimal_places": 2}
+MONEY: dict[str, Any] = {"max_digits": 16, "decimal_places": 2}
 
 
 class Period(models.TextChoices):

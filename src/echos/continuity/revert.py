@@ -22,7 +22,7 @@ def _hub(entry: Any) -> Hub:
 
 
 def _row(kind: str, entry: Any) -> Any:
-    model = services.KINDS[kind][0]
+    model: Any = services.KINDS[kind][0]
     row = model.objects.filter(pk=entry.data["id"]).first()
     if row is None:
         raise Conflict(_("That entry no longer exists."), "entry")

@@ -286,7 +286,7 @@ def save_line(*, actor, kind: str, hub: Hub | None = None, obj: Any = None, **fi
     if unknown:
         raise RuleViolation(_("Unknown field."), sorted(unknown)[0])
     before = snapshot(obj, allowed) if obj is not None else None
-    row = obj if obj is not None else model(hub=hub)
+    row: Any = obj if obj is not None else model(hub=hub)
     if "funder" in fields:
         fields["funder"] = _funder(fields["funder"])
     if kind == "scenario":
