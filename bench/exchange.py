@@ -165,6 +165,7 @@ def page_speed(scale: str, args: argparse.Namespace) -> dict:
     """/healthz, the peers page and the pairing page on the production server at one scale."""
     use_scale(scale)
     run.ensure_data(args.rebuild)
+    run.echos("collectstatic", "--noinput", "-v0", timeout=300)
     found = facts()
     username, password = run.ensure_coordinator()
     counted = subprocess.run(

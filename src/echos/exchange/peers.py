@@ -30,6 +30,7 @@ from django.utils.translation import gettext as _
 from echos.assessment import benchmarks, scoring
 from echos.assessment import permissions as assessment_perms
 from echos.core.languages import COUNTRY_LANGUAGE
+from echos.core.models import localized_iso_name
 from echos.exchange import pairing
 from echos.exchange.pairing import Explanation, PairingHub, Step
 from echos.hubs.models import Archetype, Hub, Level, Membership, Stage
@@ -132,34 +133,43 @@ def contexts() -> dict[int, Context]:
         .annotate(n=Count("id"))
         .values_list("hub_id", "n")
     )
-    rows = Hub.objects.select_related("country", "region").only(
+    rows = Hub.objects.values_list(
         "pk",
         "name_en",
         "name",
+        "country_id",
+        "country__name",
+        "region_id",
+        "region__name",
         "level",
         "archetype",
         "stage",
-        "country__code",
-        "country__name",
-        "region__code",
-        "region__name",
-    )
+    ).order_by()
+    names: dict[tuple[str, str], str] = {}  # ISO names in the active language, once each
+
+    def display(domain: str, english: str | None) -> str:
+        if not english:
+            return ""
+        if (domain, english) not in names:
+            names[domain, english] = localized_iso_name(domain, english)
+        return names[domain, english]
+
     return {
-        h.pk: Context(
-            pk=h.pk,
-            name=str(h),
-            country_id=h.country_id,
-            country=h.country.display_name,
-            region=h.region.display_name if h.region else "",
-            region_id=h.region_id,
-            level=h.level,
-            archetype=h.archetype,
-            stage=h.stage,
-            members=members.get(h.pk, 0),
-            languages=working_languages(h.country_id, h.level),
-            capacity=capacity_for(h.stage),
+        pk: Context(
+            pk=pk,
+            name=name_en or name,
+            country_id=country_id,
+            country=display("iso3166-1", country),
+            region=display("iso3166-2", region),
+            region_id=region_id,
+            level=level,
+            archetype=archetype,
+            stage=stage,
+            members=members.get(pk, 0),
+            languages=working_languages(country_id, level),
+            capacity=capacity_for(stage),
         )
-        for h in rows
+        for pk, name_en, name, country_id, country, region_id, region, level, archetype, stage in rows
     }
 
 
@@ -209,24 +219,36 @@ def _step_text(step: Step, *, mine: bool) -> str:
     return _("%(dimension)s: they %(ahead)d, you %(behind)d (+%(gain)d).") % values
 
 
-def context_reasons(hub: Context, peer: Context) -> list[str]:
-    """The shared traits of context, each in words with its numbers (one point each)."""
+def shared_traits(hub: Context, peer: Context) -> list[str]:
+    """Which traits of context the two hubs share (one point each): cheap, no words yet."""
     out = []
     if hub.archetype and hub.archetype == peer.archetype:
-        out.append(_("Same archetype: %(a)s.") % {"a": Archetype(peer.archetype).label})
+        out.append("archetype")
     if hub.level == peer.level:
-        out.append(_("Same level: %(level)s.") % {"level": Level(peer.level).label})
+        out.append("level")
     small, large = sorted((hub.members, peer.members))
     if small > 0 and large <= SIMILAR_SIZE * small:
-        out.append(
+        out.append("size")
+    if hub.region_id and hub.region_id == peer.region_id:
+        out.append("region")
+    elif hub.country_id == peer.country_id:
+        out.append("country")
+    return out
+
+
+def context_reasons(hub: Context, peer: Context) -> list[str]:
+    """The shared traits of context, each in words with its numbers."""
+    texts = {
+        "archetype": lambda: _("Same archetype: %(a)s.") % {"a": Archetype(peer.archetype).label},
+        "level": lambda: _("Same level: %(level)s.") % {"level": Level(peer.level).label},
+        "size": lambda: (
             _("Similar size: %(peer)d member organisations, you %(own)d.")
             % {"peer": peer.members, "own": hub.members}
-        )
-    if hub.region_id and hub.region_id == peer.region_id:
-        out.append(_("Same region: %(region)s.") % {"region": peer.region})
-    elif hub.country_id == peer.country_id:
-        out.append(_("Same country: %(country)s.") % {"country": peer.country})
-    return out
+        ),
+        "region": lambda: _("Same region: %(region)s.") % {"region": peer.region},
+        "country": lambda: _("Same country: %(country)s.") % {"country": peer.country},
+    }
+    return [texts[key]() for key in shared_traits(hub, peer)]
 
 
 def _languages_text(codes: frozenset[str]) -> str:
@@ -259,7 +281,8 @@ def suggestions(user: Any, hub: Hub, *, limit: int = LIMIT) -> Peers:
     visible = benchmarks.peers_visible_to(user, scores, hub) if shown else []
     own_levels = _levels(own_row, titles) if own_row else {}
     compared: set[int] = set()
-    learn_from, can_help = [], []
+    # (peer, what the hub learns, what the peer learns): words only for those shown.
+    found: list[tuple[Context, Explanation, Explanation]] = []
     for row in visible:
         peer = all_contexts.get(row["hub_id"])
         if peer is None or not (own.languages & peer.languages):
@@ -271,29 +294,28 @@ def suggestions(user: Any, hub: Hub, *, limit: int = LIMIT) -> Peers:
         compared.add(peer.pk)
         me = _as_pairing_hub(own, own_levels, dims, seeking=True)
         them = _as_pairing_hub(peer, levels, dims, seeking=True)
-        learn = pairing.explain(me, them)
-        teach = pairing.explain(them, me)
-        suggestion = _suggest(own, peer, learn, teach)
-        if learn.benefit > 0:
-            learn_from.append(suggestion)
-        if teach.benefit > 0:
-            can_help.append(suggestion)
-    learn_from.sort(key=lambda s: (-s.score, -s.benefit_to_you, s.peer.name))
-    can_help.sort(key=lambda s: (-s.benefit_to_them, s.peer.name))
-    similar = [
-        _suggest(own, peer, None, None)
+        found.append((peer, pairing.explain(me, them), pairing.explain(them, me)))
+    points = {peer.pk: CONTEXT_POINTS * len(shared_traits(own, peer)) for peer, _l, _t in found}
+    learn_from = sorted(
+        (f for f in found if f[1].benefit > 0),
+        key=lambda f: (-(f[1].benefit + points[f[0].pk]), -f[1].benefit, f[0].name),
+    )[:limit]
+    can_help = sorted(
+        (f for f in found if f[2].benefit > 0), key=lambda f: (-f[2].benefit, f[0].name)
+    )[:limit]
+    others = [
+        (len(shared_traits(own, peer)), peer)
         for peer in all_contexts.values()
         if peer.pk != hub.pk and peer.pk not in compared and own.languages & peer.languages
     ]
-    similar = [s for s in similar if s.traits]
-    similar.sort(key=lambda s: (-s.score, s.peer.name))
+    similar = sorted((o for o in others if o[0]), key=lambda o: (-o[0], o[1].name))[:limit]
     return Peers(
         hub=own,
         maturity_shown=shown,
         assessed=own_row is not None,
-        learn_from=learn_from[:limit],
-        can_help=can_help[:limit],
-        similar=similar[:limit],
+        learn_from=[_suggest(own, *f) for f in learn_from],
+        can_help=[_suggest(own, *f) for f in can_help],
+        similar=[_suggest(own, peer, None, None) for _n, peer in similar],
     )
 
 
