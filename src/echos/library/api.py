@@ -125,11 +125,8 @@ def list_resources(
     user = api_user(request)
     if type and type not in ResourceType.values:
         raise RuleViolation("Unknown type of resource.", "type")
-    filters = {
-        "language": vocab.check_language(language) if language else None,
-        "type": type or None,
-        "tags": _tags(tag[:40], "tag"),
-    }
+    lang = vocab.check_language(language) if language else None
+    tags = _tags(tag[:40], "tag")
     if q or "q" in request.GET:
         found = search.search(
             q,
@@ -137,7 +134,9 @@ def list_resources(
             per_page=limit,
             offset=offset,
             prefer_language=(get_language() or "en")[:2],
-            **filters,
+            language=lang,
+            type=type or None,
+            tags=tags,
         )
         ids = [hit.resource.pk for hit in found.results]
         rows = _with_parts(Resource.objects.filter(pk__in=ids)).in_bulk(ids)
@@ -149,7 +148,8 @@ def list_resources(
                 if hit.resource.pk in rows
             ],
         }
-    qs = search.filtered(user, **filters).order_by("-created_at", "-pk")
+    qs = search.filtered(user, language=lang, type=type or None, tags=tags)
+    qs = qs.order_by("-created_at", "-pk")
     count = qs.count()
     page = _with_parts(qs)[offset : offset + limit] if offset < count else []
     return {"count": count, "items": [resource_out(r) for r in page]}

@@ -14,6 +14,7 @@ resources written in bulk (the data generator).
 """
 
 from collections.abc import Iterable, Sequence
+from typing import Any
 
 from django.db import connection
 
@@ -180,7 +181,7 @@ def snippets(terms: Sequence[str], ids: Sequence[int]) -> dict[int, tuple[str, s
             f" LATERAL (SELECT ts_headline('simple', {doc}, to_tsquery('simple', %s), %s) AS frag) h"
             f" WHERE s.resource_id IN ({placeholders})"
         )
-        params = [HIT_START, HIT_END, HIT_START, HIT_END, query, HEADLINE, *ids]
+        params: list[Any] = [HIT_START, HIT_END, HIT_START, HIT_END, query, HEADLINE, *ids]
     else:
         plain = "replace(replace(replace(frag, %s, ''), %s, ''), %s, '')"
         sql = (

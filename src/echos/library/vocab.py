@@ -17,7 +17,7 @@ from echos.core.models import Term
 from echos.hubs.models import Stage
 from echos.library.models import Vocabulary
 
-TERM_VOCABULARIES = {
+TERM_VOCABULARIES: dict[str, str] = {
     Vocabulary.OBJECTIVES: Term.Vocabulary.OBJECTIVES,
     Vocabulary.STAKEHOLDER_GROUPS: Term.Vocabulary.STAKEHOLDER_GROUPS,
     Vocabulary.POLICY_AREAS: Term.Vocabulary.POLICY_AREAS,
