@@ -100,3 +100,23 @@ def test_hub_panel_is_one_query(library, hubs, django_assert_num_queries, person
     with django_assert_num_queries(1):
         html = panels.hub_publications(request_of(personas["coord_no"]), hubs["norway"])
     assert "Norway team budget" in html
+
+
+def test_maturity_page_next_steps_list_library_resources(hubs, personas, login):
+    from echos.assessment import scoring, services
+
+    services.load_instruments()
+    maturity = services.current_instrument(services.MATURITY)
+    answers = {q.code: 2 for q in scoring.dimension_questions(maturity.definition)}
+    response = services.start_response(
+        actor=personas["network"], instrument=maturity, hub=hubs["norway"]
+    )
+    services.submit_response(actor=personas["network"], response=response, answers=answers)
+    for code, _title in scoring.dimension_titles(maturity.definition).items():
+        make(f"Guide on {code}", dimension=code)
+    make("Portugal team notes", visibility="hub", hub=hubs["portugal"], dimension="governance")
+    page = login(personas["coord_no"]).get(f"/assessment/hubs/{hubs['norway'].pk}/")
+    html = page.content.decode()
+    assert page.status_code == 200
+    assert "Resources from the library" in html and "Guide on " in html
+    assert "Portugal team notes" not in html
