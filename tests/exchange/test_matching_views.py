@@ -80,8 +80,10 @@ def test_europe_pairing_is_for_the_network(network_of_two, personas, login, role
         assert response.status_code == 200
         html = response.content.decode()
         assert "total benefit" in html and 'id="pairs"' in html
-        # Norway (governance 5) mentors Portugal, which is weakest in governance.
-        assert "Cancer Mission Hub Norway" in html and "National Cancer Hub Portugal" in html
+        # Norway (governance 5) mentors Portugal, weakest in governance (1): 2 × 4; Portugal mentors
+        # Norway: funding 2 × 3 and 2 × 1 on six other dimensions, Norway's weakest all (2).
+        assert "Mentor: Cancer Mission Hub Norway (Norway). Benefit 8." in html
+        assert "Mentor: National Cancer Hub Portugal (Portugal). Benefit 18." in html
     elif role == "anonymous":
         assert response.status_code == 302
     else:
