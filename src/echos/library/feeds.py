@@ -91,7 +91,8 @@ def build_feed(request: HttpRequest, filters: FeedFilters) -> Atom1Feed:
         link=list_url,
         description=_("New public documents and links of the Cancer Mission Hubs library."),
         feed_url=request.build_absolute_uri(request.get_full_path()),
-        feed_guid=request.build_absolute_uri(reverse("library:feed")),
+        # Each filtered feed is a feed of its own, so its id is its own address.
+        feed_guid=request.build_absolute_uri(request.get_full_path()),
         author_name="echos",
         language=filters.language or None,
     )
