@@ -294,10 +294,8 @@ class RequestForm(ServiceFormMixin, forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["hub"].queryset = hubs if hubs is not None else Hub.objects.none()  # type: ignore[attr-defined]
         self.fields["dimension"].choices = [("", "—"), *_dimension_choices()]  # type: ignore[attr-defined]
-        self.fields["objective"].choices = [
-            ("", "—"),
-            *[(t.code, t.display) for t in _objectives()],
-        ]  # type: ignore[attr-defined]
+        objectives = [("", "—"), *[(t.code, t.display) for t in _objectives()]]
+        self.fields["objective"].choices = objectives  # type: ignore[attr-defined]
 
 
 class AnswerForm(ServiceFormMixin, forms.Form):

@@ -130,7 +130,7 @@ def _apply(session: ExchangeSession, fields: dict) -> dict:
     if "challenges" in fields:
         session.challenges = clean_challenges(fields["challenges"])
         changed["challenges"] = session.challenges
-    m2m = {}
+    m2m: dict[str, list] = {}
     if "participating_hubs" in fields:
         m2m["participating_hubs"] = _hubs(fields["participating_hubs"], "participating_hubs")
     if "countries" in fields:
@@ -367,7 +367,11 @@ def _commitment_fields(fields: dict, current: Commitment | None = None) -> dict:
     if "hub" in fields or current is None:
         hub = fields.get("hub")
         hub_id = hub.pk if isinstance(hub, Hub) else hub
-        found = Hub.objects.filter(pk=hub_id).first() if hub_id not in (None, "") else None
+        found = (
+            Hub.objects.filter(pk=int(hub_id)).first()
+            if isinstance(hub_id, int) or (isinstance(hub_id, str) and hub_id.isdigit())
+            else None
+        )
         if found is None:
             raise RuleViolation(_("Name the hub that commits."), "hub")
         out["hub"] = found

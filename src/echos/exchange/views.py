@@ -233,10 +233,10 @@ def session_detail(
                 or forms.DialogueForm(
                     initial={"conclusions": s.conclusions, "next_steps": s.next_steps}
                 ),
-                "stage_hub": sessions.dialogue_stage_offer(s),
             }
         )
-        hub = context["stage_hub"]
+        hub = sessions.dialogue_stage_offer(s)
+        context["stage_hub"] = hub
         context["can_record_stage"] = hub is not None and perms.can_record_stage(request.user, hub)
     return render(request, "exchange/session.html", context, status=status)
 
