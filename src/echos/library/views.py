@@ -59,6 +59,7 @@ def index(request):
     params = request.GET.copy()
     params.pop("page", None)
     context["query"] = params.urlencode()
+    context["filtering"] = bool(filters["language"] or filters["type"] or filters["tags"])
     context["can_add"] = perms.can_add_resource(request.user)
     context["labels"] = vocab.all_choices()
     return render(request, "library/index.html", context)
