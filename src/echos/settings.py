@@ -287,6 +287,8 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 20 * 1024 * 1024
 # (`echos import --max-bytes/--max-rows` may raise them for one run).
 ECHOS_IMPORT_MAX_BYTES = envint("ECHOS_IMPORT_MAX_BYTES", 5 * 1024 * 1024)
 ECHOS_IMPORT_MAX_ROWS = envint("ECHOS_IMPORT_MAX_ROWS", 20_000)
+# Library uploads (#13): a larger file is refused with a message naming the field.
+ECHOS_LIBRARY_MAX_UPLOAD_BYTES = envint("ECHOS_LIBRARY_MAX_UPLOAD_BYTES", 25 * 1024 * 1024)
 
 # Privacy: retention rules applied by `echos privacy retention --apply` (0 switches a rule off).
 ECHOS_RETENTION_DRAFT_DAYS = envint("ECHOS_RETENTION_DRAFT_DAYS", 365)
