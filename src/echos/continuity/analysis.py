@@ -4,15 +4,23 @@ The network view never queries per hub: streams, costs, settings and rates are r
 queries, each hub's baseline is projected in Python, and Monte Carlo stays on the hub's own page.
 """
 
+import hashlib
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
+from django.core.cache import cache
+from django.db.models import Count, Max
+from django.utils import translation
+
 from echos.assessment import benchmarks
 from echos.continuity import compute
-from echos.continuity.engine.model import Model
-from echos.continuity.engine.projection import schedule
+from echos.continuity.engine.errors import ModelInvalid
+from echos.continuity.engine.model import Cost, Model, Stream
+from echos.continuity.engine.months import parse_month
+from echos.continuity.engine.projection import project, schedule
+from echos.continuity.engine.report import convert
 from echos.continuity.engine.score import (
     Score,
     ScoreInputs,
@@ -20,8 +28,7 @@ from echos.continuity.engine.score import (
     continuity_score,
     expected_income_by_type,
 )
-from echos.continuity.models import CostLine, FundingStream, HubModel, Risk
-from echos.core.exceptions import RuleViolation
+from echos.continuity.models import CostLine, EurRate, FundingStream, HubModel, Risk
 from echos.hubs.models import Hub
 
 MATURITY_DIMENSION = "funding"  # "Funding and resources" in assessment/data/instruments
@@ -76,17 +83,66 @@ class HubRow:
     error: str = ""
 
 
+def _data_version() -> str:
+    """Counts and latest changes of every table the network view reads (one query each)."""
+    parts = []
+    for model in (HubModel, FundingStream, CostLine, Risk, EurRate):
+        found = model.objects.aggregate(n=Count("pk"), last=Max("updated_at"), top=Max("pk"))
+        parts.append(f"{found['n']}:{found['last']}:{found['top']}")
+    return "|".join(parts)
+
+
 def network_rows(today_month: int) -> list[HubRow]:
     """Every hub with a model: baseline cliff, runway, income by type, main funder's share and a
-    score without Monte Carlo (coverage at 24 months counted as the baseline's)."""
+    score without Monte Carlo (coverage at 24 months counted as 1 when the baseline runway covers
+    24 months, else 0). Cached until one of the tables changes (or for ten minutes)."""
+    key = "continuity:network:" + hashlib.sha256(_data_version().encode()).hexdigest()
+    found = cache.get(key)
+    if found is None:
+        found = _network_rows()
+        cache.set(key, found, 600)
+    return found
+
+
+def _network_rows() -> list[HubRow]:
     table = compute.rates()
-    settings = {m.hub_id: m for m in HubModel.objects.all()}
-    streams: dict[int, list[FundingStream]] = defaultdict(list)
-    for s in FundingStream.objects.select_related("funder").order_by("pk"):
-        streams[s.hub_id].append(s)
-    costs: dict[int, list[CostLine]] = defaultdict(list)
-    for c in CostLine.objects.order_by("pk"):
-        costs[c.hub_id].append(c)
+    months: dict[str, int] = {}
+
+    def month(value: str) -> int:
+        if value not in months:
+            months[value] = parse_month(value, "start")
+        return months[value]
+
+    def eur(amount: Decimal, currency: str) -> Decimal:
+        return amount if currency == "EUR" else convert(amount, currency, table)
+
+    settings = {
+        hub_id: (start, horizon, balance, currency)
+        for hub_id, start, horizon, balance, currency in HubModel.objects.values_list(
+            "hub_id", "start", "months", "balance", "currency"
+        )
+    }
+    streams: dict[int, list[tuple]] = defaultdict(list)
+    for row in FundingStream.objects.order_by("pk").values_list(
+        "pk",
+        "hub_id",
+        "name",
+        "source_type",
+        "funder__name",
+        "amount",
+        "currency",
+        "period",
+        "start",
+        "end",
+        "probability",
+        "slip_months",
+    ):
+        streams[row[1]].append(row)
+    costs: dict[int, list[tuple]] = defaultdict(list)
+    for row in CostLine.objects.order_by("pk").values_list(
+        "pk", "hub_id", "category", "amount", "currency", "period", "start", "end"
+    ):
+        costs[row[1]].append(row)
     risks: dict[int, int] = defaultdict(int)
     for hub_id, likelihood, impact in Risk.objects.unresolved().values_list(
         "hub_id", "likelihood", "impact"
@@ -97,44 +153,85 @@ def network_rows(today_month: int) -> list[HubRow]:
     ids = set(streams) | set(costs)
     hubs = Hub.objects.filter(pk__in=ids).values_list("pk", "name_en", "country_id")
     rows = []
-    for pk, name, country in hubs:
-        row = HubRow(pk, name, country)
-        try:
-            model = compute.build_model(settings.get(pk), streams[pk], costs[pk], table)
-        except RuleViolation as exc:
-            row.error = exc.message
+    # The score's explanations are not shown here: no need to translate them 2,000 times.
+    with translation.override(None):
+        for pk, name, country in hubs:
+            row = HubRow(pk, name, country)
+            try:
+                start, horizon, balance, currency = settings.get(
+                    pk, ("2026-01", 60, Decimal("0"), "EUR")
+                )
+                funders: dict[str, str] = {}
+                model_streams = []
+                for sid, _h, sname, kind, funder, amount, cur, period, s0, s1, p, slip in streams[
+                    pk
+                ]:
+                    funders[str(sid)] = funder or sname
+                    model_streams.append(
+                        Stream(
+                            str(sid),
+                            kind,
+                            eur(amount, cur),
+                            period,
+                            month(s0),
+                            month(s1) if s1 else None,
+                            float(p),
+                            slip,
+                        )
+                    )
+                model_costs = [
+                    Cost(
+                        str(cid),
+                        cat,
+                        eur(amount, cur),
+                        period,
+                        month(s0),
+                        month(s1) if s1 else None,
+                    )
+                    for cid, _h, cat, amount, cur, period, s0, s1 in costs[pk]
+                ]
+                model = Model(
+                    month(start),
+                    horizon,
+                    eur(balance, currency),
+                    "EUR",
+                    tuple(model_streams),
+                    tuple(model_costs),
+                )
+            except ModelInvalid as exc:
+                row.error = f"{exc.field}: {exc.message}"
+                rows.append(row)
+                continue
+            baseline = project(model)
+            row.cliff, row.runway = baseline.cliff, baseline.runway_months
+            by_funder: dict[str, Decimal] = defaultdict(Decimal)
+            committed = Decimal("0")
+            for line in model.streams:
+                paid = sum(schedule(line, model.start, model.months), Decimal("0"))
+                expected = paid * Decimal(repr(line.probability))
+                row.mix[line.type] = row.mix.get(line.type, Decimal("0")) + expected
+                # A stream without a funder counts as its own funder.
+                by_funder[funders[line.id]] += expected
+                if line.probability >= 1:
+                    committed += paid
+            row.income = sum(row.mix.values(), Decimal("0"))
+            row.yearly_income = (row.income * 12 / model.months).quantize(Decimal("0.01"))
+            if row.income > 0:
+                row.top_funder, top = max(by_funder.items(), key=lambda kv: kv[1])
+                row.top_funder_share = float(top / row.income)
+            coverage = 1.0 if baseline.runway_months >= min(24, model.months) else 0.0
+            row.score = continuity_score(
+                ScoreInputs(
+                    runway_months=baseline.runway_months,
+                    horizon=model.months,
+                    coverage_24=coverage,
+                    income_by_type=row.mix,
+                    committed_share=float(committed / row.income) if row.income > 0 else 0.0,
+                    open_high_risks=risks[pk],
+                    maturity_funding_level=levels.get(pk),
+                )
+            ).total
             rows.append(row)
-            continue
-        baseline = compute.projection(model)
-        row.cliff, row.runway = baseline.cliff, baseline.runway_months
-        row.mix = expected_income_by_type(model)
-        row.income = sum(row.mix.values(), Decimal("0"))
-        row.yearly_income = (row.income * 12 / model.months).quantize(Decimal("0.01"))
-        by_funder: dict[str, Decimal] = defaultdict(Decimal)
-        amounts = {s.id: s for s in model.streams}
-        for s in streams[pk]:
-            # Expected income over the horizon; a stream without a funder counts as its own.
-            line = amounts[str(s.pk)]
-            paid = sum(schedule(line, model.start, model.months), Decimal("0"))
-            key = s.funder.name if s.funder else s.name
-            by_funder[key] += paid * Decimal(repr(line.probability))
-        total = sum(by_funder.values(), Decimal("0"))
-        if total > 0:
-            row.top_funder, top = max(by_funder.items(), key=lambda kv: kv[1])
-            row.top_funder_share = float(top / total)
-        coverage = 1.0 if baseline.cliff is None or baseline.runway_months >= 24 else 0.0
-        row.score = continuity_score(
-            ScoreInputs(
-                runway_months=baseline.runway_months,
-                horizon=model.months,
-                coverage_24=coverage,
-                income_by_type=row.mix,
-                committed_share=committed_share(model),
-                open_high_risks=risks[pk],
-                maturity_funding_level=levels.get(pk),
-            )
-        ).total
-        rows.append(row)
     rows.sort(key=lambda r: (r.country, r.name))
     return rows
 
