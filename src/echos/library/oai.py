@@ -31,7 +31,7 @@ from django.urls import reverse
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
-from echos.library.models import Resource, ResourceTag, ResourceType
+from echos.library.models import Resource, ResourceQuerySet, ResourceTag, ResourceType
 
 OAI_NS = "http://www.openarchives.org/OAI/2.0/"
 OAI_DC_NS = "http://www.openarchives.org/OAI/2.0/oai_dc/"
@@ -89,7 +89,9 @@ def _q(ns: str, tag: str) -> str:
     return f"{{{ns}}}{tag}"
 
 
-def _sub(parent: ET.Element, tag: str, text: str | None = None, ns: str = OAI_NS, **attrs: str):
+def _sub(
+    parent: ET.Element, tag: str, text: str | None = None, ns: str = OAI_NS, **attrs: str
+) -> ET.Element:
     element = ET.SubElement(parent, _q(ns, tag), attrs)
     if text is not None:
         element.text = clean_xml(text)
@@ -184,7 +186,7 @@ def sets() -> list[tuple[str, str]]:
     return types + [(f"language:{code}", code) for code in sorted(set(languages))]
 
 
-def _apply_set(qs, set_spec: str):
+def _apply_set(qs: ResourceQuerySet, set_spec: str) -> ResourceQuerySet:
     kind, _sep, value = set_spec.partition(":")
     if kind == "type" and value in ResourceType.values:
         return qs.filter(type=value)
@@ -193,7 +195,7 @@ def _apply_set(qs, set_spec: str):
     raise OAIError("badArgument", f"The set {set_spec!r} does not exist (see ListSets).")
 
 
-def selected(selection: Selection):
+def selected(selection: Selection) -> ResourceQuerySet:
     """The public resources a list selection covers, in (datestamp, id) order."""
     qs = Resource.objects.public()
     if selection.since:

@@ -16,7 +16,7 @@ from django.http import HttpRequest
 from django.template.loader import render_to_string
 from django.utils.translation import get_language
 
-from echos.library.models import Resource, Vocabulary
+from echos.library.models import Resource, ResourceQuerySet, Vocabulary
 
 NEXT_STEPS = 5
 # Rows read to pick NEXT_STEPS distinct translation groups (a group has at most one per language).
@@ -30,7 +30,7 @@ def _viewer(request: HttpRequest | None) -> tuple[Any, str]:
     return user, language.split("-")[0].lower()
 
 
-def _own_language_first(qs, language: str):
+def _own_language_first(qs: ResourceQuerySet, language: str) -> ResourceQuerySet:
     return qs.annotate(
         _foreign=Case(
             When(language=language, then=Value(0)), default=Value(1), output_field=IntegerField()
