@@ -6,7 +6,9 @@ from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from echos.core import twofactor
+from echos.core.exceptions import RuleViolation
 from echos.core.models import ActionLog, ApiToken, Country, Region, Term, User
+from echos.core.revert import revert
 
 
 def _network(request) -> bool:
@@ -126,9 +128,6 @@ for _model in (TOTPDevice, StaticDevice):
 
 @admin.action(description="Revert the selected changes")
 def revert_changes(modeladmin, request, queryset):
-    from echos.core.exceptions import RuleViolation
-    from echos.core.revert import revert
-
     for entry in queryset.order_by("-at", "-id"):
         try:
             revert(actor=request.user, entry=entry)

@@ -1,5 +1,8 @@
 """Domain exceptions raised by services and turned into messages by pages and the API."""
 
+from django.core.exceptions import PermissionDenied
+from django.utils.translation import gettext as _
+
 
 class RuleViolation(Exception):
     """A business rule refused the change; ``field`` names the offending input."""
@@ -24,8 +27,5 @@ class Conflict(RuleViolation):
 
 def guard(allowed: bool, actor) -> None:
     """Refuse a service call the actor may not make; actor=None is the system (CLI, loaders)."""
-    from django.core.exceptions import PermissionDenied
-    from django.utils.translation import gettext as _
-
     if actor is not None and not allowed:
         raise PermissionDenied(_("You are not allowed to do this."))

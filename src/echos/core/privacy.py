@@ -19,6 +19,7 @@ from django.contrib.admin.models import LogEntry
 from django.db.models import Q, QuerySet, Value
 from django.db.models.functions import Concat
 from django.utils.translation import gettext_lazy as _
+from django_otp import devices_for_user
 
 from echos.core.models import ActionLog, ApiToken, User
 from echos.core.retention import RetentionRule
@@ -69,8 +70,6 @@ def otp_devices(user: User | None) -> list:
     """Second-factor devices (authenticator apps) of the account, if two-factor is installed."""
     if user is None or not apps.is_installed("django_otp"):
         return []
-    from django_otp import devices_for_user
-
     return list(devices_for_user(user, confirmed=None))
 
 

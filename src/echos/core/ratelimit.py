@@ -9,6 +9,8 @@ from django.core.cache import cache
 from django.http import HttpResponse, JsonResponse
 from django.utils.translation import gettext as _
 
+from echos.core.api import request_token_user
+
 WRITE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
 
 
@@ -46,8 +48,6 @@ def client_key(request) -> str:
     """
     header = request.headers.get("Authorization", "")
     if header.lower().startswith("bearer "):
-        from echos.core.api import request_token_user
-
         raw = header[7:].strip()
         if raw and request_token_user(request, raw) is not None:
             return "t:" + hashlib.sha256(raw.encode()).hexdigest()[:32]

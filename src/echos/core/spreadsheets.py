@@ -42,7 +42,7 @@ def append_row(sheet, values) -> None:
     openpyxl stores a string beginning with "=" as a formula; such a cell is written as a string
     instead, with its exact text (no apostrophe needed in XLSX).
     """
-    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.cell import WriteOnlyCell  # lazy: openpyxl is heavy; CSV callers never need it
 
     cells = []
     for value in values:

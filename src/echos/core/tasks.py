@@ -2,11 +2,13 @@
 
 from huey.contrib.djhuey import db_task
 
+from echos.core.models import User
+
 
 @db_task(retries=3, retry_delay=60)
 def send_account_email(user_id: int, kind: str) -> bool:
     """Tell an account's owner that their second factor changed (see core.twofactor)."""
-    from echos.core.models import User
+    # cycle: core.twofactor queues this task (it imports this module)
     from echos.core.twofactor import send_account_email_now
 
     user = User.objects.filter(pk=user_id).first()
@@ -20,6 +22,7 @@ def send_account_email(user_id: int, kind: str) -> bool:
 def send_password_reset_email(email: str, language: str) -> None:
     """Send the reset link to the accounts of ``email``, off the request so that its timing does
     not tell whether the address has an account (see core.passwords)."""
+    # cycle: core.passwords queues this task (it imports this module)
     from echos.core.passwords import send_reset_now
 
     send_reset_now(email, language)

@@ -38,6 +38,7 @@ from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from echos.core.audit import log_action
+from echos.core.tasks import send_account_email
 
 EXEMPT_PREFIXES = (
     "/accounts/2fa/",
@@ -87,8 +88,6 @@ def _notify(user, kind: str) -> None:
     """E-mail the account's owner about a change to their second factor, once committed."""
     if not user.email:
         return
-    from echos.core.tasks import send_account_email
-
     pk = user.pk
     transaction.on_commit(lambda: send_account_email(pk, kind))
 

@@ -4,6 +4,8 @@ from django.http import HttpResponse
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 
+from echos.core.models import Country
+
 
 @never_cache
 def healthz(request):
@@ -13,7 +15,5 @@ def healthz(request):
 
 def about(request):
     """What echos is, the data sources and the funding acknowledgement."""
-    from echos.core.models import Country
-
     sources = sorted({c.source for c in Country.objects.only("source") if c.source})
     return render(request, "core/about.html", {"sources": sources})

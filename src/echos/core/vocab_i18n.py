@@ -51,6 +51,7 @@ LABELS = [
 
 
 def _generate() -> str:
+    # lazy: only regenerating the list reads the reference data (pycountry and the models, slow)
     from echos.core.reference import read_json
 
     labels = [

@@ -1,7 +1,9 @@
 """Reference hubs (real, sourced) and the clearly labelled demo set for ``echos demo``."""
 
+import json
 import re
 from datetime import date, timedelta
+from pathlib import Path
 
 from django.db import transaction
 
@@ -226,9 +228,6 @@ def load_reference_hubs() -> int:
 
 def read_json_hubs() -> dict:
     """The sourced reference hubs file."""
-    import json
-    from pathlib import Path
-
     return json.loads(
         (Path(__file__).resolve().parent / "data" / "reference_hubs.json").read_text("utf-8")
     )

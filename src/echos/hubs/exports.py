@@ -113,7 +113,7 @@ def export(kind: str, fmt: str, out) -> int:
             count += 1
         out.write(b"\n]\n")
     elif fmt == "xlsx":
-        from openpyxl import Workbook
+        from openpyxl import Workbook  # lazy: openpyxl is heavy; CSV and JSON exports skip it
 
         book = Workbook(write_only=True)
         sheet = book.create_sheet(kind)

@@ -3,10 +3,10 @@
 from huey import crontab
 from huey.contrib.djhuey import db_periodic_task
 
+from echos.site.privacy import run_retention
+
 
 @db_periodic_task(crontab(hour="3", minute="17"))
 def apply_retention() -> list[dict]:
     """Apply the retention rules every night (the same as `echos privacy retention --apply`)."""
-    from echos.site.privacy import run_retention
-
     return run_retention(apply=True)

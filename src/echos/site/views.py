@@ -3,22 +3,23 @@
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse, HttpResponseBadRequest
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import urlencode
+from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from echos.core.roles import is_network_coordinator
+from echos.site import privacy
+from echos.site.privacy import people
 
 # --- privacy ---------------------------------------------------------------------------------------
 
 
 def privacy_notice(request):
     """What personal data echos keeps, why, who sees it, how long, and how to ask for it."""
-    from echos.site import privacy
-
     return render(
         request,
         "core/privacy_notice.html",
@@ -33,8 +34,6 @@ def _privacy_guard(request):
 
 def _privacy_subject(data):
     """The subject named by ``user`` or ``email`` in a query or form, or None."""
-    from echos.site import privacy
-
     username, email = data.get("user", "").strip(), data.get("email", "").strip()
     if not username and not email:
         return None
@@ -48,14 +47,11 @@ def privacy_people(request):
     The search covers people without an account (registrations, contributions, contact people);
     opening one uses the same functions as ``echos privacy export/erase``.
     """
-    from echos.site import privacy
-    from echos.site.privacy import people as privacy_people
-
     _privacy_guard(request)
     query = request.GET.get("q", "").strip()
     context = {"query": query, "people": None, "subject": None}
     if query:
-        context["people"] = privacy_people.search_people(query)
+        context["people"] = people.search_people(query)
     try:
         subject = _privacy_subject(request.GET)
     except privacy.SubjectError as exc:
@@ -74,8 +70,6 @@ def privacy_people(request):
 
 def _posted_subject(request):
     """The person named in a privacy POST, or a 400 response saying what is missing."""
-    from echos.site import privacy
-
     _privacy_guard(request)
     try:
         subject = _privacy_subject(request.POST)
@@ -89,10 +83,6 @@ def _posted_subject(request):
 @require_POST
 def privacy_export(request):
     """Download everything stored about one person as JSON (audited)."""
-    from django.utils.text import slugify
-
-    from echos.site import privacy
-
     subject, refusal = _posted_subject(request)
     if refusal is not None:
         return refusal
@@ -107,10 +97,6 @@ def privacy_export(request):
 @require_POST
 def privacy_erase(request):
     """Erase one person: the first POST shows what would change, the confirmed one erases."""
-    from django.shortcuts import redirect
-
-    from echos.site import privacy
-
     subject, refusal = _posted_subject(request)
     if refusal is not None:
         return refusal

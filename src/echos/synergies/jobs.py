@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from echos.synergies import batch
 from echos.synergies.models import MatchJob
+from echos.synergies.tasks import run_match_job
 
 logger = logging.getLogger(__name__)
 
@@ -37,8 +38,6 @@ def start_match_job(*, owner, request: dict) -> MatchJob:
         request=request,
         total=len(request["initiatives"]) + len(request["activities"]),
     )
-    from echos.synergies.tasks import run_match_job
-
     job_id = str(job.pk)
     transaction.on_commit(lambda: run_match_job(job_id))
     return job

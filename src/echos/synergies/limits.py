@@ -15,6 +15,7 @@ from django.http import JsonResponse
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from echos.core.api import request_token_user
 from echos.core.exceptions import RuleViolation
 from echos.core.ratelimit import allow, client_key
 
@@ -90,8 +91,6 @@ def token_user(request):
     header = request.headers.get("Authorization", "")
     if not header.lower().startswith("bearer "):
         return None
-    from echos.core.api import request_token_user
-
     raw = header[7:].strip()
     return request_token_user(request, raw) if raw else None
 

@@ -5,6 +5,7 @@ from typing import Any, cast
 from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
+from huey.contrib.djhuey import HUEY
 
 
 class Command(BaseCommand):
@@ -14,8 +15,6 @@ class Command(BaseCommand):
         parser.add_argument("--threads", type=int, default=None, help="Worker threads (default 2).")
 
     def handle(self, *args, threads, **options):
-        from huey.contrib.djhuey import HUEY
-
         if HUEY.immediate:
             raise CommandError(
                 "Tasks run in-process here (no REDIS_URL): there is nothing for a worker to do. "
