@@ -1,6 +1,6 @@
 """The exchange operations (roadmaps, sessions, commitments, twinnings, support requests) against
 their own OpenAPI schema, through the WSGI app: no input gives a 500, and every answer matches the
-declared schema and status codes. The pairing and peers operations are tested by their authors."""
+declared schema and status codes (the pairing and peers operations mounted here included)."""
 
 import os
 from datetime import date
@@ -26,6 +26,7 @@ CHECKS = [
 REAL: dict[str, list] = {}
 PATH_KINDS = {
     "session_id": "session",
+    "hub_id": "hub",
     "commitment_id": "commitment",
     "twinning_id": "twinning",
     "milestone_id": "milestone",
@@ -48,7 +49,7 @@ def load_schema():
     )
     loaded = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", application, config=config)
     return loaded.include(
-        path_regex="^/api/v1/exchange/(roadmaps|sessions|commitments|twinnings|requests)"
+        path_regex="^/api/v1/exchange/(roadmaps|sessions|commitments|twinnings|requests|hubs|pair)"
     )
 
 

@@ -13,7 +13,7 @@ from echos.core.api import TokenAuth, api_user, page_of, paginate
 from echos.core.exceptions import RuleViolation, guard
 from echos.core.models import Country
 from echos.events.models import Event
-from echos.exchange import api_support, pairing, roadmap, sessions
+from echos.exchange import api_support, pairing, peers, roadmap, sessions
 from echos.exchange import permissions as perms
 from echos.exchange.models import Commitment, ExchangeSession, Roadmap, RoadmapStep
 from echos.exchange.resources import visible_resources
@@ -25,6 +25,7 @@ from echos.exchange.schemas import (
     DialogueOut,
     DialogueRecordIn,
     InvitationIn,
+    PeersOut,
     RoadmapIn,
     RoadmapOut,
     SessionFields,
@@ -395,3 +396,43 @@ def pair(request, payload: list[dict[str, Any]] = Body(..., max_length=5000)):  
     """The same body as ``echos exchange pair``: an optimal capacity-respecting pairing (400 naming
     the field on bad input)."""
     return pairing.pair_from_json(payload)
+
+
+def _suggestion_out(s: peers.Suggestion) -> dict:
+    p = s.peer
+    return {
+        "peer": {
+            "id": p.pk,
+            "name": p.name,
+            "country": p.country_id,
+            "level": p.level,
+            "archetype": p.archetype,
+            "stage": p.stage,
+            "capacity": p.capacity,
+        },
+        "languages": s.languages,
+        "traits": s.traits,
+        "you_learn": s.you_learn,
+        "they_learn": s.they_learn,
+        "benefit_to_you": s.benefit_to_you,
+        "benefit_to_them": s.benefit_to_them,
+        "score": s.score,
+        "summary": s.summary,
+        "hosting": s.hosting,
+    }
+
+
+@router.get("/exchange/hubs/{hub_id}/peers", response=PeersOut, summary="Peer suggestions")
+def hub_peers(request, hub_id: int = Path(..., ge=1, le=MAX_ID)):
+    """Peers strong where the hub is weak, similar in context, sharing a language, both ways;
+    private maturity results only where the caller may see them (``peers.suggestions``)."""
+    hub = get_object_or_404(Hub, pk=hub_id)
+    found = peers.suggestions(api_user(request), hub)
+    return {
+        "hub": hub.pk,
+        "maturity_shown": found.maturity_shown,
+        "assessed": found.assessed,
+        "learn_from": [_suggestion_out(s) for s in found.learn_from],
+        "can_help": [_suggestion_out(s) for s in found.can_help],
+        "similar": [_suggestion_out(s) for s in found.similar],
+    }

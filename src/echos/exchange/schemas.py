@@ -331,3 +331,37 @@ class AnswerIn(Schema):
 
 class StatusIn(Schema):
     status: Annotated[str, one_of(["open", "closed"])]
+
+
+class PeerHubOut(Schema):
+    id: int
+    name: str
+    country: str
+    level: str
+    archetype: str
+    stage: str
+    capacity: int
+
+
+class PeerSuggestionOut(Schema):
+    """One peer, with the reasons in words (numbers included) both ways and how its score adds up."""
+
+    peer: PeerHubOut
+    languages: str
+    traits: list[str]
+    you_learn: list[str]
+    they_learn: list[str]
+    benefit_to_you: int
+    benefit_to_them: int
+    score: int
+    summary: str
+    hosting: str
+
+
+class PeersOut(Schema):
+    hub: int
+    maturity_shown: bool
+    assessed: bool
+    learn_from: list[PeerSuggestionOut]
+    can_help: list[PeerSuggestionOut]
+    similar: list[PeerSuggestionOut]

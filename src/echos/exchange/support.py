@@ -1,8 +1,6 @@
 """Support requests: a hub asks for help on a topic, the platform suggests hubs strong in it, others
 answer in a thread; open → answered (first answer from outside the asking hub) → closed."""
 
-from importlib import import_module
-
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -10,7 +8,7 @@ from django.utils.translation import gettext as _
 from echos.core.audit import log_action
 from echos.core.exceptions import RuleViolation, guard
 from echos.core.models import Term
-from echos.exchange import notify
+from echos.exchange import notify, peers
 from echos.exchange import permissions as perms
 from echos.exchange.levels import strong_hubs
 from echos.exchange.models import Answer, SupportRequest
@@ -42,40 +40,37 @@ def _asked(hub: Hub, ids) -> list[Hub]:
 
 
 def suggestions(user, request: SupportRequest, *, limit: int = 5) -> list[dict]:
-    """Hubs strong on the request's topic, each with the reason in words.
+    """Hubs strong on the request's dimension, each with the reason in words.
 
-    The peer-matching module is used when it offers suggestions for a dimension; otherwise the
-    latest maturity results are read directly, through the assessment app's privacy rule (a hub
-    whose results are private is named only to those who may see them).
+    Strength is read from the latest maturity results through the assessment app's privacy rule
+    (a hub whose results are private is named only to those who may see them); the peer-matching
+    module (``peers``) adds what the asking hub shares with each one (language, context).
     """
     if not request.dimension:
         return []
-    found = _peer_suggestions(user, request, limit)
-    if found is not None:
-        return found
+    strong = strong_hubs(user, request.hub, request.dimension, limit=limit)
+    if not strong:
+        return []
+    shared = _shared_context(user, request.hub)
     out = []
-    for s in strong_hubs(user, request.hub, request.dimension, limit=limit):
-        out.append(
-            {
-                "hub_id": s["hub_id"],
-                "name": s["name"],
-                "reason": _("Self-rated level %(level)d of 5 on this dimension.")
-                % {"level": s["level"]},
-            }
-        )
+    for s in strong:
+        reason = _("Self-rated level %(level)d of 5 on this dimension.") % {"level": s["level"]}
+        extra = shared.get(s["hub_id"])
+        if extra:
+            reason = f"{reason} {extra}"
+        out.append({"hub_id": s["hub_id"], "name": s["name"], "reason": reason})
     return out
 
 
-def _peer_suggestions(user, request: SupportRequest, limit: int) -> list[dict] | None:
-    """Suggestions from ``exchange.peers`` when it offers ``strong_in(user, hub, dimension)``."""
-    try:
-        peers = import_module("echos.exchange.peers")
-    except ImportError:
-        return None
-    strong_in = getattr(peers, "strong_in", None)
-    if strong_in is None:
-        return None
-    return list(strong_in(user, request.hub, request.dimension, limit=limit))
+def _shared_context(user, hub: Hub) -> dict[int, str]:
+    """What the hub shares with each peer, in words, from the peer-matching module."""
+    found = peers.suggestions(user, hub)
+    out: dict[int, str] = {}
+    for suggestion in [*found.learn_from, *found.can_help, *found.similar]:
+        words = [w for w in [suggestion.languages, *suggestion.traits] if w]
+        if words and suggestion.peer.pk not in out:
+            out[suggestion.peer.pk] = "; ".join(str(w) for w in words)
+    return out
 
 
 @transaction.atomic
