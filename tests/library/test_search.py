@@ -120,3 +120,15 @@ def test_pages(make_resource):
     third = search("registry", user=None, per_page=2, page=3)
     assert first.count == 5 and first.pages == 3
     assert len(first.results) == 2 and len(third.results) == 1
+
+
+def test_snippet_of_a_hit_deep_inside_a_long_text(make_resource):
+    from echos.library import index
+
+    resource = make_resource("Long report")
+    long_text = "Lorem ipsum dolor sit amet. " * 2000 + "Here the Ćwiczenia start. " + "Tail. " * 50
+    # as if extracted from a file: (id, folded title, description, text; original snippet source)
+    index.write([(resource.pk, "long report", "", index.fold(long_text), f"\n\n{long_text}")])
+    hit = search("cwiczenia", user=None).results[0]
+    assert "<mark>Ćwiczenia</mark>" in hit.snippet
+    assert hit.snippet.startswith("…")
