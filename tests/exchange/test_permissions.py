@@ -256,3 +256,15 @@ def test_bad_input_names_the_field(objects, personas, token_client, hubs):
     response = _post(client, "/api/v1/exchange/twinnings", body)
     assert response.status_code == 400 and response.json()["errors"][0]["field"] == "end"
     assert Twinning.objects.count() == 1
+
+
+def test_named_owners_are_not_shown_to_the_public(objects, personas, token_client, login):
+    s = objects["session"]
+    url = f"/api/v1/exchange/sessions/{s.pk}"
+    assert token_client(None).get(url).json()["commitments"][0]["owner"] == ""
+    assert (
+        token_client(personas["member_no"]).get(url).json()["commitments"][0]["owner"]
+        == "Demo owner"
+    )
+    assert "Demo owner" not in login(None).get(s.get_absolute_url()).content.decode()
+    assert "Demo owner" in login(personas["coord_pt"]).get(s.get_absolute_url()).content.decode()

@@ -52,7 +52,7 @@ def step_out(step: RoadmapStep, checks: dict, user) -> dict:
         "hint": str(d.hint),
         "stage": d.stage,
         "dimension": d.dimension,
-        "owner": step.owner,
+        "owner": step.owner if perms.can_see_owners(user) else "",
         "due": step.due,
         "status": step.status,
         "completed_on": step.completed_on,
@@ -160,12 +160,12 @@ def record_roadmap_stage(request, code: str = Path(..., max_length=2)):
 # --- sessions -----------------------------------------------------------------------------------
 
 
-def commitment_out(c: Commitment) -> dict:
+def commitment_out(c: Commitment, user) -> dict:
     return {
         "id": c.pk,
         "session": c.session_id,
         "hub": c.hub_id,
-        "owner": c.owner,
+        "owner": c.owner if perms.can_see_owners(user) else "",
         "what": c.what,
         "due": c.due,
         "status": c.status,
@@ -196,7 +196,7 @@ def session_out(s: ExchangeSession, user) -> dict:
         "next_steps": s.next_steps,
         "challenges": list(s.challenges),
         "dialogue_status": s.dialogue_status,
-        "commitments": [commitment_out(c) for c in s.commitments.all()],
+        "commitments": [commitment_out(c, user) for c in s.commitments.all()],
         "resources": visible_resources(s.resources, user),
         "source": s.source,
         "is_demo": s.is_demo,
@@ -363,7 +363,7 @@ def list_commitments(
         qs = qs.filter(hub_id=hub)
     if overdue:
         qs = qs.overdue()
-    return paginate(qs, limit, offset, commitment_out)
+    return paginate(qs, limit, offset, lambda c: commitment_out(c, user))
 
 
 @router.post(
@@ -373,7 +373,9 @@ def add_commitment(request, payload: CommitmentIn, session_id: int = Path(..., g
     s = _session(request.user, session_id)
     return Status(
         201,
-        commitment_out(sessions.add_commitment(actor=request.user, session=s, **payload.dict())),
+        commitment_out(
+            sessions.add_commitment(actor=request.user, session=s, **payload.dict()), request.user
+        ),
     )
 
 
@@ -385,7 +387,8 @@ def patch_commitment(
     if not perms.can_view_session(request.user, c.session):
         raise Http404
     changes = {k: v for k, v in payload.dict(exclude_unset=True).items() if v is not None}
-    return commitment_out(sessions.update_commitment(actor=request.user, commitment=c, **changes))
+    updated = sessions.update_commitment(actor=request.user, commitment=c, **changes)
+    return commitment_out(updated, request.user)
 
 
 # --- pairing (pairing.py, by the matching work) -------------------------------------------------

@@ -37,6 +37,13 @@ def editable_hub_ids(user) -> set[int] | None:
     return set(hub_perms.editable_hubs(user).values_list("pk", flat=True))
 
 
+def can_see_owners(user) -> bool:
+    """Named owners of steps and commitments are people: shown to the hubs' teams and the network
+    (signed in with a role), never to the public."""
+    ids = team_hub_ids(user)
+    return ids is None or bool(ids)
+
+
 def can_view_roadmap(user, roadmap: Roadmap) -> bool:
     """Roadmaps show how a country is getting its hub: public, like the registry."""
     return True

@@ -100,6 +100,7 @@ def roadmap_detail(request, code: str):
             and offer.hub is not None
             and perms.can_record_stage(request.user, offer.hub),
             "dimensions": dimension_titles(),
+            "show_owners": perms.can_see_owners(request.user),
         },
     )
 
@@ -218,6 +219,7 @@ def session_detail(
         "session": s,
         "event": s.event,
         "can_manage": can_manage,
+        "show_owners": perms.can_see_owners(request.user),
         "commitments": commitments,
         "dimensions": [titles.get(d, d) for d in s.dimensions],
         "resources": visible_resources(s.resources, request.user),
