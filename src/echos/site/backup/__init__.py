@@ -14,7 +14,9 @@ An archive is one ``.tar.gz`` file:
 Restore reads the manifest, refuses foreign, corrupted, unknown-format or schema-mismatched archives
 and non-empty databases (unless forced) before touching anything, then replaces every row in one
 transaction (foreign keys deferred, sequences reset, constraints and row checksums checked before
-commit) and finally swaps the media files in.
+commit) and finally swaps the media files in. An archive made before a declared schema upgrade (a
+model that moved between apps) or before an app existed is brought forward while it is restored
+(``upgrades.py``).
 """
 
 from echos.site.backup.create import (
