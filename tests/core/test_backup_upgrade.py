@@ -4,7 +4,9 @@ migrations that moved Instrument apply to a database of the old schema.
 The fixture ``data/backup-0.1.0-pre-questionnaires.tar.gz`` was written by ``echos backup`` from the
 demo database (``echos demo --no-serve``: reference data and every app's demo data) of commit
 dab7b41, the last one with Instrument in assessment. It must never be regenerated: it stands for
-the backups people made then.
+the backups people made then. A later migration of an app the archive already knows makes the
+restore refuse it ("older database schema"): declare a ``BackupUpgrade`` for that migration in
+``echos/site/backup/upgrades.py`` (apps added later need nothing: they start empty).
 """
 
 import json
