@@ -9,6 +9,7 @@ class ContinuityConfig(registry.EchosAppConfig):
     name = "echos.continuity"
     label = "continuity"
     verbose_name = _("Continuity")
+    privacy = "echos.continuity.privacy"
     revert_handlers = "echos.continuity.revert"
     demo_loaders = ("echos.continuity.demo.load_demo",)
     generator_steps = "echos.continuity.generate"
