@@ -21,10 +21,13 @@ further), none before. Every page reads a fixed number of queries, whatever the 
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Count
+from django.core.cache import cache
+from django.db.models import Count, Max
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from echos.assessment import benchmarks, scoring
@@ -43,6 +46,7 @@ CONTEXT_POINTS = 1
 SIMILAR_SIZE = 2  # member counts within this factor of each other are "similar"
 LIMIT = 8
 NETWORK_LANGUAGE = "en"
+PAIRING_CACHE_SECONDS = 600
 
 
 @dataclass(frozen=True)
@@ -343,6 +347,26 @@ def pairing_hubs() -> tuple[list[PairingHub], dict[int, Context], int]:
 
 
 def europe_pairing() -> dict[str, Any]:
+    """``compute_europe_pairing``, kept ``PAIRING_CACHE_SECONDS`` in the cache while no hub and no
+    assessment has changed (one query to tell), per language."""
+    stamp = Hub.objects.aggregate(
+        n_hubs=Count("id", distinct=True),
+        hub_at=Max("updated_at"),
+        n_responses=Count("responses"),
+        response_at=Max("responses__updated_at"),
+    )
+    key = (
+        "exchange:pairing:"
+        + hashlib.sha256(f"{get_language()}|{sorted(stamp.items())}".encode()).hexdigest()
+    )
+    result = cache.get(key)
+    if result is None:
+        result = compute_europe_pairing()
+        cache.set(key, result, PAIRING_CACHE_SECONDS)
+    return result
+
+
+def compute_europe_pairing() -> dict[str, Any]:
     """The optimal Europe-wide pairing of the registry's assessed hubs, with names and reasons."""
     hubs, all_contexts, skipped = pairing_hubs()
     result = pairing.pair(hubs)
