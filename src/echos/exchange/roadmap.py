@@ -30,6 +30,7 @@ from echos.exchange.models import (
     RoadmapStep,
     StepStatus,
 )
+from echos.exchange.resources import attachable
 from echos.hubs import services as hub_services
 from echos.hubs.models import STAGE_HINTS, STAGE_ORDER, Hub, Membership, Stage, StageChange
 
@@ -315,10 +316,18 @@ def update_step(*, actor, step: RoadmapStep, **changes) -> RoadmapStep:
         RoadmapStep.objects.select_for_update().select_related("roadmap__country").get(pk=step.pk)
     )
     guard(perms.can_edit_roadmap(actor, step.roadmap), actor)
+    resources = changes.pop("resources", None)
     unknown = set(changes) - set(STEP_FIELDS)
     if unknown:
         raise RuleViolation(_("Unknown field."), sorted(unknown)[0])
     before = snapshot(step, STEP_FIELDS)
+    if resources is not None:
+        attached = attachable(actor, list(resources), "resources")
+        step.resources.set(attached)
+        before["resources"] = None
+        changes_log = [r.pk for r in attached]
+    else:
+        changes_log = None
     for name in ("owner", "evidence"):
         if name in changes:
             changes[name] = str(changes[name] or "").strip()
@@ -345,6 +354,8 @@ def update_step(*, actor, step: RoadmapStep, **changes) -> RoadmapStep:
     step.save()
     after = snapshot(step, STEP_FIELDS)
     changed = {k: [before.get(k), v] for k, v in after.items() if before.get(k) != v}
+    if changes_log is not None:
+        changed["resources"] = [None, changes_log]
     if changed:
         log_action(
             actor=actor,

@@ -87,6 +87,7 @@ class StepPatch(Schema):
     completed_on: dt.date | None = None
     evidence: str | None = Field(None, max_length=5000)
     link: str | None = Field(None, max_length=200)
+    resources: list[Id] | None = Field(None, max_length=50, description="Ids of library resources")
 
 
 class StageChangeOut(Schema):
@@ -165,6 +166,7 @@ class SessionFields(Schema):
     conclusions: Text | None = None
     next_steps: Text | None = None
     challenges: list[Annotated[str, one_of(Challenge)]] | None = Field(None, max_length=6)
+    resources: list[Id] | None = Field(None, max_length=50, description="Ids of library resources")
 
 
 class SessionIn(SessionFields):

@@ -29,6 +29,7 @@ from echos.exchange.models import (
     SessionKind,
     StepStatus,
 )
+from echos.exchange.resources import attachable
 from echos.hubs import services as hub_services
 from echos.hubs.models import Hub, Organisation, Stage, StageChange
 
@@ -52,6 +53,7 @@ EXCHANGE_FIELDS = (
     "next_steps",
     "challenges",
     "source",
+    "resources",
 )
 
 
@@ -114,7 +116,7 @@ def _objectives(codes) -> list[Term]:
     return found
 
 
-def _apply(session: ExchangeSession, fields: dict) -> dict:
+def _apply(session: ExchangeSession, fields: dict, actor=None) -> dict:
     """Check and set the exchange fields; returns what changed, for the audit log."""
     changed: dict = {}
     for name in ("goals", "materials", "conclusions", "next_steps"):
@@ -137,6 +139,8 @@ def _apply(session: ExchangeSession, fields: dict) -> dict:
         m2m["countries"] = _countries(fields["countries"])
     if "objectives" in fields:
         m2m["objectives"] = _objectives(fields["objectives"])
+    if "resources" in fields:
+        m2m["resources"] = attachable(actor, list(fields["resources"] or []), "resources")
     session.save()
     for name, objs in m2m.items():
         getattr(session, name).set(objs)
@@ -165,7 +169,7 @@ def create_session(
         **event,
     )
     session = ExchangeSession(event=created, kind=kind, is_demo=is_demo)
-    changed = _apply(session, fields)
+    changed = _apply(session, fields, actor)
     log_action(
         actor=actor,
         action="exchange.session.created",
@@ -188,7 +192,7 @@ def update_session(*, actor, session: ExchangeSession, **fields) -> ExchangeSess
         "next_steps": session.next_steps,
         "challenges": session.challenges,
     }
-    changed = _apply(session, fields)
+    changed = _apply(session, fields, actor)
     if changed:
         log_action(
             actor=actor,
