@@ -149,18 +149,21 @@ def find(
         " ORDER BY CASE WHEN language = %s THEN 0 ELSE 1 END, rank, id) AS n FROM hits)"
     )
     with connection.cursor() as cursor:
+        # One pass gives the page and the number of groups; only a page past the end needs the
+        # count on its own.
+        cursor.execute(
+            f"{ranked} SELECT id, rank, COUNT(*) OVER () FROM best WHERE n = 1"
+            " ORDER BY rank, id LIMIT %s OFFSET %s",
+            [query, *params, prefer_language, limit, offset],
+        )
+        rows = cursor.fetchall()
+        if rows:
+            return rows[0][2], [(pk, float(rank)) for pk, rank, _total in rows]
         cursor.execute(
             f"WITH hits AS ({hits}) SELECT COUNT(DISTINCT translation_group) FROM hits",
             [query, *params],
         )
-        count = cursor.fetchone()[0]
-        if not count or offset >= count:
-            return count, []
-        cursor.execute(
-            f"{ranked} SELECT id, rank FROM best WHERE n = 1 ORDER BY rank, id LIMIT %s OFFSET %s",
-            [query, *params, prefer_language, limit, offset],
-        )
-        return count, [(pk, float(rank)) for pk, rank in cursor.fetchall()]
+        return cursor.fetchone()[0], []
 
 
 def snippets(terms: Sequence[str], ids: Sequence[int]) -> dict[int, tuple[str, str]]:
