@@ -175,3 +175,20 @@ def test_scenario_comparison_deltas(norway_model, personas, login):
     assert rows["Cut staff by a third"]["runway_delta"] == 8
     assert rows["No foundation"]["runway_delta"] == 0
     assert rows["No foundation"]["coverage_24"] == 0.0
+
+
+def test_revert_of_a_canvas_version_and_settings(norway_model, personas):
+    hub = norway_model["hub"]
+    services.save_canvas(actor=personas["coord_no"], hub=hub, value_proposition="One")
+    services.save_canvas(actor=personas["coord_no"], hub=hub, value_proposition="Two")
+    revert(
+        actor=personas["network"],
+        entry=ActionLog.objects.filter(action="continuity.canvas.saved").latest("pk"),
+    )
+    assert services.current_canvas(hub).value_proposition == "One"
+    services.save_settings(actor=personas["coord_no"], hub=hub, balance=Decimal("5"))
+    revert(
+        actor=personas["network"],
+        entry=ActionLog.objects.filter(action="continuity.settings.updated").latest("pk"),
+    )
+    assert services.model_of(hub).balance == Decimal("10000")

@@ -9,6 +9,7 @@ from typing import Any
 from django.utils.translation import gettext as _
 
 from echos.continuity import services
+from echos.continuity.models import CanvasVersion
 from echos.core.exceptions import Conflict
 from echos.core.revert import audit_values, reverter
 from echos.hubs.models import Hub
@@ -63,3 +64,12 @@ for _kind in services.KINDS:
 @reverter("continuity.settings.updated")
 def _settings_updated(entry: Any, actor: Any) -> None:
     services.save_settings(actor=None, hub=_hub(entry), **entry.data["before"])
+
+
+@reverter("continuity.canvas.saved")
+def _canvas_saved(entry: Any, actor: Any) -> None:
+    """Withdraw a canvas version: only the newest one, so the one before is current again."""
+    version = CanvasVersion.objects.filter(pk=entry.data["id"]).first()
+    if version is None or version != services.current_canvas(version.hub):
+        raise Conflict(_("Only the newest canvas version can be withdrawn."), "entry")
+    version.delete()
