@@ -20,7 +20,9 @@ Model
 Projection
     ``project(model) -> Projection(months=[MonthRow(month, income, costs, balance)], cliff,
     runway_months)``: committed streams only; ``year`` amounts are spread by cents, with the
-    remainder in the twelfth month of each cycle (see ``projection``). ``cumulative_gap``.
+    remainder in the twelfth month of each cycle (see ``projection``). ``cumulative_gap``;
+    ``schedule(line, start, months)`` month by month and ``paid(line, start, months)``, its total
+    computed without the list.
 Monte Carlo
     ``simulate(model, runs=10_000, seed=None) -> Simulation(runs, seed, coverage {12|24|36: p},
     cliffs {month: share}, no_cliff, fan [FanRow(month, p10, p50, p90)], importance
@@ -42,8 +44,8 @@ Score
     ``herfindahl(shares)``, ``diversity(income_by_type)``, ``expected_income_by_type(model)``,
     ``committed_share(model)``, ``continuity_score(ScoreInputs(runway_months, horizon,
     coverage_24, income_by_type, committed_share, open_high_risks, maturity_funding_level)) ->
-    Score(total, components [Component(code, label, value, weight, points, explanation)],
-    best_change, best_component)``; weights in ``score``.
+    Score(total, components [Component(code, label, value, weight, points, inputs) with the
+    property ``explanation``], best_change, best_component)``; weights in ``score``.
 Network
     ``HubInput(id, population, income)``; ``contributions(hubs, formula, total) -> {id: Decimal}``;
     ``network_model(*, start, months, balance, currency, secretariat_costs, shared_services,
@@ -78,7 +80,7 @@ from .montecarlo import (
 )
 from .months import format_month, parse_month
 from .network import HubInput, contributions, network_model, without_hubs
-from .projection import MonthRow, Projection, cumulative_gap, project, schedule
+from .projection import MonthRow, Projection, cumulative_gap, paid, project, schedule
 from .report import convert, money, report
 from .scenarios import (
     AddCost,
@@ -156,6 +158,7 @@ __all__ = [
     "membership_fees",
     "money",
     "network_model",
+    "paid",
     "parse_amount",
     "parse_changes",
     "parse_cost",

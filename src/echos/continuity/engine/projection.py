@@ -18,6 +18,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import ROUND_HALF_EVEN, Decimal
 from functools import lru_cache
+from itertools import accumulate
 
 from .model import Cost, Model, Stream
 
@@ -128,15 +129,21 @@ def totals(lines: Iterable[Stream | Cost], start: int, months: int) -> list[Deci
 
 def run(start: int, balance: int, income: list[int], costs: list[int]) -> Projection:
     """The balance recurrence, the cliff and the runway over monthly totals in cents."""
-    rows: list[MonthRow] = []
-    cliff: int | None = None
-    for i, (inc, cost) in enumerate(zip(income, costs, strict=True)):
-        balance += inc - cost
-        rows.append(MonthRow(start + i, from_cents(inc), from_cents(cost), from_cents(balance)))
-        if cliff is None and balance < 0:
-            cliff = start + i
-    runway = len(rows) if cliff is None else cliff - start
-    return Projection(rows, cliff, runway)
+    balances = list(
+        accumulate((i - c for i, c in zip(income, costs, strict=True)), initial=balance)
+    )
+    del balances[0]
+    cliff = next((start + k for k, b in enumerate(balances) if b < 0), None)
+    rows = [
+        MonthRow(start + k, from_cents(i), from_cents(c), from_cents(b))
+        for k, (i, c, b) in enumerate(zip(income, costs, balances, strict=True))
+    ]
+    return Projection(rows, cliff, len(rows) if cliff is None else cliff - start)
+
+
+def paid(line: Stream | Cost, start: int, months: int) -> Decimal:
+    """What one line pays over the horizon in total (the sum of its schedule, without the list)."""
+    return from_cents(paid_cents(line, start, months))
 
 
 def project(model: Model, *, include: Iterable[str] | None = None) -> Projection:

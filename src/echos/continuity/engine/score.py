@@ -21,7 +21,7 @@ component to its best value raises the total most.
 """
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.utils.functional import Promise
@@ -101,14 +101,23 @@ class ScoreInputs:
 
 @dataclass(frozen=True)
 class Component:
-    """One line of the score: its value, weight (after redistribution) and points earned."""
+    """One line of the score: its value, weight (after redistribution) and points earned.
+
+    ``explanation`` is written (and translated) only when read: the network view scores 2,000
+    hubs and shows none of them.
+    """
 
     code: str
     label: Promise
     value: float | int | None
     weight: float
     points: float
-    explanation: str
+    inputs: ScoreInputs = field(repr=False, compare=False)
+
+    @property
+    def explanation(self) -> str:
+        """One sentence saying where the points come from, in the active language."""
+        return _explain(self.code, self.inputs, self.value)
 
 
 @dataclass(frozen=True)
@@ -218,7 +227,7 @@ def continuity_score(inputs: ScoreInputs) -> Score:
             values[code],
             round(weight, 2),
             round(weight * fractions[code], 1),
-            _explain(code, inputs, values[code]),
+            inputs,
         )
         for code, weight in weights.items()
     ]
