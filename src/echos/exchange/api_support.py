@@ -216,6 +216,7 @@ def answer_request(request, payload: AnswerIn, request_id: int = Path(..., ge=1,
         if hub is None:
             raise RuleViolation("No such hub.", "hub")
     support.answer(actor=request.user, request=r, text=payload.text, hub=hub)
+    r.refresh_from_db()
     return Status(201, request_out(r))
 
 
