@@ -164,10 +164,10 @@ def test_asked_hub_reads_and_answers_a_private_request(objects, personas, token_
     r.asked_hubs.add(objects["session"].event.hub)
     client = token_client(personas["coord_no"])
     assert client.get(f"/api/v1/exchange/requests/{r.pk}").status_code == 200
-    assert (
-        _post(client, f"/api/v1/exchange/requests/{r.pk}/answers", {"text": "Try this"}).status_code
-        == 201
-    )
+    response = _post(client, f"/api/v1/exchange/requests/{r.pk}/answers", {"text": "Try this"})
+    assert response.status_code == 201
+    assert response.json()["status"] == "answered"
+    assert response.json()["hours_to_first_answer"] is not None
     # Answering does not let it close the request.
     assert (
         _post(client, f"/api/v1/exchange/requests/{r.pk}/status", {"status": "closed"}).status_code
