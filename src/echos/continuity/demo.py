@@ -157,12 +157,12 @@ def _cliff(hub: Hub) -> None:
         hub,
         name="Follow-up EU call (demo)",
         source_type="eu_grant",
-        amount=Decimal("60000"),
+        amount=Decimal("80000"),
         currency="EUR",
         period="year",
-        start=_month(10),
-        end=_month(46),
-        probability=Decimal("0.35"),
+        start=_month(7),
+        end=_month(30),
+        probability=Decimal("0.4"),
     )
     _line(
         "stream",
