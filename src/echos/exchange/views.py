@@ -25,6 +25,7 @@ from echos.exchange.models import (
 )
 from echos.exchange.resources import visible_resources
 from echos.hubs import permissions as hub_perms
+from echos.hubs.models import Stage
 
 
 def home(request):
@@ -65,10 +66,13 @@ def roadmap_detail(request, code: str):
     p = roadmap.progress(r)
     can_edit = perms.can_edit_roadmap(request.user, r)
     offer = roadmap.stage_offer(r, p.steps)
+    titles = dimension_titles()
     rows = [
         {
             "step": s,
             "definition": roadmap.step_def(s),
+            "stage": Stage(roadmap.step_def(s).stage).label,
+            "dimension": titles.get(roadmap.step_def(s).dimension, roadmap.step_def(s).dimension),
             "check": p.checks.get(s.code),
             "resources": visible_resources(s.resources, request.user),
             "form": forms.StepForm(
@@ -99,7 +103,6 @@ def roadmap_detail(request, code: str):
             "can_record": offer is not None
             and offer.hub is not None
             and perms.can_record_stage(request.user, offer.hub),
-            "dimensions": dimension_titles(),
             "show_owners": perms.can_see_owners(request.user),
         },
     )
