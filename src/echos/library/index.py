@@ -13,7 +13,8 @@ The services keep the index in step (``index_resource``, ``remove``); ``rebuild`
 resources written in bulk (the data generator).
 """
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from typing import Any
 
 from django.db import connection
@@ -110,6 +111,26 @@ def match_expression(terms: Sequence[str]) -> str:
     return " AND ".join(f'"{term}"*' for term in terms)
 
 
+@contextmanager
+def _index_scans() -> Iterator[Any]:
+    """A cursor with which PostgreSQL reads the GIN index rather than every row.
+
+    The planner does not count the cost of reading each row's (large, out of line) ``tsvector``,
+    so for a prefix query (``word:*``) it thinks a scan of the whole table cheaper than the index:
+    measured on 20,000 resources, 480 ms against 1 ms. Sequential scans are discouraged for the
+    duration of the query only.
+    """
+    with connection.cursor() as cursor:
+        if _vendor() != "postgresql":
+            yield cursor
+            return
+        cursor.execute("SET enable_seqscan = off")
+        try:
+            yield cursor
+        finally:
+            cursor.execute("RESET enable_seqscan")
+
+
 def _hits_sql(visible_sql: str) -> str:
     """SQL of (id, translation_group, language, rank) of the matching visible resources."""
     if _vendor() == "postgresql":
@@ -148,7 +169,7 @@ def find(
         " PARTITION BY translation_group"
         " ORDER BY CASE WHEN language = %s THEN 0 ELSE 1 END, rank, id) AS n FROM hits)"
     )
-    with connection.cursor() as cursor:
+    with _index_scans() as cursor:
         # One pass gives the page and the number of groups; only a page past the end needs the
         # count on its own.
         cursor.execute(

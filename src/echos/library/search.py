@@ -111,10 +111,17 @@ def _translations(user, shown: Sequence[Resource]) -> dict[str, list[Resource]]:
     groups = {r.translation_group for r in shown}
     ids = {r.pk for r in shown}
     found: dict[str, list[Resource]] = defaultdict(list)
+    # The group's index first (a database without statistics would rather scan by visibility).
+    candidates = list(
+        Resource.objects.filter(translation_group__in=groups)
+        .exclude(pk__in=ids)
+        .values_list("pk", flat=True)
+    )
+    if not candidates:
+        return found
     others = (
         Resource.objects.visible_to(user)
-        .filter(translation_group__in=groups)
-        .exclude(pk__in=ids)
+        .filter(pk__in=candidates)
         .only("pk", "title", "language", "translation_group")
         .order_by("language")
     )
