@@ -123,7 +123,7 @@ def _network_rows() -> list[HubRow]:
         )
     }
     streams: dict[int, list[tuple]] = defaultdict(list)
-    for row in FundingStream.objects.order_by("pk").values_list(
+    for stream_row in FundingStream.objects.order_by("pk").values_list(
         "pk",
         "hub_id",
         "name",
@@ -137,12 +137,12 @@ def _network_rows() -> list[HubRow]:
         "probability",
         "slip_months",
     ):
-        streams[row[1]].append(row)
+        streams[stream_row[1]].append(stream_row)
     costs: dict[int, list[tuple]] = defaultdict(list)
-    for row in CostLine.objects.order_by("pk").values_list(
+    for cost_row in CostLine.objects.order_by("pk").values_list(
         "pk", "hub_id", "category", "amount", "currency", "period", "start", "end"
     ):
-        costs[row[1]].append(row)
+        costs[cost_row[1]].append(cost_row)
     risks: dict[int, int] = defaultdict(int)
     for hub_id, likelihood, impact in Risk.objects.unresolved().values_list(
         "hub_id", "likelihood", "impact"
