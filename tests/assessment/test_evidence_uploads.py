@@ -96,3 +96,16 @@ def test_page_refuses_a_renamed_program_and_accepts_a_docx(draft, personas, logi
         url, {"question": "governance_level", "file": SimpleUploadedFile("plan.docx", docx())}
     )
     assert Evidence.objects.get().filename == "plan.docx"
+
+
+def test_the_response_page_lists_evidence_through_the_shared_question_template(
+    draft, personas, login, settings, tmp_path
+):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    evidence = attach(draft, personas["coord_no"], "minutes.pdf", PDF)
+    link = Evidence.objects.create(
+        response=draft, question="governance_level", link="https://example.org/charter"
+    )
+    page = login(personas["coord_no"]).get(f"/assessment/responses/{draft.pk}/").content.decode()
+    assert f'href="/assessment/evidence/{evidence.pk}/" download>minutes.pdf</a>' in page
+    assert f'href="{link.link}" rel="noopener nofollow">{link.link}</a>' in page
