@@ -70,3 +70,28 @@ def test_session_resources(hubs, personas, resources, login):
     with pytest.raises(RuleViolation) as err:
         sessions.update_session(actor=personas["coord_no"], session=s, resources=[999999])
     assert err.value.field == "resources"
+
+
+def test_resources_attached_from_the_pages(hubs, personas, resources, login):
+    r = roadmap.create_roadmap(actor=None, country=Country.objects.get(pk="PT"))
+    step = r.steps.get(code="mandate")
+    client = login(personas["coord_pt"])
+    assert "Hub set-up guide" in client.get("/exchange/roadmaps/PT/").content.decode()
+    response = client.post(
+        f"/exchange/steps/{step.pk}/",
+        {"mandate-status": "todo", "mandate-resources": [resources["public"].pk]},
+    )
+    assert response.status_code == 302
+    assert list(step.resources.all()) == [resources["public"]]
+    # Portugal's team cannot read Norway's hub resource, so it is not offered and is refused.
+    client.post(
+        f"/exchange/steps/{step.pk}/",
+        {"mandate-status": "todo", "mandate-resources": [resources["hub"].pk]},
+    )
+    assert list(step.resources.all()) == [resources["public"]]
+    s = make_session(hubs["norway"])
+    response = login(personas["coord_no"]).post(
+        f"/exchange/sessions/{s.pk}/edit/", {"resources": [resources["hub"].pk]}
+    )
+    assert response.status_code == 302
+    assert list(s.resources.all()) == [resources["hub"]]

@@ -16,10 +16,16 @@ from echos.exchange.models import (
     Twinning,
 )
 from echos.hubs.models import Hub
+from echos.library.models import Resource
 
 
 def _dimension_choices() -> list[tuple[str, str]]:
     return list(dimension_titles().items())
+
+
+def _resources(user):
+    """Library resources the user may read (and so attach)."""
+    return Resource.objects.visible_to(user).order_by("title")
 
 
 def _hub_choices():
@@ -53,6 +59,18 @@ class StepForm(ServiceFormMixin, forms.Form):
     link = forms.URLField(
         label=_("Evidence link"), required=False, max_length=200, assume_scheme="https"
     )
+    resources = forms.ModelMultipleChoiceField(
+        label=_("Library resources"), queryset=Resource.objects.none(), required=False
+    )
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["resources"].queryset = _resources(user)  # type: ignore[attr-defined]
+
+    def service_fields(self) -> dict:
+        data = dict(self.cleaned_data)
+        data["resources"] = [r.pk for r in data["resources"]]
+        return data
 
 
 class SessionFieldsForm(ServiceFormMixin, forms.Form):
@@ -100,9 +118,13 @@ class SessionFieldsForm(ServiceFormMixin, forms.Form):
         choices=Challenge.choices,
         widget=forms.CheckboxSelectMultiple,
     )
+    resources = forms.ModelMultipleChoiceField(
+        label=_("Library resources"), queryset=Resource.objects.none(), required=False
+    )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["resources"].queryset = _resources(user)  # type: ignore[attr-defined]
         self.fields["participating_hubs"].queryset = _hub_choices()  # type: ignore[attr-defined]
         self.fields["objectives"].choices = [(t.code, t.display) for t in _objectives()]  # type: ignore[attr-defined]
         self.fields["dimensions"].choices = _dimension_choices()  # type: ignore[attr-defined]
@@ -111,6 +133,7 @@ class SessionFieldsForm(ServiceFormMixin, forms.Form):
         data = dict(self.cleaned_data)
         data["participating_hubs"] = [h.pk for h in data["participating_hubs"]]
         data["countries"] = [c.pk for c in data["countries"]]
+        data["resources"] = [r.pk for r in data["resources"]]
         return data
 
 

@@ -83,8 +83,10 @@ def roadmap_detail(request, code: str):
                     "completed_on": s.completed_on,
                     "evidence": s.evidence,
                     "link": s.link,
+                    "resources": list(s.resources.all()),
                 },
                 prefix=s.code,
+                user=request.user,
             )
             if can_edit
             else None,
@@ -141,10 +143,10 @@ def step_update(request, pk: int):
     step = get_object_or_404(RoadmapStep.objects.select_related("roadmap__country"), pk=pk)
     if not perms.can_edit_roadmap(request.user, step.roadmap):
         raise PermissionDenied
-    form = forms.StepForm(request.POST, prefix=step.code)
+    form = forms.StepForm(request.POST, prefix=step.code, user=request.user)
     if form.is_valid():
         try:
-            roadmap.update_step(actor=request.user, step=step, **form.cleaned_data)
+            roadmap.update_step(actor=request.user, step=step, **form.service_fields())
         except RuleViolation as exc:
             messages.error(request, exc.message)
         else:
@@ -251,7 +253,7 @@ def session_create(request):
     hubs = hub_perms.editable_hubs(request.user).order_by("name_en")
     if not hubs.exists():
         raise PermissionDenied
-    form = forms.SessionForm(request.POST or None, hubs=hubs)
+    form = forms.SessionForm(request.POST or None, hubs=hubs, user=request.user)
     status = 200
     if request.method == "POST":
         if form.is_valid():
@@ -286,8 +288,9 @@ def session_edit(request, pk: int):
         "materials": s.materials,
         "conclusions": s.conclusions,
         "challenges": s.challenges,
+        "resources": list(s.resources.all()),
     }
-    form = forms.SessionFieldsForm(request.POST or None, initial=initial)
+    form = forms.SessionFieldsForm(request.POST or None, initial=initial, user=request.user)
     status = 200
     if request.method == "POST":
         if form.is_valid():
