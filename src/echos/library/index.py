@@ -17,7 +17,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
 
-from django.db import connection
+from django.db import DatabaseError, connection
 
 from echos.library.text import HIT_END, HIT_START, clean, fold
 
@@ -128,7 +128,10 @@ def _index_scans() -> Iterator[Any]:
         try:
             yield cursor
         finally:
-            cursor.execute("RESET enable_seqscan")
+            try:
+                cursor.execute("RESET enable_seqscan")
+            except DatabaseError:  # an aborted transaction rolls the setting back with it
+                pass
 
 
 def _hits_sql(visible_sql: str) -> str:
