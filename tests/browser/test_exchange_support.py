@@ -77,3 +77,33 @@ def test_support_request_to_its_answer(browser, live_server, data):
     expect(asker.get_by_label("Your answer")).to_have_count(0)
     asker.context.close()
     helper.context.close()
+
+
+def test_exchange_pages_have_no_serious_accessibility_violations(page, live_server, data):
+    from echos.exchange import roadmap, sessions
+    from tests.browser.test_accessibility import serious_violations
+    from tests.exchange.helpers import make_session
+
+    roadmap.create_roadmap(actor=None, country=data["portugal"].country)
+    dialogue = make_session(data["portugal"], kind="inception_dialogue")
+    sessions.invite(actor=None, session=dialogue, group="citizens", name="Citizens' panel")
+    sessions.add_commitment(
+        actor=None,
+        session=dialogue,
+        hub=data["portugal"],
+        owner="Demo owner",
+        what="Draft terms of reference",
+        due=date(2025, 1, 1),
+    )
+    _sign_in(page, live_server, "coordinator-pt", "/exchange/")
+    for path in [
+        "/exchange/",
+        "/exchange/roadmaps/PT/",
+        dialogue.get_absolute_url(),
+        "/exchange/requests/new/",
+        "/exchange/twinnings/new/",
+        f"/hubs/{data['portugal'].pk}/",
+    ]:
+        page.goto(live_server.url + path)
+        page.wait_for_load_state("networkidle")
+        assert serious_violations(page, live_server.url) == [], path
