@@ -208,3 +208,32 @@ def test_project_endpoint_answers_like_the_command(client, db):
     # -100 a month in 2027 (balance 1,000 -> -200 at month 11? no: 1,000 - 100 x 10 = 0 in 2027-10),
     # below zero first in 2027-11.
     assert data["cliff"] == "2027-11" and data["runway_months"] == 10
+
+
+def test_canvas_key_partner_must_be_a_member_and_versions_are_kept(
+    norway_model, personas, hubs, token_client
+):
+    hub = norway_model["hub"]
+    client = token_client(personas["coord_no"])
+    url = f"/api/v1/continuity/hubs/{hub.pk}/canvas"
+    bad = client.post(
+        url, json.dumps({"key_partners": [hubs["aicib"].pk]}), content_type="application/json"
+    )
+    assert bad.status_code == 400 and bad.json()["errors"][0]["field"] == "key_partners"
+    unknown = client.post(
+        url, json.dumps({"stakeholder_segments": ["aliens"]}), content_type="application/json"
+    )
+    assert unknown.json()["errors"][0]["field"] == "stakeholder_segments"
+    assert client.get(f"{url}/versions").json()["count"] == 0
+    for text in ("First", "Second"):
+        body = {
+            "value_proposition": text,
+            "key_partners": [hubs["occ"].pk],
+            "stakeholder_segments": ["patients"],
+        }
+        assert (
+            client.post(url, json.dumps(body), content_type="application/json").status_code == 201
+        )
+    versions = client.get(f"{url}/versions").json()
+    assert [v["value_proposition"] for v in versions["items"]] == ["Second", "First"]
+    assert versions["items"][0]["number"] == 2
