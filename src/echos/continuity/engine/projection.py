@@ -14,11 +14,12 @@ cycle cut short by ``end`` pays only its rounded months. The arithmetic runs on 
 (Python integers, exact) and the rows come out as Decimal with two decimals.
 """
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from decimal import ROUND_HALF_EVEN, Decimal
 from functools import lru_cache
 from itertools import accumulate
+from typing import overload
 
 from .model import Cost, Model, Stream
 
@@ -35,11 +36,55 @@ class MonthRow:
     balance: Decimal
 
 
+class Rows(Sequence[MonthRow]):
+    """The month rows of a projection, made on first use: the network view projects 2,000 hubs
+    and reads only their cliffs and runways."""
+
+    __slots__ = ("_start", "_cents", "_rows")
+
+    def __init__(self, start: int, income: list[int], costs: list[int], balances: list[int]):
+        self._start = start
+        self._cents = (income, costs, balances)
+        self._rows: list[MonthRow] | None = None
+
+    def _list(self) -> list[MonthRow]:
+        if self._rows is None:
+            income, costs, balances = self._cents
+            self._rows = [
+                MonthRow(self._start + k, from_cents(i), from_cents(c), from_cents(b))
+                for k, (i, c, b) in enumerate(zip(income, costs, balances, strict=True))
+            ]
+        return self._rows
+
+    @overload
+    def __getitem__(self, index: int) -> MonthRow: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> list[MonthRow]: ...
+
+    def __getitem__(self, index: int | slice) -> MonthRow | list[MonthRow]:
+        return self._list()[index]
+
+    def __len__(self) -> int:
+        return len(self._cents[0])
+
+    def __iter__(self) -> Iterator[MonthRow]:
+        return iter(self._list())
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, Sequence):
+            return self._list() == list(other)
+        return NotImplemented
+
+    def __repr__(self) -> str:
+        return repr(self._list())
+
+
 @dataclass(slots=True)
 class Projection:
     """Month rows, the cliff month (or None) and the runway in whole months."""
 
-    months: list[MonthRow]
+    months: Sequence[MonthRow]
     cliff: int | None
     runway_months: int
 
@@ -134,10 +179,7 @@ def run(start: int, balance: int, income: list[int], costs: list[int]) -> Projec
     )
     del balances[0]
     cliff = next((start + k for k, b in enumerate(balances) if b < 0), None)
-    rows = [
-        MonthRow(start + k, from_cents(i), from_cents(c), from_cents(b))
-        for k, (i, c, b) in enumerate(zip(income, costs, balances, strict=True))
-    ]
+    rows = Rows(start, income, costs, balances)
     return Projection(rows, cliff, len(rows) if cliff is None else cliff - start)
 
 
