@@ -73,3 +73,39 @@ def test_commitment_is_reverted(hubs, personas):
         actor=personas["network"], entry=ActionLog.objects.get(action="exchange.commitment.created")
     )
     assert not s.commitments.exists()
+
+
+def test_twinning_session_invitation_and_request_status_are_reverted(hubs, personas):
+    from echos.exchange import twinning
+
+    network = personas["network"]
+    t = twinning.create_twinning(
+        actor=None,
+        title="T",
+        hubs=[hubs["norway"], hubs["portugal"]],
+        dimensions=["funding"],
+        goals="Goals",
+        start=date(2025, 1, 1),
+        end=date(2025, 12, 31),
+    )
+    twinning.update_twinning(
+        actor=personas["coord_no"], twinning=t, outcome="Done", status="completed"
+    )
+    revert(actor=network, entry=ActionLog.objects.get(action="exchange.twinning.updated"))
+    t.refresh_from_db()
+    assert t.outcome == "" and t.status == "active"
+
+    s = make_session(hubs["norway"], kind="inception_dialogue")
+    sessions.update_session(actor=personas["coord_no"], session=s, conclusions="Changed")
+    revert(actor=network, entry=ActionLog.objects.get(action="exchange.session.updated"))
+    s.refresh_from_db()
+    assert s.conclusions == ""
+    sessions.invite(actor=personas["coord_no"], session=s, group="citizens", name="Panel")
+    revert(actor=network, entry=ActionLog.objects.get(action="exchange.invitation.created"))
+    assert not s.invitations.exists()
+
+    r = support.create_request(actor=None, hub=hubs["portugal"], title="Q", text="Help")
+    support.set_request_status(actor=personas["coord_pt"], request=r, status="closed")
+    revert(actor=network, entry=ActionLog.objects.get(action="exchange.request.status_changed"))
+    r.refresh_from_db()
+    assert r.status == "open"
