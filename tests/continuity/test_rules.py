@@ -192,3 +192,40 @@ def test_revert_of_a_canvas_version_and_settings(norway_model, personas):
         entry=ActionLog.objects.filter(action="continuity.settings.updated").latest("pk"),
     )
     assert services.model_of(hub).balance == Decimal("10000")
+
+
+def test_scenario_page_guided_change(norway_model, personas, login):
+    hub, maybe = norway_model["hub"], norway_model["maybe"]
+    client = login(personas["coord_no"])
+    url = f"/continuity/hubs/{hub.pk}/scenario/new/"
+    response = client.post(
+        url,
+        {
+            "name": "Delay",
+            "changes": "[]",
+            "op": "delay_stream",
+            "stream": str(maybe.pk),
+            "months": "3",
+        },
+    )
+    assert response.status_code == 302
+    from echos.continuity.models import Scenario
+
+    assert Scenario.objects.get().changes == [
+        {"op": "delay_stream", "stream": str(maybe.pk), "months": 3}
+    ]
+    fees = {
+        "name": "Fees",
+        "changes": "",
+        "op": "add_membership_fees",
+        "amount": "500",
+        "period": "month",
+        "start": "2027-01",
+    }
+    assert client.post(url, fees).status_code == 302
+    rows = {
+        r["name"]: r for r in client.get(f"/continuity/hubs/{hub.pk}/scenarios/").context["rows"]
+    }
+    assert rows["Fees"]["runway_delta"] > 0
+    bad = client.post(url, {**fees, "name": "Bad", "start": "2027-13"})
+    assert bad.status_code == 422 and "changes[0].line.start" in bad.content.decode()

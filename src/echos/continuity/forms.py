@@ -6,7 +6,15 @@ from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from echos.continuity.models import CostLine, FundingStream, HubModel, NetworkModel, Risk, Scenario
+from echos.continuity.models import (
+    CostLine,
+    FundingStream,
+    HubModel,
+    NetworkModel,
+    Period,
+    Risk,
+    Scenario,
+)
 from echos.core.exceptions import RuleViolation
 from echos.core.forms import DateInput, ServiceFormMixin
 from echos.core.models import Term
@@ -126,20 +134,92 @@ class RiskForm(LineForm):
         self.fields["owner"].help_text = _("A role, e.g. 'hub coordinator', rather than a person.")
 
 
+QUICK_OPS = [
+    ("", _("— none —")),
+    ("remove_stream", _("Remove a funding stream")),
+    ("remove_funder", _("Remove every stream of a funder")),
+    ("delay_stream", _("Delay a stream (months)")),
+    ("scale_cost", _("Scale a cost line (factor, e.g. 0.8)")),
+    ("add_membership_fees", _("Add membership fees (amount, period, start)")),
+    ("add_cost", _("Add a cost line (amount, period, start)")),
+]
+
+
 class ScenarioForm(LineForm):
+    """A name, the changes as JSON, and one guided change added to them on each save."""
+
     model = Scenario
     field_names = ["name", "description"]
     changes = forms.JSONField(
         label=_("Changes"),
+        required=False,
         help_text=_(
             'A list of changes, e.g. [{"op": "remove_stream", "stream": "12"}, {"op": '
             '"delay_stream", "stream": "13", "months": 6}, {"op": "scale_cost", "cost": "4", '
             '"factor": "0.8"}, {"op": "add_membership_fees", "line": {"id": "fees", "amount": '
             '"2000", "period": "year", "start": "2027-01"}}, {"op": "remove_funder", "funder": 7}]. '
-            "Streams and costs are named by the numbers shown in the hub's tables."
+            "Streams and costs are named by the numbers shown in the hub's tables. Or leave it and "
+            "use the guided change below."
         ),
         widget=forms.Textarea(attrs={"rows": 5}),
     )
+    op = forms.ChoiceField(label=_("Add a change"), choices=QUICK_OPS, required=False)
+    stream = forms.ChoiceField(label=_("Stream"), required=False)
+    cost = forms.ChoiceField(label=_("Cost line"), required=False)
+    funder = forms.ChoiceField(label=_("Funder"), required=False)
+    months = forms.IntegerField(label=_("Months of delay"), required=False)
+    factor = forms.DecimalField(label=_("Factor"), required=False, max_digits=8, decimal_places=2)
+    amount = forms.DecimalField(label=_("Amount (EUR)"), required=False, max_digits=16)
+    period = forms.ChoiceField(
+        label=_("Period"), choices=[("", "—"), *Period.choices], required=False
+    )
+    start = forms.CharField(label=_("Start month"), required=False, widget=MonthInput)
+
+    def __init__(self, *args: Any, hub: Hub, **kwargs: Any) -> None:
+        super().__init__(*args, hub=hub, **kwargs)
+        streams = list(hub.funding_streams.select_related("funder"))
+        none = [("", "—")]
+        self._choices("stream", none + [(str(s.pk), f"{s.pk}: {s.name}") for s in streams])
+        self._choices(
+            "cost", none + [(str(c.pk), f"{c.pk}: {c.name}") for c in hub.cost_lines.all()]
+        )
+        funders = {s.funder_id: s.funder.name for s in streams if s.funder}
+        self._choices("funder", none + [(str(k), v) for k, v in funders.items()])
+
+    def _choices(self, name: str, choices: list[tuple[str, str]]) -> None:
+        cast(forms.ChoiceField, self.fields[name]).choices = choices
+
+    def service_fields(self) -> dict:
+        data = {k: self.cleaned_data.get(k) for k in ("name", "description")}
+        changes = self.cleaned_data.get("changes") or []
+        if not isinstance(changes, list):
+            raise RuleViolation(str(_("The changes are a list.")), "changes")
+        op = self.cleaned_data.get("op")
+        if op:
+            changes = [*changes, self._guided(op)]
+        data["changes"] = changes
+        return data
+
+    def _guided(self, op: str) -> dict:
+        get = self.cleaned_data.get
+        if op in ("remove_stream", "delay_stream"):
+            change: dict[str, Any] = {"op": op, "stream": get("stream") or ""}
+            if op == "delay_stream":
+                change["months"] = get("months")
+            return change
+        if op == "remove_funder":
+            return {"op": op, "funder": get("funder") or ""}
+        if op == "scale_cost":
+            return {"op": op, "cost": get("cost") or "", "factor": str(get("factor"))}
+        line = {
+            "id": f"{op}-{get('start')}",
+            "amount": str(get("amount")),
+            "period": get("period") or "",
+            "start": get("start") or "",
+        }
+        if op == "add_cost":
+            line["category"] = "other"
+        return {"op": op, "line": line}
 
 
 class SettingsForm(ServiceFormMixin, forms.Form):
