@@ -30,3 +30,25 @@ def test_all_pages_render(norway_model, personas, login):
         assert response.status_code == 200, url
     assert login(personas["network"]).get("/continuity/network/").status_code == 200
     assert client.get(f"/continuity/hubs/{hub.pk}/export.xlsx").status_code == 200
+
+
+def test_settings_form_saves_and_publishes_the_canvas(norway_model, personas, login):
+    from echos.continuity.models import HubModel
+
+    hub = norway_model["hub"]
+    data = {
+        "start": "2027-01",
+        "months": "48",
+        "balance": "2500.50",
+        "currency": "EUR",
+        "successor": "Deputy coordinator",
+        "canvas_published": "on",
+    }
+    response = login(personas["coord_no"]).post(f"/continuity/hubs/{hub.pk}/", data)
+    assert response.status_code == 302
+    settings = HubModel.objects.get(hub=hub)
+    assert (
+        settings.months == 48 and settings.canvas_published and str(settings.balance) == "2500.50"
+    )
+    # The network reads the page but may not change the hub's figures.
+    assert login(personas["network"]).post(f"/continuity/hubs/{hub.pk}/", data).status_code == 403
