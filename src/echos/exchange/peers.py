@@ -16,7 +16,8 @@ Working languages: hubs have no language field, so a hub works in its country's 
 also in English, the language of the network's knowledge-exchange programme.
 
 Capacity to host: ``DEFAULT_CAPACITY`` mentees for a hub that has been launched (or gone
-further), none before. Every page reads a fixed number of queries, whatever the number of hubs.
+further), none before. Every page reads a fixed number of queries, whatever the number of hubs;
+the hubs' contexts and the Europe-wide pairing are kept a few minutes in the cache.
 """
 
 from __future__ import annotations
@@ -47,6 +48,7 @@ SIMILAR_SIZE = 2  # member counts within this factor of each other are "similar"
 LIMIT = 8
 NETWORK_LANGUAGE = "en"
 PAIRING_CACHE_SECONDS = 600
+CONTEXT_CACHE_SECONDS = 300
 
 
 @dataclass(frozen=True)
@@ -130,6 +132,21 @@ def capacity_for(stage: str) -> int:
 
 
 def contexts() -> dict[int, Context]:
+    """Every hub's context, by id: from the cache while no hub changed (one query to tell; member
+    counts may then be up to ``CONTEXT_CACHE_SECONDS`` old), else read (two more queries)."""
+    stamp = Hub.objects.aggregate(n=Count("id"), at=Max("updated_at"))
+    key = (
+        "exchange:contexts:"
+        + hashlib.sha256(f"{get_language()}|{stamp['n']}|{stamp['at']}".encode()).hexdigest()
+    )
+    found = cache.get(key)
+    if found is None:
+        found = read_contexts()
+        cache.set(key, found, CONTEXT_CACHE_SECONDS)
+    return found
+
+
+def read_contexts() -> dict[int, Context]:
     """Every hub's context, by id (two queries)."""
     members = dict(
         Membership.objects.current()
