@@ -26,6 +26,7 @@ CHECKS = [
 REAL: dict[str, list] = {}
 PATH_KINDS = {
     "session_id": "session",
+    "invitation_id": "invitation",
     "hub_id": "hub",
     "commitment_id": "commitment",
     "twinning_id": "twinning",
@@ -49,7 +50,7 @@ def load_schema():
     )
     loaded = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", application, config=config)
     return loaded.include(
-        path_regex="^/api/v1/exchange/(roadmaps|sessions|commitments|twinnings|requests|hubs|pair)"
+        path_regex="^/api/v1/exchange/(roadmaps|sessions|commitments|invitations|twinnings|requests|hubs|pair)"
     )
 
 
@@ -108,11 +109,13 @@ def exchange_data(hubs, personas):
         end=date(2025, 12, 31),
         milestones=[{"title": "M", "due": date(2025, 6, 1)}],
     )
+    invitation = sessions.invite(actor=None, session=dialogue, group="citizens", name="Panel")
     req = support.create_request(actor=None, hub=hubs["portugal"], title="Q", text="Help")
     REAL.update(
         {
             "session": [s.pk, dialogue.pk],
             "commitment": [c.pk],
+            "invitation": [invitation.pk],
             "twinning": [t.pk],
             "milestone": list(t.milestones.values_list("pk", flat=True)),
             "request": [req.pk],

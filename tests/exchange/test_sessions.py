@@ -179,3 +179,26 @@ def test_hub_panel_flags_overdue_commitments_to_the_team(hubs, personas, login):
     assert "Overdue thing" in login(personas["coord_pt"]).get(url).content.decode()
     assert "Overdue thing" not in login(personas["coord_no"]).get(url).content.decode()
     assert "Overdue thing" not in login(None).get(url).content.decode()
+
+
+def test_invitation_status_by_organisers_only(hubs, personas, token_client, login):
+    import json
+
+    s = make_session(hubs["norway"], kind="inception_dialogue")
+    invitation = sessions.invite(actor=None, session=s, group="citizens", name="Citizens' panel")
+    url = f"/api/v1/exchange/invitations/{invitation.pk}"
+    body = json.dumps({"status": "attended"})
+    denied = token_client(personas["coord_pt"]).patch(
+        url, data=body, content_type="application/json"
+    )
+    assert denied.status_code == 403
+    invitation.refresh_from_db()
+    assert invitation.status == "invited"
+    ok = token_client(personas["coord_no"]).patch(url, data=body, content_type="application/json")
+    assert ok.status_code == 200 and ok.json()["invitations"][0]["status"] == "attended"
+    response = login(personas["coord_no"]).post(
+        f"/exchange/invitations/{invitation.pk}/status/", {"status": "declined"}
+    )
+    assert response.status_code == 302
+    invitation.refresh_from_db()
+    assert invitation.status == "declined"

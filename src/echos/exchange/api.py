@@ -15,7 +15,13 @@ from echos.core.models import Country
 from echos.events.models import Event
 from echos.exchange import api_support, pairing, peers, roadmap, sessions
 from echos.exchange import permissions as perms
-from echos.exchange.models import Commitment, ExchangeSession, Roadmap, RoadmapStep
+from echos.exchange.models import (
+    Commitment,
+    ExchangeSession,
+    Invitation,
+    Roadmap,
+    RoadmapStep,
+)
 from echos.exchange.resources import visible_resources
 from echos.exchange.schemas import (
     MAX_ID,
@@ -25,6 +31,7 @@ from echos.exchange.schemas import (
     DialogueOut,
     DialogueRecordIn,
     InvitationIn,
+    InvitationStatusIn,
     PeersOut,
     RoadmapIn,
     RoadmapOut,
@@ -318,6 +325,19 @@ def add_invitation(request, payload: InvitationIn, session_id: int = Path(..., g
     s = _session(request.user, session_id)
     sessions.invite(actor=request.user, session=s, **payload.dict())
     return Status(201, dialogue_out(s))
+
+
+@router.patch("/exchange/invitations/{invitation_id}", response=DialogueOut, auth=auth)
+def patch_invitation(
+    request, payload: InvitationStatusIn, invitation_id: int = Path(..., ge=1, le=MAX_ID)
+):
+    """Record that an invitee accepted, declined or attended (the dialogue's organisers)."""
+    invitation = get_object_or_404(
+        Invitation.objects.select_related("session__event"), pk=invitation_id
+    )
+    s = _session(request.user, invitation.session_id)
+    sessions.set_invitation_status(actor=request.user, invitation=invitation, status=payload.status)
+    return dialogue_out(s)
 
 
 @router.post("/exchange/sessions/{session_id}/hold", response=DialogueOut, auth=auth)

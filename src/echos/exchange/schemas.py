@@ -10,6 +10,7 @@ from echos.core.api import one_of
 from echos.exchange.models import (
     Challenge,
     Commitment,
+    Invitation,
     SessionKind,
     StepStatus,
     SupportRequest,
@@ -187,6 +188,10 @@ class InvitationIn(Schema):
     group: str = Field(max_length=40, description="Code of the stakeholder_groups vocabulary")
     name: str = Field("", max_length=250)
     organisation: Id | None = None
+
+
+class InvitationStatusIn(Schema):
+    status: Annotated[str, one_of(Invitation.Status)]
 
 
 class InvitationOut(Schema):

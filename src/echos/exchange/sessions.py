@@ -251,6 +251,24 @@ def invite(
 
 
 @transaction.atomic
+def set_invitation_status(*, actor, invitation: Invitation, status: str) -> Invitation:
+    """Record that an invitee accepted, declined or attended."""
+    guard(perms.can_manage_session(actor, invitation.session), actor)
+    if status not in Invitation.Status.values:
+        raise RuleViolation(_("Unknown status."), "status")
+    old = invitation.status
+    invitation.status = status
+    invitation.save(update_fields=["status"])
+    log_action(
+        actor=actor,
+        action="exchange.invitation.status_changed",
+        target=invitation.session,
+        data={"invitation": invitation.pk, "status": [old, status]},
+    )
+    return invitation
+
+
+@transaction.atomic
 def remove_invitation(*, actor, invitation: Invitation) -> None:
     session = invitation.session
     guard(perms.can_manage_session(actor, session), actor)

@@ -26,6 +26,7 @@ urlpatterns = [
     path("sessions/<int:pk>/stage/", views.dialogue_stage, name="dialogue_stage"),
     path("commitments/<int:pk>/status/", views.commitment_status, name="commitment_status"),
     path("invitations/<int:pk>/remove/", views.invitation_remove, name="invitation_remove"),
+    path("invitations/<int:pk>/status/", views.invitation_status, name="invitation_status"),
     path("twinnings/", views_support.twinning_list, name="twinnings"),
     path("twinnings/new/", views_support.twinning_create, name="twinning_create"),
     path("twinnings/<int:pk>/", views_support.twinning_detail, name="twinning"),

@@ -234,6 +234,7 @@ def session_detail(
         context.update(
             {
                 "invitations": s.invitations.select_related("stakeholder_group"),
+                "statuses": Invitation.Status.choices,
                 "missing": sessions.missing_groups(s),
                 "invitation_form": invitation_form or forms.InvitationForm(),
                 "dialogue_form": dialogue_form
@@ -351,6 +352,21 @@ def invitation_add(request, pk: int):
         else:
             return redirect(s.get_absolute_url() + "#dialogue")
     return session_detail(request, pk, invitation_form=form, status=422)
+
+
+@login_required
+@require_POST
+def invitation_status(request, pk: int):
+    invitation = get_object_or_404(Invitation.objects.select_related("session__event"), pk=pk)
+    if not perms.can_manage_session(request.user, invitation.session):
+        raise PermissionDenied
+    try:
+        sessions.set_invitation_status(
+            actor=request.user, invitation=invitation, status=request.POST.get("status", "")
+        )
+    except RuleViolation as exc:
+        messages.error(request, exc.message)
+    return redirect(invitation.session.get_absolute_url() + "#dialogue")
 
 
 @login_required
