@@ -19,7 +19,7 @@ from echos.continuity import compute
 from echos.continuity.engine.errors import ModelInvalid
 from echos.continuity.engine.model import Cost, Model, Stream
 from echos.continuity.engine.months import parse_month
-from echos.continuity.engine.projection import project, schedule
+from echos.continuity.engine.projection import paid, project
 from echos.continuity.engine.report import convert
 from echos.continuity.engine.score import (
     Score,
@@ -207,13 +207,13 @@ def _network_rows() -> list[HubRow]:
             by_funder: dict[str, Decimal] = defaultdict(Decimal)
             committed = Decimal("0")
             for line in model.streams:
-                paid = sum(schedule(line, model.start, model.months), Decimal("0"))
-                expected = paid * Decimal(repr(line.probability))
+                total = paid(line, model.start, model.months)
+                expected = total * Decimal(repr(line.probability))
                 row.mix[line.type] = row.mix.get(line.type, Decimal("0")) + expected
                 # A stream without a funder counts as its own funder.
                 by_funder[funders[line.id]] += expected
                 if line.probability >= 1:
-                    committed += paid
+                    committed += total
             row.income = sum(row.mix.values(), Decimal("0"))
             row.yearly_income = (row.income * 12 / model.months).quantize(Decimal("0.01"))
             if row.income > 0:
