@@ -108,6 +108,7 @@ def save_rate(*, actor, currency: str, units_per_eur: Any) -> EurRate:
         raise RuleViolation(_("Enter a positive rate."), "units_per_eur") from None
     if not rate.is_finite() or rate <= 0 or rate > Decimal("10000000"):
         raise RuleViolation(_("Enter a positive rate."), "units_per_eur")
+    previous = EurRate.objects.filter(currency=code).first()
     row, _created = EurRate.objects.update_or_create(
         currency=code, defaults={"units_per_eur": rate}
     )
@@ -115,9 +116,30 @@ def save_rate(*, actor, currency: str, units_per_eur: Any) -> EurRate:
         actor=actor,
         action="continuity.rate.saved",
         target=None,
-        data={"currency": code, "units_per_eur": str(rate)},
+        data={
+            "currency": code,
+            "units_per_eur": str(rate),
+            "before": None if previous is None else str(previous.units_per_eur),
+        },
     )
     return row
+
+
+@transaction.atomic
+def delete_rate(*, actor, currency: str) -> None:
+    """Remove the rate of a currency (amounts in it are then refused until it is added again)."""
+    guard(perms.can_edit_network(actor), actor)
+    row = EurRate.objects.filter(currency=str(currency or "").strip().upper()).first()
+    if row is None:
+        raise RuleViolation(_("There is no rate for this currency."), "currency")
+    before = str(row.units_per_eur)
+    row.delete()
+    log_action(
+        actor=actor,
+        action="continuity.rate.deleted",
+        target=None,
+        data={"currency": row.currency, "before": before},
+    )
 
 
 def hub_inputs(month: int) -> list[HubInput]:

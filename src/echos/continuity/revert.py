@@ -1,4 +1,5 @@
-"""Revert handlers of continuity: streams, costs, risks, scenarios and the hub's settings.
+"""Revert handlers of continuity: streams, costs, risks, scenarios, the hub's settings, the
+network operations model, the network scenarios and the EUR rate table.
 
 Each audit entry keeps the row's values before the change; a revert puts them back through the
 same services (so the rules still apply), deletes what was created, or recreates what was deleted.
@@ -8,8 +9,8 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
-from echos.continuity import services
-from echos.continuity.models import CanvasVersion
+from echos.continuity import network, services
+from echos.continuity.models import CanvasVersion, NetworkModel
 from echos.core.exceptions import Conflict
 from echos.core.revert import audit_values, reverter
 from echos.hubs.models import Hub
@@ -73,3 +74,30 @@ def _canvas_saved(entry: Any, actor: Any) -> None:
     if version is None or version != services.current_canvas(version.hub):
         raise Conflict(_("Only the newest canvas version can be withdrawn."), "entry")
     version.delete()
+
+
+@reverter("continuity.network_model.updated")
+def _network_model_updated(entry: Any, actor: Any) -> None:
+    """Put the network operations model back as it was before the change."""
+    before = {k: v for k, v in entry.data["before"].items() if k in network.NETWORK_FIELDS}
+    network.save_network_model(actor=None, **audit_values(NetworkModel, before))
+
+
+@reverter("continuity.rate.saved")
+def _rate_saved(entry: Any, actor: Any) -> None:
+    """A new rate is removed; a changed rate gets its previous value back."""
+    if "before" not in entry.data:
+        raise Conflict(_("This change was recorded without the previous rate."), "entry")
+    if entry.data["before"] is None:
+        network.delete_rate(actor=None, currency=entry.data["currency"])
+    else:
+        network.save_rate(
+            actor=None, currency=entry.data["currency"], units_per_eur=entry.data["before"]
+        )
+
+
+@reverter("continuity.rate.deleted")
+def _rate_deleted(entry: Any, actor: Any) -> None:
+    network.save_rate(
+        actor=None, currency=entry.data["currency"], units_per_eur=entry.data["before"]
+    )
