@@ -49,3 +49,29 @@ def test_peers_of_a_hub(hubs, client):
     data = response.json()
     assert data["hub"] == hubs["portugal"].pk and data["maturity_shown"] is False
     assert client.get("/api/v1/exchange/hubs/999999/peers").status_code == 404
+
+
+def test_pair_answers_400_naming_the_field_for_any_bad_body(client):
+    """Not an array, not JSON, not UTF-8, an item not an object: 400 naming the field, never 422."""
+    cases = [
+        (json.dumps({"id": "a"}), "hubs"),
+        (json.dumps("text"), "hubs"),
+        ("[{", None),  # not JSON: the site's middleware answers first, naming the body
+        (b"\xff\xfe[", None),
+        (json.dumps([1]), "hubs[0]"),
+        (json.dumps([{"id": "a"}]), "hubs[0].levels"),
+    ]
+    for body, field in cases:
+        response = client.post("/api/v1/exchange/pair", data=body, content_type="application/json")
+        assert response.status_code == 400, (body, response.content)
+        named = response.json()["errors"][0]["field"]
+        assert named == field if field else named in ("hubs", "body"), body
+
+
+def test_pair_body_is_documented_in_the_openapi_schema(client):
+    schema = client.get("/api/v1/openapi.json").json()
+    operation = schema["paths"]["/api/v1/exchange/pair"]["post"]
+    body = operation["requestBody"]["content"]["application/json"]["schema"]
+    assert body["type"] == "array"
+    assert set(body["items"]["required"]) == {"id", "levels", "capacity", "languages", "seeking"}
+    assert "400" in operation["responses"] or 400 in operation["responses"]

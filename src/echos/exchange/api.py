@@ -7,7 +7,7 @@ from typing import Any
 from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404
-from ninja import Body, Path, Query, Router, Status
+from ninja import Path, Query, Router, Status
 
 from echos.core.api import TokenAuth, api_user, page_of, paginate
 from echos.core.exceptions import RuleViolation, guard
@@ -41,7 +41,7 @@ from echos.exchange.schemas import (
     StageChangeOut,
     StepPatch,
 )
-from echos.exchange.schemas_pairing import PairingOut
+from echos.exchange.schemas_pairing import PAIR_REQUEST_BODY, PairingOut
 from echos.hubs.models import Hub, StageChange
 
 router = Router(tags=["exchange"])
@@ -414,11 +414,17 @@ def patch_commitment(
 # --- pairing (pairing.py, by the matching work) -------------------------------------------------
 
 
-@router.post("/exchange/pair", response=PairingOut, summary="Europe-wide pairing of a batch")
-def pair(request, payload: list[dict[str, Any]] = Body(..., max_length=5000)):  # noqa: B008
-    """The same body as ``echos exchange pair``: an optimal capacity-respecting pairing (400 naming
-    the field on bad input)."""
-    return pairing.pair_from_json(payload)
+@router.post(
+    "/exchange/pair",
+    response=PairingOut,
+    summary="Europe-wide pairing of a batch",
+    openapi_extra=PAIR_REQUEST_BODY,
+)
+def pair(request):
+    """The same body as ``echos exchange pair``: an optimal capacity-respecting pairing. The body
+    is read raw (``pairing.pair_from_body``), so any bad body, not an array, not JSON or a bad
+    field, answers 400 naming the field (``hubs`` or a path such as ``hubs[3].levels``)."""
+    return pairing.pair_from_body(request.body)
 
 
 def _suggestion_out(s: peers.Suggestion) -> dict:
