@@ -87,3 +87,14 @@ def test_generated_files_are_what_they_claim():
     odt = zipfile.ZipFile(io.BytesIO(demo_documents.odt("T", ["b"])))
     first = odt.infolist()[0]
     assert first.filename == "mimetype" and first.compress_type == zipfile.ZIP_STORED
+
+
+def test_pdf_uses_the_european_subset_and_the_full_font_beyond_it():
+    assert demo_documents.european("Zdrowie ośrodek Καρκίνος Здраве – 5 €")
+    assert not demo_documents.european("Հայերեն")
+    regular, _bold = demo_documents._font_paths()
+    assert regular.endswith("DejaVuSans-eu.ttf")
+    # Armenian is not in the subset: the full font is used, and the text still extracts.
+    pdf = demo_documents.pdf("Hay", ["Հայերեն, Ελληνικά, Български."])
+    text = pypdf.PdfReader(io.BytesIO(pdf)).pages[0].extract_text()
+    assert "Հայերեն" in text and "Български" in text
