@@ -13,7 +13,7 @@ from echos.core.api import TokenAuth, api_user, page_of, paginate
 from echos.core.exceptions import RuleViolation, guard
 from echos.core.models import Country
 from echos.events.models import Event
-from echos.exchange import api_support, pairing, peers, roadmap, sessions
+from echos.exchange import api_profile, api_support, pairing, peers, roadmap, sessions
 from echos.exchange import permissions as perms
 from echos.exchange.models import (
     Commitment,
@@ -47,6 +47,7 @@ from echos.hubs.models import Hub, StageChange
 router = Router(tags=["exchange"])
 auth = TokenAuth()
 router.add_router("", api_support.router)
+router.add_router("", api_profile.router)
 
 
 def step_out(step: RoadmapStep, checks: dict, user) -> dict:

@@ -481,3 +481,30 @@ class Answer(models.Model):
 
     def __str__(self) -> str:
         return self.text[:80]
+
+
+class ExchangeProfile(models.Model):
+    """What a hub offers the exchange programme, set by its team: how many hubs it can mentor at
+    once, the languages it works in and whether it takes mentoring requests. A hub without a
+    profile gets the defaults of ``peers`` (capacity by stage, the country's language)."""
+
+    MAX_CAPACITY = 20
+
+    hub = models.OneToOneField(Hub, on_delete=models.CASCADE, related_name="exchange_profile")
+    capacity = models.PositiveSmallIntegerField(_("hosting capacity"))
+    # ISO 639-1 codes, sorted.
+    languages = models.JSONField(_("working languages"), default=list)
+    open_to_mentoring = models.BooleanField(_("open to mentoring requests"), default=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(capacity__lte=20), name="exchange_profile_capacity_max"
+            )
+        ]
+        verbose_name = _("exchange profile")
+        verbose_name_plural = _("exchange profiles")
+
+    def __str__(self) -> str:
+        return str(self.hub)

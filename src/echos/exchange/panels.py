@@ -45,7 +45,8 @@ def country_panel(request: HttpRequest | None, country: Country) -> str:
 
 
 def hub_panel(request: HttpRequest | None, hub: Hub) -> str:
-    """The national hub's roadmap, and for its team the overdue commitments and open requests."""
+    """The national hub's roadmap; for signed-in users links to the hub's peer suggestions and
+    exchange profile; for its team the overdue commitments and open requests."""
     user = getattr(request, "user", None)
     context: dict = {"hub": hub}
     if hub.level == Level.NATIONAL:
@@ -59,6 +60,6 @@ def hub_panel(request: HttpRequest | None, hub: Hub) -> str:
         context["requests"] = list(
             SupportRequest.objects.filter(hub=hub).exclude(status=SupportRequest.Status.CLOSED)
         )
-    if not any(context.get(k) for k in ("roadmap", "overdue", "requests")):
-        return ""
+    if not perms.signed_in(user) and not context.get("roadmap"):
+        return ""  # signed-in users always get the links to the hub's peers and profile
     return render_to_string("exchange/panel_hub.html", context, request=request)

@@ -11,12 +11,12 @@ the viewer may not see is never named as "strong in" anything: at most it appear
 similar in context, without a word about its maturity. When the viewer may not see the hub's own
 results, no maturity is compared at all.
 
-Working languages: hubs have no language field, so a hub works in its country's main language
-(``core.languages.COUNTRY_LANGUAGE``; English for a country not listed there), and national hubs
-also in English, the language of the network's knowledge-exchange programme.
-
-Capacity to host: ``DEFAULT_CAPACITY`` mentees for a hub that has been launched (or gone
-further), none before. Every page reads a fixed number of queries, whatever the number of hubs;
+Working languages and capacity to host come from the hub's exchange profile (``profiles``: set by
+its team) when it has one; a hub not open to mentoring requests hosts nobody. Without a profile,
+the defaults: a hub works in its country's main language (``core.languages.COUNTRY_LANGUAGE``;
+English for a country not listed there), and national hubs also in English, the language of the
+network's knowledge-exchange programme; it can host ``DEFAULT_CAPACITY`` mentees once it has been
+launched (or gone further), none before. Every page reads a fixed number of queries, whatever the number of hubs;
 the hubs' contexts and the Europe-wide pairing are kept a few minutes in the cache.
 """
 
@@ -35,7 +35,8 @@ from echos.assessment import benchmarks, scoring
 from echos.assessment import permissions as assessment_perms
 from echos.core.languages import COUNTRY_LANGUAGE
 from echos.core.models import localized_iso_name
-from echos.exchange import pairing
+from echos.exchange import pairing, profiles
+from echos.exchange.models import ExchangeProfile
 from echos.exchange.pairing import Explanation, PairingHub, Step
 from echos.hubs.models import Archetype, Hub, Level, Membership, Stage
 
@@ -67,6 +68,7 @@ class Context:
     members: int
     languages: frozenset[str]
     capacity: int
+    open_to_mentoring: bool = True
 
 
 @dataclass
@@ -105,7 +107,11 @@ class Suggestion:
         """The peer's room to host, in words."""
         if self.peer.capacity:
             return _("Can host up to %(n)d hubs.") % {"n": self.peer.capacity}
-        return _("Not hosting yet: it has not been launched.")
+        if not self.peer.open_to_mentoring:
+            return _("Not taking mentoring requests at the moment.")
+        if self.peer.stage not in HOSTING_STAGES:
+            return _("Not hosting yet: it has not been launched.")
+        return _("Not hosting at the moment.")
 
 
 @dataclass
@@ -132,12 +138,18 @@ def capacity_for(stage: str) -> int:
 
 
 def contexts() -> dict[int, Context]:
-    """Every hub's context, by id: from the cache while no hub changed (one query to tell; member
-    counts may then be up to ``CONTEXT_CACHE_SECONDS`` old), else read (two more queries)."""
-    stamp = Hub.objects.aggregate(n=Count("id"), at=Max("updated_at"))
+    """Every hub's context, by id: from the cache while no hub and no exchange profile changed
+    (one query to tell; member counts may then be up to ``CONTEXT_CACHE_SECONDS`` old), else read
+    (three more queries)."""
+    stamp = Hub.objects.aggregate(
+        n=Count("id"),
+        at=Max("updated_at"),
+        profiles=Count("exchange_profile"),
+        profile_at=Max("exchange_profile__updated_at"),
+    )
     key = (
         "exchange:contexts:"
-        + hashlib.sha256(f"{get_language()}|{stamp['n']}|{stamp['at']}".encode()).hexdigest()
+        + hashlib.sha256(f"{get_language()}|{sorted(stamp.items())}".encode()).hexdigest()
     )
     found = cache.get(key)
     if found is None:
@@ -147,7 +159,8 @@ def contexts() -> dict[int, Context]:
 
 
 def read_contexts() -> dict[int, Context]:
-    """Every hub's context, by id (two queries)."""
+    """Every hub's context, by id, its exchange profile applied (three queries)."""
+    offers = {p.hub_id: p for p in ExchangeProfile.objects.all()}
     members = dict(
         Membership.objects.current()
         .values("hub_id")
@@ -175,8 +188,13 @@ def read_contexts() -> dict[int, Context]:
             names[domain, english] = localized_iso_name(domain, english)
         return names[domain, english]
 
-    return {
-        pk: Context(
+    def context(
+        pk, name_en, name, country_id, country, region_id, region, level, archetype, stage
+    ) -> Context:
+        offer = profiles.effective(
+            offers.get(pk), capacity_for(stage), working_languages(country_id, level)
+        )
+        return Context(
             pk=pk,
             name=name_en or name,
             country_id=country_id,
@@ -187,11 +205,12 @@ def read_contexts() -> dict[int, Context]:
             archetype=archetype,
             stage=stage,
             members=members.get(pk, 0),
-            languages=working_languages(country_id, level),
-            capacity=capacity_for(stage),
+            languages=offer.languages,
+            capacity=offer.capacity,
+            open_to_mentoring=offer.open_to_mentoring,
         )
-        for pk, name_en, name, country_id, country, region_id, region, level, archetype, stage in rows
-    }
+
+    return {row[0]: context(*row) for row in rows}
 
 
 def _levels(row: dict, titles: dict[str, str]) -> dict[str, int]:
@@ -344,7 +363,8 @@ def pairing_hubs() -> tuple[list[PairingHub], dict[int, Context], int]:
     """Every hub with a complete latest assessment as pairing input, their contexts, and how many
     assessed hubs were left out for an incomplete one.
 
-    A hub seeks a mentor until it is sustained; it mentors (``capacity_for``) once launched.
+    A hub seeks a mentor until it is sustained; it mentors as many hubs as its exchange profile
+    says, or (no profile) ``capacity_for`` its stage.
     """
     all_contexts = contexts()
     scores = benchmarks.latest_scores()
@@ -364,11 +384,13 @@ def pairing_hubs() -> tuple[list[PairingHub], dict[int, Context], int]:
 
 
 def europe_pairing() -> dict[str, Any]:
-    """``compute_europe_pairing``, kept ``PAIRING_CACHE_SECONDS`` in the cache while no hub and no
-    assessment has changed (one query to tell), per language."""
+    """``compute_europe_pairing``, kept ``PAIRING_CACHE_SECONDS`` in the cache while no hub, no
+    exchange profile and no assessment has changed (one query to tell), per language."""
     stamp = Hub.objects.aggregate(
         n_hubs=Count("id", distinct=True),
         hub_at=Max("updated_at"),
+        n_profiles=Count("exchange_profile", distinct=True),
+        profile_at=Max("exchange_profile__updated_at"),
         n_responses=Count("responses"),
         response_at=Max("responses__updated_at"),
     )

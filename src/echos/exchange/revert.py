@@ -12,7 +12,7 @@ from echos.core.audit import log_action
 from echos.core.exceptions import Conflict
 from echos.core.models import ActionLog
 from echos.core.revert import reverter
-from echos.exchange import roadmap, sessions, twinning
+from echos.exchange import profiles, roadmap, sessions, twinning
 from echos.exchange.models import (
     Commitment,
     ExchangeSession,
@@ -99,6 +99,16 @@ def _twinning_updated(entry: ActionLog, actor) -> None:
     before = dict(entry.data["before"])
     before["start"], before["end"] = _date(before["start"]), _date(before["end"])
     twinning.update_twinning(actor=None, twinning=t, **before)
+
+
+@reverter("exchange.profile.updated")
+def _profile_updated(entry: ActionLog, actor) -> None:
+    from echos.hubs.models import Hub
+
+    hub = Hub.objects.filter(pk=entry.target_id).first()
+    if hub is None:
+        raise Conflict(_("The hub no longer exists."), "entry")
+    profiles.restore_profile(actor=actor, hub=hub, before=entry.data["before"])
 
 
 @reverter("exchange.request.status_changed")

@@ -285,6 +285,7 @@ class TwinningPatch(Schema):
     adaptation: Text | None = None
     outcome: Text | None = None
     status: Annotated[str, one_of(Twinning.Status)] | None = None
+    levels_before: Levels | None = None
     levels_after: Levels | None = None
 
 
@@ -372,3 +373,25 @@ class PeersOut(Schema):
     learn_from: list[PeerSuggestionOut]
     can_help: list[PeerSuggestionOut]
     similar: list[PeerSuggestionOut]
+
+
+class ExchangeProfileIn(Schema):
+    """A hub's exchange profile, every field given (PUT)."""
+
+    capacity: int = Field(ge=0, le=20, description="Hubs it can mentor at once, 0 to 20.")
+    languages: list[Annotated[str, Field(min_length=2, max_length=2)]] = Field(
+        min_length=1, max_length=10, description="Working languages, ISO 639-1 codes."
+    )
+    open_to_mentoring: bool
+
+
+class ExchangeProfileOut(Schema):
+    """What peers and the pairing use for the hub: its profile, or the defaults
+    (``from_profile`` false)."""
+
+    hub: int
+    from_profile: bool
+    capacity: int
+    languages: list[str]
+    open_to_mentoring: bool
+    effective_capacity: int

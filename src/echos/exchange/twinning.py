@@ -149,6 +149,7 @@ def _add_milestone(twinning: Twinning, title, due) -> Milestone:
 
 
 UPDATABLE = {"title", "goals", "start", "end", "practice", "adaptation", "outcome", "status"}
+LEVELS = {"levels_before", "levels_after"}
 
 
 @transaction.atomic
@@ -156,10 +157,11 @@ def update_twinning(*, actor, twinning: Twinning, **changes) -> Twinning:
     """Change an agreement's text, dates, outcome or status; completing it reads the levels after."""
     twinning = Twinning.objects.select_for_update().get(pk=twinning.pk)
     guard(perms.can_edit_twinning(actor, twinning), actor)
-    unknown = set(changes) - UPDATABLE - {"levels_after"}
+    unknown = set(changes) - UPDATABLE - LEVELS
     if unknown:
         raise RuleViolation(_("Unknown field."), sorted(unknown)[0])
-    before = {k: getattr(twinning, k) for k in UPDATABLE}
+    before = {k: getattr(twinning, k) for k in UPDATABLE | LEVELS}
+    changed = sorted(changes)
     if "title" in changes:
         changes["title"] = _text(changes["title"], "title", 200)
         if not changes["title"]:
@@ -173,10 +175,8 @@ def update_twinning(*, actor, twinning: Twinning, **changes) -> Twinning:
         raise RuleViolation(_("Unknown status."), "status")
     _dates(changes.get("start", twinning.start), changes.get("end", twinning.end))
     hubs = list(twinning.hubs.all())
-    if "levels_after" in changes:
-        twinning.levels_after = _levels(
-            changes.pop("levels_after") or {}, hubs, twinning.dimensions, "levels_after"
-        )
+    for name in sorted(LEVELS & set(changes)):  # corrected by hand (page or API)
+        setattr(twinning, name, _levels(changes.pop(name) or {}, hubs, twinning.dimensions, name))
     for name, value in changes.items():
         setattr(twinning, name, value)
     if twinning.status != Twinning.Status.ACTIVE and not twinning.levels_after:
@@ -186,7 +186,7 @@ def update_twinning(*, actor, twinning: Twinning, **changes) -> Twinning:
         actor=actor,
         action="exchange.twinning.updated",
         target=twinning,
-        data={"before": before, "changed": sorted(changes)},
+        data={"before": before, "changed": changed},
     )
     return twinning
 

@@ -5,7 +5,7 @@ The peer matching and pairing pages live in ``urls_matching`` (owned by the matc
 
 from django.urls import include, path
 
-from echos.exchange import views, views_support
+from echos.exchange import views, views_edit, views_support
 
 app_name = "exchange"
 
@@ -25,12 +25,14 @@ urlpatterns = [
     path("sessions/<int:pk>/conclusions/", views.dialogue_record, name="dialogue_record"),
     path("sessions/<int:pk>/stage/", views.dialogue_stage, name="dialogue_stage"),
     path("commitments/<int:pk>/status/", views.commitment_status, name="commitment_status"),
+    path("commitments/<int:pk>/edit/", views_edit.commitment_edit, name="commitment_edit"),
     path("invitations/<int:pk>/remove/", views.invitation_remove, name="invitation_remove"),
     path("invitations/<int:pk>/status/", views.invitation_status, name="invitation_status"),
     path("twinnings/", views_support.twinning_list, name="twinnings"),
     path("twinnings/new/", views_support.twinning_create, name="twinning_create"),
     path("twinnings/<int:pk>/", views_support.twinning_detail, name="twinning"),
     path("twinnings/<int:pk>/update/", views_support.twinning_update, name="twinning_update"),
+    path("twinnings/<int:pk>/levels/", views_edit.twinning_levels, name="twinning_levels"),
     path("twinnings/<int:pk>/milestones/", views_support.milestone_add, name="milestone_add"),
     path("twinnings/<int:pk>/notes/", views_support.note_add, name="note_add"),
     path("milestones/<int:pk>/done/", views_support.milestone_done, name="milestone_done"),
@@ -40,5 +42,6 @@ urlpatterns = [
     path("requests/<int:pk>/answers/", views_support.request_answer, name="request_answer"),
     path("requests/<int:pk>/status/", views_support.request_status, name="request_status"),
     path("requests/<int:pk>/ask/", views_support.request_ask, name="request_ask"),
+    path("hubs/<int:hub_id>/profile/", views_edit.hub_profile, name="profile"),
     path("", include("echos.exchange.urls_matching")),
 ]

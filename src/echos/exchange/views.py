@@ -51,6 +51,7 @@ def home(request):
             if ids
             else [],
             "can_create_roadmap": hub_perms.is_network_coordinator(request.user),
+            "can_see_pairing": hub_perms.is_network_coordinator(request.user),
             "can_create_session": bool(hub_perms.editable_hubs(request.user).exists())
             if perms.signed_in(request.user)
             else False,
