@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
 import pycountry
+from django.utils.translation import gettext_lazy as _
 
 from .errors import ModelInvalid
 from .months import parse_month
@@ -77,36 +78,36 @@ class Model:
 def parse_amount(value: object, field: str, *, allow_negative: bool = False) -> Decimal:
     """An exact Decimal from a string or a number (never through a binary float's digits)."""
     if isinstance(value, bool) or not isinstance(value, str | int | float | Decimal):
-        raise ModelInvalid(field, "must be a number or a decimal string")
+        raise ModelInvalid(field, _("must be a number or a decimal string"))
     if isinstance(value, float):
         if not math.isfinite(value):
-            raise ModelInvalid(field, "must be a finite number")
+            raise ModelInvalid(field, _("must be a finite number"))
         value = repr(value)  # the shortest digits that read back as this float: 0.1 -> "0.1"
     try:
         amount = Decimal(value.strip() if isinstance(value, str) else value)
     except (InvalidOperation, ValueError):
-        raise ModelInvalid(field, "must be a number or a decimal string") from None
+        raise ModelInvalid(field, _("must be a number or a decimal string")) from None
     if not amount.is_finite():
-        raise ModelInvalid(field, "must be a finite number")
+        raise ModelInvalid(field, _("must be a finite number"))
     if amount < 0 and not allow_negative:
-        raise ModelInvalid(field, "must not be negative")
+        raise ModelInvalid(field, _("must not be negative"))
     if abs(amount) > MAX_AMOUNT:
-        raise ModelInvalid(field, f"must be at most {MAX_AMOUNT}")
+        raise ModelInvalid(field, _("must be at most %(max)s"), max=MAX_AMOUNT)
     if amount != amount.quantize(CENT):
-        raise ModelInvalid(field, "must have at most two decimal places")
+        raise ModelInvalid(field, _("must have at most two decimal places"))
     return amount.quantize(CENT)
 
 
 def parse_probability(value: object, field: str) -> float:
     """A probability between 0 and 1 from a number or a numeric string."""
     if isinstance(value, bool) or not isinstance(value, str | int | float | Decimal):
-        raise ModelInvalid(field, "must be a number between 0 and 1")
+        raise ModelInvalid(field, _("must be a number between 0 and 1"))
     try:
         p = float(value)
     except ValueError:
-        raise ModelInvalid(field, "must be a number between 0 and 1") from None
+        raise ModelInvalid(field, _("must be a number between 0 and 1")) from None
     if not math.isfinite(p) or not 0 <= p <= 1:
-        raise ModelInvalid(field, "must be between 0 and 1")
+        raise ModelInvalid(field, _("must be between 0 and 1"))
     return p
 
 
@@ -114,25 +115,25 @@ def parse_int(value: object, field: str, low: int, high: int) -> int:
     """A whole number in ``low..high``; booleans and fractions are refused."""
     if isinstance(value, float | Decimal) and not isinstance(value, bool):
         if not math.isfinite(value) or value != int(value):
-            raise ModelInvalid(field, "must be a whole number")
+            raise ModelInvalid(field, _("must be a whole number"))
         value = int(value)
     if isinstance(value, bool) or not isinstance(value, int):
-        raise ModelInvalid(field, "must be a whole number")
+        raise ModelInvalid(field, _("must be a whole number"))
     if not low <= value <= high:
-        raise ModelInvalid(field, f"must be between {low} and {high}")
+        raise ModelInvalid(field, _("must be between %(low)s and %(high)s"), low=low, high=high)
     return value
 
 
 def parse_currency(value: object, field: str) -> str:
     """An ISO 4217 code (upper case)."""
     if not isinstance(value, str) or value.upper() not in CURRENCIES:
-        raise ModelInvalid(field, "must be an ISO 4217 currency code")
+        raise ModelInvalid(field, _("must be an ISO 4217 currency code"))
     return value.upper()
 
 
 def _choice(value: object, field: str, choices: Sequence[str]) -> str:
     if not isinstance(value, str) or value not in choices:
-        raise ModelInvalid(field, "must be one of " + ", ".join(choices))
+        raise ModelInvalid(field, _("must be one of %(choices)s"), choices=", ".join(choices))
     return value
 
 
@@ -140,9 +141,9 @@ def _id(value: object, field: str) -> str:
     if isinstance(value, int) and not isinstance(value, bool):
         value = str(value)
     if not isinstance(value, str) or not value.strip():
-        raise ModelInvalid(field, "must be a non-empty text")
+        raise ModelInvalid(field, _("must be a non-empty text"))
     if len(value) > MAX_ID:
-        raise ModelInvalid(field, f"must be at most {MAX_ID} characters")
+        raise ModelInvalid(field, _("must be at most %(max)s characters"), max=MAX_ID)
     return value
 
 
@@ -152,7 +153,7 @@ def _span(item: Mapping[str, object], where: str, default_start: int) -> tuple[i
     raw_end = item.get("end")
     end = None if raw_end is None else parse_month(raw_end, f"{where}.end")
     if end is not None and end < start:
-        raise ModelInvalid(f"{where}.end", "must not be before start")
+        raise ModelInvalid(f"{where}.end", _("must not be before start"))
     return start, end
 
 
@@ -161,12 +162,12 @@ def _items(data: Mapping[str, object], key: str) -> list[Mapping[str, object]]:
     if raw is None:
         return []
     if not isinstance(raw, list):
-        raise ModelInvalid(key, "must be a list")
+        raise ModelInvalid(key, _("must be a list"))
     if len(raw) > MAX_LINES:
-        raise ModelInvalid(key, f"must have at most {MAX_LINES} entries")
+        raise ModelInvalid(key, _("must have at most %(max)s entries"), max=MAX_LINES)
     for i, item in enumerate(raw):
         if not isinstance(item, dict):
-            raise ModelInvalid(f"{key}[{i}]", "must be an object")
+            raise ModelInvalid(f"{key}[{i}]", _("must be an object"))
     return raw
 
 
@@ -206,7 +207,7 @@ def parse_model(data: object) -> Model:
     means 1 (committed); ``end`` and ``slip_months`` may be missing or null.
     """
     if not isinstance(data, dict):
-        raise ModelInvalid("model", "must be an object")
+        raise ModelInvalid("model", _("must be an object"))
     start = parse_month(data.get("start"), "start")
     months = parse_int(data.get("months"), "months", 1, MAX_MONTHS)
     balance = parse_amount(data.get("balance", 0), "balance", allow_negative=True)
@@ -221,6 +222,6 @@ def parse_model(data: object) -> Model:
         seen: set[str] = set()
         for i, line_id in enumerate(ids):
             if line_id in seen:
-                raise ModelInvalid(f"{key}[{i}].id", "is used twice")
+                raise ModelInvalid(f"{key}[{i}].id", _("is used twice"))
             seen.add(line_id)
     return Model(start, months, balance, currency, streams, costs)

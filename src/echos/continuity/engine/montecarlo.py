@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 import numpy as np
+from django.utils.translation import gettext_lazy as _
 
 from .errors import ModelInvalid
 from .model import CENT, Model
@@ -73,7 +74,7 @@ class Simulation:
 def check_runs(runs: object) -> int:
     """The run count, refused (field ``runs``) outside 1..100,000."""
     if isinstance(runs, bool) or not isinstance(runs, int) or not 1 <= runs <= MAX_RUNS:
-        raise ModelInvalid("runs", f"must be a whole number between 1 and {MAX_RUNS}")
+        raise ModelInvalid("runs", _("must be a whole number between 1 and %(max)s"), max=MAX_RUNS)
     return runs
 
 

@@ -20,6 +20,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from decimal import ROUND_DOWN, Decimal
 
+from django.utils.translation import gettext_lazy as _
+
 from .errors import ModelInvalid
 from .model import CENT, Cost, Model, Stream
 
@@ -41,9 +43,9 @@ def contributions(
 ) -> dict[str, Decimal]:
     """Each hub's yearly contribution, by ``formula``; the amounts add up to the total exactly."""
     if formula not in FORMULAS:
-        raise ModelInvalid("formula", "must be one of " + ", ".join(FORMULAS))
+        raise ModelInvalid("formula", _("must be one of %(choices)s"), choices=", ".join(FORMULAS))
     if total_contribution < 0:
-        raise ModelInvalid("total_contribution", "must not be negative")
+        raise ModelInvalid("total_contribution", _("must not be negative"))
     if not hubs:
         return {}
     if formula == "flat":
@@ -54,7 +56,9 @@ def contributions(
         weights = [max(h.income, Decimal(0)) for h in hubs]
     whole = sum(weights, Decimal(0))
     if whole <= 0:
-        raise ModelInvalid("formula", f"no hub has a {formula} to share the contribution by")
+        raise ModelInvalid(
+            "formula", _("no hub has a %(formula)s to share the contribution by"), formula=formula
+        )
     cents = int(total_contribution.quantize(CENT) * 100)
     exact = [Decimal(cents) * w / whole for w in weights]
     floors = [int(x.to_integral_value(rounding=ROUND_DOWN)) for x in exact]
@@ -82,7 +86,7 @@ def network_model(
 ) -> Model:
     """The network's Model: costs, EU funding and one yearly contribution stream per hub."""
     if not 0 <= contribution_probability <= 1:
-        raise ModelInvalid("contribution_probability", "must be between 0 and 1")
+        raise ModelInvalid("contribution_probability", _("must be between 0 and 1"))
     shares = contributions(hubs, formula, total_contribution)
     hub_streams = tuple(
         Stream(
@@ -110,9 +114,9 @@ def network_model(
 def without_hubs(model: Model, n: int) -> Model:
     """``model`` with the ``n`` largest hub contributions removed (the worst case for n hubs)."""
     if n < 0:
-        raise ModelInvalid("n", "must not be negative")
+        raise ModelInvalid("n", _("must not be negative"))
     hub_streams = [s for s in model.streams if s.id.startswith(HUB_PREFIX)]
     if n > len(hub_streams):
-        raise ModelInvalid("n", f"must be at most {len(hub_streams)}, the number of hubs")
+        raise ModelInvalid("n", _("must be at most %(n)s, the number of hubs"), n=len(hub_streams))
     dropped = {s.id for s in sorted(hub_streams, key=lambda s: (-s.amount, s.id))[:n]}
     return replace(model, streams=tuple(s for s in model.streams if s.id not in dropped))

@@ -3,6 +3,8 @@ currency conversion."""
 
 from decimal import ROUND_HALF_EVEN, Decimal
 
+from django.utils.translation import gettext_lazy as _
+
 from .errors import ModelInvalid
 from .model import CENT, Model
 from .montecarlo import COVERAGE_MONTHS, DEFAULT_RUNS, simulate
@@ -55,7 +57,9 @@ def convert(amount: Decimal, currency: str, rates: dict[str, Decimal]) -> Decima
         return amount.quantize(CENT, rounding=ROUND_HALF_EVEN)
     rate = rates.get(currency)
     if rate is None:
-        raise ModelInvalid("currency", f"no exchange rate for {currency}")
+        raise ModelInvalid("currency", _("no exchange rate for %(code)s"), code=currency)
     if rate <= 0:
-        raise ModelInvalid("currency", f"the exchange rate for {currency} must be positive")
+        raise ModelInvalid(
+            "currency", _("the exchange rate for %(code)s must be positive"), code=currency
+        )
     return (amount / rate).quantize(CENT, rounding=ROUND_HALF_EVEN)

@@ -14,6 +14,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from decimal import ROUND_HALF_EVEN, Decimal
 
+from django.utils.translation import gettext_lazy as _
+
 from .errors import ModelInvalid
 from .model import (
     CENT,
@@ -128,10 +130,10 @@ def membership_fees(
 
 def _scaled(amount: Decimal, factor: Decimal, field: str) -> Decimal:
     if not 0 <= factor <= MAX_FACTOR:
-        raise ModelInvalid(field, f"must be between 0 and {MAX_FACTOR}")
+        raise ModelInvalid(field, _("must be between 0 and %(max)s"), max=MAX_FACTOR)
     result = (amount * factor).quantize(CENT, rounding=ROUND_HALF_EVEN)
     if result > MAX_AMOUNT:
-        raise ModelInvalid(field, f"makes the amount larger than {MAX_AMOUNT}")
+        raise ModelInvalid(field, _("makes the amount larger than %(max)s"), max=MAX_AMOUNT)
     return result
 
 
@@ -140,22 +142,24 @@ def _apply(model: Model, change: Change, where: str) -> Model:
     costs = {c.id: c for c in model.costs}
     if isinstance(change, AddStream):
         if change.line.id in streams:
-            raise ModelInvalid(f"{where}.stream", "a stream with this id exists already")
+            raise ModelInvalid(f"{where}.stream", _("a stream with this id exists already"))
         return replace(model, streams=model.streams + (change.line,))
     if isinstance(change, AddCost):
         if change.line.id in costs:
-            raise ModelInvalid(f"{where}.cost", "a cost line with this id exists already")
+            raise ModelInvalid(f"{where}.cost", _("a cost line with this id exists already"))
         return replace(model, costs=model.costs + (change.line,))
     if isinstance(change, RemoveStream | DelayStream | ScaleStream | SetStreamAmount):
         old = streams.get(change.stream)
         if old is None:
-            raise ModelInvalid(f"{where}.stream", f"no stream {change.stream!r} in the model")
+            raise ModelInvalid(
+                f"{where}.stream", _("no stream %(id)r in the model"), id=change.stream
+            )
         if isinstance(change, RemoveStream):
             new_streams = tuple(s for s in model.streams if s.id != change.stream)
             return replace(model, streams=new_streams)
         if isinstance(change, DelayStream):
             if not 1 <= change.months <= 120:
-                raise ModelInvalid(f"{where}.months", "must be between 1 and 120")
+                raise ModelInvalid(f"{where}.months", _("must be between 1 and 120"))
             end = None if old.end is None else old.end + change.months
             new: Stream = replace(old, start=old.start + change.months, end=end)
         elif isinstance(change, ScaleStream):
@@ -165,7 +169,7 @@ def _apply(model: Model, change: Change, where: str) -> Model:
         return replace(model, streams=tuple(new if s.id == old.id else s for s in model.streams))
     old_cost = costs.get(change.cost)
     if old_cost is None:
-        raise ModelInvalid(f"{where}.cost", f"no cost line {change.cost!r} in the model")
+        raise ModelInvalid(f"{where}.cost", _("no cost line %(id)r in the model"), id=change.cost)
     if isinstance(change, RemoveCost):
         return replace(model, costs=tuple(c for c in model.costs if c.id != change.cost))
     if isinstance(change, ScaleCost):
@@ -187,21 +191,21 @@ def apply_changes(model: Model, changes: Sequence[Change]) -> Model:
 def _text(item: Mapping[str, object], key: str, where: str) -> str:
     value = item.get(key)
     if not isinstance(value, str) or not value:
-        raise ModelInvalid(f"{where}.{key}", "must be the id of a line of the model")
+        raise ModelInvalid(f"{where}.{key}", _("must be the id of a line of the model"))
     return value
 
 
 def parse_changes(data: object, model: Model) -> list[Change]:
     """Changes from their JSON form; ``model`` gives the default start of added lines."""
     if not isinstance(data, list):
-        raise ModelInvalid("changes", "must be a list")
+        raise ModelInvalid("changes", _("must be a list"))
     if len(data) > MAX_CHANGES:
-        raise ModelInvalid("changes", f"must have at most {MAX_CHANGES} entries")
+        raise ModelInvalid("changes", _("must have at most %(max)s entries"), max=MAX_CHANGES)
     out: list[Change] = []
     for i, item in enumerate(data):
         where = f"changes[{i}]"
         if not isinstance(item, dict):
-            raise ModelInvalid(where, "must be an object")
+            raise ModelInvalid(where, _("must be an object"))
         op = item.get("op")
         if op == "remove_stream":
             out.append(RemoveStream(_text(item, "stream", where)))
@@ -217,7 +221,7 @@ def parse_changes(data: object, model: Model) -> list[Change]:
         elif op in ("add_stream", "add_membership_fees"):
             body = item.get("line")
             if not isinstance(body, dict):
-                raise ModelInvalid(f"{where}.line", "must be an object")
+                raise ModelInvalid(f"{where}.line", _("must be an object"))
             if op == "add_membership_fees":
                 body = {**body, "type": "membership_fees"}
             out.append(AddStream(parse_stream(body, f"{where}.line", model.start)))
@@ -232,10 +236,10 @@ def parse_changes(data: object, model: Model) -> list[Change]:
         elif op == "add_cost":
             body = item.get("line")
             if not isinstance(body, dict):
-                raise ModelInvalid(f"{where}.line", "must be an object")
+                raise ModelInvalid(f"{where}.line", _("must be an object"))
             out.append(AddCost(parse_cost(body, f"{where}.line", model.start)))
         else:
-            raise ModelInvalid(f"{where}.op", "is not a known change")
+            raise ModelInvalid(f"{where}.op", _("is not a known change"))
     return out
 
 

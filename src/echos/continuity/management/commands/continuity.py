@@ -6,6 +6,8 @@ from decimal import Decimal
 from pathlib import Path
 
 from django.core.management.base import BaseCommand
+from django.utils import translation
+from django.utils.translation import gettext_lazy as _
 
 from echos.continuity import engine
 
@@ -19,15 +21,17 @@ def read_model(source: str) -> engine.Model:
     else:
         path = Path(source)
         if not path.is_file():
-            raise engine.ModelInvalid("--model", f"no such file {path}")
+            raise engine.ModelInvalid("--model", _("no such file %(path)s"), path=path)
         with path.open("rb") as f:
             raw = f.read(MAX_BYTES + 1)
     if len(raw) > MAX_BYTES:
-        raise engine.ModelInvalid("--model", f"larger than {MAX_BYTES} bytes")
+        raise engine.ModelInvalid("--model", _("larger than %(max)s bytes"), max=MAX_BYTES)
     try:
         data = json.loads(raw.decode("utf-8"), parse_float=Decimal)
     except (UnicodeDecodeError, ValueError) as exc:
-        raise engine.ModelInvalid("--model", f"not valid JSON in UTF-8 ({exc})") from None
+        raise engine.ModelInvalid(
+            "--model", _("not valid JSON in UTF-8 (%(error)s)"), error=exc
+        ) from None
     return engine.parse_model(data)
 
 
@@ -65,6 +69,10 @@ class Command(BaseCommand):
         p.add_argument("--format", choices=["json", "csv"], default="json")
 
     def handle(self, *args, **options):
+        with translation.override("en"):  # analysts' tool: messages in English
+            self._handle(options)
+
+    def _handle(self, options):
         try:
             model = read_model(options["model"])
             result = engine.report(
