@@ -119,11 +119,13 @@ def test_load_reference_is_idempotent(db):
 
 
 def test_demo_data_covers_every_stage_and_leaves_countries_behind(db):
+    from echos.continuity.demo import load_demo as continuity_demo
     from echos.hubs.demo import load_demo, load_reference_hubs
     from echos.hubs.models import Hub, Stage
 
     load_reference_hubs()
     load_demo()
+    continuity_demo()  # moves the demo's sustained hubs there once they hold a continuity plan
     norway = Hub.objects.national().get(country_id="NO")
     assert not norway.is_demo and norway.memberships.count() >= 10
     assert all(m.source for m in norway.memberships.all())

@@ -5,15 +5,17 @@
 - the third depends on one national funder for most of its income.
 """
 
-from datetime import timedelta
+from datetime import date, timedelta
 from decimal import Decimal
 
 from django.utils import timezone
 
 from echos.continuity import services
 from echos.continuity.engine.months import format_month
-from echos.continuity.models import FundingStream
-from echos.hubs.models import Hub, Membership
+from echos.continuity.models import FundingStream, HubModel
+from echos.hubs.demo import DEMO_HUBS, DEMO_SUBHUBS_OF_REAL, STAGE_EVIDENCE
+from echos.hubs.models import Hub, Membership, Stage
+from echos.hubs.services import record_stage_change
 
 
 def _month(offset: int) -> str:
@@ -284,14 +286,40 @@ def load_demo() -> dict:
             cost_structure="Demo: staff, events, office.",
             revenue_streams="Demo: public grants, membership fees.",
         )
-    for hub in Hub.objects.filter(is_demo=True, stage="sustained").exclude(
-        pk__in=[h.pk for h in hubs]
-    ):
-        services.save_settings(
+    for hub in sustained_demo_hubs():
+        plan = HubModel.objects.filter(hub=hub).first()
+        if plan is None or not (plan.continuity_plan and plan.mandate and plan.successor):
+            services.save_settings(
+                actor=None,
+                hub=hub,
+                continuity_plan="Demo: continuity plan approved (invented).",
+                mandate="Demo: founding agreement (invented).",
+                successor="Deputy coordinator (demo)",
+            )
+        # Dated as hubs.demo dates the last stage of a walk; through the service, so the guard runs.
+        record_stage_change(
             actor=None,
             hub=hub,
-            continuity_plan="Demo: continuity plan approved (invented).",
-            mandate="Demo: founding agreement (invented).",
-            successor="Deputy coordinator (demo)",
+            stage=Stage.SUSTAINED,
+            date=date.today() - timedelta(days=150 + hub.pk % 30),
+            evidence=STAGE_EVIDENCE[Stage.SUSTAINED],
         )
     return {"continuity hubs": 3}
+
+
+def sustained_demo_hubs() -> list[Hub]:
+    """The demo hubs that ``hubs.demo`` meant to be sustained and left at "operational"."""
+    found: list[Hub] = []
+    specs = [spec for *_national, subs in DEMO_HUBS for spec in subs]
+    specs += [spec for subs in DEMO_SUBHUBS_OF_REAL.values() for spec in subs]
+    for code, stage, _archetype, _subs in DEMO_HUBS:
+        if stage == Stage.SUSTAINED:
+            found += Hub.objects.filter(
+                is_demo=True, level="national", country_id=code, stage=Stage.OPERATIONAL
+            )
+    for _level, _region, place, stage, *_rest in specs:
+        if stage == Stage.SUSTAINED:
+            found += Hub.objects.filter(
+                is_demo=True, name=f"{place} Cancer Mission Hub (demo)", stage=Stage.OPERATIONAL
+            )
+    return found

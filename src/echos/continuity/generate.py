@@ -16,6 +16,11 @@ from echos.hubs.generate import Context
 
 START = REFERENCE_DATE.year * 12 + REFERENCE_DATE.month - 1
 LEVEL_SCALE = {"national": 4, "regional": 2, "local": 1}
+SUSTAINED_PLAN = {
+    "continuity_plan": "Synthetic: continuity plan approved.",
+    "mandate": "Synthetic: founding agreement.",
+    "successor": "Synthetic deputy coordinator",
+}
 TYPES = ["national_public", "regional_public", "membership_fees", "philanthropy", "industry"]
 
 
@@ -40,6 +45,8 @@ def generate_continuity(ctx: Context) -> int:
                 months=60,
                 balance=Decimal(5000 * scale),
                 currency="EUR",
+                # A generated sustained hub holds what the sustained-stage guard asks for.
+                **(SUSTAINED_PLAN if hub.stage == "sustained" else {}),
             )
 
     def streams() -> Iterator[FundingStream]:

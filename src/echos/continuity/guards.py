@@ -4,9 +4,9 @@ A hub is sustained only with a continuity plan: at least 24 months of runway on 
 (the baseline projection) or a recorded plan; a mandate recorded as evidence; and a named
 successor for the coordinator role. Each missing item is one translatable sentence.
 
-Demo hubs are loaded (``hubs.demo``) before the continuity demo can record their plan, and the
-lower app cannot record it itself; so a demo hub without any continuity record yet is let through,
-and ``continuity.demo`` then records the plan of every sustained demo hub.
+Every path to the stage goes through ``hubs.services.record_stage_change`` and so through this
+guard, demo hubs included: ``hubs.demo`` walks a demo hub only up to "operational", and
+``continuity.demo`` records its plan and then moves it to "sustained".
 """
 
 from datetime import date
@@ -25,10 +25,7 @@ def sustained(hub: Hub, stage: str, when: date) -> list[str]:
     """What the hub still lacks to be sustained (empty for any other stage)."""
     if stage != Stage.SUSTAINED:
         return []
-    settings = HubModel.objects.filter(hub=hub).first()
-    if settings is None and hub.is_demo:
-        return []
-    settings = settings or HubModel(hub=hub)
+    settings = HubModel.objects.filter(hub=hub).first() or HubModel(hub=hub)
     missing = []
     if not settings.continuity_plan.strip():
         try:
