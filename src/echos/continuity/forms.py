@@ -11,6 +11,7 @@ from echos.continuity.models import (
     FundingStream,
     HubModel,
     NetworkModel,
+    NetworkScenario,
     Period,
     Risk,
     Scenario,
@@ -34,6 +35,16 @@ def _months(form: forms.BaseForm, *names: str) -> None:
             form.fields[name].help_text = MONTH_HELP
 
 
+def part_error(form: Any, exc: RuleViolation) -> None:
+    """An error on a part of a field (``changes[0].stream``) goes on that field, named."""
+    field = exc.field or ""
+    base = field.split("[")[0].split(".")[0]
+    if field not in form.fields and base in form.fields:
+        form.add_error(base, f"{field}: {exc.message}")
+    else:
+        ServiceFormMixin.add_rule_violation(form, exc)
+
+
 class LineForm(ServiceFormMixin, forms.Form):
     """Base of the stream, cost, risk and scenario forms: fields from the model, checks in services."""
 
@@ -53,13 +64,7 @@ class LineForm(ServiceFormMixin, forms.Form):
         _months(self, "start", "end")
 
     def add_rule_violation(self, exc: RuleViolation) -> None:
-        """An error on a part of a field (``changes[0].stream``) goes on that field, named."""
-        field = exc.field or ""
-        base = field.split("[")[0].split(".")[0]
-        if field not in self.fields and base in self.fields:
-            self.add_error(base, f"{field}: {exc.message}")
-        else:
-            super().add_rule_violation(exc)
+        part_error(self, exc)
 
     def service_fields(self) -> dict:
         data = dict(self.cleaned_data)
@@ -295,6 +300,38 @@ class CanvasForm(ServiceFormMixin, forms.Form):
     def service_fields(self) -> dict:
         data = dict(self.cleaned_data)
         data["key_partners"] = [int(pk) for pk in data.get("key_partners") or []]
+        return data
+
+
+class NetworkScenarioForm(ServiceFormMixin, forms.ModelForm):
+    """A named network scenario: the changes as JSON and the number of hubs that stop paying."""
+
+    changes = forms.JSONField(
+        label=_("Changes"),
+        required=False,
+        help_text=_(
+            'A list of changes, e.g. [{"op": "remove_stream", "stream": "eu"}, {"op": '
+            '"delay_stream", "stream": "eu", "months": 6}, {"op": "scale_stream", "stream": '
+            '"hub:12", "factor": "0.5"}, {"op": "scale_cost", "cost": "secretariat", "factor": '
+            '"1.2"}, {"op": "add_cost", "line": {"id": "audit", "category": "other", "amount": '
+            '"20000", "period": "year"}}, {"op": "add_membership_fees", "line": {"id": "fees", '
+            '"amount": "30000", "period": "year"}}]. The streams are "eu" and "hub:" followed by '
+            'a hub\'s number; the cost lines are "secretariat" and "shared_services".'
+        ),
+        widget=forms.Textarea(attrs={"rows": 5}),
+    )
+
+    class Meta:
+        model = NetworkScenario
+        fields = ["name", "description", "changes", "stopping_hubs"]
+
+    def add_rule_violation(self, exc: RuleViolation) -> None:
+        part_error(self, exc)
+
+    def service_fields(self) -> dict:
+        data = {k: self.cleaned_data.get(k) for k in self.Meta.fields}
+        data["changes"] = data["changes"] or []
+        data["stopping_hubs"] = data["stopping_hubs"] or 0
         return data
 
 

@@ -328,3 +328,25 @@ class NetworkModel(models.Model):
 
     def __str__(self) -> str:
         return str(_("Network operations model"))
+
+
+class NetworkScenario(models.Model):
+    """A named change of the network operations model, compared side by side with it: the same
+    changes as a hub's scenario (``changes``, the engine's JSON list) and, optionally, the
+    ``stopping_hubs`` largest contributions removed."""
+
+    name = models.CharField(_("name"), max_length=200)
+    description = models.TextField(_("description"), blank=True)
+    changes = models.JSONField(_("changes"), default=list, blank=True)
+    stopping_hubs = models.PositiveIntegerField(_("hubs that stop contributing"), default=0)
+    is_demo = models.BooleanField(_("demo data"), default=False)
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["name", "pk"]
+        verbose_name = _("network scenario")
+        verbose_name_plural = _("network scenarios")
+
+    def __str__(self) -> str:
+        return self.name

@@ -12,6 +12,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from echos.continuity import analysis
@@ -20,7 +21,8 @@ from echos.continuity.engine.errors import ModelInvalid
 from echos.continuity.engine.model import Cost, Model, Stream
 from echos.continuity.engine.months import parse_month
 from echos.continuity.engine.network import HubInput, network_model, without_hubs
-from echos.continuity.models import EurRate, Formula, NetworkModel
+from echos.continuity.engine.scenarios import apply_changes, parse_changes
+from echos.continuity.models import EurRate, Formula, NetworkModel, NetworkScenario
 from echos.continuity.services import check_amount, check_month
 from echos.core.audit import log_action, snapshot
 from echos.core.exceptions import RuleViolation, guard
@@ -190,3 +192,107 @@ def what_if(model: Model, stopping: int) -> Model:
 def countries() -> dict[str, str]:
     """Country names by code, for the network tables."""
     return dict(Country.objects.values_list("code", "name"))
+
+
+def this_month() -> int:
+    """The current month's index (the network model's contribution shares are computed for it)."""
+    today = timezone.localdate()
+    return today.year * 12 + today.month - 1
+
+
+SCENARIO_FIELDS = ["name", "description", "changes", "stopping_hubs"]
+MAX_STOPPING = 1000
+
+
+def scenario_model(model: Model, changes: Any, stopping_hubs: int) -> Model:
+    """The network model with a scenario's changes, then without its N largest contributions.
+
+    Streams are named ``eu`` and ``hub:<id>``, cost lines ``secretariat`` and ``shared_services``;
+    a change naming another line is refused naming the change.
+    """
+    try:
+        changed = apply_changes(model, parse_changes(changes, model))
+    except ModelInvalid as exc:
+        raise RuleViolation(exc.message, exc.field) from None
+    return what_if(changed, stopping_hubs) if stopping_hubs else changed
+
+
+def _check_scenario(row: NetworkScenario, month: int) -> None:
+    row.name = str(row.name or "").strip()
+    if not row.name:
+        raise RuleViolation(_("Give the scenario a name."), "name")
+    if len(row.name) > 200:
+        raise RuleViolation(_("The name is at most 200 characters long."), "name")
+    row.description = str(row.description or "")
+    if row.changes is None:
+        row.changes = []
+    stopping = row.stopping_hubs
+    if isinstance(stopping, bool) or not isinstance(stopping, int):
+        raise RuleViolation(_("Enter a whole number of hubs."), "stopping_hubs")
+    if not 0 <= stopping <= MAX_STOPPING:
+        raise RuleViolation(_("Enter a whole number of hubs."), "stopping_hubs")
+    if not row.changes and not stopping:
+        raise RuleViolation(
+            _("A scenario changes something: add a change or a number of hubs that stop."),
+            "changes",
+        )
+    scenario_model(build(current(), month), row.changes, stopping)
+
+
+@transaction.atomic
+def save_network_scenario(
+    *, actor, month: int, obj: NetworkScenario | None = None, **fields: Any
+) -> NetworkScenario:
+    """Create (no ``obj``) or change a network scenario; it must apply to the current model."""
+    guard(perms.can_edit_network(actor), actor)
+    row = obj if obj is not None else NetworkScenario()
+    # Read back from the table: a ModelForm may already have changed ``obj`` in memory.
+    stored = None if obj is None else NetworkScenario.objects.filter(pk=obj.pk).first()
+    before = None if stored is None else snapshot(stored, SCENARIO_FIELDS)
+    for name, value in fields.items():
+        if name not in SCENARIO_FIELDS:
+            raise RuleViolation(_("Unknown field."), name)
+        setattr(row, name, value)
+    _check_scenario(row, month)
+    row.save()
+    log_action(
+        actor=actor,
+        action="continuity.network_scenario." + ("created" if obj is None else "updated"),
+        target=None,
+        data={"id": row.pk, "before": before, "after": snapshot(row, SCENARIO_FIELDS)},
+    )
+    return row
+
+
+@transaction.atomic
+def delete_network_scenario(*, actor, obj: NetworkScenario) -> None:
+    """Delete a network scenario (the audit entry keeps it for a revert)."""
+    guard(perms.can_edit_network(actor), actor)
+    before = snapshot(obj, SCENARIO_FIELDS)
+    pk = obj.pk
+    obj.delete()
+    log_action(
+        actor=actor,
+        action="continuity.network_scenario.deleted",
+        target=None,
+        data={"id": pk, "before": before},
+    )
+
+
+def named_models(row: NetworkModel, month: int) -> tuple[list[tuple[str, Model]], list]:
+    """The network model, its "N hubs stop" what-if and every stored network scenario, named for
+    ``compute.comparison``; a scenario that no longer applies is returned with its error."""
+    model = build(row, month)
+    named = [(str(_("Network model")), model)]
+    if row.stopping_hubs:
+        label = _("Without the %(n)s largest contributions") % {"n": row.stopping_hubs}
+        named.append((str(label), what_if(model, row.stopping_hubs)))
+    errors = []
+    for scenario in NetworkScenario.objects.all():
+        try:
+            named.append(
+                (scenario.name, scenario_model(model, scenario.changes, scenario.stopping_hubs))
+            )
+        except RuleViolation as exc:
+            errors.append((scenario.name, exc))
+    return named, errors

@@ -10,7 +10,7 @@ from typing import Any
 from django.utils.translation import gettext as _
 
 from echos.continuity import network, services
-from echos.continuity.models import CanvasVersion, NetworkModel
+from echos.continuity.models import CanvasVersion, NetworkModel, NetworkScenario
 from echos.core.exceptions import Conflict
 from echos.core.revert import audit_values, reverter
 from echos.hubs.models import Hub
@@ -100,4 +100,37 @@ def _rate_saved(entry: Any, actor: Any) -> None:
 def _rate_deleted(entry: Any, actor: Any) -> None:
     network.save_rate(
         actor=None, currency=entry.data["currency"], units_per_eur=entry.data["before"]
+    )
+
+
+def _network_scenario(entry: Any) -> NetworkScenario:
+    row = NetworkScenario.objects.filter(pk=entry.data["id"]).first()
+    if row is None:
+        raise Conflict(_("That entry no longer exists."), "entry")
+    return row
+
+
+def _scenario_values(stored: dict) -> dict:
+    return {k: v for k, v in stored.items() if k in network.SCENARIO_FIELDS}
+
+
+@reverter("continuity.network_scenario.created")
+def _network_scenario_created(entry: Any, actor: Any) -> None:
+    network.delete_network_scenario(actor=None, obj=_network_scenario(entry))
+
+
+@reverter("continuity.network_scenario.updated")
+def _network_scenario_updated(entry: Any, actor: Any) -> None:
+    network.save_network_scenario(
+        actor=None,
+        month=network.this_month(),
+        obj=_network_scenario(entry),
+        **_scenario_values(entry.data["before"]),
+    )
+
+
+@reverter("continuity.network_scenario.deleted")
+def _network_scenario_deleted(entry: Any, actor: Any) -> None:
+    network.save_network_scenario(
+        actor=None, month=network.this_month(), **_scenario_values(entry.data["before"])
     )

@@ -7,6 +7,17 @@ app_name = "continuity"
 urlpatterns = [
     path("network/", views.network, name="network"),
     path("network/model/", views.network_model, name="network_model"),
+    path("network/scenarios/new/", views.network_scenario_edit, name="network_scenario_create"),
+    path(
+        "network/scenarios/<int:pk>/edit/",
+        views.network_scenario_edit,
+        name="network_scenario_edit",
+    ),
+    path(
+        "network/scenarios/<int:pk>/delete/",
+        views.network_scenario_delete,
+        name="network_scenario_delete",
+    ),
     path("network/rates/", views.rates, name="rates"),
     path("hubs/<int:hub_id>/", views.hub_model, name="hub"),
     path("hubs/<int:hub_id>/export.xlsx", views.export, name="export"),

@@ -20,6 +20,7 @@ from echos.continuity.forms import (
     CanvasForm,
     CostForm,
     NetworkModelForm,
+    NetworkScenarioForm,
     RateForm,
     RiskForm,
     ScenarioForm,
@@ -32,6 +33,7 @@ from echos.continuity.models import (
     EurRate,
     FundingStream,
     HubModel,
+    NetworkScenario,
     Risk,
     Scenario,
     SourceType,
@@ -384,14 +386,11 @@ def network_model(request):
                 return redirect("continuity:network_model")
         status = 422
         row = netmodel.current()
-    today = timezone.localdate()
     context: dict[str, Any] = {"form": form}
     try:
-        model = netmodel.build(row, today.year * 12 + today.month - 1)
-        named = [(str(_("Network model")), model)]
-        if row.stopping_hubs:
-            label = _("Without the %(n)s largest contributions") % {"n": row.stopping_hubs}
-            named.append((str(label), netmodel.what_if(model, row.stopping_hubs)))
+        named, errors = netmodel.named_models(row, netmodel.this_month())
+        model = named[0][1]
+        rows = compute.comparison(named)
         sim = compute.simulation(model)
         fan = [
             {
@@ -403,7 +402,9 @@ def network_model(request):
             for f in sim.fan
         ]
         context.update(
-            rows=compute.comparison(named),
+            rows=rows,
+            errors=errors,
+            spec=charts.scenarios_spec([{"name": r["name"], "runway": r["runway"]} for r in rows]),
             coverage=sorted(sim.coverage.items()),
             fan=fan,
             fan_spec=charts.fan_spec(fan),
@@ -411,7 +412,54 @@ def network_model(request):
         )
     except RuleViolation as exc:
         context["model_error"] = exc
+    context["scenarios"] = NetworkScenario.objects.all()
+    context["can_edit"] = perms.can_edit_network(request.user)
     return render(request, "continuity/network_model.html", context, status=status)
+
+
+def network_scenario_edit(request, pk: int | None = None):
+    """Create or change a network scenario (network coordinators)."""
+    if not perms.can_edit_network(request.user):
+        raise PermissionDenied
+    obj = get_object_or_404(NetworkScenario, pk=pk) if pk else None
+    status = 200
+    if request.method == "POST":
+        form = NetworkScenarioForm(request.POST, instance=obj)
+        if form.is_valid():
+            try:
+                netmodel.save_network_scenario(
+                    actor=request.user,
+                    month=netmodel.this_month(),
+                    obj=obj,
+                    **form.service_fields(),
+                )
+            except RuleViolation as exc:
+                form.add_rule_violation(exc)
+            else:
+                messages.success(request, _("Saved."))
+                return redirect("continuity:network_model")
+        status = 422
+    else:
+        form = NetworkScenarioForm(instance=obj)
+    return render(
+        request,
+        "continuity/network_scenario_form.html",
+        {"form": form, "obj": obj},
+        status=status,
+    )
+
+
+@login_required
+@require_POST
+def network_scenario_delete(request, pk: int):
+    """Delete a network scenario (the audit entry keeps it for a revert)."""
+    if not perms.can_edit_network(request.user):
+        raise PermissionDenied
+    netmodel.delete_network_scenario(
+        actor=request.user, obj=get_object_or_404(NetworkScenario, pk=pk)
+    )
+    messages.success(request, _("Deleted."))
+    return redirect("continuity:network_model")
 
 
 def rates(request):
