@@ -33,7 +33,9 @@ def hub_profile(request: HttpRequest, hub_id: int) -> HttpResponse:
             "languages": sorted(offer.languages),
             "open_to_mentoring": offer.open_to_mentoring,
         }
-        form = forms_edit.ProfileForm(request.POST or None, initial=initial)
+        form = forms_edit.ProfileForm(
+            request.POST if request.method == "POST" else None, initial=initial
+        )
         if request.method == "POST":
             if form.is_valid():
                 try:
@@ -69,7 +71,7 @@ def commitment_edit(request: HttpRequest, pk: int) -> HttpResponse:
     if not perms.can_update_commitment(request.user, c):
         raise PermissionDenied
     initial = {"hub": c.hub_id, "owner": c.owner, "what": c.what, "due": c.due}
-    form = forms.CommitmentForm(request.POST or None, initial=initial)
+    form = forms.CommitmentForm(request.POST if request.method == "POST" else None, initial=initial)
     status = 200
     if request.method == "POST":
         if form.is_valid():
@@ -94,7 +96,10 @@ def twinning_levels(request: HttpRequest, pk: int) -> HttpResponse:
         raise PermissionDenied
     hubs = list(t.hubs.all())
     form = forms_edit.TwinningLevelsForm(
-        request.POST or None, twinning=t, hubs=hubs, titles=dimension_titles()
+        request.POST if request.method == "POST" else None,
+        twinning=t,
+        hubs=hubs,
+        titles=dimension_titles(),
     )
     status = 200
     if request.method == "POST":
