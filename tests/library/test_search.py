@@ -132,3 +132,38 @@ def test_snippet_of_a_hit_deep_inside_a_long_text(make_resource):
     hit = search("cwiczenia", user=None).results[0]
     assert "<mark>Ćwiczenia</mark>" in hit.snippet
     assert hit.snippet.startswith("…")
+
+
+def _pages(query, per_page, **kw):
+    found = [search(query, user=None, per_page=per_page, page=n, **kw) for n in (1, 2, 3, 4, 5)]
+    return [(p.count, [(r.resource.pk, r.rank) for r in p.results]) for p in found]
+
+
+def test_ranking_only_the_best_candidates_gives_the_same_pages(make_resource, monkeypatch):
+    """With few candidates (and translations in the reader's language ranked low), every page is
+    the one that ranking and grouping every match gives."""
+    from echos.library import index
+
+    for n in range(14):
+        text = " ".join(["screening"] * (n % 5 + 1)) + f" programme {n}"
+        en = make_resource(f"Screening {n}", description=text, language="en")
+        if n % 3 == 0:
+            make_resource(
+                f"Rastreio {n}", description="screening", language="pt", translation_of=en
+            )
+    for language in ("pt", "en"):
+        monkeypatch.setattr(index, "CANDIDATES", 4)
+        fast = _pages("screening", 3, prefer_language=language)
+        monkeypatch.setattr(index, "MAX_CANDIDATES", 0)
+        full = _pages("screening", 3, prefer_language=language)
+        monkeypatch.undo()
+        assert fast == full
+        assert fast[0][0] == 14 and sum(len(ids) for _count, ids in fast) == 14
+
+
+def test_count_cap_says_more(make_resource):
+    for n in range(5):
+        make_resource(f"Registry report {n}")
+    capped = search("registry", user=None, per_page=2, count_cap=3)
+    assert capped.more and capped.count > 3 and capped.count_cap == 3
+    assert not search("registry", user=None, per_page=2, count_cap=10).more

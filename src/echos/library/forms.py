@@ -52,11 +52,13 @@ class TagFieldsMixin:
 
     fields: dict[str, Any]
 
-    def add_tag_fields(self) -> None:
+    def add_tag_fields(self, known: dict[str, list[tuple[str, str]]] | None = None) -> None:
+        """``known``: the vocabularies' choices when the caller has already read them."""
+        known = known if known is not None else vocab.all_choices()
         for vocabulary, label in Vocabulary.choices:
             self.fields[f"tag_{vocabulary}"] = forms.MultipleChoiceField(
                 label=label,
-                choices=vocab.choices(vocabulary),
+                choices=known.get(vocabulary, []),
                 widget=forms.CheckboxSelectMultiple,
                 required=False,
             )
@@ -199,11 +201,11 @@ class FilterForm(TagFieldsMixin, forms.Form):
     language = forms.ChoiceField(label=_("Language"), required=False)
     type = forms.ChoiceField(label=_("Type"), required=False)
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, known: dict[str, list[tuple[str, str]]] | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["language"].choices = [("", _("All languages")), *language_choices()]
         self.fields["type"].choices = [("", _("All types")), *ResourceType.choices]
-        self.add_tag_fields()
+        self.add_tag_fields(known)
 
     def filters(self) -> dict:
         if self.is_bound:

@@ -151,6 +151,59 @@ def _hits_sql(visible_sql: str) -> str:
     )
 
 
+CANDIDATES = 200  # best matches ranked before grouping (at least three pages' worth)
+MAX_CANDIDATES = 2_000  # past this, a page is taken from every match ranked and grouped
+
+
+def _matches_sql(visible_sql: str) -> str:
+    """SQL of (id, translation_group) of the matching visible resources: no rank computed."""
+    if _vendor() == "postgresql":
+        return (
+            "SELECT r.id, r.translation_group FROM library_search s"
+            " JOIN library_resource r ON r.id = s.resource_id"
+            f" WHERE s.document @@ to_tsquery('simple', %s) AND r.id IN ({visible_sql})"
+        )
+    return (
+        "SELECT r.id, r.translation_group"
+        " FROM library_search JOIN library_resource r ON r.id = library_search.rowid"
+        f" WHERE library_search MATCH %s AND r.id IN ({visible_sql})"
+    )
+
+
+def count_groups(terms: Sequence[str], visible: tuple[str, tuple], cap: int | None = None) -> int:
+    """The number of matching translation groups (at most ``cap + 1`` when ``cap`` is given),
+    without ranking anything."""
+    sql, params = visible
+    inner = f"SELECT DISTINCT translation_group FROM ({_matches_sql(sql)}) m"
+    args: list[Any] = [match_expression(terms), *params]
+    if cap is not None:
+        inner += " LIMIT %s"
+        args.append(cap + 1)
+    with _index_scans() as cursor:
+        cursor.execute(f"SELECT COUNT(*) FROM ({inner}) g", args)
+        return cursor.fetchone()[0]
+
+
+def _best_sql(members: str) -> str:
+    """Of each translation group in ``members`` (id, translation_group, language, rank): the
+    resource in the preferred language (the first parameter), else the best ranked."""
+    return (
+        "SELECT id, rank, ROW_NUMBER() OVER (PARTITION BY translation_group"
+        f" ORDER BY CASE WHEN language = %s THEN 0 ELSE 1 END, rank, id) AS n FROM ({members}) m"
+    )
+
+
+def _shown(rows: Iterable[tuple[int, Any, str, float]], prefer_language: str) -> list[tuple]:
+    """``_best_sql`` over a bounded set of (id, group, language, rank): the shown resource of
+    each group, as (id, rank), best first."""
+    best: dict[Any, tuple] = {}
+    for pk, group, language, rank in rows:
+        key = (0 if language == prefer_language else 1, float(rank), pk)
+        if group not in best or key < best[group]:
+            best[group] = key
+    return sorted((rank, pk) for _first, rank, pk in best.values())
+
+
 def find(
     terms: Sequence[str],
     visible: tuple[str, tuple],
@@ -158,36 +211,56 @@ def find(
     prefer_language: str,
     limit: int,
     offset: int,
+    count_cap: int | None = None,
 ) -> tuple[int, list[tuple[int, float]]]:
     """Count the matching translation groups and return one page of (resource id, rank).
 
     ``visible`` is the SQL and parameters of the ids the reader may see, filters applied. Of each
-    translation group, the resource in ``prefer_language`` is shown, else the best ranked one.
+    translation group, the resource in ``prefer_language`` is shown, else the best ranked one;
+    groups are ordered by the rank of the resource shown.
+
+    Only the best ``CANDIDATES`` matches come back, in rank order (``ORDER BY rank LIMIT``). When
+    there are fewer, they are every match and are grouped at once. Else the other matching members
+    of the candidates' groups are read, and the groups whose shown resource ranks strictly better
+    than the last candidate are final (any other group shows a resource that ranks no better):
+    when they fill the page, it is the page, and the groups are counted without ranking (up to
+    ``count_cap + 1`` when a cap is given). Else (a far page, translations in the reader's
+    language ranked low) every match is ranked and grouped in the database.
     """
     sql, params = visible
     query = match_expression(terms)
     hits = _hits_sql(sql)
-    ranked = (
-        f"WITH hits AS ({hits}), best AS (SELECT id, rank, ROW_NUMBER() OVER ("
-        " PARTITION BY translation_group"
-        " ORDER BY CASE WHEN language = %s THEN 0 ELSE 1 END, rank, id) AS n FROM hits)"
-    )
+    need = offset + limit
+    wanted = max(CANDIDATES, 3 * need)
+    if wanted <= MAX_CANDIDATES:
+        with _index_scans() as cursor:
+            cursor.execute(f"{hits} ORDER BY rank, r.id LIMIT %s", [query, *params, wanted])
+            candidates = cursor.fetchall()
+            if len(candidates) < wanted:  # every match: all is exact
+                shown = _shown(candidates, prefer_language)
+                return len(shown), [(pk, rank) for rank, pk in shown[offset:need]]
+            cutoff = float(candidates[-1][3])
+            groups = sorted({group for _pk, group, _language, _rank in candidates})
+            placeholders = ", ".join(["%s"] * len(groups))
+            ids = {pk for pk, *_rest in candidates}
+            cursor.execute(
+                f"{hits} AND r.translation_group IN ({placeholders})", [query, *params, *groups]
+            )
+            members = [row for row in cursor.fetchall() if row[0] not in ids]
+        shown = _shown([*candidates, *members], prefer_language)
+        exact = [(pk, rank) for rank, pk in shown if rank < cutoff]
+        if len(exact) >= need:
+            return count_groups(terms, visible, count_cap), exact[offset:need]
     with _index_scans() as cursor:
-        # One pass gives the page and the number of groups; only a page past the end needs the
-        # count on its own.
         cursor.execute(
-            f"{ranked} SELECT id, rank, COUNT(*) OVER () FROM best WHERE n = 1"
+            f"SELECT id, rank, COUNT(*) OVER () FROM ({_best_sql(hits)}) b WHERE n = 1"
             " ORDER BY rank, id LIMIT %s OFFSET %s",
-            [query, *params, prefer_language, limit, offset],
+            [prefer_language, query, *params, limit, offset],
         )
         rows = cursor.fetchall()
-        if rows:
-            return rows[0][2], [(pk, float(rank)) for pk, rank, _total in rows]
-        cursor.execute(
-            f"WITH hits AS ({hits}) SELECT COUNT(DISTINCT translation_group) FROM hits",
-            [query, *params],
-        )
-        return cursor.fetchone()[0], []
+    if rows:
+        return rows[0][2], [(pk, float(rank)) for pk, rank, _total in rows]
+    return count_groups(terms, visible), []
 
 
 def snippets(terms: Sequence[str], ids: Sequence[int]) -> dict[int, tuple[str, str]]:
@@ -207,7 +280,7 @@ def snippets(terms: Sequence[str], ids: Sequence[int]) -> dict[int, tuple[str, s
         sql = (
             f"SELECT id, frag, substr(original, instr(doc, {plain}), length({plain})) FROM ("
             "SELECT rowid AS id, snippet(library_search, 2, %s, %s, %s, %s) AS frag, doc, original"
-            f" FROM library_search WHERE library_search MATCH %s AND rowid IN ({placeholders}))"
+            f" FROM library_search WHERE library_search MATCH %s AND +rowid IN ({placeholders}))"
         )
         params: list[Any] = [*marks, *marks, *marks, SNIPPET_TOKENS, query, *ids]
     with connection.cursor() as cursor:

@@ -25,6 +25,7 @@ MIN_QUERY_CHARS = 2
 MAX_QUERY_CHARS = 200
 MAX_TERMS = 12
 MAX_PER_PAGE = 100
+COUNT_CAP = 1000  # past this, the list page says "more than 1,000" instead of counting on
 
 
 @dataclass
@@ -46,6 +47,12 @@ class SearchPage:
     count: int
     page: int
     per_page: int
+    count_cap: int | None = None
+
+    @property
+    def more(self) -> bool:
+        """Whether ``count`` stopped at the cap: there are more than ``count_cap`` groups."""
+        return self.count_cap is not None and self.count > self.count_cap
 
     @property
     def pages(self) -> int:
@@ -151,11 +158,13 @@ def search(
     per_page: int = 20,
     offset: int | None = None,
     prefer_language: str = "",
+    count_cap: int | None = None,
 ) -> SearchPage:
     """Resources matching every word of ``query`` (accents and case ignored), best first.
 
     ``offset`` (the API's) overrides ``page``. A query of fewer than two characters is a
-    ``RuleViolation`` on ``q``, never a list of everything.
+    ``RuleViolation`` on ``q``, never a list of everything. With ``count_cap``, groups are counted
+    up to one more than the cap (``SearchPage.more``), which is cheaper for a common word.
     """
     terms = check_query(query)
     limit, start = _page_bounds(page, per_page)
@@ -166,7 +175,12 @@ def search(
     visible = filtered(user, language=language, type=type, tags=tags).order_by().values("pk")
     sql, params = visible.query.sql_with_params()
     count, hits = index.find(
-        terms, (sql, tuple(params)), prefer_language=prefer_language, limit=limit, offset=start
+        terms,
+        (sql, tuple(params)),
+        prefer_language=prefer_language,
+        limit=limit,
+        offset=start,
+        count_cap=count_cap,
     )
     resources = Resource.objects.select_related("hub", "organisation").in_bulk(
         [pk for pk, _rank in hits]
@@ -184,7 +198,7 @@ def search(
         for pk, rank in hits
         if pk in resources
     ]
-    return SearchPage(results=results, count=count, page=page, per_page=limit)
+    return SearchPage(results=results, count=count, page=page, per_page=limit, count_cap=count_cap)
 
 
 def browse(

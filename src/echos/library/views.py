@@ -29,7 +29,8 @@ def _language() -> str:
 
 def index(request):
     """Public: the resources the reader may see, searched and filtered, translations grouped."""
-    form = FilterForm(request.GET or None)
+    labels = vocab.all_choices()  # read once: the filters' checkboxes and the results' tags
+    form = FilterForm(request.GET or None, known=labels)
     filters = form.filters()
     query = request.GET.get("q", "").strip()
     page_number = request.GET.get("page", "1")
@@ -43,6 +44,7 @@ def index(request):
                 page=number,
                 per_page=PAGE_SIZE,
                 prefer_language=_language(),
+                count_cap=search.COUNT_CAP,
                 **filters,
             )
         except RuleViolation as exc:
@@ -61,7 +63,7 @@ def index(request):
     context["query"] = params.urlencode()
     context["filtering"] = bool(filters["language"] or filters["type"] or filters["tags"])
     context["can_add"] = perms.can_add_resource(request.user)
-    context["labels"] = vocab.all_choices()
+    context["labels"] = labels
     return render(request, "library/index.html", context)
 
 
