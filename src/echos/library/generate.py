@@ -166,4 +166,5 @@ def generate_resources(ctx: Context) -> int:
     for ids in chunks(made, ctx.batch):
         indexed += index.rebuild(Resource.objects.filter(pk__in=ids))
         ctx.progress("library search index", indexed, count)
+    index.analyze()
     return count

@@ -101,6 +101,14 @@ def rebuild(queryset, batch: int = 500) -> int:
     return count
 
 
+def analyze() -> None:
+    """Refresh PostgreSQL's statistics of the library tables after a bulk load: without them the
+    planner takes 20,000 visible rows for 60 and joins the search row by row (~0.3 s)."""
+    if _vendor() == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE library_resource, library_search")
+
+
 # --- queries --------------------------------------------------------------------------------------
 
 
@@ -170,18 +178,22 @@ def _matches_sql(visible_sql: str) -> str:
     )
 
 
-def count_groups(terms: Sequence[str], visible: tuple[str, tuple], cap: int | None = None) -> int:
+def count_groups(
+    terms: Sequence[str], visible: tuple[str, tuple], cap: int | None = None, cursor: Any = None
+) -> int:
     """The number of matching translation groups (at most ``cap + 1`` when ``cap`` is given),
-    without ranking anything."""
+    without ranking anything (on ``cursor`` when the caller has one open)."""
     sql, params = visible
     inner = f"SELECT DISTINCT translation_group FROM ({_matches_sql(sql)}) m"
     args: list[Any] = [match_expression(terms), *params]
     if cap is not None:
         inner += " LIMIT %s"
         args.append(cap + 1)
-    with _index_scans() as cursor:
-        cursor.execute(f"SELECT COUNT(*) FROM ({inner}) g", args)
-        return cursor.fetchone()[0]
+    if cursor is None:
+        with _index_scans() as opened:
+            return count_groups(terms, visible, cap, opened)
+    cursor.execute(f"SELECT COUNT(*) FROM ({inner}) g", args)
+    return cursor.fetchone()[0]
 
 
 def _best_sql(members: str) -> str:
@@ -247,10 +259,10 @@ def find(
                 f"{hits} AND r.translation_group IN ({placeholders})", [query, *params, *groups]
             )
             members = [row for row in cursor.fetchall() if row[0] not in ids]
-        shown = _shown([*candidates, *members], prefer_language)
-        exact = [(pk, rank) for rank, pk in shown if rank < cutoff]
-        if len(exact) >= need:
-            return count_groups(terms, visible, count_cap), exact[offset:need]
+            shown = _shown([*candidates, *members], prefer_language)
+            exact = [(pk, rank) for rank, pk in shown if rank < cutoff]
+            if len(exact) >= need:
+                return count_groups(terms, visible, count_cap, cursor), exact[offset:need]
     with _index_scans() as cursor:
         cursor.execute(
             f"SELECT id, rank, COUNT(*) OVER () FROM ({_best_sql(hits)}) b WHERE n = 1"
