@@ -12,9 +12,12 @@ PUBLIC = [
     ("/organisations/", "Organisations"),
     ("/events/", "Events"),
     ("/participate/", "Have your say"),
+    ("/library/", "Library"),
     ("/synergies/", "Synergies"),
     ("/api/v1/docs", "API"),
 ]
+# Signed-in people also see the network of support, between Events and Have your say.
+SIGNED_IN = [*PUBLIC[:4], ("/exchange/", "Support network"), *PUBLIC[4:]]
 
 
 def header_links(client):
@@ -29,12 +32,17 @@ def test_anonymous_header(client):
 
 def test_member_header(client, make_user):
     client.force_login(make_user("member"))
-    assert header_links(client) == [*PUBLIC, ("/assessment/", "Assessment")]
+    assert header_links(client) == [*SIGNED_IN, ("/assessment/", "Assessment")]
 
 
 def test_network_coordinator_header(client, make_user):
     client.force_login(make_user("secretariat", is_network_coordinator=True))
-    assert header_links(client) == [*PUBLIC, ("/assessment/", "Assessment"), ("/admin/", "Admin")]
+    assert header_links(client) == [
+        *SIGNED_IN,
+        ("/assessment/", "Assessment"),
+        ("/continuity/network/", "Continuity"),
+        ("/admin/", "Admin"),
+    ]
 
 
 def test_header_labels_are_translated(client):

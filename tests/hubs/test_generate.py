@@ -75,6 +75,8 @@ def test_counts_and_labels(tiny):
         "registrations",
         "consultation_answers",
         "engagement_records",
+        "continuity_models",
+        "library_resources",
     ]
     assert (tiny["events"], tiny["registrations"], tiny["consultation_answers"]) == (120, 600, 200)
     assert (tiny["organisations"], tiny["hubs"], tiny["memberships"]) == (300, 70, 900)
@@ -239,6 +241,11 @@ def test_progress_reported_per_model(db):
         "registrations",
         "consultation answers",
         "engagement records",
+        "continuity settings",
+        "funding streams",
+        "cost lines",
+        "library resources",
+        "library search index",
     ]
     last = {label: (done, total) for label, done, total in calls}
     assert last["memberships"] == (900, 900)

@@ -12,6 +12,9 @@ def test_every_app_declares_its_router_in_installed_apps_order():
         "events",
         "participation",
         "engagement",
+        "library",
+        "continuity",
+        "exchange",
     ]
 
 

@@ -4,11 +4,14 @@ import pytest
 from django.core.management import call_command
 
 from echos.assessment.demo import load_demo as load_assessment_demo
+from echos.continuity.demo import load_demo as load_continuity_demo
 from echos.core import registry
 from echos.core.reference import load_reference
 from echos.engagement.demo import load_demo as load_engagement_demo
 from echos.events.demo import load_demo as load_events_demo
+from echos.exchange.demo import load_demo as load_exchange_demo
 from echos.hubs.demo import load_demo, load_reference_hubs
+from echos.library.demo import load_demo as load_library_demo
 from echos.participation.demo import load_demo as load_participation_demo
 from echos.site.management.commands import demo
 from echos.synergies.demo import load_demo as load_synergies_demo
@@ -24,6 +27,9 @@ def test_the_demo_loaders_are_every_apps_in_order():
         load_events_demo,
         load_participation_demo,
         load_engagement_demo,
+        load_library_demo,
+        load_continuity_demo,
+        load_exchange_demo,
     ]
 
 

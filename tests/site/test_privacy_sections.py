@@ -17,7 +17,18 @@ from echos.synergies.models import MatchJob
 
 pytestmark = pytest.mark.django_db
 
-APPS = ["core", "hubs", "assessment", "synergies", "events", "participation", "engagement"]
+APPS = [
+    "core",
+    "hubs",
+    "assessment",
+    "synergies",
+    "events",
+    "participation",
+    "engagement",
+    "library",
+    "continuity",
+    "exchange",
+]
 
 
 def test_every_app_declares_its_section_and_the_export_follows_installed_apps(personas):
@@ -31,6 +42,9 @@ def test_every_app_declares_its_section_and_the_export_follows_installed_apps(pe
         "events",
         "participation",
         "engagement",
+        "library",
+        "continuity",
+        "exchange",
         "audit",
     ]
     # What synergies keeps of the account itself is listed with the account, after its tokens.

@@ -11,7 +11,8 @@ Each panel runs one bounded query (visibility is ``Resource.objects.visible_to``
 from collections.abc import Mapping
 from typing import Any
 
-from django.db.models import Case, IntegerField, Value, When
+from django.db.models import Case, F, IntegerField, Value, When, Window
+from django.db.models.functions import RowNumber
 from django.http import HttpRequest
 from django.template.loader import render_to_string
 from django.utils.translation import get_language
@@ -51,15 +52,52 @@ def one_per_group(resources: list[Resource], limit: int) -> list[Resource]:
     return picked
 
 
+def _by_dimension(user: Any, language: str) -> dict[str, list[Resource]]:
+    """Up to ``CANDIDATES`` readable resources per maturity dimension, in one query.
+
+    The maturity page shows several next steps; reading every dimension's candidates at once (a
+    row number per dimension) keeps the page at one library query however many steps it shows.
+    """
+    foreign = Case(
+        When(language=language, then=Value(0)), default=Value(1), output_field=IntegerField()
+    )
+    rows = (
+        Resource.objects.visible_to(user)
+        .filter(tags__vocabulary=Vocabulary.DIMENSIONS)
+        .annotate(
+            _dimension=F("tags__code"),
+            _rank=Window(
+                RowNumber(),
+                partition_by=[F("tags__code")],
+                order_by=[
+                    foreign.asc(),
+                    F("published").desc(nulls_last=True),
+                    F("created_at").desc(),
+                    F("pk").desc(),
+                ],
+            ),
+        )
+        .filter(_rank__lte=CANDIDATES)
+        .order_by("_dimension", "_rank")
+    )
+    grouped: dict[str, list[Resource]] = {}
+    for resource in rows:
+        grouped.setdefault(resource._dimension, []).append(resource)
+    return grouped
+
+
 def next_steps(request: HttpRequest | None, recommendation: Mapping[str, Any]) -> str:
     """Resources for one maturity "next step", or "" when there are none the viewer may read."""
     dimension = str(recommendation.get("dimension") or "")
     if not dimension:
         return ""
     user, language = _viewer(request)
-    qs = Resource.objects.visible_to(user).tagged(Vocabulary.DIMENSIONS, dimension)
-    rows = list(_own_language_first(qs, language)[:CANDIDATES])
-    resources = one_per_group(rows, NEXT_STEPS)
+    grouped = getattr(request, "_library_next_steps", None)
+    if grouped is None:
+        grouped = _by_dimension(user, language)
+        if request is not None:
+            request._library_next_steps = grouped  # type: ignore[attr-defined]
+    resources = one_per_group(grouped.get(dimension, []), NEXT_STEPS)
     if not resources:
         return ""
     return render_to_string(
