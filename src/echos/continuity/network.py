@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from echos.continuity import analysis
 from echos.continuity import permissions as perms
 from echos.continuity.engine.errors import ModelInvalid
-from echos.continuity.engine.model import Cost, Model, Stream
+from echos.continuity.engine.model import CURRENCIES, Cost, Model, Stream
 from echos.continuity.engine.months import parse_month
 from echos.continuity.engine.network import HubInput, network_model, without_hubs
 from echos.continuity.engine.scenarios import apply_changes, parse_changes
@@ -95,7 +95,6 @@ def save_network_model(*, actor, **fields: Any) -> NetworkModel:
 @transaction.atomic
 def save_rate(*, actor, currency: str, units_per_eur: Any) -> EurRate:
     """Add or change the rate of a currency (units per euro, ECB convention)."""
-    from echos.continuity.engine.model import CURRENCIES
 
     guard(perms.can_edit_network(actor), actor)
     code = str(currency or "").strip().upper()

@@ -13,6 +13,7 @@ from typing import Any
 from django.db import models, transaction
 from django.utils.translation import gettext as _
 
+from echos.continuity import compute
 from echos.continuity import permissions as perms
 from echos.continuity.engine.errors import ModelInvalid
 from echos.continuity.engine.model import CURRENCIES, MAX_AMOUNT, MAX_MONTHS, MAX_SLIP
@@ -249,7 +250,6 @@ def validate_changes(hub: Hub, changes: Any) -> list[dict]:
     """A scenario's changes in the engine's JSON form (``{"op": "remove_stream", ...}``), plus
     ``{"op": "remove_funder", "funder": id}`` kept as it is; each must apply to the hub's current
     baseline, so a change naming a deleted stream is refused naming the change."""
-    from echos.continuity import compute
 
     if not isinstance(changes, list) or len(changes) > 50:
         raise RuleViolation(_("The changes are a list of at most 50 entries."), "changes")

@@ -38,6 +38,7 @@ from echos.continuity.models import (
     Scenario,
     SourceType,
 )
+from echos.continuity.panels import flags
 from echos.core.exceptions import RuleViolation
 from echos.hubs.models import Hub
 
@@ -293,7 +294,6 @@ def risks(request, hub_id: int):
         for im in range(1, 6)
     ]
     grid = [[counts.get((lk, im), 0) for im in range(1, 6)] for lk in range(5, 0, -1)]
-    from echos.continuity.panels import flags
 
     return render(
         request,

@@ -254,6 +254,7 @@ def language_name(code: str) -> str:
 
 @lru_cache(maxsize=1024)
 def _language_name(code: str, language: str) -> str:
+    # lazy: the pairing stays importable without Django's app registry (pure module)
     from echos.core.models import localized_iso_name
 
     base = code.split("-")[0].split("_")[0]

@@ -2,7 +2,9 @@
 them (``library.Resource.objects.visible_to``)."""
 
 from django.urls import NoReverseMatch
+from django.utils.translation import gettext as _
 
+from echos.core.exceptions import RuleViolation
 from echos.library.models import Resource
 
 
@@ -25,9 +27,6 @@ def _url(resource: Resource) -> str:
 def attachable(user, ids: list[int], field: str) -> list[Resource]:
     """Resources the user may attach (those they may read; the system: any); an unknown or hidden
     one is refused, naming the field."""
-    from django.utils.translation import gettext as _
-
-    from echos.core.exceptions import RuleViolation
 
     ids = [int(i) for i in ids][:50]
     pool = Resource.objects.all() if user is None else Resource.objects.visible_to(user)

@@ -96,6 +96,7 @@ def _bounded(parts: Iterator[str]) -> str:
 
 
 def _pdf(file: BinaryIO) -> str:
+    # lazy: pypdf is read only when a PDF is, not by every process that imports the library
     from pypdf import PdfReader
 
     reader = PdfReader(file)

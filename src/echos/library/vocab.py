@@ -11,6 +11,7 @@ from collections.abc import Iterable
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from echos.assessment import benchmarks, scoring
 from echos.core.exceptions import RuleViolation
 from echos.core.languages import language_codes
 from echos.core.models import Term
@@ -27,7 +28,6 @@ MAX_TAGS = 40
 
 def dimensions() -> list[tuple[str, str]]:
     """Codes and titles of the maturity dimensions of the current maturity model."""
-    from echos.assessment import benchmarks, scoring
 
     return list(scoring.dimension_titles(benchmarks.maturity_definition()).items())
 
