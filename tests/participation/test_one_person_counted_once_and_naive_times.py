@@ -1,4 +1,4 @@
-"""QA fixes: one person counted once across account and e-mail, naive consultation times,
+"""One person counted once across account and e-mail, naive consultation times,
 pasted questionnaires that do not follow the format, answers confirmed after closing."""
 
 import re

@@ -1,4 +1,4 @@
-"""QA fixes: bad batch items, events recorded as activities, bad decide-form values."""
+"""Bad batch items named, events recorded as activities, bad decide-form values refused."""
 
 import json
 import os
