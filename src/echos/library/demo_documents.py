@@ -62,8 +62,8 @@ def write_european_fonts() -> list[Path]:
     """Write the European subsets of the shipped fonts next to them (run once when the fonts or
     ``EUROPEAN`` change: ``python -c "from echos.library.demo_documents import *;
     write_european_fonts()"``). No hinting and no layout tables: fpdf2 uses neither."""
-    from fontTools import subset
-    from fontTools.ttLib import TTFont
+    from fontTools import subset  # type: ignore[import-untyped]
+    from fontTools.ttLib import TTFont  # type: ignore[import-untyped]
 
     options = subset.Options()
     options.hinting = False
