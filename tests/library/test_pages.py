@@ -162,3 +162,15 @@ def test_translating_a_hidden_resource_is_not_found(personas, hubs, login, make_
     hidden = make_resource("Team only", hub=hubs["norway"], visibility="hub")
     client = login(personas["coord_pt"])
     assert client.get(f"/library/new/?translation_of={hidden.pk}").status_code == 404
+
+
+def test_search_page_stops_counting_past_the_cap(client, make_resource, monkeypatch):
+    from echos.library import search
+
+    for n in range(4):
+        make_resource(f"Registry report {n}")
+    page = client.get("/library/", {"q": "registry"}).content.decode()
+    assert "4 resources found" in page
+    monkeypatch.setattr(search, "COUNT_CAP", 2)
+    page = client.get("/library/", {"q": "registry"}).content.decode()
+    assert "More than 2 resources found" in page and "Registry report 0" in page
