@@ -47,14 +47,24 @@ def median_ms(fn) -> float:
 
 client = Client(HTTP_HOST="127.0.0.1")
 print(f"{connection.vendor}: runs={RUNS}")
-print(f"{'query':28} {'search p1':>10} {'search p5':>10} {'page ms':>8} {'queries':>7} {'count':>8}")
+print(
+    f"{'query':28} {'search p1':>10} {'search p5':>10} {'page ms':>8} {'queries':>7} {'count':>8}"
+)
 for q, filters in SEARCHES:
     anon = AnonymousUser()
-    p1 = median_ms(lambda: search.search(q, user=anon, prefer_language="en", **filters))
-    p5 = median_ms(lambda: search.search(q, user=anon, page=5, prefer_language="en", **filters))
+    p1 = median_ms(
+        lambda q=q, anon=anon, filters=filters: search.search(
+            q, user=anon, prefer_language="en", **filters
+        )
+    )
+    p5 = median_ms(
+        lambda q=q, anon=anon, filters=filters: search.search(
+            q, user=anon, page=5, prefer_language="en", **filters
+        )
+    )
     found = search.search(q, user=anon, prefer_language="en", **filters)
     params = {"q": q, **filters}
-    page = median_ms(lambda: client.get("/library/", params))
+    page = median_ms(lambda params=params: client.get("/library/", params))
     with CaptureQueriesContext(connection) as captured:
         client.get("/library/", params)
     shown = getattr(found, "count", None)
