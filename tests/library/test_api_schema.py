@@ -1,57 +1,23 @@
 """The library's operations against their own OpenAPI schema (schemathesis through the WSGI app):
 no input gives a 500, and every answer matches the schema and status codes declared."""
 
-import os
-
 import pytest
-import schemathesis
-from hypothesis import HealthCheck, settings
-from hypothesis import strategies as st
-from schemathesis.checks import not_a_server_error
-from schemathesis.specs.openapi.checks import (
-    content_type_conformance,
-    response_schema_conformance,
-    status_code_conformance,
+
+from tests.schema_cases import (
+    CHECKS,
+    aim_at_real_rows,
+    bearer_header,
+    conformance_settings,
+    examples,
+    load_schema,
+    one_connection,  # noqa: F401 (a fixture)
 )
 
-EXAMPLES = int(os.environ.get("ECHOS_SCHEMA_EXAMPLES", "25"))
-CHECKS = [
-    not_a_server_error,
-    status_code_conformance,
-    content_type_conformance,
-    response_schema_conformance,
-]
+EXAMPLES = examples(25)
 REAL: dict[str, list] = {}
 
-
-def load_schema():
-    from echos.wsgi import application
-
-    config = schemathesis.Config.from_dict(
-        {
-            "seed": 20261204,
-            "phases": {"stateful": {"enabled": False}},
-            "generation": {"max-examples": EXAMPLES},
-        }
-    )
-    loaded = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", application, config=config)
-    return loaded.include(path_regex="^/api/v1/resources")
-
-
-schema = load_schema()
-
-
-@schema.hook
-def flatmap_case(context, case):
-    """Half of the cases aim at real resources, so that reads and writes reach the services."""
-    if "resource_id" not in (case.path_parameters or {}) or not REAL.get("resource"):
-        return st.just(case)
-
-    def real(pk):
-        case.path_parameters = {**case.path_parameters, "resource_id": pk}
-        return case
-
-    return st.one_of(st.just(case), st.sampled_from(REAL["resource"]).map(real))
+schema = load_schema(seed=20261204, max_examples=EXAMPLES, path_regex="^/api/v1/resources")
+aim_at_real_rows(schema, REAL, path_kinds={"resource_id": "resource"}, body_kinds={})
 
 
 @pytest.fixture
@@ -69,29 +35,13 @@ def library_data(personas, hubs, make_resource):
 
 
 @pytest.fixture
-def one_connection():
-    from django.core.signals import request_finished, request_started
-    from django.db import close_old_connections
-
-    request_started.disconnect(close_old_connections)
-    request_finished.disconnect(close_old_connections)
-    yield
-    request_started.connect(close_old_connections)
-    request_finished.connect(close_old_connections)
-
-
-@pytest.fixture
 def bearer(personas):
-    from echos.core.models import ApiToken
-
-    _token, raw = ApiToken.issue(personas["network"])
-    return {"Authorization": f"Bearer {raw}"}
+    return bearer_header(personas["network"])
 
 
 @pytest.mark.django_db
+@pytest.mark.usefixtures("one_connection")
 @schema.parametrize()
-@settings(
-    max_examples=EXAMPLES, deadline=None, database=None, suppress_health_check=list(HealthCheck)
-)
-def test_library_api_conforms_to_its_schema(case, library_data, bearer, one_connection):
+@conformance_settings(EXAMPLES)
+def test_library_api_conforms_to_its_schema(case, library_data, bearer):
     case.call_and_validate(headers=bearer, checks=CHECKS)
