@@ -32,6 +32,16 @@ def _hub_choices():
     return Hub.objects.select_related("country").order_by("country__name", "level", "name_en")
 
 
+def _text(label, *, required: bool = True, max_length: int = 10000, rows: int = 3):
+    """A free-text field on a textarea of ``rows`` lines."""
+    return forms.CharField(
+        label=label,
+        required=required,
+        max_length=max_length,
+        widget=forms.Textarea(attrs={"rows": rows}),
+    )
+
+
 def _objectives():
     return Term.objects.of(Term.Vocabulary.OBJECTIVES)
 
@@ -40,9 +50,7 @@ class RoadmapForm(ServiceFormMixin, forms.Form):
     country = forms.ModelChoiceField(
         label=_("Country"), queryset=Country.objects.order_by("name"), to_field_name="pk"
     )
-    notes = forms.CharField(
-        label=_("Notes"), required=False, max_length=5000, widget=forms.Textarea(attrs={"rows": 3})
-    )
+    notes = _text(_("Notes"), required=False, max_length=5000)
 
 
 class StepForm(ServiceFormMixin, forms.Form):
@@ -50,12 +58,7 @@ class StepForm(ServiceFormMixin, forms.Form):
     due = forms.DateField(label=_("Due date"), required=False, widget=DateInput)
     status = forms.ChoiceField(label=_("Status"), choices=StepStatus.choices)
     completed_on = forms.DateField(label=_("Completed on"), required=False, widget=DateInput)
-    evidence = forms.CharField(
-        label=_("Evidence"),
-        required=False,
-        max_length=5000,
-        widget=forms.Textarea(attrs={"rows": 3}),
-    )
+    evidence = _text(_("Evidence"), required=False, max_length=5000)
     link = forms.URLField(
         label=_("Evidence link"), required=False, max_length=200, assume_scheme="https"
     )
@@ -94,24 +97,9 @@ class SessionFieldsForm(ServiceFormMixin, forms.Form):
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
-    goals = forms.CharField(
-        label=_("Learning goals"),
-        required=False,
-        max_length=10000,
-        widget=forms.Textarea(attrs={"rows": 3}),
-    )
-    materials = forms.CharField(
-        label=_("Materials"),
-        required=False,
-        max_length=10000,
-        widget=forms.Textarea(attrs={"rows": 3}),
-    )
-    conclusions = forms.CharField(
-        label=_("Conclusions"),
-        required=False,
-        max_length=10000,
-        widget=forms.Textarea(attrs={"rows": 4}),
-    )
+    goals = _text(_("Learning goals"), required=False)
+    materials = _text(_("Materials"), required=False)
+    conclusions = _text(_("Conclusions"), required=False, rows=4)
     challenges = forms.MultipleChoiceField(
         label=_("Challenges raised"),
         required=False,
@@ -156,9 +144,7 @@ class SessionForm(SessionFieldsForm):
     kind = forms.ChoiceField(label=_("Kind of session"), choices=SessionKind.choices)
     hub = forms.ModelChoiceField(label=_("Host hub"), queryset=Hub.objects.none())
     title = forms.CharField(label=_("Title"), max_length=200)
-    description = forms.CharField(
-        label=_("Description"), max_length=20000, widget=forms.Textarea(attrs={"rows": 4})
-    )
+    description = _text(_("Description"), max_length=20000, rows=4)
     format = forms.ChoiceField(label=_("Format"), choices=Format.choices)
     languages = forms.CharField(
         label=_("Languages"),
@@ -199,9 +185,7 @@ class SessionForm(SessionFieldsForm):
 class CommitmentForm(ServiceFormMixin, forms.Form):
     hub = forms.ModelChoiceField(label=_("Hub that commits"), queryset=Hub.objects.none())
     owner = forms.CharField(label=_("Owner (a named person)"), max_length=200)
-    what = forms.CharField(
-        label=_("What"), max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
-    )
+    what = _text(_("What"), max_length=2000, rows=2)
     due = forms.DateField(label=_("By when"), widget=DateInput)
 
     def __init__(self, *args, **kwargs):
@@ -225,15 +209,8 @@ class InvitationForm(ServiceFormMixin, forms.Form):
 
 
 class DialogueForm(ServiceFormMixin, forms.Form):
-    conclusions = forms.CharField(
-        label=_("Conclusions"), max_length=10000, widget=forms.Textarea(attrs={"rows": 4})
-    )
-    next_steps = forms.CharField(
-        label=_("Next steps"),
-        required=False,
-        max_length=10000,
-        widget=forms.Textarea(attrs={"rows": 3}),
-    )
+    conclusions = _text(_("Conclusions"), rows=4)
+    next_steps = _text(_("Next steps"), required=False)
 
 
 class TwinningForm(ServiceFormMixin, forms.Form):
@@ -244,23 +221,11 @@ class TwinningForm(ServiceFormMixin, forms.Form):
     dimensions = forms.MultipleChoiceField(
         label=_("Targeted maturity dimensions"), widget=forms.CheckboxSelectMultiple
     )
-    goals = forms.CharField(
-        label=_("Goals"), max_length=10000, widget=forms.Textarea(attrs={"rows": 3})
-    )
+    goals = _text(_("Goals"))
     start = forms.DateField(label=_("Start"), widget=DateInput)
     end = forms.DateField(label=_("End"), widget=DateInput)
-    practice = forms.CharField(
-        label=_("Practice transferred"),
-        required=False,
-        max_length=10000,
-        widget=forms.Textarea(attrs={"rows": 3}),
-    )
-    adaptation = forms.CharField(
-        label=_("How it is adapted"),
-        required=False,
-        max_length=10000,
-        widget=forms.Textarea(attrs={"rows": 3}),
-    )
+    practice = _text(_("Practice transferred"), required=False)
+    adaptation = _text(_("How it is adapted"), required=False)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -269,24 +234,9 @@ class TwinningForm(ServiceFormMixin, forms.Form):
 
 
 class TwinningUpdateForm(ServiceFormMixin, forms.Form):
-    practice = forms.CharField(
-        label=_("Practice transferred"),
-        required=False,
-        max_length=10000,
-        widget=forms.Textarea(attrs={"rows": 3}),
-    )
-    adaptation = forms.CharField(
-        label=_("How it was adapted"),
-        required=False,
-        max_length=10000,
-        widget=forms.Textarea(attrs={"rows": 3}),
-    )
-    outcome = forms.CharField(
-        label=_("Outcome"),
-        required=False,
-        max_length=10000,
-        widget=forms.Textarea(attrs={"rows": 3}),
-    )
+    practice = _text(_("Practice transferred"), required=False)
+    adaptation = _text(_("How it was adapted"), required=False)
+    outcome = _text(_("Outcome"), required=False)
     status = forms.ChoiceField(label=_("Status"), choices=Twinning.Status.choices)
 
 
@@ -296,17 +246,13 @@ class MilestoneForm(ServiceFormMixin, forms.Form):
 
 
 class NoteForm(ServiceFormMixin, forms.Form):
-    text = forms.CharField(
-        label=_("Progress note"), max_length=5000, widget=forms.Textarea(attrs={"rows": 3})
-    )
+    text = _text(_("Progress note"), max_length=5000)
 
 
 class RequestForm(ServiceFormMixin, forms.Form):
     hub = forms.ModelChoiceField(label=_("Asking hub"), queryset=Hub.objects.none())
     title = forms.CharField(label=_("Title"), max_length=200)
-    text = forms.CharField(
-        label=_("What help is needed"), max_length=10000, widget=forms.Textarea(attrs={"rows": 5})
-    )
+    text = _text(_("What help is needed"), rows=5)
     dimension = forms.ChoiceField(label=_("Maturity dimension"), required=False)
     objective = forms.ChoiceField(label=_("Mission objective"), required=False)
     visibility = forms.ChoiceField(
@@ -322,9 +268,7 @@ class RequestForm(ServiceFormMixin, forms.Form):
 
 
 class AnswerForm(ServiceFormMixin, forms.Form):
-    text = forms.CharField(
-        label=_("Your answer"), max_length=5000, widget=forms.Textarea(attrs={"rows": 4})
-    )
+    text = _text(_("Your answer"), max_length=5000, rows=4)
     hub = forms.ModelChoiceField(
         label=_("Answer in the name of"), queryset=Hub.objects.none(), required=False
     )

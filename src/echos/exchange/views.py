@@ -9,7 +9,6 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from echos.core.exceptions import RuleViolation
 from echos.core.models import Country
 from echos.exchange import forms, roadmap, sessions
 from echos.exchange import permissions as perms
@@ -24,6 +23,7 @@ from echos.exchange.models import (
     Twinning,
 )
 from echos.exchange.resources import visible_resources
+from echos.exchange.view_flow import form_saved, run_action
 from echos.hubs import permissions as hub_perms
 from echos.hubs.models import Stage
 
@@ -116,19 +116,15 @@ def roadmap_create(request):
     status = 200
     form = forms.RoadmapForm(request.POST or None)
     if request.method == "POST":
-        if form.is_valid():
-            country: Country = form.cleaned_data["country"]
+
+        def create(data):
+            country: Country = data["country"]
             if not perms.can_create_roadmap(request.user, country.pk):
                 raise PermissionDenied
-            try:
-                created = roadmap.create_roadmap(
-                    actor=request.user, country=country, notes=form.cleaned_data["notes"]
-                )
-            except RuleViolation as exc:
-                form.add_rule_violation(exc)
-            else:
-                messages.success(request, _("Roadmap started."))
-                return redirect(created)
+            return roadmap.create_roadmap(actor=request.user, country=country, notes=data["notes"])
+
+        if saved := form_saved(request, form, create, done=_("Roadmap started.")):
+            return saved
         status = 422
     elif (
         not hub_perms.is_network_coordinator(request.user)
@@ -146,12 +142,11 @@ def step_update(request, pk: int):
         raise PermissionDenied
     form = forms.StepForm(request.POST, prefix=step.code, user=request.user)
     if form.is_valid():
-        try:
-            roadmap.update_step(actor=request.user, step=step, **form.service_fields())
-        except RuleViolation as exc:
-            messages.error(request, exc.message)
-        else:
-            messages.success(request, _("Step saved."))
+        run_action(
+            request,
+            lambda: roadmap.update_step(actor=request.user, step=step, **form.service_fields()),
+            done=_("Step saved."),
+        )
     else:
         for field, errors in form.errors.items():
             messages.error(
@@ -168,12 +163,11 @@ def roadmap_stage(request, code: str):
     offer = roadmap.stage_offer(r)
     if offer is None or offer.hub is None or not perms.can_record_stage(request.user, offer.hub):
         raise PermissionDenied
-    try:
-        roadmap.record_offered_stage(actor=request.user, roadmap=r)
-    except RuleViolation as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, _("The stage change is recorded with the steps' evidence."))
+    run_action(
+        request,
+        lambda: roadmap.record_offered_stage(actor=request.user, roadmap=r),
+        done=_("The stage change is recorded with the steps' evidence."),
+    )
     return redirect(r)
 
 
@@ -258,20 +252,20 @@ def session_create(request):
     form = forms.SessionForm(request.POST or None, hubs=hubs, user=request.user)
     status = 200
     if request.method == "POST":
-        if form.is_valid():
-            try:
-                created = sessions.create_session(
-                    actor=request.user,
-                    hub=form.cleaned_data["hub"],
-                    kind=form.cleaned_data["kind"],
-                    event=form.event_fields(),
-                    **form.service_fields(),
-                )
-            except RuleViolation as exc:
-                form.add_rule_violation(exc)
-            else:
-                messages.success(request, _("Session created as a draft event of the calendar."))
-                return redirect(created)
+        saved = form_saved(
+            request,
+            form,
+            lambda data: sessions.create_session(
+                actor=request.user,
+                hub=data["hub"],
+                kind=data["kind"],
+                event=form.event_fields(),
+                **form.service_fields(),
+            ),
+            done=_("Session created as a draft event of the calendar."),
+        )
+        if saved:
+            return saved
         status = 422
     return render(
         request, "exchange/session_form.html", {"form": form, "session": None}, status=status
@@ -295,14 +289,17 @@ def session_edit(request, pk: int):
     form = forms.SessionFieldsForm(request.POST or None, initial=initial, user=request.user)
     status = 200
     if request.method == "POST":
-        if form.is_valid():
-            try:
-                sessions.update_session(actor=request.user, session=s, **form.service_fields())
-            except RuleViolation as exc:
-                form.add_rule_violation(exc)
-            else:
-                messages.success(request, _("Session saved."))
-                return redirect(s)
+        saved = form_saved(
+            request,
+            form,
+            lambda _data: sessions.update_session(
+                actor=request.user, session=s, **form.service_fields()
+            ),
+            done=_("Session saved."),
+            then=s,
+        )
+        if saved:
+            return saved
         status = 422
     return render(
         request, "exchange/session_form.html", {"form": form, "session": s}, status=status
@@ -314,15 +311,14 @@ def session_edit(request, pk: int):
 def commitment_add(request, pk: int):
     s = _managed(request, pk)
     form = forms.CommitmentForm(request.POST)
-    if form.is_valid():
-        try:
-            sessions.add_commitment(actor=request.user, session=s, **form.cleaned_data)
-        except RuleViolation as exc:
-            form.add_rule_violation(exc)
-        else:
-            messages.success(request, _("Commitment added."))
-            return redirect(s)
-    return session_detail(request, pk, commitment_form=form, status=422)
+    saved = form_saved(
+        request,
+        form,
+        lambda data: sessions.add_commitment(actor=request.user, session=s, **data),
+        done=_("Commitment added."),
+        then=s,
+    )
+    return saved or session_detail(request, pk, commitment_form=form, status=422)
 
 
 @login_required
@@ -345,14 +341,13 @@ def commitment_status(request, pk: int):
 def invitation_add(request, pk: int):
     s = _managed(request, pk)
     form = forms.InvitationForm(request.POST)
-    if form.is_valid():
-        try:
-            sessions.invite(actor=request.user, session=s, **form.cleaned_data)
-        except RuleViolation as exc:
-            form.add_rule_violation(exc)
-        else:
-            return redirect(s.get_absolute_url() + "#dialogue")
-    return session_detail(request, pk, invitation_form=form, status=422)
+    saved = form_saved(
+        request,
+        form,
+        lambda data: sessions.invite(actor=request.user, session=s, **data),
+        then=s.get_absolute_url() + "#dialogue",
+    )
+    return saved or session_detail(request, pk, invitation_form=form, status=422)
 
 
 @login_required
@@ -361,12 +356,12 @@ def invitation_status(request, pk: int):
     invitation = get_object_or_404(Invitation.objects.select_related("session__event"), pk=pk)
     if not perms.can_manage_session(request.user, invitation.session):
         raise PermissionDenied
-    try:
-        sessions.set_invitation_status(
+    run_action(
+        request,
+        lambda: sessions.set_invitation_status(
             actor=request.user, invitation=invitation, status=request.POST.get("status", "")
-        )
-    except RuleViolation as exc:
-        messages.error(request, exc.message)
+        ),
+    )
     return redirect(invitation.session.get_absolute_url() + "#dialogue")
 
 
@@ -385,12 +380,11 @@ def invitation_remove(request, pk: int):
 @require_POST
 def dialogue_hold(request, pk: int):
     s = _managed(request, pk)
-    try:
-        sessions.hold_dialogue(actor=request.user, session=s)
-    except RuleViolation as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, _("The dialogue is marked as held."))
+    run_action(
+        request,
+        lambda: sessions.hold_dialogue(actor=request.user, session=s),
+        done=_("The dialogue is marked as held."),
+    )
     return redirect(s.get_absolute_url() + "#dialogue")
 
 
@@ -399,15 +393,14 @@ def dialogue_hold(request, pk: int):
 def dialogue_record(request, pk: int):
     s = _managed(request, pk)
     form = forms.DialogueForm(request.POST)
-    if form.is_valid():
-        try:
-            sessions.record_dialogue(actor=request.user, session=s, **form.cleaned_data)
-        except RuleViolation as exc:
-            form.add_rule_violation(exc)
-        else:
-            messages.success(request, _("Conclusions and next steps recorded."))
-            return redirect(s.get_absolute_url() + "#dialogue")
-    return session_detail(request, pk, dialogue_form=form, status=422)
+    saved = form_saved(
+        request,
+        form,
+        lambda data: sessions.record_dialogue(actor=request.user, session=s, **data),
+        done=_("Conclusions and next steps recorded."),
+        then=s.get_absolute_url() + "#dialogue",
+    )
+    return saved or session_detail(request, pk, dialogue_form=form, status=422)
 
 
 @login_required
@@ -417,12 +410,9 @@ def dialogue_stage(request, pk: int):
     hub = sessions.dialogue_stage_offer(s)
     if hub is None or not perms.can_record_stage(request.user, hub):
         raise PermissionDenied
-    try:
-        sessions.record_dialogue_stage(actor=request.user, session=s)
-    except RuleViolation as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(
-            request, _("The hub's stage change is recorded with the dialogue as evidence.")
-        )
+    run_action(
+        request,
+        lambda: sessions.record_dialogue_stage(actor=request.user, session=s),
+        done=_("The hub's stage change is recorded with the dialogue as evidence."),
+    )
     return redirect(s.get_absolute_url() + "#dialogue")

@@ -9,11 +9,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from echos.core.exceptions import RuleViolation
 from echos.exchange import forms, support, twinning
 from echos.exchange import permissions as perms
 from echos.exchange.levels import dimension_titles
 from echos.exchange.models import Milestone, SupportRequest, Twinning
+from echos.exchange.view_flow import form_saved, run_action
 from echos.hubs import permissions as hub_perms
 from echos.hubs.models import Hub
 
@@ -104,18 +104,16 @@ def twinning_create(request):
     form = forms.TwinningForm(request.POST or None)
     status = 200
     if request.method == "POST":
-        if form.is_valid():
-            data = dict(form.cleaned_data)
+
+        def create(cleaned):
+            data = dict(cleaned)
             data["hubs"] = list(data["hubs"])
             if not perms.can_create_twinning(request.user, data["hubs"]):
                 raise PermissionDenied
-            try:
-                created = twinning.create_twinning(actor=request.user, **data)
-            except RuleViolation as exc:
-                form.add_rule_violation(exc)
-            else:
-                messages.success(request, _("Twinning agreement recorded."))
-                return redirect(created)
+            return twinning.create_twinning(actor=request.user, **data)
+
+        if saved := form_saved(request, form, create, done=_("Twinning agreement recorded.")):
+            return saved
         status = 422
     return render(request, "exchange/twinning_form.html", {"form": form}, status=status)
 
@@ -132,15 +130,14 @@ def _editable_twinning(request, pk: int) -> Twinning:
 def twinning_update(request, pk: int):
     t = _editable_twinning(request, pk)
     form = forms.TwinningUpdateForm(request.POST)
-    if form.is_valid():
-        try:
-            twinning.update_twinning(actor=request.user, twinning=t, **form.cleaned_data)
-        except RuleViolation as exc:
-            form.add_rule_violation(exc)
-        else:
-            messages.success(request, _("Agreement saved."))
-            return redirect(t)
-    return twinning_detail(request, pk, status=422, update_form=form)
+    saved = form_saved(
+        request,
+        form,
+        lambda data: twinning.update_twinning(actor=request.user, twinning=t, **data),
+        done=_("Agreement saved."),
+        then=t,
+    )
+    return saved or twinning_detail(request, pk, status=422, update_form=form)
 
 
 @login_required
@@ -149,10 +146,10 @@ def milestone_add(request, pk: int):
     t = _editable_twinning(request, pk)
     form = forms.MilestoneForm(request.POST)
     if form.is_valid():
-        try:
-            twinning.add_milestone(actor=request.user, twinning=t, **form.cleaned_data)
-        except RuleViolation as exc:
-            messages.error(request, exc.message)
+        run_action(
+            request,
+            lambda: twinning.add_milestone(actor=request.user, twinning=t, **form.cleaned_data),
+        )
     else:
         messages.error(request, _("Give the milestone and its date."))
     return redirect(t)
@@ -245,17 +242,17 @@ def request_create(request):
     form = forms.RequestForm(request.POST or None, hubs=hubs)
     status = 200
     if request.method == "POST":
-        if form.is_valid():
-            data = dict(form.cleaned_data)
+
+        def create(cleaned):
+            data = dict(cleaned)
             hub = data.pop("hub")
             data["objective"] = data["objective"] or None
-            try:
-                created = support.create_request(actor=request.user, hub=hub, **data)
-            except RuleViolation as exc:
-                form.add_rule_violation(exc)
-            else:
-                messages.success(request, _("Your request is sent to the network."))
-                return redirect(created)
+            return support.create_request(actor=request.user, hub=hub, **data)
+
+        if saved := form_saved(
+            request, form, create, done=_("Your request is sent to the network.")
+        ):
+            return saved
         status = 422
     return render(request, "exchange/request_form.html", {"form": form}, status=status)
 
@@ -267,15 +264,14 @@ def request_answer(request, pk: int):
     if not perms.can_answer_request(request.user, r):
         raise PermissionDenied
     form = forms.AnswerForm(request.POST, hubs=_answer_hubs(request.user))
-    if form.is_valid():
-        try:
-            support.answer(actor=request.user, request=r, **form.cleaned_data)
-        except RuleViolation as exc:
-            form.add_rule_violation(exc)
-        else:
-            messages.success(request, _("Your answer is posted."))
-            return redirect(r)
-    return request_detail(request, pk, answer_form=form, status=422)
+    saved = form_saved(
+        request,
+        form,
+        lambda data: support.answer(actor=request.user, request=r, **data),
+        done=_("Your answer is posted."),
+        then=r,
+    )
+    return saved or request_detail(request, pk, answer_form=form, status=422)
 
 
 @login_required
@@ -285,10 +281,9 @@ def request_status(request, pk: int):
     if not perms.can_manage_request(request.user, r):
         raise PermissionDenied
     wanted = request.POST.get("status", "")
-    try:
-        support.set_request_status(actor=request.user, request=r, status=wanted)
-    except RuleViolation as exc:
-        messages.error(request, exc.message)
+    run_action(
+        request, lambda: support.set_request_status(actor=request.user, request=r, status=wanted)
+    )
     return redirect(r)
 
 
@@ -303,10 +298,9 @@ def request_ask(request, pk: int):
     if not hub_id.isdigit():
         messages.error(request, _("Choose a hub."))
         return redirect(r)
-    try:
-        support.ask_hubs(actor=request.user, request=r, hubs=[int(hub_id)])
-    except RuleViolation as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, _("The hub is asked and told by e-mail."))
+    run_action(
+        request,
+        lambda: support.ask_hubs(actor=request.user, request=r, hubs=[int(hub_id)]),
+        done=_("The hub is asked and told by e-mail."),
+    )
     return redirect(r)
