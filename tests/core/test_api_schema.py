@@ -13,25 +13,20 @@ import os
 from datetime import timedelta
 
 import pytest
-import schemathesis
 from django.utils import timezone
-from hypothesis import HealthCheck, settings
-from hypothesis import strategies as st
-from schemathesis.checks import not_a_server_error
-from schemathesis.specs.openapi.checks import (
-    content_type_conformance,
-    response_schema_conformance,
-    status_code_conformance,
+
+from tests.schema_cases import (
+    CHECKS,
+    aim_at_real_rows,
+    bearer_header,
+    conformance_settings,
+    examples,
+    load_schema,
+    one_connection,  # noqa: F401 (a fixture)
 )
 
-EXAMPLES = int(os.environ.get("ECHOS_SCHEMA_EXAMPLES", "20"))
+EXAMPLES = examples(20)
 SEED = int(os.environ.get("ECHOS_SCHEMA_SEED", "20250517"))
-CHECKS = [
-    not_a_server_error,
-    status_code_conformance,
-    content_type_conformance,
-    response_schema_conformance,
-]
 
 
 # Real rows of the current test, by kind, filled by ``api_data``: generated requests are steered to
@@ -80,32 +75,6 @@ def _kind(case, name: str) -> str | None:
     if name == "code":  # countries/{code} and instruments/{code}
         return "instrument" if "instruments" in case.path else "country"
     return PATH_KINDS.get(name)
-
-
-def _real_values(case):
-    """A strategy for the case with some path parameters and body references set to real rows."""
-    path = {
-        name: st.sampled_from(REAL[kind])
-        for name in case.path_parameters
-        if (kind := _kind(case, name)) and REAL.get(kind)
-    }
-    body = {}
-    if isinstance(case.body, dict):
-        body = {
-            name: st.sampled_from(REAL[kind])
-            for name in case.body
-            if (kind := BODY_KINDS.get(name)) and REAL.get(kind)
-        }
-
-    def apply(chosen):
-        new_path, new_body = chosen
-        if new_path:
-            case.path_parameters = {**case.path_parameters, **new_path}
-        if new_body:
-            case.body = {**case.body, **new_body}
-        return case
-
-    return st.tuples(st.fixed_dictionaries(path), st.fixed_dictionaries(body)).map(apply)
 
 
 @pytest.fixture
@@ -241,62 +210,21 @@ def api_data(hubs, personas):
 
 
 @pytest.fixture
-def one_connection():
-    """Keep the test's database connection open across requests, as Django's test client does.
-
-    Schemathesis calls the WSGI application directly, so each request's end would otherwise close
-    the connection (on PostgreSQL, in the middle of the test's transaction).
-    """
-    from django.core.signals import request_finished, request_started
-    from django.db import close_old_connections
-
-    request_started.disconnect(close_old_connections)
-    request_finished.disconnect(close_old_connections)
-    yield
-    request_started.connect(close_old_connections)
-    request_finished.connect(close_old_connections)
-
-
-@pytest.fixture
 def bearer(personas):
     """The token of the network coordinator, who may write everywhere."""
-    from echos.core.models import ApiToken
-
-    _token, raw = ApiToken.issue(personas["network"])
-    return {"Authorization": f"Bearer {raw}"}
+    return bearer_header(personas["network"])
 
 
-def load_schema():
-    """The schema as the running site serves it (building it needs no database)."""
-    from echos.wsgi import application
-
-    config = schemathesis.Config.from_dict(
-        {
-            "seed": SEED,
-            "phases": {"stateful": {"enabled": False}},
-            "generation": {"max-examples": EXAMPLES},
-        }
-    )
-    return schemathesis.openapi.from_wsgi("/api/v1/openapi.json", application, config=config)
-
-
-schema = load_schema()
-
-
-@schema.hook
-def flatmap_case(context, case):
-    return st.one_of(st.just(case), _real_values(case))
+# The schema as the running site serves it (building it needs no database).
+schema = load_schema(seed=SEED, max_examples=EXAMPLES)
+aim_at_real_rows(schema, REAL, path_kinds=_kind, body_kinds=BODY_KINDS)
 
 
 @pytest.mark.django_db
+@pytest.mark.usefixtures("one_connection")
 @schema.parametrize()
-@settings(
-    max_examples=EXAMPLES,
-    deadline=None,
-    database=None,
-    suppress_health_check=list(HealthCheck),
-)
-def test_api_conforms_to_its_schema(case, api_data, bearer, one_connection):
+@conformance_settings(EXAMPLES)
+def test_api_conforms_to_its_schema(case, api_data, bearer):
     case.call_and_validate(headers=bearer, checks=CHECKS)
 
 
