@@ -6,6 +6,7 @@ from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from echos.continuity import services
 from echos.continuity.models import (
     CostLine,
     FundingStream,
@@ -45,6 +46,11 @@ def part_error(form: Any, exc: RuleViolation) -> None:
         ServiceFormMixin.add_rule_violation(form, exc)
 
 
+def _form_fields(service_fields: list[str]) -> list[str]:
+    """The fields a service's row takes from the page (``is_demo`` is set by the demo loader)."""
+    return [name for name in service_fields if name != "is_demo"]
+
+
 class LineForm(ServiceFormMixin, forms.Form):
     """Base of the stream, cost, risk and scenario forms: fields from the model, checks in services."""
 
@@ -76,19 +82,7 @@ class LineForm(ServiceFormMixin, forms.Form):
 
 class StreamForm(LineForm):
     model = FundingStream
-    field_names = [
-        "name",
-        "source_type",
-        "funder",
-        "amount",
-        "currency",
-        "period",
-        "start",
-        "end",
-        "probability",
-        "slip_months",
-        "restrictions",
-    ]
+    field_names = _form_fields(services.STREAM_FIELDS)
 
     def __init__(self, *args: Any, hub: Hub, **kwargs: Any) -> None:
         super().__init__(*args, hub=hub, **kwargs)
@@ -107,31 +101,12 @@ class StreamForm(LineForm):
 
 class CostForm(LineForm):
     model = CostLine
-    field_names = [
-        "name",
-        "category",
-        "role",
-        "fte",
-        "amount",
-        "currency",
-        "period",
-        "start",
-        "end",
-    ]
+    field_names = _form_fields(services.COST_FIELDS)
 
 
 class RiskForm(LineForm):
     model = Risk
-    field_names = [
-        "title",
-        "category",
-        "likelihood",
-        "impact",
-        "owner",
-        "mitigation",
-        "status",
-        "review_date",
-    ]
+    field_names = _form_fields(services.RISK_FIELDS)
 
     def __init__(self, *args: Any, hub: Hub, **kwargs: Any) -> None:
         super().__init__(*args, hub=hub, **kwargs)
@@ -196,9 +171,7 @@ class ScenarioForm(LineForm):
 
     def service_fields(self) -> dict:
         data = {k: self.cleaned_data.get(k) for k in ("name", "description")}
-        changes = self.cleaned_data.get("changes") or []
-        if not isinstance(changes, list):
-            raise RuleViolation(str(_("The changes are a list.")), "changes")
+        changes = services.check_changes_list(self.cleaned_data.get("changes") or [])
         op = self.cleaned_data.get("op")
         if op:
             changes = [*changes, self._guided(op)]
@@ -232,18 +205,8 @@ class SettingsForm(ServiceFormMixin, forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        names = [
-            "start",
-            "months",
-            "balance",
-            "currency",
-            "continuity_plan",
-            "mandate",
-            "mandate_link",
-            "successor",
-            "canvas_published",
-        ]
-        for name, field in forms.fields_for_model(HubModel, fields=names).items():
+        fields = forms.fields_for_model(HubModel, fields=services.SETTINGS_FIELDS)
+        for name, field in fields.items():
             field.validators = []
             if hasattr(field, "min_value"):
                 field.min_value = None

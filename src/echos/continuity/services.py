@@ -246,13 +246,19 @@ def validate_risk(risk: Risk) -> None:
         raise RuleViolation(_("Enter a date."), "review_date")
 
 
+def check_changes_list(changes: Any) -> list:
+    """A scenario's changes are a list of at most 50 entries."""
+    if not isinstance(changes, list) or len(changes) > 50:
+        raise RuleViolation(_("The changes are a list of at most 50 entries."), "changes")
+    return changes
+
+
 def validate_changes(hub: Hub, changes: Any) -> list[dict]:
     """A scenario's changes in the engine's JSON form (``{"op": "remove_stream", ...}``), plus
     ``{"op": "remove_funder", "funder": id}`` kept as it is; each must apply to the hub's current
     baseline, so a change naming a deleted stream is refused naming the change."""
 
-    if not isinstance(changes, list) or len(changes) > 50:
-        raise RuleViolation(_("The changes are a list of at most 50 entries."), "changes")
+    check_changes_list(changes)
     for i, change in enumerate(changes):
         if isinstance(change, dict) and change.get("op") == "remove_funder":
             if _funder(change.get("funder")) is None:
