@@ -7,6 +7,7 @@ import sys
 def main() -> None:
     """Run a Django management command with echos settings."""
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "echos.settings")
+    # lazy: the settings module is chosen above before Django is imported
     from django.core.management import execute_from_command_line
 
     argv = list(sys.argv)

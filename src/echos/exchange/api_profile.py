@@ -6,6 +6,7 @@ from ninja import Path, Router
 
 from echos.core.api import TokenAuth
 from echos.exchange import profiles
+from echos.exchange.models import ExchangeProfile
 from echos.exchange.schemas import MAX_ID, ExchangeProfileIn, ExchangeProfileOut
 from echos.hubs.models import Hub
 
@@ -14,7 +15,6 @@ auth = TokenAuth()
 
 
 def profile_out(hub: Hub) -> dict:
-    from echos.exchange.models import ExchangeProfile
 
     profile = ExchangeProfile.objects.filter(hub=hub).first()
     offer = profiles.offer_for(hub)

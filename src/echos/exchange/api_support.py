@@ -6,6 +6,7 @@ hub's agreement or private request answers 403 and nothing changes.
 """
 
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 from ninja import Path, Query, Router, Status
 
 from echos.core.api import TokenAuth, page_of, paginate
@@ -111,7 +112,6 @@ def mark_milestone(
     twinning_id: int = Path(..., ge=1, le=MAX_ID),
     milestone_id: int = Path(..., ge=1, le=MAX_ID),
 ):
-    from django.utils import timezone
 
     t = _twinning(request.user, twinning_id)
     m = get_object_or_404(Milestone, pk=milestone_id, twinning=t)

@@ -10,7 +10,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
-from echos.core.models import Country
+from echos.core.models import Country, Term
 from echos.exchange import roadmap, sessions, support, twinning
 from echos.exchange.models import (
     Answer,
@@ -129,7 +129,6 @@ def _session(row: dict, sources: dict[str, dict]) -> ExchangeSession | None:
 
 
 def _group_id(code: str) -> int:
-    from echos.core.models import Term
 
     return Term.objects.get(vocabulary=Term.Vocabulary.STAKEHOLDER_GROUPS, code=code).pk
 

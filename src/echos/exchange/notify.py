@@ -21,6 +21,7 @@ SUBJECTS = {
 
 def after_commit(kind: str, pk: int) -> None:
     """Queue the e-mail once the transaction has committed."""
+    # cycle: echos.exchange.tasks imports this module
     from echos.exchange.tasks import send_exchange_email
 
     transaction.on_commit(lambda: send_exchange_email(kind, pk))

@@ -36,6 +36,7 @@ from django.utils.translation import gettext as _
 from scipy.optimize import linear_sum_assignment
 
 from echos.core.exceptions import RuleViolation
+from echos.core.middleware import MAX_JSON_DEPTH, json_depth
 
 MIN_LEVEL, MAX_LEVEL = 1, 5
 MAX_HUBS = 5_000
@@ -405,7 +406,6 @@ def pair_from_json(data: object) -> dict[str, Any]:
 
 def pair_from_body(body: bytes | str) -> dict[str, Any]:
     """Decode a JSON document (a file, a request body) and pair it; bad JSON names ``hubs``."""
-    from echos.core.middleware import MAX_JSON_DEPTH, json_depth
 
     if len(body) > MAX_BODY:
         raise PairingInvalid("hubs", _("At most %(n)d MiB.") % {"n": MAX_BODY // 2**20})

@@ -20,6 +20,7 @@ from echos.core.audit import log_action
 from echos.core.exceptions import RuleViolation, guard
 from echos.core.languages import COUNTRY_LANGUAGE, LANGUAGE_CODES, language_codes
 from echos.exchange.models import ExchangeProfile
+from echos.exchange.pairing import language_name
 from echos.hubs import permissions as hub_perms
 from echos.hubs.models import Hub
 
@@ -36,7 +37,6 @@ def offered_codes() -> frozenset[str]:
 
 def language_choices() -> list[tuple[str, str]]:
     """(code, name in the active language), sorted by name: what the page offers."""
-    from echos.exchange.pairing import language_name
 
     return sorted(((c, language_name(c)) for c in offered_codes()), key=lambda c: c[1].lower())
 
@@ -145,6 +145,7 @@ def restore_profile(*, actor, hub: Hub, before: dict | None) -> None:
 
 def offer_for(hub: Hub) -> Offer:
     """The hub's profile, or the defaults of ``peers`` (one query)."""
+    # cycle: echos.exchange.peers imports this module
     from echos.exchange import peers
 
     profile = ExchangeProfile.objects.filter(hub=hub).first()

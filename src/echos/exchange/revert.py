@@ -21,6 +21,7 @@ from echos.exchange.models import (
     SupportRequest,
     Twinning,
 )
+from echos.hubs.models import Hub
 
 
 def _date(value) -> date | None:
@@ -103,7 +104,6 @@ def _twinning_updated(entry: ActionLog, actor) -> None:
 
 @reverter("exchange.profile.updated")
 def _profile_updated(entry: ActionLog, actor) -> None:
-    from echos.hubs.models import Hub
 
     hub = Hub.objects.filter(pk=entry.target_id).first()
     if hub is None:

@@ -13,6 +13,7 @@ from echos.exchange import forms, forms_edit, peers, profiles, sessions, twinnin
 from echos.exchange import permissions as perms
 from echos.exchange.levels import dimension_titles
 from echos.exchange.models import Commitment, ExchangeProfile, Twinning
+from echos.exchange.pairing import language_name
 from echos.hubs.models import Hub
 
 
@@ -46,7 +47,6 @@ def hub_profile(request: HttpRequest, hub_id: int) -> HttpResponse:
                     messages.success(request, _("Exchange profile saved."))
                     return redirect("exchange:profile", hub_id=hub.pk)
             status = 422
-    from echos.exchange.pairing import language_name
 
     return render(
         request,

@@ -87,6 +87,7 @@ def write_european_fonts() -> list[Path]:
 
 def pdf(title: str, paragraphs: Sequence[str], *, notice: str = DEMO_NOTICE) -> bytes:
     """A tagged-text PDF: the title in bold, then each paragraph, then the notice."""
+    # lazy: fpdf2 (and Pillow, fontTools) load only when the demo writes its PDFs
     from fpdf import FPDF
 
     regular, bold = _font_paths(full=not european("".join([title, *paragraphs, notice])))
