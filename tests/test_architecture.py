@@ -3,6 +3,7 @@
 Plain ``pytest`` fails on a layer violation too, not only ``make test`` (which runs lint-imports).
 """
 
+import ast
 import importlib
 import re
 import sys
@@ -109,3 +110,40 @@ def test_the_generated_graph_counts_each_import_between_apps(architecture):
     assert architecture.app_of("echos.urls") == "site"
     assert architecture.app_of("echos.settings") is None
     assert architecture.app_of("echos.hubs.services") == "hubs"
+
+
+def function_level_imports_without_reason(package: Path) -> list[str]:
+    """Imports inside functions with no ``# cycle:`` or ``# lazy:`` comment just above them."""
+    found = []
+    for path in sorted(package.rglob("*.py")):
+        if "migrations" in path.parts:
+            continue
+        source = path.read_text(encoding="utf-8")
+        lines = source.splitlines()
+        for function in ast.walk(ast.parse(source)):
+            if not isinstance(function, ast.FunctionDef | ast.AsyncFunctionDef):
+                continue
+            for node in ast.walk(function):
+                if isinstance(node, ast.Import | ast.ImportFrom):
+                    above = " ".join(lines[max(0, node.lineno - 4) : node.lineno])
+                    if "cycle:" not in above and "lazy:" not in above:
+                        found.append(f"{path.relative_to(ROOT)}:{node.lineno}")
+    return sorted(set(found))
+
+
+def test_imports_inside_functions_say_why():
+    # Issue #11: an import sits at the top of its module unless it breaks a true import cycle
+    # or defers a heavy module on purpose; then a comment just above it says which.
+    assert function_level_imports_without_reason(ROOT / "src" / "echos") == []
+
+
+def test_the_import_check_sees_an_unexplained_import(tmp_path):
+    (tmp_path / "m.py").write_text(
+        "def f():\n    import json\n\n\ndef g():\n    # lazy: heavy\n    import csv\n"
+    )
+    global ROOT
+    saved, ROOT = ROOT, tmp_path
+    try:
+        assert function_level_imports_without_reason(tmp_path) == ["m.py:2"]
+    finally:
+        ROOT = saved

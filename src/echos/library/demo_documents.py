@@ -62,6 +62,7 @@ def write_european_fonts() -> list[Path]:
     """Write the European subsets of the shipped fonts next to them (run once when the fonts or
     ``EUROPEAN`` change: ``python -c "from echos.library.demo_documents import *;
     write_european_fonts()"``). No hinting and no layout tables: fpdf2 uses neither."""
+    # lazy: fontTools is needed only to rebuild the shipped font subsets
     from fontTools import subset  # type: ignore[import-untyped]
     from fontTools.ttLib import TTFont  # type: ignore[import-untyped]
 

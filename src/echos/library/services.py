@@ -154,7 +154,8 @@ def _store_version(actor, resource: Resource, file, clean: CleanUpload) -> Resou
     Resource.objects.filter(pk=resource.pk).update(text_status=status)
     resource.text_status = status
     if status == TextStatus.PENDING:
-        from echos.library.tasks import extract_version_text  # tasks import these services
+        # cycle: echos.library.tasks imports these services
+        from echos.library.tasks import extract_version_text
 
         pk = version.pk
         transaction.on_commit(lambda: extract_version_text(pk))
