@@ -255,3 +255,23 @@ def network_summary(rows: list[HubRow], today_month: int) -> dict[str, Any]:
         "mix": dict(mix),
         "countries": countries,
     }
+
+
+def network_view(today_month: int) -> dict[str, Any]:
+    """What the network page and ``GET /continuity/network`` show: the hubs, the summary, and the
+    funding mix as rows (source type, expected income, share in percent to one decimal) sorted
+    from the largest, and the mean score per country sorted by country code."""
+    rows = network_rows(today_month)
+    summary = network_summary(rows, today_month)
+    total = sum(summary["mix"].values()) or 1
+    mix = [
+        {"source_type": k, "amount": v, "share": round(float(v / total) * 100, 1)}
+        for k, v in sorted(summary["mix"].items(), key=lambda kv: -kv[1])
+    ]
+    return {
+        "rows": rows,
+        "cliffs": summary["cliffs"],
+        "dependent": summary["dependent"],
+        "mix": mix,
+        "countries": sorted(summary["countries"].items()),
+    }

@@ -11,7 +11,7 @@ from django.shortcuts import get_object_or_404
 from ninja import Body, Path, Query, Router, Schema, Status
 from pydantic import Field
 
-from echos.continuity import analysis, compute, services
+from echos.continuity import analysis, compute, network_api, services
 from echos.continuity import permissions as perms
 from echos.continuity.engine.errors import ModelInvalid
 from echos.continuity.engine.model import MAX_SLIP, parse_model
@@ -47,6 +47,7 @@ from echos.hubs.models import Hub
 
 router = Router(tags=["continuity"])
 auth = TokenAuth()
+router.add_router("", network_api.router)
 MAX_ID = 2**63 - 1
 Money = Annotated[Decimal, Field(max_digits=16, decimal_places=2)]
 Month = Annotated[str, Field(max_length=7, description="YYYY-MM")]

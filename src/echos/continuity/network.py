@@ -188,6 +188,11 @@ def what_if(model: Model, stopping: int) -> Model:
         raise RuleViolation(exc.message, "stopping_hubs") from None
 
 
+def contributing_hubs(model: Model) -> int:
+    """How many hubs contribute to the network model (its ``hub:<id>`` streams)."""
+    return sum(1 for s in model.streams if s.id.startswith("hub:"))
+
+
 def countries() -> dict[str, str]:
     """Country names by code, for the network tables."""
     return dict(Country.objects.values_list("code", "name"))

@@ -132,3 +132,107 @@ class ReportOut(Schema):
     cliff: str | None
     runway_months: int
     coverage: dict[str, float | None]
+
+
+class CliffHubOut(Schema):
+    hub: int
+    name: str
+    country: str
+    cliff: str
+    runway_months: int
+
+
+class DependentHubOut(Schema):
+    hub: int
+    name: str
+    country: str
+    funder: str
+    share: float  # of the hub's expected income, 0–1
+
+
+class MixOut(Schema):
+    source_type: str
+    label: str
+    expected_income: str  # EUR, a decimal string
+    share_percent: float  # one decimal, as the page shows
+
+
+class CountryScoreOut(Schema):
+    country: str
+    score: int
+
+
+class NetworkOut(Schema):
+    """The network view (issue #12 item 8): cliffs, single-funder dependence, mix, scores."""
+
+    month: str
+    hubs: int
+    cliffs: list[CliffHubOut]
+    dependent: list[DependentHubOut]
+    mix: list[MixOut]
+    countries: list[CountryScoreOut]
+
+
+class NetworkModelOut(Schema):
+    start: str
+    months: int
+    balance: str
+    secretariat_costs: str
+    shared_services: str
+    eu_funding: str
+    eu_funding_end: str
+    eu_probability: str
+    formula: str
+    contribution_total: str
+    contribution_probability: str
+    stopping_hubs: int
+
+
+class ComparisonRowOut(Schema):
+    name: str
+    runway: int
+    runway_delta: int
+    cliff: str | None
+    coverage_24: float | None
+    gap: str
+    gap_delta: str
+
+
+class ScenarioErrorOut(Schema):
+    name: str
+    field: str | None
+    message: str
+
+
+class NetworkProjectionOut(Schema):
+    """The network model's baseline, its Monte Carlo and its "N hubs stop" what-if."""
+
+    currency: str
+    hubs: int
+    runs: int
+    seed: int
+    months: list[MonthOut]
+    cliff: str | None
+    runway_months: int
+    coverage: dict[str, float | None]
+    fan: list[FanOut]
+    comparison: list[ComparisonRowOut]
+
+
+class NetworkScenarioOut(Schema):
+    id: int
+    name: str
+    description: str
+    changes: list[dict]
+    stopping_hubs: int
+
+
+class NetworkCompareOut(Schema):
+    rows: list[ComparisonRowOut]
+    errors: list[ScenarioErrorOut]
+
+
+class RateOut(Schema):
+    currency: str
+    units_per_eur: str
+    updated_at: str

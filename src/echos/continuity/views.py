@@ -8,7 +8,6 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -336,32 +335,26 @@ def network(request):
     """Network coordinators: cliffs within 12 months, single-funder hubs, mix, scores by country."""
     if not perms.can_view_network(request.user):
         raise PermissionDenied
-    today = timezone.localdate()
-    month = today.year * 12 + today.month - 1
-    rows = analysis.network_rows(month)
-    summary = analysis.network_summary(rows, month)
+    view = analysis.network_view(netmodel.this_month())
     labels = dict(SourceType.choices)
-    total = sum(summary["mix"].values()) or 1
     mix = [
-        {"type": labels.get(k, k), "amount": v, "share": round(float(v / total) * 100, 1)}
-        for k, v in sorted(summary["mix"].items(), key=lambda kv: -kv[1])
-    ]
-    countries = [
-        {"code": c, "country": c, "score": s, "url": ""}
-        for c, s in sorted(summary["countries"].items())
-    ]
+        {"type": labels.get(m["source_type"], m["source_type"]), "amount": m["amount"],
+         "share": m["share"]}
+        for m in view["mix"]
+    ]  # fmt: skip
+    countries = [{"code": c, "country": c, "score": s, "url": ""} for c, s in view["countries"]]
     return render(
         request,
         "continuity/network.html",
         {
             "cliffs": [
-                {**r.__dict__, "cliff_month": format_month(r.cliff)} for r in summary["cliffs"]
+                {**r.__dict__, "cliff_month": format_month(r.cliff)} for r in view["cliffs"]
             ],
-            "dependent": summary["dependent"],
+            "dependent": view["dependent"],
             "mix": mix,
             "countries": countries,
             "map_spec": charts.score_map_spec(countries),
-            "hubs_count": len(rows),
+            "hubs_count": len(view["rows"]),
         },
     )
 
@@ -408,7 +401,7 @@ def network_model(request):
             coverage=sorted(sim.coverage.items()),
             fan=fan,
             fan_spec=charts.fan_spec(fan),
-            hubs=sum(1 for s in model.streams if s.id.startswith("hub:")),
+            hubs=netmodel.contributing_hubs(model),
         )
     except RuleViolation as exc:
         context["model_error"] = exc
