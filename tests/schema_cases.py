@@ -105,6 +105,20 @@ def conformance_settings(max_examples: int):
     )
 
 
+def conformance_test(schema, max_examples: int):
+    """Decorate a test ``(case, <data fixture>, bearer)`` to run on every operation of ``schema``
+    with the database, one connection across requests and the settings above. The module must
+    import the ``one_connection`` fixture."""
+
+    def decorate(test):
+        test = conformance_settings(max_examples)(test)
+        test = schema.parametrize()(test)
+        test = pytest.mark.usefixtures("one_connection")(test)
+        return pytest.mark.django_db(test)
+
+    return decorate
+
+
 def bearer_header(user) -> dict[str, str]:
     """The Authorization header with a fresh API token of ``user``."""
     from echos.core.models import ApiToken

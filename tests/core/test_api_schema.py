@@ -19,7 +19,7 @@ from tests.schema_cases import (
     CHECKS,
     aim_at_real_rows,
     bearer_header,
-    conformance_settings,
+    conformance_test,
     examples,
     load_schema,
     one_connection,  # noqa: F401 (a fixture)
@@ -220,10 +220,7 @@ schema = load_schema(seed=SEED, max_examples=EXAMPLES)
 aim_at_real_rows(schema, REAL, path_kinds=_kind, body_kinds=BODY_KINDS)
 
 
-@pytest.mark.django_db
-@pytest.mark.usefixtures("one_connection")
-@schema.parametrize()
-@conformance_settings(EXAMPLES)
+@conformance_test(schema, EXAMPLES)
 def test_api_conforms_to_its_schema(case, api_data, bearer):
     case.call_and_validate(headers=bearer, checks=CHECKS)
 

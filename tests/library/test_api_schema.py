@@ -7,7 +7,7 @@ from tests.schema_cases import (
     CHECKS,
     aim_at_real_rows,
     bearer_header,
-    conformance_settings,
+    conformance_test,
     examples,
     load_schema,
     one_connection,  # noqa: F401 (a fixture)
@@ -39,9 +39,6 @@ def bearer(personas):
     return bearer_header(personas["network"])
 
 
-@pytest.mark.django_db
-@pytest.mark.usefixtures("one_connection")
-@schema.parametrize()
-@conformance_settings(EXAMPLES)
+@conformance_test(schema, EXAMPLES)
 def test_library_api_conforms_to_its_schema(case, library_data, bearer):
     case.call_and_validate(headers=bearer, checks=CHECKS)
