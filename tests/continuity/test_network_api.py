@@ -11,6 +11,15 @@ from echos.continuity import network
 from echos.continuity.models import EurRate, NetworkModel, NetworkScenario
 from echos.core.models import ActionLog
 from echos.core.revert import revert
+from tests.schema_cases import (
+    CHECKS,
+    aim_at_real_rows,
+    bearer_header,
+    conformance_settings,
+    examples,
+    load_schema,
+    one_connection,  # noqa: F401 (a fixture)
+)
 
 API = "/api/v1/continuity"
 MODEL = {
@@ -91,7 +100,9 @@ def test_every_write_is_for_network_coordinators_only(net, personas, token_clien
 
 
 def test_any_signed_in_token_reads_the_rates(net, personas, token_client):
-    assert _json(net, "put", f"{API}/rates/nok", {"units_per_eur": "11.5"}).status_code == 200
+    saved = _json(net, "put", f"{API}/rates/nok", {"units_per_eur": "11.5"})
+    assert saved.status_code == 200
+    assert saved.json() == net.get(f"{API}/rates").json()["items"][0]
     for persona in OTHERS:
         answer = token_client(personas[persona]).get(f"{API}/rates")
         assert answer.status_code == 200
@@ -295,3 +306,33 @@ def test_rates_saved_and_deleted_are_audited_and_revertible(net, personas):
     assert entries[1].data["before"] == "11.50000000"
     revert(actor=personas["network"], entry=entries[2])
     assert EurRate.objects.get().units_per_eur == Decimal("12")
+
+
+# The network operations against their OpenAPI schema with a network coordinator's token, so that
+# every generated input reaches the handlers and services (tests/continuity/test_api_schema.py
+# sends a hub coordinator's token, which these operations refuse with 403).
+EXAMPLES = examples(15)
+REAL: dict[str, list] = {}
+schema = load_schema(
+    seed=20261205, max_examples=EXAMPLES, path_regex="^/api/v1/continuity/(network|rates)"
+)
+aim_at_real_rows(schema, REAL, path_kinds={"pk": "scenario", "currency": "currency"}, body_kinds={})
+
+
+@pytest.fixture
+def network_data(net):
+    scenario = NetworkScenario.objects.create(
+        name="EU late", changes=[{"op": "delay_stream", "stream": "eu", "months": 6}]
+    )
+    EurRate.objects.create(currency="NOK", units_per_eur=Decimal("11.5"))
+    REAL.update({"scenario": [scenario.pk], "currency": ["NOK", "SEK"]})
+    yield
+    REAL.clear()
+
+
+@pytest.mark.django_db
+@pytest.mark.usefixtures("one_connection")
+@schema.parametrize()
+@conformance_settings(EXAMPLES)
+def test_network_api_conforms_to_its_schema(case, network_data, personas):
+    case.call_and_validate(headers=bearer_header(personas["network"]), checks=CHECKS)

@@ -141,7 +141,9 @@ def put_network_model(request, payload: NetworkModelIn):
         field, messages = next(iter(form.errors.items()))
         raise RuleViolation(str(messages[0]), None if field == "__all__" else field)
     fields = {n: form.cleaned_data[n] for n in netmodel.NETWORK_FIELDS}
-    return model_out(netmodel.save_network_model(actor=request.user, **fields))
+    saved = netmodel.save_network_model(actor=request.user, **fields)
+    saved.refresh_from_db()  # the stored precision, as GET answers it
+    return model_out(saved)
 
 
 def comparison_out(rows: list[dict]) -> list[dict]:
@@ -309,7 +311,9 @@ def list_rates(request, limit: int = 100, offset: int = 0):
 def put_rate(request, payload: RateIn, currency: str = Path(..., max_length=3)):
     """Add or change the rate of a currency (network coordinators; audited, revertible)."""
     _coordinator(request)
-    return rate_out(netmodel.save_rate(actor=request.user, currency=currency, **payload.dict()))
+    saved = netmodel.save_rate(actor=request.user, currency=currency, **payload.dict())
+    saved.refresh_from_db()  # the stored precision, as GET answers it
+    return rate_out(saved)
 
 
 @router.delete("/continuity/rates/{currency}", response={204: None}, auth=auth)
