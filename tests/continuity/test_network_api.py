@@ -15,7 +15,7 @@ from tests.schema_cases import (
     CHECKS,
     aim_at_real_rows,
     bearer_header,
-    conformance_settings,
+    conformance_test,
     examples,
     load_schema,
     one_connection,  # noqa: F401 (a fixture)
@@ -330,9 +330,6 @@ def network_data(net):
     REAL.clear()
 
 
-@pytest.mark.django_db
-@pytest.mark.usefixtures("one_connection")
-@schema.parametrize()
-@conformance_settings(EXAMPLES)
+@conformance_test(schema, EXAMPLES)
 def test_network_api_conforms_to_its_schema(case, network_data, personas):
     case.call_and_validate(headers=bearer_header(personas["network"]), checks=CHECKS)
