@@ -75,7 +75,7 @@ class Roadmap(models.Model):
 
 
 class StepStatus(models.TextChoices):
-    TODO = "todo", _("To do")
+    TO_DO = "todo", _("To do")
     IN_PROGRESS = "in_progress", _("In progress")
     DONE = "done", _("Done")
 
@@ -89,7 +89,7 @@ class RoadmapStep(models.Model):
     owner = models.CharField(_("owner"), max_length=200, blank=True)
     due = models.DateField(_("due date"), null=True, blank=True)
     status = models.CharField(
-        _("status"), max_length=12, choices=StepStatus.choices, default=StepStatus.TODO
+        _("status"), max_length=12, choices=StepStatus.choices, default=StepStatus.TO_DO
     )
     completed_on = models.DateField(_("completed on"), null=True, blank=True)
     evidence = models.TextField(_("evidence"), blank=True)
