@@ -6,6 +6,8 @@ import json
 from decimal import Decimal
 
 import pytest
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections
 
 from echos.continuity import network
 from echos.continuity.models import EurRate, NetworkModel, NetworkScenario
@@ -321,6 +323,12 @@ aim_at_real_rows(schema, REAL, path_kinds={"pk": "scenario", "currency": "curren
 
 @pytest.fixture
 def network_data(net):
+    # `net` went through Django's test client, which connects close_old_connections again after
+    # each request; schemathesis calls the WSGI app directly, so keep the connection open again
+    # (one_connection reconnects them at teardown). Without this PostgreSQL loses the test's
+    # transaction after the first request.
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
     scenario = NetworkScenario.objects.create(
         name="EU late", changes=[{"op": "delay_stream", "stream": "eu", "months": 6}]
     )
