@@ -44,6 +44,8 @@ bench: install  ## Europe-scale data (cached), production server, ratios against
 	$(BIN)/python bench/continuity.py
 	$(BIN)/python bench/exchange.py
 	$(BIN)/python bench/library.py
+	$(BIN)/python bench/engagement.py
+	$(BIN)/python bench/reports.py
 
 load: install  ## loopback load test at Europe scale: page mix + consultation burst, vs /healthz
 	$(BIN)/python bench/load.py

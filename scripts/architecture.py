@@ -50,10 +50,17 @@ LAYERS = (
         planned_by="WP2",
     ),
     Layer(
-        "continuity and exchange",
-        ("continuity", "exchange"),
-        "library, features, hubs, questionnaires, core (an exchange session is an event)",
-        planned_by="#12, #19",
+        "reports",
+        ("reports",),
+        "every feature below, through the KPIs and open-data tables each declares",
+        planned_by="#15",
+    ),
+    Layer(
+        "continuity, exchange and consortium",
+        ("continuity", "exchange", "consortium"),
+        "library, features, hubs, questionnaires, core (an exchange session is an event; a "
+        "deliverable is a library resource)",
+        planned_by="#12, #19, #15",
     ),
     Layer(
         "library",

@@ -78,6 +78,8 @@ INSTALLED_APPS = [
     "echos.library",
     "echos.continuity",
     "echos.exchange",
+    "echos.consortium",
+    "echos.reports",
     "echos.site",
 ]
 

@@ -57,6 +57,14 @@ class EchosAppConfig(AppConfig):
     - ``stage_guards``: dotted paths of functions ``(hub, stage, date) -> list[str]`` that the
       lifecycle service calls before a hub moves to a stage; each string names a missing
       condition and any string refuses the change.
+    - ``imports``: ``(kind, dotted path)`` pairs of spreadsheet imports offered by ``echos import
+      KIND FILE``; the function has the signature of ``hubs.imports.run_import`` without its
+      ``kind`` (``source, *, filename, actor, hub, progress, max_bytes, max_rows``) and returns an
+      import report.
+    - ``kpis``: module whose ``KPIS`` lists the app's key performance indicators
+      (``core.kpis.Kpi``); an app that is not installed lists none.
+    - ``open_data``: module whose ``TABLES`` lists the app's public tables of the open-data dump
+      (``core.opendata``); personal data never.
     """
 
     privacy: str | None = None
@@ -68,6 +76,9 @@ class EchosAppConfig(AppConfig):
     nav: tuple[NavItem, ...] = ()
     panels: tuple[tuple[str, str], ...] = ()
     stage_guards: tuple[str, ...] = ()
+    imports: tuple[tuple[str, str], ...] = ()
+    kpis: str | None = None
+    open_data: str | None = None
 
 
 def echos_apps() -> list[EchosAppConfig]:
@@ -125,3 +136,18 @@ def panel_functions(slot: str) -> list[Callable[..., str]]:
 def stage_guards() -> list[Callable[..., list[str]]]:
     """Every app's lifecycle stage guards."""
     return [import_string(path) for app in echos_apps() for path in app.stage_guards]
+
+
+def import_functions() -> dict[str, Callable[..., Any]]:
+    """Every app's spreadsheet imports by kind."""
+    return {kind: import_string(path) for app in echos_apps() for kind, path in app.imports}
+
+
+def kpi_modules() -> list[ModuleType]:
+    """Each app's KPI module, in ``INSTALLED_APPS`` order."""
+    return [import_module(a.kpis) for a in echos_apps() if a.kpis]
+
+
+def open_data_modules() -> list[ModuleType]:
+    """Each app's open-data module, in ``INSTALLED_APPS`` order."""
+    return [import_module(a.open_data) for a in echos_apps() if a.open_data]

@@ -170,3 +170,11 @@ def engagement_record_to_activity(request, record_id: int = Path(..., ge=1, le=M
         "created": before is None,
         "record": record.pk,
     }
+
+
+# The register, relationships and imports; the network map and use cases; the impact model (#14).
+from echos.engagement import api_impact, api_network, api_register  # noqa: E402
+
+router.add_router("", api_register.router)
+router.add_router("", api_network.router)
+router.add_router("", api_impact.router)

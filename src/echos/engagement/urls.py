@@ -1,6 +1,6 @@
 from django.urls import path
 
-from echos.engagement import views
+from echos.engagement import urls_impact, urls_network, urls_register, views
 
 app_name = "engagement"
 
@@ -12,3 +12,6 @@ urlpatterns = [
     path("records/<int:pk>/delete/", views.record_delete, name="record_delete"),
     path("records/<int:pk>/activity/", views.record_to_activity, name="record_activity"),
 ]
+
+# The register and relationships, the network map and use cases, the impact model (issue #14).
+urlpatterns += urls_register.urlpatterns + urls_network.urlpatterns + urls_impact.urlpatterns

@@ -1,0 +1,13 @@
+from django.utils.translation import gettext_lazy as _
+
+from echos.core import registry
+
+
+class ReportsConfig(registry.EchosAppConfig):
+    """KPI dashboards, PDF and XLSX reports and the open-data dump (#15)."""
+
+    name = "echos.reports"
+    label = "reports"
+    verbose_name = _("Reports")
+    api_router = "echos.reports.api.router"
+    urls = ("reports/", "echos.reports.urls")
