@@ -8,6 +8,7 @@ class AssessmentConfig(registry.EchosAppConfig):
 
     name = "echos.assessment"
     label = "assessment"
+    kpis = "echos.assessment.kpis"
     verbose_name = _("Assessment")
     privacy = "echos.assessment.privacy"
     revert_handlers = "echos.assessment.revert"

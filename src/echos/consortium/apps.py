@@ -9,6 +9,8 @@ class ConsortiumConfig(registry.EchosAppConfig):
 
     name = "echos.consortium"
     label = "consortium"
+    kpis = "echos.consortium.kpis"
+    open_data = "echos.consortium.opendata"
     verbose_name = _("Consortium")
     api_router = "echos.consortium.api.router"
     urls = ("consortium/", "echos.consortium.urls")

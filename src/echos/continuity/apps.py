@@ -8,6 +8,7 @@ class ContinuityConfig(registry.EchosAppConfig):
 
     name = "echos.continuity"
     label = "continuity"
+    kpis = "echos.continuity.kpis"
     verbose_name = _("Continuity")
     privacy = "echos.continuity.privacy"
     revert_handlers = "echos.continuity.revert"

@@ -8,6 +8,7 @@ class CoreConfig(registry.EchosAppConfig):
 
     name = "echos.core"
     label = "core"
+    open_data = "echos.core.opendata"
     verbose_name = _("Core")
     privacy = "echos.core.privacy"
     demo_loaders = ("echos.core.reference.load_reference",)

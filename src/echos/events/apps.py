@@ -8,6 +8,8 @@ class EventsConfig(registry.EchosAppConfig):
 
     name = "echos.events"
     label = "events"
+    kpis = "echos.events.kpis"
+    open_data = "echos.events.opendata"
     verbose_name = _("Events")
     privacy = "echos.events.privacy"
     demo_loaders = ("echos.events.demo.load_demo",)

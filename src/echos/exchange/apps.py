@@ -8,6 +8,8 @@ class ExchangeConfig(registry.EchosAppConfig):
 
     name = "echos.exchange"
     label = "exchange"
+    kpis = "echos.exchange.kpis"
+    open_data = "echos.exchange.opendata"
     verbose_name = _("Network of support")
     urls = ("exchange/", "echos.exchange.urls")
     api_router = "echos.exchange.api.router"

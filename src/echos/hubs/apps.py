@@ -8,6 +8,8 @@ class HubsConfig(registry.EchosAppConfig):
 
     name = "echos.hubs"
     label = "hubs"
+    kpis = "echos.hubs.kpis"
+    open_data = "echos.hubs.opendata"
     verbose_name = _("Hubs")
     privacy = "echos.hubs.privacy"
     revert_handlers = "echos.hubs.revert"

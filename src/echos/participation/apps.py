@@ -8,6 +8,8 @@ class ParticipationConfig(registry.EchosAppConfig):
 
     name = "echos.participation"
     label = "participation"
+    kpis = "echos.participation.kpis"
+    open_data = "echos.participation.opendata"
     verbose_name = _("Participation")
     privacy = "echos.participation.privacy"
     demo_loaders = ("echos.participation.demo.load_demo",)

@@ -8,6 +8,8 @@ class SynergiesConfig(registry.EchosAppConfig):
 
     name = "echos.synergies"
     label = "synergies"
+    kpis = "echos.synergies.kpis"
+    open_data = "echos.synergies.opendata"
     verbose_name = _("Synergies")
     privacy = "echos.synergies.privacy"
     demo_loaders = ("echos.synergies.demo.load_demo",)

@@ -1,0 +1,5 @@
+"""Key performance indicators owned by continuity (core.kpis; issue #15)."""
+
+from echos.core.kpis import Kpi
+
+KPIS: list[Kpi] = []

@@ -1,0 +1,5 @@
+"""Key performance indicators owned by engagement (core.kpis; issue #15)."""
+
+from echos.core.kpis import Kpi
+
+KPIS: list[Kpi] = []
