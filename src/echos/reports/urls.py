@@ -1,5 +1,5 @@
-from django.urls import path  # noqa: F401
+from echos.reports import urls_dashboards, urls_reports
 
 app_name = "reports"
 
-urlpatterns: list = []
+urlpatterns = urls_dashboards.urlpatterns + urls_reports.urlpatterns
