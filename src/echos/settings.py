@@ -311,7 +311,9 @@ DEFAULT_FROM_EMAIL = os.getenv("ECHOS_FROM_EMAIL", "echos@localhost")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    # A 4xx refusal logs one line, not a traceback (core.logfilters); 5xx keep theirs.
+    "filters": {"expected_refusals": {"()": "echos.core.logfilters.ExpectedRefusals"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["expected_refusals"]}},
     "root": {"handlers": ["console"], "level": os.getenv("ECHOS_LOG_LEVEL", "WARNING")},
 }
 

@@ -52,3 +52,9 @@ urlpatterns = [
     path("privacy/people/erase/", site_views.privacy_erase, name="privacy_erase"),
     *(path(prefix, include(urlconf)) for prefix, urlconf in registry.url_includes()),
 ]
+
+# Error pages in the site's frame, rendered with the request (issue #16; site/errors.py).
+handler400 = "echos.site.errors.bad_request"
+handler403 = "echos.site.errors.permission_denied"
+handler404 = "echos.site.errors.page_not_found"
+handler500 = "echos.site.errors.server_error"

@@ -7,6 +7,7 @@ import time
 from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpResponse, JsonResponse
+from django.template import loader
 from django.utils.translation import gettext as _
 
 from echos.core.api import request_token_user
@@ -105,6 +106,8 @@ class RateLimitMiddleware:
         if path.startswith("/api/"):
             response = JsonResponse({"detail": message, "errors": []}, status=429)
         else:
-            response = HttpResponse(message, status=429, content_type="text/plain; charset=utf-8")
+            # The page in the site's frame (templates/429.html), in the visitor's language.
+            body = loader.get_template("429.html").render({"message": message}, request)
+            response = HttpResponse(body, status=429)
         response["Retry-After"] = str(retry)
         return response
