@@ -5,6 +5,8 @@ order: core's reference data, hubs' reference hubs and demo hubs, then assessmen
 events, participation and engagement, each building on the ones before.
 """
 
+import os
+
 from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
@@ -12,6 +14,17 @@ from django.core.management.base import BaseCommand
 from echos.core import registry
 from echos.hubs.demo import DEMO_ACCOUNTS, DEMO_PASSWORD
 from echos.hubs.models import Hub
+
+
+def use_site_url(host: str, port: int) -> str:
+    """Links in e-mails and feeds point where the demo serves (issue #16), unless
+    ECHOS_SITE_URL says otherwise; the environment carries it to the server's workers."""
+    if not os.environ.get("ECHOS_SITE_URL"):
+        shown = "127.0.0.1" if host in ("0.0.0.0", "::") else host
+        shown = f"[{shown}]" if ":" in shown else shown
+        os.environ["ECHOS_SITE_URL"] = f"http://{shown}:{port}"
+        settings.SITE_URL = os.environ["ECHOS_SITE_URL"]
+    return settings.SITE_URL
 
 
 class Command(BaseCommand):
@@ -23,6 +36,7 @@ class Command(BaseCommand):
         parser.add_argument("--no-serve", action="store_true", help="Prepare the data and stop.")
 
     def handle(self, *args, host, port, no_serve, **options):
+        use_site_url(host, port)
         call_command("migrate", verbosity=0, interactive=False)
         if not Hub.objects.exists():
             self.stdout.write("Loading reference data…")
