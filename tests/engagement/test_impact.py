@@ -221,3 +221,24 @@ def test_model_has_five_columns_in_order_and_deleting_cascades(hubs, element):
     impact.delete_element(actor=None, element=element)
     assert not Indicator.objects.exists()
     assert impact.impact_model(hubs["norway"]).is_empty
+
+
+def test_demo_builds_two_labelled_models_with_computed_indicators_once(hubs, make_record):
+    from echos.engagement import demo_impact, indicators
+    from echos.hubs.models import Hub
+
+    Hub.objects.filter(pk__in=[hubs["norway"].pk, hubs["portugal"].pk]).update(is_demo=True)
+    make_record(format="citizen_dialogue", date=date.today())
+    counts = demo_impact.load_demo()
+    assert counts["impact_elements"] == 10 and counts["impact_values"] > 0
+    assert demo_impact.load_demo()["impact_elements"] == 0  # idempotent
+    assert not LogicElement.objects.filter(is_demo=False).exists()
+    assert not Indicator.objects.filter(is_demo=False).exists()
+    assert all(e.title.endswith("(demo)") for e in LogicElement.objects.all())
+    codes = set(Indicator.objects.exclude(computation="").values_list("computation", flat=True))
+    assert codes == set(indicators.COMPUTATIONS)
+    model = impact.impact_model(hubs["norway"])
+    dialogues = next(
+        i for i in model.indicators if i.indicator.computation == "citizen_dialogues_held"
+    )
+    assert dialogues.latest.actual == 1
