@@ -1,3 +1,54 @@
-"""Public tables of events in the open-data dump (core.opendata; issue #15). Never personal data."""
+"""Public tables of events in the open-data dump (core.opendata; issue #15). Never personal data.
 
-TABLES: list = []
+The public calendar (never drafts); registrations are never published, not even counted per
+person. Venues and online links are left out (some show only to registered participants).
+"""
+
+from collections.abc import Iterator
+
+from echos.core.opendata import Field, Table, values_rows
+from echos.events.models import Event
+
+
+def _events() -> Iterator[tuple]:
+    columns = [
+        "uid", "hub_id", "title", "type", "format", "country_id", "region_id", "languages",
+        "audiences", "objectives", "start", "end", "time_zone", "capacity", "status", "is_demo",
+    ]  # fmt: skip
+    for row in values_rows(Event.objects.public(), columns):
+        # Codes are stored between commas (",a,b,") for the tag filters.
+        yield tuple(
+            ";".join(v for v in value.split(",") if v) if columns[i] in _TAGS else value
+            for i, value in enumerate(row)
+        )
+
+
+_TAGS = {"languages", "audiences", "objectives"}
+
+TABLES = [
+    Table(
+        name="events",
+        title="Events",
+        description="The public calendar of the hubs' events (published, postponed, cancelled).",
+        model="events.Event",
+        fields=(
+            Field("uid", "string", "Stable event identifier (also the iCalendar UID)"),
+            Field("hub", "integer", "Identifier of the organising hub"),
+            Field("title", "string", "Title"),
+            Field("type", "string", "Event type code"),
+            Field("format", "string", "in_person, online or hybrid"),
+            Field("country", "string", "ISO 3166-1 alpha-2 code"),
+            Field("region", "string", "ISO 3166-2 code"),
+            Field("languages", "string", "ISO 639-1 codes, separated by ;"),
+            Field("audiences", "string", "Audience codes, separated by ;"),
+            Field("objectives", "string", "Mission objective codes, separated by ;"),
+            Field("start", "datetime", "Start (UTC)"),
+            Field("end", "datetime", "End (UTC)"),
+            Field("time_zone", "string", "Time zone of the event"),
+            Field("capacity", "integer", "Places (empty: no limit)"),
+            Field("status", "string", "published, postponed or cancelled"),
+            Field("is_demo", "boolean", "Invented demonstration data, not a real fact"),
+        ),
+        rows=_events,
+    ),
+]
