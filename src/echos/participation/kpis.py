@@ -1,5 +1,99 @@
-"""Key performance indicators owned by participation (core.kpis; issue #15)."""
+"""Key performance indicators owned by participation (core.kpis; issue #15).
 
-from echos.core.kpis import Kpi
+Only confirmed contributions count (from an account, or with an e-mail confirmed): the same rule as
+the consultation results. A hub's figures are those of its consultations and proposals and of the
+hubs below it.
+"""
 
-KPIS: list[Kpi] = []
+from datetime import date
+
+from django.db.models import Count, Q
+from django.utils.translation import gettext_lazy as _
+
+from echos.core.kpis import Figure, Kpi, bounds, scope_ids
+from echos.participation.models import Answer, Consultation, Proposal
+
+KPIS: list[Kpi] = [
+    Kpi(
+        code="PAR-CONSULTATIONS",
+        name=_("Consultations open"),
+        definition=_(
+            "Public consultations open for answers at some time in the period: opened before the "
+            "period's end and closing after its start. A consultation open over two periods counts "
+            "in both. Split by whether it opened in the period or earlier."
+        ),
+        numerator=_("Consultations open during the period"),
+        denominator=_("None (a count)"),
+        unit=_("consultations"),
+        owner="participation",
+        function="echos.participation.kpis.consultations",
+        breakdown=_("opened in the period, opened earlier"),
+        public=True,
+    ),
+    Kpi(
+        code="PAR-ANSWERS",
+        name=_("Consultation answers"),
+        definition=_(
+            "Answers to public consultations confirmed in the period (an answer from an account is "
+            "confirmed when given; one with an e-mail address when the address is confirmed). "
+            "Unconfirmed answers are excluded."
+        ),
+        numerator=_("Answers confirmed in the period"),
+        denominator=_("None (a count)"),
+        unit=_("answers"),
+        owner="participation",
+        function="echos.participation.kpis.answers",
+        public=True,
+    ),
+    Kpi(
+        code="PAR-PROPOSALS-ANSWERED",
+        name=_("Proposals answered"),
+        definition=_(
+            "Confirmed proposals the hub answered in the period (the date of the hub's answer lies "
+            "in the period), by the status given with the answer: accepted, in progress, not taken "
+            "forward, still under consideration. Proposals hidden by moderators count too: they "
+            "were answered."
+        ),
+        numerator=_("Proposals answered in the period"),
+        denominator=_("None (a count)"),
+        unit=_("proposals"),
+        owner="participation",
+        function="echos.participation.kpis.proposals_answered",
+        breakdown=_("proposal status"),
+        public=True,
+    ),
+]
+
+
+def consultations(start: date, end: date, hub=None) -> list[Figure]:
+    """One query with two conditional counts."""
+    lo, hi = bounds(start, end)
+    qs = Consultation.objects.filter(opens_at__lt=hi, closes_at__gt=lo)
+    if (ids := scope_ids(hub)) is not None:
+        qs = qs.filter(hub_id__in=ids)
+    found = qs.order_by().aggregate(
+        new=Count("pk", filter=Q(opens_at__gte=lo)), earlier=Count("pk", filter=Q(opens_at__lt=lo))
+    )
+    return [
+        Figure("opened", str(_("Opened in the period")), found["new"]),
+        Figure("earlier", str(_("Opened earlier, still open")), found["earlier"]),
+    ]
+
+
+def answers(start: date, end: date, hub=None) -> list[Figure]:
+    """One count."""
+    lo, hi = bounds(start, end)
+    qs = Answer.objects.filter(confirmed_at__gte=lo, confirmed_at__lt=hi)
+    if (ids := scope_ids(hub)) is not None:
+        qs = qs.filter(consultation__hub_id__in=ids)
+    return [Figure("", str(_("Answers")), qs.order_by().count())]
+
+
+def proposals_answered(start: date, end: date, hub=None) -> list[Figure]:
+    """One grouped query."""
+    lo, hi = bounds(start, end)
+    qs = Proposal.objects.confirmed().filter(answered_at__gte=lo, answered_at__lt=hi)
+    if (ids := scope_ids(hub)) is not None:
+        qs = qs.filter(hub_id__in=ids)
+    counts = dict(qs.order_by().values_list("status").annotate(n=Count("pk")))
+    return [Figure(s.value, str(s.label), counts.get(s.value, 0)) for s in Proposal.Status]
