@@ -1,20 +1,26 @@
 import sys
+from functools import partial
 from pathlib import Path
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
+from echos.core.registry import import_functions
 from echos.hubs.imports import COLUMNS, run_import
 from echos.hubs.models import Hub
 
 
 class Command(BaseCommand):
-    help = "Import organisations or memberships from CSV/XLSX; all rows or none."
+    help = (
+        "Import organisations, memberships or another app's kind (e.g. stakeholders, engagement) "
+        "from CSV/XLSX; all rows or none."
+    )
 
     def add_arguments(self, parser):
-        parser.add_argument("kind", choices=sorted(COLUMNS))
+        # Other apps' kinds come through the registry: hubs never imports them.
+        parser.add_argument("kind", choices=sorted({*COLUMNS, *import_functions()}))
         parser.add_argument("file")
-        parser.add_argument("--hub", type=int, help="Hub id (memberships)")
+        parser.add_argument("--hub", type=int, help="Hub id (memberships and other apps' kinds)")
         parser.add_argument(
             "--max-bytes",
             type=int,
@@ -33,9 +39,9 @@ class Command(BaseCommand):
         if not path.is_file():
             raise CommandError(f"No such file: {file}")
         target = None
-        if kind == "memberships":
+        if kind not in COLUMNS or kind == "memberships":
             if hub is None:
-                raise CommandError("--hub ID is required for memberships.")
+                raise CommandError(f"--hub ID is required for {kind}.")
             target = Hub.objects.filter(pk=hub).first()
             if target is None:
                 raise CommandError(f"No hub with id {hub}.")
@@ -49,8 +55,8 @@ class Command(BaseCommand):
 
         # Streamed from disk: a file larger than the limit is refused without being read.
         with path.open("rb") as stream:
-            report = run_import(
-                kind,
+            run = partial(run_import, kind) if kind in COLUMNS else import_functions()[kind]
+            report = run(
                 stream,
                 filename=path.name,
                 hub=target,
