@@ -20,27 +20,27 @@ def demo_hubs(db):
 
 
 def test_hubs_demo_alone_stops_its_sustained_hubs_at_operational(demo_hubs):
-    netherlands = Hub.objects.get(is_demo=True, level="national", country_id="NL")
-    assert netherlands.stage == Stage.OPERATIONAL
+    denmark = Hub.objects.get(is_demo=True, level="national", country_id="DK")
+    assert denmark.stage == Stage.OPERATIONAL
     assert not StageChange.objects.filter(stage=Stage.SUSTAINED).exists()
 
 
 def test_a_demo_hub_without_a_plan_is_refused(demo_hubs):
-    netherlands = Hub.objects.get(is_demo=True, level="national", country_id="NL")
-    assert not HubModel.objects.filter(hub=netherlands).exists()
-    assert guards.sustained(netherlands, Stage.SUSTAINED, netherlands.stage_since)
+    denmark = Hub.objects.get(is_demo=True, level="national", country_id="DK")
+    assert not HubModel.objects.filter(hub=denmark).exists()
+    assert guards.sustained(denmark, Stage.SUSTAINED, denmark.stage_since)
     with pytest.raises(RuleViolation) as refused:
         hub_services.record_stage_change(
-            actor=None, hub=netherlands, stage=Stage.SUSTAINED, date=netherlands.stage_since
+            actor=None, hub=denmark, stage=Stage.SUSTAINED, date=denmark.stage_since
         )
     assert refused.value.field == "stage"
     assert "named successor" in str(refused.value.message)
-    netherlands.refresh_from_db()
-    assert netherlands.stage == Stage.OPERATIONAL
+    denmark.refresh_from_db()
+    assert denmark.stage == Stage.OPERATIONAL
 
 
 def test_a_demo_hub_without_a_plan_is_refused_through_the_api(demo_hubs, make_user, token_client):
-    hub = Hub.objects.get(is_demo=True, level="national", country_id="NL")
+    hub = Hub.objects.get(is_demo=True, level="national", country_id="DK")
     network = make_user("continuity-network", is_network_coordinator=True)
     response = token_client(network).post(
         f"/api/v1/hubs/{hub.pk}/stage-changes",
@@ -55,20 +55,20 @@ def test_continuity_demo_records_the_plan_then_moves_the_hub_to_sustained(demo_h
     from echos.continuity.demo import load_demo
 
     load_demo()
-    netherlands = Hub.objects.get(is_demo=True, level="national", country_id="NL")
-    assert netherlands.stage == Stage.SUSTAINED
-    assert guards.sustained(netherlands, Stage.SUSTAINED, netherlands.stage_since) == []
-    plan = HubModel.objects.get(hub=netherlands)
+    denmark = Hub.objects.get(is_demo=True, level="national", country_id="DK")
+    assert denmark.stage == Stage.SUSTAINED
+    assert guards.sustained(denmark, Stage.SUSTAINED, denmark.stage_since) == []
+    plan = HubModel.objects.get(hub=denmark)
     assert plan.continuity_plan and plan.mandate and plan.successor
-    change = StageChange.objects.get(hub=netherlands, stage=Stage.SUSTAINED)
-    operational = StageChange.objects.get(hub=netherlands, stage=Stage.OPERATIONAL)
+    change = StageChange.objects.get(hub=denmark, stage=Stage.SUSTAINED)
+    operational = StageChange.objects.get(hub=denmark, stage=Stage.OPERATIONAL)
     assert operational.date < change.date
     # Every sustained hub of the demo passes the guard.
     for hub in Hub.objects.filter(stage=Stage.SUSTAINED):
         assert guards.sustained(hub, Stage.SUSTAINED, hub.stage_since) == []
     # Loading again changes nothing.
     load_demo()
-    assert StageChange.objects.filter(hub=netherlands, stage=Stage.SUSTAINED).count() == 1
+    assert StageChange.objects.filter(hub=denmark, stage=Stage.SUSTAINED).count() == 1
 
 
 def test_generated_sustained_hubs_hold_a_plan(db):

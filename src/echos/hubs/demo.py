@@ -29,6 +29,7 @@ COORDS = {
     "NO": (59.91, 10.75),
     "PL": (52.23, 21.01),
     "PT": (38.72, -9.14),
+    "MT": (35.90, 14.51),
     "DE": (52.52, 13.40),
     "FR": (48.86, 2.35),
     "IT": (41.90, 12.50),
@@ -82,7 +83,8 @@ DEMO_HUBS: list[tuple[str, Stage, str, list[tuple]]] = [
             ("regional", "ES-AN", "Andalusia", Stage.ESTABLISHMENT, 37.39, -5.98, None),
         ],
     ),
-    ("NL", Stage.SUSTAINED, "civil_society", []),
+    # Real, sourced hubs (reference_hubs.json) stand for NL, IE, AT and MT: no demo twin there.
+    ("DK", Stage.SUSTAINED, "civil_society", []),
     (
         "SE",
         Stage.LAUNCHED,
@@ -101,9 +103,9 @@ DEMO_HUBS: list[tuple[str, Stage, str, list[tuple]]] = [
             ("regional", "IT-25", "Lombardy", Stage.ESTABLISHMENT, 45.46, 9.19, None),
         ],
     ),
-    ("IE", Stage.EXPLORING, "mixed", []),
+    ("HU", Stage.EXPLORING, "mixed", []),
     ("BE", Stage.INCEPTION_DIALOGUE, "mixed", []),
-    ("AT", Stage.ESTABLISHMENT, "government_led", []),
+    ("HR", Stage.ESTABLISHMENT, "government_led", []),
     ("CZ", Stage.INCEPTION_DIALOGUE, "research_driven", []),
     ("RO", Stage.EXPLORING, "civil_society", []),
     ("GR", Stage.EXPLORING, "research_driven", []),
@@ -148,7 +150,7 @@ STAGE_EVIDENCE = {
 
 def _parse_stage_date(entry: dict) -> tuple[date | None, str]:
     if entry.get("date"):
-        return date.fromisoformat(entry["date"]), "day"
+        return date.fromisoformat(entry["date"]), entry.get("date_precision", "day")
     year = re.search(r"\b(19|20)\d{2}\b", entry.get("note", "") + " " + entry.get("evidence", ""))
     return (date(int(year.group(0)), 1, 1), "year") if year else (None, "day")
 
@@ -200,8 +202,13 @@ def load_reference_hubs() -> int:
         current = Stage.NO_STRUCTURE
         for entry in sorted(row["stages"], key=lambda e: _parse_stage_date(e)[0] or date.max):
             when, precision = _parse_stage_date(entry)
-            # A later event that does not move the hub forward is evidence, not a regression.
-            if when is None or STAGE_ORDER[entry["stage"]] <= STAGE_ORDER[current]:
+            # A later event that does not move the hub forward is evidence, not a regression;
+            # an "alternative" entry is one source's reading that another source contradicts.
+            if (
+                when is None
+                or entry.get("alternative")
+                or STAGE_ORDER[entry["stage"]] <= STAGE_ORDER[current]
+            ):
                 continue
             change = services.record_stage_change(
                 actor=None,
@@ -309,6 +316,8 @@ def load_demo() -> dict:
     if Hub.objects.filter(is_demo=True).exists():
         return {"skipped": True}
     for country_code, stage, archetype, subs in DEMO_HUBS:
+        if Hub.objects.national().filter(country_id=country_code, is_demo=False).exists():
+            continue  # a real hub is never shadowed by an invented one
         country = Country.objects.get(pk=country_code)
         lat, lon = COORDS.get(country_code, (None, None))
         hub = services.create_hub(
