@@ -65,6 +65,8 @@ class EchosAppConfig(AppConfig):
       (``core.kpis.Kpi``); an app that is not installed lists none.
     - ``open_data``: module whose ``TABLES`` lists the app's public tables of the open-data dump
       (``core.opendata``); personal data never.
+    - ``search``: dotted path of ``(user, query, limit) -> list[core.search.Section]``, the app's part
+      of the site-wide search (only what ``user`` may see).
     """
 
     privacy: str | None = None
@@ -79,6 +81,7 @@ class EchosAppConfig(AppConfig):
     imports: tuple[tuple[str, str], ...] = ()
     kpis: str | None = None
     open_data: str | None = None
+    search: str | None = None
 
 
 def echos_apps() -> list[EchosAppConfig]:

@@ -8,6 +8,7 @@ class EventsConfig(registry.EchosAppConfig):
 
     name = "echos.events"
     label = "events"
+    search = "echos.events.sitesearch.find"
     kpis = "echos.events.kpis"
     open_data = "echos.events.opendata"
     verbose_name = _("Events")

@@ -8,6 +8,7 @@ class LibraryConfig(registry.EchosAppConfig):
 
     name = "echos.library"
     label = "library"
+    search = "echos.library.sitesearch.find"
     open_data = "echos.library.opendata"
     verbose_name = _("Library")
     privacy = "echos.library.privacy"

@@ -8,6 +8,7 @@ class ParticipationConfig(registry.EchosAppConfig):
 
     name = "echos.participation"
     label = "participation"
+    search = "echos.participation.sitesearch.find"
     kpis = "echos.participation.kpis"
     open_data = "echos.participation.opendata"
     verbose_name = _("Participation")

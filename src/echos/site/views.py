@@ -11,7 +11,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
+from echos.core.exceptions import RuleViolation
 from echos.core.roles import is_network_coordinator
+from echos.core.search import MAX_QUERY, search_everything
 from echos.site import privacy
 from echos.site.privacy import people
 
@@ -119,3 +121,17 @@ def privacy_erase(request):
     else:
         messages.info(request, _("Nothing was stored about this person."))
     return redirect("privacy_people")
+
+
+def site_search(request):
+    """The search of the header: hubs, organisations, events, consultations, initiatives and
+    resources at once, each app answering for what the visitor may see (core.search)."""
+    query = request.GET.get("q", "")
+    context: dict = {"q": " ".join(query.split())[:MAX_QUERY], "sections": [], "error": ""}
+    if "q" in request.GET:
+        try:
+            context["sections"] = search_everything(request.user, query)
+        except RuleViolation as refusal:
+            context["error"] = refusal.message
+    status = 400 if context["error"] else 200
+    return render(request, "site_search.html", context, status=status)
