@@ -5,7 +5,11 @@ from echos.core import registry
 
 class ConsortiumConfig(registry.EchosAppConfig):
     """The ECHoS consortium: programme facts, partners, work plan, milestones, deliverables,
-    reporting periods and project risks, with their public sources (#15)."""
+    reporting periods and project risks, with their public sources (#15).
+
+    No privacy section: the app stores organisations, never people (edits are attributed in the
+    core audit log, which core's privacy section covers).
+    """
 
     name = "echos.consortium"
     label = "consortium"
@@ -14,3 +18,8 @@ class ConsortiumConfig(registry.EchosAppConfig):
     verbose_name = _("Consortium")
     api_router = "echos.consortium.api.router"
     urls = ("consortium/", "echos.consortium.urls")
+    demo_loaders = (
+        "echos.consortium.demo.load_reference_consortium",
+        "echos.consortium.demo.load_demo",
+    )
+    nav = (registry.NavItem("consortium:index", _("Consortium"), 90),)

@@ -1,0 +1,105 @@
+"""Consortium pages: public reading, risks for the secretariat and partners' staff only, the
+disagreements shown with both sources, overdue flags and the timeline's table."""
+
+import pytest
+from django.urls import reverse
+
+from echos.consortium.models import Output
+
+PUBLIC = ["index", "partners", "workplan", "outputs", "timeline", "periods"]
+ROLES = ["anonymous", "coord_no", "coord_pt", "editor_no", "member_no", "network"]
+
+
+@pytest.mark.parametrize("name", PUBLIC)
+@pytest.mark.parametrize("role", ROLES)
+def test_public_pages_open_to_everyone(client_for, personas, demo, name, role):
+    assert client_for(personas[role]).get(reverse(f"consortium:{name}")).status_code == 200
+
+
+@pytest.mark.parametrize(
+    "role,status",
+    [
+        ("anonymous", 403),
+        ("coord_no", 403),
+        ("coord_pt", 403),
+        ("editor_no", 403),
+        ("member_no", 403),  # a hub member who is no partner's staff
+        ("network", 200),
+    ],
+)
+def test_risks_page_matrix(client_for, personas, demo, role, status):
+    r = client_for(personas[role]).get(reverse("consortium:risks"))
+    assert r.status_code == status
+    if status == 200:
+        assert "R1" in r.content.decode()
+
+
+def test_partner_staff_read_the_risks(client_for, staff, demo):
+    r = client_for(staff).get(reverse("consortium:risks"))
+    assert r.status_code == 200 and "demo" in r.content.decode()
+
+
+def test_risks_link_only_for_those_allowed(client_for, personas, demo):
+    url = reverse("consortium:risks")
+    assert url not in client_for(None).get(reverse("consortium:index")).content.decode()
+    assert url in client_for(personas["network"]).get(reverse("consortium:index")).content.decode()
+
+
+def test_overview_shows_disagreeing_values_side_by_side(client, demo):
+    html = client.get(reverse("consortium:index")).content.decode()
+    for text in ("58", "57", "28", "26", "Oslo Cancer Cluster", "Sciensano", "Sources disagree"):
+        assert text in html
+    assert "101104587" in html and "Funded by the European Union" in html
+
+
+def test_nav_has_the_consortium(client, demo):
+    html = client.get(reverse("consortium:partners")).content.decode()
+    assert 'href="/consortium/"' in html
+
+
+def test_partners_filter_by_role(client, demo):
+    html = client.get(
+        reverse("consortium:partners"), {"role": "affiliated_entity"}
+    ).content.decode()
+    assert "Alleanza Contro il Cancro" in html and "Sciensano" not in html
+    assert client.get(reverse("consortium:partners"), {"role": "nonsense"}).status_code == 200
+
+
+def test_outputs_flag_overdue_and_filter(client, demo):
+    wp = demo.work_packages.get(number=5)
+    Output.objects.create(
+        work_package=wp, kind="milestone", number="MS7", title="Long overdue", due_month=1
+    )
+    html = client.get(reverse("consortium:outputs"), {"overdue": "1"}).content.decode()
+    assert "Long overdue" in html and 'class="overdue"' in html
+    assert "Stakeholder engagement plan" not in html  # accepted: never overdue
+    html = client.get(reverse("consortium:outputs"), {"kind": "deliverable"}).content.decode()
+    assert "Long overdue" not in html
+    for bad in ({"work_package": "999999999999"}, {"status": "x"}, {"kind": "<script>"}):
+        assert client.get(reverse("consortium:outputs"), bad).status_code == 200
+
+
+def test_timeline_has_chart_and_table(client, demo):
+    html = client.get(reverse("consortium:timeline")).content.decode()
+    assert "<svg" in html and 'role="img"' in html
+    assert "<caption>" in html and "Timeline as a table" in html
+    assert "WP5 Future EU network" in html
+    assert "due in month 20" in html
+    assert 'class="gantt-box"' in html  # scrolls inside its box at 390 px
+
+
+def test_pages_without_a_project(client, db):
+    for name in PUBLIC:
+        assert client.get(reverse(f"consortium:{name}")).status_code == 200
+
+
+def test_timeline_queries_constant(client, demo, django_assert_max_num_queries):
+    wp = demo.work_packages.get(number=3)
+    with django_assert_max_num_queries(12):
+        client.get(reverse("consortium:timeline"))
+    Output.objects.bulk_create(
+        Output(work_package=wp, kind="milestone", number=f"MS{n}", title="x", due_month=n % 36 + 1)
+        for n in range(20, 60)
+    )
+    with django_assert_max_num_queries(12):
+        client.get(reverse("consortium:timeline"))
