@@ -8,8 +8,10 @@ from django.utils.translation import gettext_lazy as _
 
 from echos.core.forms import DateInput, ServiceFormMixin
 from echos.core.models import Region, Term
-from echos.engagement.models import EngagementRecord, Format
+from echos.engagement.models import EngagementRecord, FollowUp, Format, RecordStatus
 from echos.hubs.models import Membership, Organisation
+
+COUNT_PREFIX = "participants_"
 
 NO_PERSONAL_DATA = _(
     "Name organisations and stakeholder groups, never private persons: no names, e-mail "
@@ -57,12 +59,22 @@ class EngagementRecordForm(ServiceFormMixin, forms.Form):
             "Member organisations of the hub. Organisations only: never list private persons."
         ),
     )
+    status = forms.ChoiceField(
+        label=_("Status"),
+        choices=RecordStatus.choices,
+        initial=RecordStatus.HELD,
+        required=False,
+        help_text=_("A held engagement cannot be dated in the future; record it as planned."),
+    )
     participants = forms.IntegerField(
         label=_("Number of participants"),
         min_value=0,
         max_value=10_000_000,
         required=False,
-        help_text=_("A count only; leave empty if unknown."),
+        help_text=_(
+            "A count only; leave empty if unknown. When you count participants per stakeholder "
+            "group below, the total is their sum."
+        ),
     )
     format = forms.ChoiceField(label=_("Format"), choices=Format.choices)
     language = forms.CharField(
@@ -97,6 +109,43 @@ class EngagementRecordForm(ServiceFormMixin, forms.Form):
         chosen = record.organisations.values("pk") if record is not None else []
         organisations = cast(forms.ModelMultipleChoiceField, self.fields["organisations"])
         organisations.queryset = Organisation.objects.filter(Q(pk__in=members) | Q(pk__in=chosen))
+        # One row per stakeholder group: how many of the participants belonged to it.
+        for code, label in choice("stakeholder_groups").choices:
+            self.fields[COUNT_PREFIX + str(code)] = forms.IntegerField(
+                label=_("Participants: %(group)s") % {"group": label},
+                max_value=10_000_000,
+                required=False,
+            )
+        names = [n for n in self.fields if not n.startswith(COUNT_PREFIX)]
+        at = names.index("participants") + 1
+        counts = [n for n in self.fields if n.startswith(COUNT_PREFIX)]
+        self.order_fields(names[:at] + counts + names[at:])
+
+    def count_fields(self) -> list:
+        """The bound fields of the participants per group, for the template's fieldset."""
+        return [self[name] for name in self.fields if name.startswith(COUNT_PREFIX)]
+
+    def main_fields(self) -> list:
+        return [self[name] for name in self.fields if not name.startswith(COUNT_PREFIX)]
+
+    def clean(self):
+        data = super().clean()
+        groups = set(data.get("stakeholder_groups") or [])
+        for name in list(self.fields):
+            if not name.startswith(COUNT_PREFIX):
+                continue
+            n = data.get(name)
+            if n is None:
+                continue
+            code = name[len(COUNT_PREFIX) :]
+            if n < 0:
+                self.add_error(name, _("A number of participants cannot be negative."))
+            elif code not in groups:
+                self.add_error(
+                    name,
+                    _("Tick this stakeholder group among the groups reached, or leave it empty."),
+                )
+        return data
 
     def _choice_field(self, name: str) -> forms.ChoiceField:
         return cast(forms.ChoiceField, self.fields[name])
@@ -112,6 +161,11 @@ class EngagementRecordForm(ServiceFormMixin, forms.Form):
             "stakeholder_groups": [t.code for t in record.stakeholder_groups.all()],
             "organisations": [o.pk for o in record.organisations.all()],
             "participants": record.participants,
+            "status": record.status,
+            **{
+                COUNT_PREFIX + c.group.code: c.count
+                for c in record.participant_counts.select_related("group")
+            },
             "format": record.format,
             "language": record.language,
             "region": record.region_id,
@@ -123,6 +177,38 @@ class EngagementRecordForm(ServiceFormMixin, forms.Form):
     def service_fields(self) -> dict:
         """Cleaned data as ``save_record`` takes it."""
         data = dict(self.cleaned_data)
+        counts = {
+            name[len(COUNT_PREFIX) :]: data.pop(name)
+            for name in list(data)
+            if name.startswith(COUNT_PREFIX)
+        }
+        data["participant_counts"] = {k: v for k, v in counts.items() if v is not None}
+        if data["participant_counts"]:
+            data["participants"] = None  # the sum of the counts
+        data["status"] = data.get("status") or RecordStatus.HELD
         data["organisations"] = [o.pk for o in data.get("organisations") or []]
         data["outcomes"] = data.get("outcomes") or ""
         return data
+
+
+class FollowUpForm(ServiceFormMixin, forms.Form):
+    """A follow-up action of a record: what, who of the hub's team, by when."""
+
+    title = forms.CharField(label=_("Action"), max_length=250)
+    owner = forms.ChoiceField(label=_("Owner"), required=False)
+    due_date = forms.DateField(label=_("Due date"), widget=DateInput)
+
+    def __init__(self, *args, team, **kwargs):
+        super().__init__(*args, **kwargs)
+        owner = cast(forms.ChoiceField, self.fields["owner"])
+        owner.choices = [("", _("Nobody yet"))] + [
+            (str(u.pk), u.get_full_name() or u.username) for u in team
+        ]
+        owner.help_text = _("A member of the hub's team.")
+
+
+FOLLOW_UP_ACTIONS = {
+    "done": FollowUp.Status.DONE,
+    "cancel": FollowUp.Status.CANCELLED,
+    "reopen": FollowUp.Status.OPEN,
+}

@@ -1,6 +1,14 @@
-"""Response schemas of the engagement API: records and the activity a record became."""
+"""Response schemas of the engagement API: records, participant counts, follow-ups, coverage,
+suggestions, and the activity a record became."""
 
 from ninja import Schema
+
+
+class ParticipantCountOut(Schema):
+    """Participants of one stakeholder group at a record (a count, never who)."""
+
+    group: str
+    count: int
 
 
 class EngagementRecordOut(Schema):
@@ -14,6 +22,8 @@ class EngagementRecordOut(Schema):
     stakeholder_groups: list[str]
     organisations: list[int]
     participants: int | None
+    participant_counts: list[ParticipantCountOut]
+    status: str
     format: str
     language: str
     region: str | None
@@ -33,3 +43,78 @@ class RecordActivityOut(Schema):
     url: str
     created: bool
     record: int
+
+
+class FollowUpOut(Schema):
+    """A follow-up action (hub team only: it names its owner's account)."""
+
+    id: int
+    record: int
+    hub: int
+    title: str
+    owner: int | None
+    owner_name: str | None
+    due_date: str
+    status: str
+    overdue: bool
+    done_at: str | None
+    is_demo: bool
+    created_at: str
+    updated_at: str
+
+
+class CoverageRowOut(Schema):
+    group: str
+    counts: dict[str, int]
+    total: int
+    deepest: str | None
+
+
+class SectorQuarterOut(Schema):
+    quarter: str
+    counts: dict[str, int]
+    total: int
+
+
+class RegionCountOut(Schema):
+    region: str
+    name: str
+    records: int
+
+
+class QuarterTrendOut(Schema):
+    quarter: str
+    records: int
+    participants: int
+    by_level: dict[str, int]
+
+
+class CoverageOut(Schema):
+    """Coverage of one hub (or the network, ``hub`` null) over a period: counts only."""
+
+    hub: int | None
+    start: str
+    end: str
+    records: int
+    levels: list[str]
+    matrix: list[CoverageRowOut]
+    gaps: list[str]
+    sector_totals: dict[str, int] | None
+    sector_quarters: list[SectorQuarterOut] | None
+    regions: list[RegionCountOut] | None
+    records_without_region: int | None
+    trend: list[QuarterTrendOut] | None
+
+
+class SuggestionOut(Schema):
+    rule: str
+    description: str
+    text: str
+    figures: dict
+
+
+class SuggestionsOut(Schema):
+    hub: int
+    start: str
+    end: str
+    items: list[SuggestionOut]

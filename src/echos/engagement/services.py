@@ -4,18 +4,26 @@ Every rule is checked before the first row is written, and each call is one tran
 record leaves nothing behind, a refused change leaves the stored record as it was.
 """
 
-from datetime import date
+from datetime import date, timedelta
 
 from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from echos.core.audit import log_action
 from echos.core.exceptions import RuleViolation, guard
 from echos.core.languages import language_codes
-from echos.core.models import Region, Term
+from echos.core.models import Region, Term, User
 from echos.engagement import permissions as perms
-from echos.engagement.models import EngagementRecord, Format
-from echos.hubs.models import Hub, Organisation
+from echos.engagement.models import (
+    EngagementRecord,
+    FollowUp,
+    Format,
+    ParticipantCount,
+    RecordStatus,
+)
+from echos.hubs.models import Hub, HubRole, Organisation
 from echos.hubs.services import resolve_region
 from echos.synergies.models import Activity
 from echos.synergies.services import save_activity
@@ -34,8 +42,11 @@ FIELDS = {
     "language",
     "region",
     "outcomes",
+    "status",
     "is_demo",
 }
+MAX_FOLLOW_UPS = 200  # per record
+SOON_DAYS = 7  # a follow-up due within a week is "due soon"
 
 
 def _terms(vocabulary: str, codes, field: str) -> list[Term]:
@@ -98,6 +109,20 @@ def validate_record(record: EngagementRecord) -> None:
             raise RuleViolation(_("The end date is not a date."), "end_date")
         if record.end_date < record.date:
             raise RuleViolation(_("The engagement cannot end before it starts."), "end_date")
+    if record.status not in RecordStatus.values:
+        raise RuleViolation(
+            _("Choose a status: %(values)s.") % {"values": ", ".join(RecordStatus.values)},
+            "status",
+        )
+    if record.status == RecordStatus.HELD and record.date > timezone.localdate():
+        raise RuleViolation(
+            _(
+                "A held engagement cannot be dated in the future (%(date)s): correct the date, "
+                "or record it as planned."
+            )
+            % {"date": record.date.isoformat()},
+            "date",
+        )
     if record.format not in Format.values:
         raise RuleViolation(
             _("Choose a format: %(formats)s.") % {"formats": ", ".join(Format.values)}, "format"
@@ -130,7 +155,51 @@ def _codes(record: EngagementRecord) -> dict:
         "organisations": [o.pk for o in record.organisations.all()],
         "objectives": [t.code for t in record.objectives.all()],
         "policy_areas": [t.code for t in record.policy_areas.all()],
+        "participant_counts": {
+            c.group.code: c.count for c in record.participant_counts.select_related("group")
+        },
     }
+
+
+def _participant_counts(value) -> dict[str, int] | None:
+    """Counts per group code from a mapping or a list of ``{"group", "count"}``; None: unchanged.
+
+    A negative, non-integer or repeated count names the field and the group.
+    """
+    if value is None:
+        return None
+    if isinstance(value, dict):
+        items = list(value.items())
+    else:
+        items = []
+        for row in value:
+            row = row if isinstance(row, dict) else dict(row)
+            items.append((row.get("group"), row.get("count")))
+    counts: dict[str, int] = {}
+    for code, n in items:
+        code = str(code or "")
+        if code in counts:
+            raise RuleViolation(
+                _("Participants of %(group)s are counted twice.") % {"group": code},
+                "participant_counts",
+            )
+        if n is None or n == "":
+            continue
+        if isinstance(n, bool) or not isinstance(n, int):
+            raise RuleViolation(
+                _("The participants of %(group)s are a whole number.") % {"group": code},
+                "participant_counts",
+            )
+        if n < 0:
+            raise RuleViolation(
+                _("The participants of %(group)s cannot be negative (%(n)s).")
+                % {"group": code, "n": n},
+                "participant_counts",
+            )
+        counts[code] = n
+    if counts:
+        _terms(Term.Vocabulary.STAKEHOLDER_GROUPS, list(counts), "participant_counts")
+    return counts
 
 
 def _plain(record: EngagementRecord) -> dict:
@@ -140,6 +209,7 @@ def _plain(record: EngagementRecord) -> dict:
         "end_date": record.end_date.isoformat() if record.end_date else None,
         "participants": record.participants,
         "format": record.format,
+        "status": record.status,
         "language": record.language,
         "region": record.region_id,
         "description_length": len(record.description or ""),
@@ -158,12 +228,18 @@ def save_record(
     organisations=None,
     objectives=None,
     policy_areas=None,
+    participant_counts=None,
     **fields,
 ) -> EngagementRecord:
     """Record an engagement of a hub, or change one (its editors, coordinators and the network).
 
     Vocabulary links are codes (``level="consult"``, ``stakeholder_groups=["patients"]``),
     organisations are ids; on a change, ``None`` leaves a link as it is.
+
+    ``participant_counts`` maps stakeholder group codes to counts (``{"patients": 12}``; a list of
+    ``{"group": code, "count": n}`` works too); every group must be among the record's groups.
+    When counts are given, ``participants`` is their sum (a different explicit total is refused);
+    ``{}`` removes the counts and leaves the total as given.
     """
     unknown = set(fields) - FIELDS
     if unknown:
@@ -198,6 +274,51 @@ def save_record(
             raise RuleViolation(
                 _("Choose at least one stakeholder group reached."), "stakeholder_groups"
             )
+    counts = _participant_counts(participant_counts)
+    group_codes = (
+        {t.code for t in groups}
+        if groups is not None
+        else {t.code for t in record.stakeholder_groups.all()}
+        if record.pk
+        else set()
+    )
+    if counts is None and groups is not None and record.pk:
+        stored = set(record.participant_counts.values_list("group__code", flat=True))
+        if stored - group_codes:
+            raise RuleViolation(
+                _(
+                    "Participants are counted for %(groups)s, which the record no longer "
+                    "reaches: keep the group or remove its count."
+                )
+                % {"groups": ", ".join(sorted(stored - group_codes))},
+                "stakeholder_groups",
+            )
+    if counts:
+        outside = sorted(set(counts) - group_codes)
+        if outside:
+            raise RuleViolation(
+                _(
+                    "Participants counted for %(groups)s, which is not among the record's "
+                    "stakeholder groups: add the group or remove its count."
+                )
+                % {"groups": ", ".join(outside)},
+                "participant_counts",
+            )
+        total = sum(counts.values())
+        if total > MAX_PARTICIPANTS:
+            raise RuleViolation(
+                _("The number of participants is between 0 and 10,000,000."), "participant_counts"
+            )
+        if fields.get("participants") is not None and fields["participants"] != total:
+            raise RuleViolation(
+                _(
+                    "The number of participants (%(given)s) is not the sum of the counts per "
+                    "group (%(total)s): leave it empty or correct it."
+                )
+                % {"given": fields["participants"], "total": total},
+                "participants",
+            )
+        record.participants = total
     orgs = _organisations(organisations) if organisations is not None else None
     goals = (
         _terms(Term.Vocabulary.OBJECTIVES, objectives, "objectives")
@@ -221,6 +342,18 @@ def save_record(
         record.objectives.set(goals)
     if areas is not None:
         record.policy_areas.set(areas)
+    if counts is not None:
+        record.participant_counts.all().delete()
+        if counts:
+            ids = dict(
+                Term.objects.of(Term.Vocabulary.STAKEHOLDER_GROUPS)
+                .filter(code__in=list(counts))
+                .values_list("code", "pk")
+            )
+            ParticipantCount.objects.bulk_create(
+                ParticipantCount(record=record, group_id=ids[code], count=n)
+                for code, n in counts.items()
+            )
     after = {**_plain(record), **_codes(record)}
     log_action(
         actor=actor,
@@ -287,3 +420,165 @@ def activity_from_record(*, actor, record: EngagementRecord) -> Activity:
         data={"activity": activity.pk, "refreshed": existing is not None},
     )
     return activity
+
+
+# Follow-up actions ---------------------------------------------------------------------------
+
+
+def team_members(hub: Hub):
+    """Accounts on the hub's team: any role on the hub, or coordinators of a hub above it."""
+    above = [h.pk for h in hub.ancestors()]
+    return (
+        User.objects.filter(
+            Q(hub_roles__hub=hub)
+            | Q(hub_roles__hub__in=above, hub_roles__role=HubRole.Role.COORDINATOR),
+            is_active=True,
+        )
+        .distinct()
+        .order_by("username")
+    )
+
+
+def _owner(value, hub: Hub) -> User | None:
+    if value is None or value == "":
+        return None
+    pk = value.pk if isinstance(value, User) else value
+    if isinstance(pk, bool) or not str(pk).isdigit():
+        raise RuleViolation(_("The owner is given by the id of an account."), "owner")
+    owner = team_members(hub).filter(pk=int(pk)).first() if int(pk) < 2**63 else None
+    if owner is None:
+        raise RuleViolation(
+            _("The owner of a follow-up action must be a member of the hub's team."), "owner"
+        )
+    return owner
+
+
+def validate_follow_up(follow_up: FollowUp) -> None:
+    follow_up.title = (follow_up.title or "").strip()
+    if not follow_up.title:
+        raise RuleViolation(_("Say what is to be done."), "title")
+    if len(follow_up.title) > 250:
+        raise RuleViolation(_("Keep the action under 250 characters."), "title")
+    if not isinstance(follow_up.due_date, date):
+        raise RuleViolation(_("Give the date the action is due."), "due_date")
+    record_date = follow_up.record.date
+    if follow_up.due_date < record_date:
+        raise RuleViolation(
+            _("A follow-up cannot be due (%(due)s) before its engagement took place (%(date)s).")
+            % {"due": follow_up.due_date.isoformat(), "date": record_date.isoformat()},
+            "due_date",
+        )
+    if follow_up.status not in FollowUp.Status.values:
+        raise RuleViolation(
+            _("Choose a status: %(values)s.") % {"values": ", ".join(FollowUp.Status.values)},
+            "status",
+        )
+
+
+def _follow_up_plain(f: FollowUp) -> dict:
+    return {
+        "record": f.record_id,
+        "title": f.title,
+        "owner": f.owner_id,
+        "due_date": f.due_date.isoformat() if isinstance(f.due_date, date) else None,
+        "status": f.status,
+    }
+
+
+@transaction.atomic
+def save_follow_up(
+    *,
+    actor,
+    record: EngagementRecord | None = None,
+    follow_up: FollowUp | None = None,
+    title: str | None = None,
+    owner=...,
+    due_date: date | None = None,
+    status: str | None = None,
+    is_demo: bool | None = None,
+) -> FollowUp:
+    """Add a follow-up action to a record, or change one (the hub's editors and coordinators).
+
+    The owner is an account of the hub's team (``team_members``) or none; the due date lies on or
+    after the engagement's date. Marking it done stamps ``done_at``.
+    """
+    created = follow_up is None
+    if follow_up is None:
+        if record is None:
+            raise RuleViolation(_("Choose the engagement record."), "record")
+        if record.follow_ups.count() >= MAX_FOLLOW_UPS:
+            raise RuleViolation(_("A record has at most 200 follow-up actions."), "record")
+        follow_up = FollowUp(record=record)
+    hub = follow_up.record.hub
+    guard(perms.can_manage_follow_ups(actor, hub), actor)
+    before = {} if created else _follow_up_plain(follow_up)
+    if title is not None:
+        follow_up.title = title
+    if due_date is not None:
+        follow_up.due_date = due_date
+    if owner is not ...:
+        follow_up.owner = _owner(owner, hub)
+    if is_demo is not None:
+        follow_up.is_demo = is_demo
+    if status is not None:
+        _set_status(follow_up, status)
+    validate_follow_up(follow_up)
+    follow_up.save()
+    after = _follow_up_plain(follow_up)
+    log_action(
+        actor=actor,
+        action="engagement.follow_up." + ("created" if created else "updated"),
+        target=follow_up.record,
+        data={"follow_up": follow_up.pk, **({"new": after} if created else _diff(before, after))},
+    )
+    return follow_up
+
+
+def _set_status(follow_up: FollowUp, status: str) -> None:
+    if status not in FollowUp.Status.values:
+        raise RuleViolation(
+            _("Choose a status: %(values)s.") % {"values": ", ".join(FollowUp.Status.values)},
+            "status",
+        )
+    if status == FollowUp.Status.DONE and follow_up.status != FollowUp.Status.DONE:
+        follow_up.done_at = timezone.now()
+    elif status != FollowUp.Status.DONE:
+        follow_up.done_at = None
+    follow_up.status = status
+
+
+def set_follow_up_status(*, actor, follow_up: FollowUp, status: str) -> FollowUp:
+    """Complete, cancel or reopen a follow-up action."""
+    return save_follow_up(actor=actor, follow_up=follow_up, status=status)
+
+
+@transaction.atomic
+def delete_follow_up(*, actor, follow_up: FollowUp) -> None:
+    guard(perms.can_manage_follow_ups(actor, follow_up.record.hub), actor)
+    log_action(
+        actor=actor,
+        action="engagement.follow_up.deleted",
+        target=follow_up.record,
+        data={"follow_up": follow_up.pk, **_follow_up_plain(follow_up)},
+    )
+    follow_up.delete()
+
+
+def open_follow_ups(hub: Hub | None = None):
+    """Open follow-up actions (of one hub), with their record and owner."""
+    qs = FollowUp.objects.filter(status=FollowUp.Status.OPEN).select_related("record", "owner")
+    return qs.filter(record__hub=hub) if hub is not None else qs
+
+
+def overdue_follow_ups(hub: Hub | None = None, today: date | None = None):
+    """Open follow-up actions whose due date has passed."""
+    today = today or timezone.localdate()
+    return open_follow_ups(hub).filter(due_date__lt=today)
+
+
+def due_soon_follow_ups(hub: Hub | None = None, today: date | None = None):
+    """Open follow-up actions due today or within the next week."""
+    today = today or timezone.localdate()
+    return open_follow_ups(hub).filter(
+        due_date__gte=today, due_date__lte=today + timedelta(days=SOON_DAYS)
+    )
