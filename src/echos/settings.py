@@ -298,6 +298,11 @@ ECHOS_RETENTION_TOKEN_DAYS = envint("ECHOS_RETENTION_TOKEN_DAYS", 365)
 ECHOS_RETENTION_SIGNIN_DAYS = envint("ECHOS_RETENTION_SIGNIN_DAYS", 90)
 ECHOS_RETENTION_AUDIT_YEARS = envint("ECHOS_RETENTION_AUDIT_YEARS", 5)
 ECHOS_PRIVACY_CONTACT = os.getenv("ECHOS_PRIVACY_CONTACT", "")
+# Accessibility statement (/accessibility/): who answers accessibility feedback (default: the
+# privacy contact), the national enforcement body's page, and the date of the last review.
+ECHOS_ACCESSIBILITY_CONTACT = os.getenv("ECHOS_ACCESSIBILITY_CONTACT", "")
+ECHOS_ACCESSIBILITY_ENFORCEMENT_URL = os.getenv("ECHOS_ACCESSIBILITY_ENFORCEMENT_URL", "")
+ECHOS_ACCESSIBILITY_REVIEWED = os.getenv("ECHOS_ACCESSIBILITY_REVIEWED", "2026-12-04")
 
 EMAIL_BACKEND = os.getenv("ECHOS_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 EMAIL_FILE_PATH = os.getenv("ECHOS_EMAIL_FILE_PATH", str(DATA_DIR / "mail"))

@@ -47,6 +47,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("about/", core_views.about, name="about"),
     path("search/", site_views.site_search, name="search"),
+    path("accessibility/", core_views.accessibility, name="accessibility"),
     path("privacy/", site_views.privacy_notice, name="privacy"),
     path("privacy/people/", site_views.privacy_people, name="privacy_people"),
     path("privacy/people/export/", site_views.privacy_export, name="privacy_export"),

@@ -83,6 +83,8 @@ def serious_violations(page, base_url: str) -> list[str]:
         "/organisations/",
         "/accounts/login/",
         "/about/",
+        "/accessibility/",
+        "/search/?q=oslo",
     ],
 )
 def test_no_serious_accessibility_violations(page, live_server, hub, path):
