@@ -141,3 +141,42 @@ def test_use_case_page_queries_do_not_grow_with_hubs_and_records(case, login, si
     assert page.status_code == 200
     assert f"{size} hubs engage some of them." in page.content.decode()
     assert len(queries) <= 8, [q["sql"] for q in queries.captured_queries]
+
+
+def test_demo_loader_adds_labelled_use_cases_and_half_year_snapshots(hubs, make_record):
+    from echos.engagement import demo_network
+    from echos.engagement.models import NetworkSnapshot
+    from echos.hubs.models import Hub
+
+    Hub.objects.filter(pk=hubs["norway"].pk).update(is_demo=True)
+    today = timezone.localdate()
+    make_record(date=today - timedelta(days=300), is_demo=True)
+    make_record(date=today - timedelta(days=20), is_demo=True)
+    first = demo_network.load_demo()
+    assert first["use_cases"] == 3 and first["network_snapshots"] >= 2
+    assert all(c.is_demo and c.source.startswith("https://") for c in UseCase.objects.all())
+    labels = list(
+        NetworkSnapshot.objects.filter(hub=hubs["norway"]).values_list("label", flat=True)
+    )
+    assert len(labels) == first["network_snapshots"] and all("(demo)" in x for x in labels)
+    assert demo_network.load_demo() == {"use_cases": 0, "network_snapshots": 0}  # idempotent
+
+
+def test_demo_use_cases_name_actions_of_the_initiatives_reference_data():
+    import json
+    from pathlib import Path
+
+    import echos.synergies
+    from echos.engagement import demo_network
+
+    data = json.loads(
+        (Path(echos.synergies.__file__).parent / "data" / "initiatives.json").read_text()
+    )
+    urls = {s["key"]: s["url"] for s in data["sources"]}
+    known = {
+        f"{i['name']} ({i['acronym']})": urls[i["source"]]
+        for i in data["initiatives"]
+        if i["programme"] == "mission_on_cancer"
+    }
+    for _title, action, source, _groups, _why in demo_network.USE_CASES:
+        assert known.get(action) == source, action
