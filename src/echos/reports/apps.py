@@ -11,3 +11,4 @@ class ReportsConfig(registry.EchosAppConfig):
     verbose_name = _("Reports")
     api_router = "echos.reports.api.router"
     urls = ("reports/", "echos.reports.urls")
+    nav = (registry.NavItem("reports:network", _("Dashboard"), 88, access="coordinator"),)
