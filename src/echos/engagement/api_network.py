@@ -5,7 +5,7 @@ that engage their groups (public reads, network coordinators write). Same servic
 """
 
 import datetime as dt
-from typing import Literal
+from typing import Any, Literal
 
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
@@ -368,7 +368,15 @@ def get_use_case(request, use_case_id: int = Path(..., ge=1, le=MAX_ID)):
 @router.post("/use-cases", response={201: UseCaseOut}, auth=auth)
 def create_use_case(request, payload: UseCaseIn):
     """Network coordinators record a use case."""
-    return Status(201, use_case_out(usecases.save_use_case(actor=request.user, **payload.dict())))
+    case = usecases.save_use_case(
+        actor=request.user,
+        title=payload.title,
+        description=payload.description,
+        mission_action=payload.mission_action,
+        groups=payload.groups,
+        source=payload.source,
+    )
+    return Status(201, use_case_out(case))
 
 
 @router.patch("/use-cases/{use_case_id}", response=UseCaseOut, auth=auth)
@@ -376,7 +384,7 @@ def patch_use_case(request, payload: UseCasePatch, use_case_id: int = Path(..., 
     case = get_object_or_404(UseCase.objects.prefetch_related("groups"), pk=use_case_id)
     if not usecases.can_edit_use_cases(request.user):
         raise PermissionDenied
-    data = {
+    data: dict[str, Any] = {
         "title": case.title,
         "description": case.description,
         "mission_action": case.mission_action,

@@ -1,5 +1,7 @@
 """Input of the network map (filters, snapshots, comparisons) and of the use case pages."""
 
+from typing import cast
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -7,8 +9,12 @@ from echos.core.forms import DateInput, ServiceFormMixin
 from echos.core.models import Term
 
 
-def _choices(vocabulary: str, empty: str) -> list[tuple[str, str]]:
-    return [("", empty), *((t.code, t.display) for t in Term.objects.of(vocabulary))]
+def _choices(vocabulary: str, empty) -> list[tuple[str, str]]:
+    return [("", str(empty)), *((t.code, t.display) for t in Term.objects.of(vocabulary))]
+
+
+def _choice(form: forms.Form, name: str) -> forms.ChoiceField:
+    return cast(forms.ChoiceField, form.fields[name])
 
 
 class NetworkFilterForm(ServiceFormMixin, forms.Form):
@@ -21,8 +27,12 @@ class NetworkFilterForm(ServiceFormMixin, forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["group"].choices = _choices(Term.Vocabulary.STAKEHOLDER_GROUPS, _("Any group"))
-        self.fields["objective"].choices = _choices(Term.Vocabulary.OBJECTIVES, _("Any objective"))
+        _choice(self, "group").choices = _choices(
+            Term.Vocabulary.STAKEHOLDER_GROUPS, _("Any group")
+        )
+        _choice(self, "objective").choices = _choices(
+            Term.Vocabulary.OBJECTIVES, _("Any objective")
+        )
 
 
 class SnapshotForm(ServiceFormMixin, forms.Form):
@@ -46,7 +56,7 @@ class CompareForm(forms.Form):
     def __init__(self, *args, snapshots=(), **kwargs):
         super().__init__(*args, **kwargs)
         choices = [("", _("Choose a snapshot"))] + [(s.pk, s.label) for s in snapshots]
-        self.fields["a"].choices = self.fields["b"].choices = choices
+        _choice(self, "a").choices = _choice(self, "b").choices = choices
 
 
 class UseCaseForm(ServiceFormMixin, forms.Form):
@@ -69,7 +79,7 @@ class UseCaseForm(ServiceFormMixin, forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["groups"].choices = _choices(Term.Vocabulary.STAKEHOLDER_GROUPS, "")[1:]
+        _choice(self, "groups").choices = _choices(Term.Vocabulary.STAKEHOLDER_GROUPS, "")[1:]
 
     @staticmethod
     def initial_for(use_case) -> dict:

@@ -21,7 +21,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 
-import networkx as nx
+import networkx as nx  # type: ignore[import-untyped]  # networkx ships no type hints
 
 SEED = 14
 MAX_RECORD_NODES = 5_000
@@ -114,15 +114,15 @@ def build_graph(data: GraphInput) -> nx.Graph:
         if r.hub in data.hubs:
             _link(g, rec_id(r.id), hub_id(r.hub), "record")
     known_records = {r.id for r in data.records}
-    for o, h in data.memberships:
-        if o in data.orgs and h in data.hubs:
-            _link(g, org_id(o), hub_id(h), "membership")
-    for o, r in data.participations:
-        if o in data.orgs and r in known_records:
-            _link(g, org_id(o), rec_id(r), "participation")
-    for o, h, n in data.engagements:
-        if o in data.orgs and h in data.hubs:
-            _link(g, org_id(o), hub_id(h), "engagement", n)
+    for org, hub in data.memberships:
+        if org in data.orgs and hub in data.hubs:
+            _link(g, org_id(org), hub_id(hub), "membership")
+    for org, rec in data.participations:
+        if org in data.orgs and rec in known_records:
+            _link(g, org_id(org), rec_id(rec), "participation")
+    for org, hub, n in data.engagements:
+        if org in data.orgs and hub in data.hubs:
+            _link(g, org_id(org), hub_id(hub), "engagement", n)
     for s, t, kind in data.relationships:
         if s in data.orgs and t in data.orgs and s != t:
             _link(g, org_id(s), org_id(t), f"relationship:{kind}")
@@ -145,7 +145,7 @@ class Metrics:
     exact_betweenness: bool
 
     def summary(self, g: nx.Graph) -> dict:
-        kinds = defaultdict(int)
+        kinds: dict[str, int] = defaultdict(int)
         for _n, kind in g.nodes(data="kind"):
             kinds[kind] += 1
         return {

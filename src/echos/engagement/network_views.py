@@ -19,6 +19,7 @@ import hashlib
 from dataclasses import asdict, dataclass
 from datetime import date, timedelta
 
+import networkx as nx  # type: ignore[import-untyped]  # networkx ships no type hints
 from django.core.cache import cache
 from django.db import transaction
 from django.db.models import Count, Q
@@ -247,33 +248,33 @@ class NetworkMap:
 
     hub: Hub | None
     filters: Filters
-    graph: object
+    g: nx.Graph
     metrics: graph.Metrics
     data: graph.GraphInput
     with_register: bool
 
     @property
     def summary(self) -> dict:
-        out = self.metrics.summary(self.graph)  # type: ignore[arg-type]
+        out = self.metrics.summary(self.g)
         out["records_in_period"] = self.data.record_count
         out["folded"] = self.data.folded
         return out
 
     def rows(self) -> list[dict]:
-        return graph.node_rows(self.graph, self.metrics)  # type: ignore[arg-type]
+        return graph.node_rows(self.g, self.metrics)
 
     def edges(self) -> list[dict]:
-        return graph.edge_rows(self.graph)  # type: ignore[arg-type]
+        return graph.edge_rows(self.g)
 
     def labelled(self, ids: list[str]) -> list[dict]:
-        g = self.graph
+        g = self.g
         return [
             {"id": n, "label": g.nodes[n]["label"], "country": g.nodes[n].get("country", "")}
             for n in ids
-        ]  # type: ignore[attr-defined]
+        ]
 
     def export(self, fmt: str) -> bytes:
-        return graph.export(self.graph, self.metrics, fmt)  # type: ignore[arg-type]
+        return graph.export(self.g, self.metrics, fmt)
 
 
 def _measured(g, answerable: set[int]) -> graph.Metrics:
@@ -310,7 +311,7 @@ def save_snapshot(*, actor, hub: Hub | None, filters: Filters, label: str = "") 
         data, answerable = selection(hub, filters, with_register=True)
         g = graph.build_graph(data)
         m = NetworkMap(hub, filters, g, _measured(g, answerable), data, True)
-    metrics = graph.snapshot_metrics(m.graph, m.metrics)  # type: ignore[arg-type]
+    metrics = graph.snapshot_metrics(m.g, m.metrics)
     metrics["summary"].update(records_in_period=m.data.record_count, folded=m.data.folded)
     with transaction.atomic():
         snap = NetworkSnapshot.objects.create(
@@ -354,7 +355,7 @@ def compare_periods(*, user, hub: Hub | None, a: Filters, b: Filters) -> dict:
     ma, mb = (network_map(user=user, hub=hub, filters=f) for f in (a, b))
     metrics = []
     for m in (ma, mb):
-        snap = graph.snapshot_metrics(m.graph, m.metrics)  # type: ignore[arg-type]
+        snap = graph.snapshot_metrics(m.g, m.metrics)
         snap["summary"]["records"] = m.data.record_count
         metrics.append(snap)
     return graph.compare(metrics[0], metrics[1])

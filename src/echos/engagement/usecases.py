@@ -152,7 +152,8 @@ def coverage(use_case: UseCase, *, start: date, end: date, groups: list[Term] | 
     reached: dict[int, set[str]] = {}
     for hub_id, code in pairs:
         reached.setdefault(hub_id, set()).add(code)
-    complete, partial = [], []
+    complete: list[HubCoverage] = []
+    partial: list[HubCoverage] = []
     per_group = dict.fromkeys(codes, 0)
     total = 0
     for pk, name, country, level in Hub.objects.in_hierarchy_order().values_list(

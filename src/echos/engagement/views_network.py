@@ -102,7 +102,7 @@ def network_export(request, fmt: str, hub_id: int | None = None):
     form = NetworkFilterForm(request.GET if request.GET else None)
     filters = _filters(form)
     if filters is None:
-        errors = "; ".join(f"{k}: {' '.join(v)}" for k, v in form.errors.items())
+        errors = "; ".join(f"{k}: {' '.join(str(e) for e in v)}" for k, v in form.errors.items())
         return HttpResponseBadRequest(errors, content_type="text/plain; charset=utf-8")
     m = nv.network_map(user=request.user, hub=hub, filters=filters)
     name = f"echos-network-{f'hub{hub.pk}' if hub else 'all'}-{filters.start}-{filters.end}.{fmt}"
