@@ -10,9 +10,11 @@ from openpyxl import load_workbook
 
 from echos.core.exceptions import Conflict, RuleViolation
 from echos.core.models import ActionLog, Term
-from echos.engagement import register
-from echos.engagement.models import Sector, Stakeholder
+from echos.engagement import demo_register, register
+from echos.engagement.models import Relationship, Sector, Stakeholder
 from echos.hubs import services
+from echos.hubs.demo import load_demo as load_hub_demo
+from echos.hubs.models import Hub
 
 pytestmark = pytest.mark.django_db
 
@@ -310,3 +312,23 @@ def test_public_hub_and_organisation_pages_never_show_register_data(hubs, person
         body = login(None).get(path).content.decode()
         assert "Private note on NCS" not in body
         assert "register/" not in body
+
+
+def test_demo_registers_and_relationships(hubs):
+    load_hub_demo()
+    counts = demo_register.load_demo()
+    national = Hub.objects.filter(is_demo=True, level="national")
+    assert counts["stakeholders"] == Stakeholder.objects.count() > 0
+    for hub in national:
+        assert hub.stakeholders.count() >= 8, hub
+    assert not Stakeholder.objects.filter(hub__is_demo=False).exists()
+    assert not Stakeholder.objects.filter(is_demo=False).exists()
+    # Scores on real organisations are labelled as demo judgements.
+    real = Stakeholder.objects.filter(organisation__is_demo=False)
+    assert real.exists() and all(e.notes.startswith("Demo:") for e in real)
+    # Relationships join invented organisations only, each labelled demo.
+    rels = Relationship.objects.select_related("source", "target")
+    assert rels.count() == counts["relationships"] > len(national)
+    assert all(r.is_demo and r.source.is_demo and r.target.is_demo for r in rels)
+    assert all(r.source_note.startswith("Demo:") for r in rels)
+    assert demo_register.load_demo() == {"stakeholders": 0, "relationships": 0}

@@ -1,5 +1,7 @@
 """Input of the register, relationship and import pages; the rules are checked by the services."""
 
+from typing import cast
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -17,7 +19,26 @@ INTERNAL = _(
 )
 
 
-class StakeholderForm(ServiceFormMixin, forms.Form):
+def _person_label(user) -> str:
+    return user.get_full_name() or user.get_username()
+
+
+def _hub_label(hub) -> str:
+    return hub.name_en
+
+
+class _ShownErrors(ServiceFormMixin):
+    """A refusal naming a hidden field (the organisation picked) is shown above the form."""
+
+    def add_rule_violation(self, exc) -> None:
+        field = self.fields.get(exc.field or "")  # type: ignore[attr-defined]
+        if field is not None and field.widget.is_hidden:
+            self.add_error(None, exc.message)  # type: ignore[attr-defined]
+        else:
+            super().add_rule_violation(exc)
+
+
+class StakeholderForm(_ShownErrors, forms.Form):
     """An entry's scores, group, sector, owner, status and notes."""
 
     group = forms.ChoiceField(label=_("Stakeholder group"))
@@ -32,7 +53,7 @@ class StakeholderForm(ServiceFormMixin, forms.Form):
     interest = forms.TypedChoiceField(
         label=_("Interest (1 low – 5 high)"), choices=SCORES, coerce=int, initial=3
     )
-    owner = forms.ModelChoiceField(
+    owner: forms.ModelChoiceField = forms.ModelChoiceField(
         label=_("Relationship owner"),
         queryset=None,
         required=False,
@@ -49,15 +70,16 @@ class StakeholderForm(ServiceFormMixin, forms.Form):
 
     def __init__(self, *args, hub: Hub, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["group"].choices = [
+        cast(forms.ChoiceField, self.fields["group"]).choices = [
             (t.code, t.display) for t in Term.objects.of(Term.Vocabulary.STAKEHOLDER_GROUPS)
         ]
-        self.fields["sector_override"].choices = [
+        cast(forms.ChoiceField, self.fields["sector_override"]).choices = [
             ("", _("Derived from the group")),
             *Sector.choices,
         ]
-        self.fields["owner"].queryset = register.team_members(hub)
-        self.fields["owner"].label_from_instance = lambda u: u.get_full_name() or u.get_username()
+        owner = cast(forms.ModelChoiceField, self.fields["owner"])
+        owner.queryset = register.team_members(hub)
+        owner.label_from_instance = _person_label  # type: ignore[method-assign,assignment]
 
     def service_fields(self) -> dict:
         data = dict(self.cleaned_data)
@@ -85,10 +107,10 @@ class AddStakeholderForm(StakeholderForm):
     field_order = ["organisation"]
 
 
-class RelationshipForm(ServiceFormMixin, forms.Form):
+class RelationshipForm(_ShownErrors, forms.Form):
     """A tie from the page's organisation to the one chosen in the picker."""
 
-    hub = forms.ModelChoiceField(label=_("Recorded by hub"), queryset=None)
+    hub: forms.ModelChoiceField = forms.ModelChoiceField(label=_("Recorded by hub"), queryset=None)
     kind = forms.ChoiceField(label=_("Relationship"), choices=Relationship.Kind.choices)
     target = forms.IntegerField(widget=forms.HiddenInput, min_value=1, max_value=2**63 - 1)
     since = forms.DateField(label=_("Since"), widget=DateInput, required=False)
@@ -104,5 +126,6 @@ class RelationshipForm(ServiceFormMixin, forms.Form):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["hub"].queryset = hub_perms.editable_hubs(user).order_by("name_en")
-        self.fields["hub"].label_from_instance = lambda h: h.name_en
+        hub = cast(forms.ModelChoiceField, self.fields["hub"])
+        hub.queryset = hub_perms.editable_hubs(user).order_by("name_en")
+        hub.label_from_instance = _hub_label  # type: ignore[method-assign,assignment]

@@ -271,6 +271,8 @@ class Quadrant:
     label: str
     help: str
     entries: list = field(default_factory=list)
+    shown: list = field(default_factory=list)  # the names a page has room for
+    more: int = 0  # the entries not shown
 
 
 def grid(entries) -> list[Quadrant]:

@@ -4,11 +4,14 @@ The register and its exports are internal to the hub team (``register.can_view_r
 relationships are public facts between organisations, changed by the recording hub's team.
 """
 
+from typing import cast
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
+from django.forms import ModelChoiceField
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -291,7 +294,7 @@ def relationship_edit(request, pk: int):
     }
     form = RelationshipForm(request.POST or None, initial=initial, user=request.user)
     form.fields["hub"].disabled = True  # the recording hub stays
-    form.fields["hub"].queryset = Hub.objects.filter(pk=rel.hub_id)
+    cast(ModelChoiceField, form.fields["hub"]).queryset = Hub.objects.filter(pk=rel.hub_id)
     status = 200
     if request.method == "POST":
         if form.is_valid():
