@@ -19,7 +19,7 @@ from echos.engagement.coverage import (
     SectorBalance,
     Trend,
 )
-from echos.engagement.models import FollowUp, Sector
+from echos.engagement.models import Sector
 
 pytestmark = pytest.mark.django_db
 START, END = date(2025, 1, 1), date(2025, 12, 31)
