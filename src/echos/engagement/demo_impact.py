@@ -17,7 +17,8 @@ from echos.hubs.models import Hub
 
 # stage, title, description, indicators: (name, unit, baseline, target, computation, parameter,
 # hand-entered values per half-year, oldest first; None for computed indicators)
-MODEL = [
+IndicatorSpec = tuple[str, str, float, float, str, str, list[float] | None]
+MODEL: list[tuple[str, str, str, list[IndicatorSpec]]] = [
     (
         "inputs",
         "Coordination team and seed funding",

@@ -8,8 +8,6 @@ from echos.core.models import Term
 from echos.engagement import indicators
 from echos.engagement.models import ImpactStage
 
-NUMBER = {"max_digits": 14, "decimal_places": 2, "required": False}
-
 
 class ElementForm(ServiceFormMixin, forms.Form):
     stage = forms.ChoiceField(label=_("Stage"), choices=ImpactStage.choices)
@@ -30,8 +28,10 @@ class IndicatorForm(ServiceFormMixin, forms.Form):
         required=False,
         help_text=_("e.g. dialogues, organisations, participants, %. Needed with a target."),
     )
-    baseline = forms.DecimalField(label=_("Baseline"), **NUMBER)
-    target = forms.DecimalField(label=_("Target"), **NUMBER)
+    baseline = forms.DecimalField(
+        label=_("Baseline"), max_digits=14, decimal_places=2, required=False
+    )
+    target = forms.DecimalField(label=_("Target"), max_digits=14, decimal_places=2, required=False)
     target_date = forms.DateField(label=_("Target date"), widget=DateInput, required=False)
     computation = forms.ChoiceField(
         label=_("Computed from the engagement records"),

@@ -136,12 +136,14 @@ def validate_indicator(indicator: Indicator) -> None:
 
 def validate_value(value: IndicatorValue) -> None:
     """Rules on a hand-entered value: an ordered, bounded period and a number."""
-    value.period_start = _date(value.period_start, "period_start", required=True)
-    value.period_end = _date(value.period_end, "period_end", required=True)
-    if value.period_end < value.period_start:
+    start = _date(value.period_start, "period_start", required=True)
+    end = _date(value.period_end, "period_end", required=True)
+    assert start is not None and end is not None  # required=True refused empty ones
+    if end < start:
         raise RuleViolation(_("The period cannot end before it starts."), "period_end")
-    if (value.period_end - value.period_start).days > MAX_PERIOD_DAYS:
+    if (end - start).days > MAX_PERIOD_DAYS:
         raise RuleViolation(_("A period lasts at most five years."), "period_end")
+    value.period_start, value.period_end = start, end
     number = _number(value.actual, "actual")
     if number is None:
         raise RuleViolation(_("Give the actual value."), "actual")

@@ -16,6 +16,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from typing import Any
 
 from django.db.models import Count, QuerySet, Sum
 from django.db.models.functions import TruncQuarter
@@ -55,8 +56,8 @@ def _as_date(value) -> date:
     return value.date() if hasattr(value, "date") and callable(value.date) else value
 
 
-def _series(rows: Iterable[tuple[str, object, object]]) -> Series:
-    return {(key or "", _as_date(q)): Decimal(n or 0) for key, q, n in rows}
+def _series(rows: Iterable[tuple[object, object, object]]) -> Series:
+    return {(str(key or ""), _as_date(q)): Decimal(str(n or 0)) for key, q, n in rows}
 
 
 def citizen_dialogues_held(hub_id: int, parameters: set[str]) -> Series:
@@ -73,7 +74,7 @@ def citizen_dialogues_held(hub_id: int, parameters: set[str]) -> Series:
 
 
 def _distinct_organisations(hub_id: int, **filters) -> Series:
-    through = EngagementRecord.organisations.through
+    through: Any = EngagementRecord.organisations.through  # the stubs cannot see annotations
     rows = (
         through.objects.filter(
             engagementrecord__hub_id=hub_id,
@@ -118,7 +119,7 @@ def participants_from_group(hub_id: int, parameters: set[str]) -> Series:
 
 def records_reaching_group(hub_id: int, parameters: set[str]) -> Series:
     """Held records that reached each stakeholder group, per quarter."""
-    through = EngagementRecord.stakeholder_groups.through
+    through: Any = EngagementRecord.stakeholder_groups.through  # the stubs cannot see annotations
     rows = (
         through.objects.filter(
             engagementrecord__hub_id=hub_id,
