@@ -50,13 +50,16 @@ def can_edit_impact(user, hub: Hub) -> bool:
 # --- validation ---------------------------------------------------------------------------------
 
 
-def _text(value, field: str, *, required: bool, limit: int, label: str) -> str:
+def _text(value, field: str, *, limit: int, missing: str | None = None) -> str:
+    """Stripped text; ``missing`` is the message when it is required and empty."""
     text = str(value or "").strip()
-    if required and not text:
-        raise RuleViolation(_("Give the %(label)s.") % {"label": label}, field)
+    if missing and not text:
+        raise RuleViolation(missing, field)
     if len(text) > limit:
         raise RuleViolation(
-            _("Keep the %(label)s under %(n)s characters.") % {"label": label, "n": limit}, field
+            _("Keep this under %(n)s characters (it has %(len)s).")
+            % {"n": limit, "len": len(text)},
+            field,
         )
     return text
 
@@ -100,8 +103,8 @@ def _position(value, field: str = "position") -> int:
 
 def validate_indicator(indicator: Indicator) -> None:
     """Rules on an indicator's fields; the first broken one names its field."""
-    indicator.name = _text(indicator.name, "name", required=True, limit=250, label=_("name"))
-    indicator.unit = _text(indicator.unit, "unit", required=False, limit=60, label=_("unit"))
+    indicator.name = _text(indicator.name, "name", limit=250, missing=_("Name the indicator."))
+    indicator.unit = _text(indicator.unit, "unit", limit=60)
     indicator.baseline = _number(indicator.baseline, "baseline")
     indicator.target = _number(indicator.target, "target")
     indicator.target_date = _date(indicator.target_date, "target_date", required=False)
@@ -148,7 +151,7 @@ def validate_value(value: IndicatorValue) -> None:
     if number is None:
         raise RuleViolation(_("Give the actual value."), "actual")
     value.actual = number
-    value.note = _text(value.note, "note", required=False, limit=300, label=_("note"))
+    value.note = _text(value.note, "note", limit=300)
 
 
 # --- writes -------------------------------------------------------------------------------------
@@ -192,10 +195,8 @@ def save_element(
         raise RuleViolation(
             _("Choose a stage: %(stages)s.") % {"stages": ", ".join(ImpactStage.values)}, "stage"
         )
-    element.title = _text(element.title, "title", required=True, limit=250, label=_("title"))
-    element.description = _text(
-        element.description, "description", required=False, limit=MAX_TEXT, label=_("description")
-    )
+    element.title = _text(element.title, "title", limit=250, missing=_("Give the element a title."))
+    element.description = _text(element.description, "description", limit=MAX_TEXT)
     element.position = _position(element.position)
     if created and LogicElement.objects.filter(hub=element.hub).count() >= MAX_ELEMENTS:
         raise RuleViolation(
