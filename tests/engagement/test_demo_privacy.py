@@ -16,7 +16,7 @@ def test_demo_records_on_every_national_demo_hub_and_never_on_real_hubs(hubs):
     national = Hub.objects.filter(is_demo=True, level="national")
     assert national.count() > 10
     for hub in national:
-        assert 5 <= hub.engagement_records.count() <= 8, hub
+        assert hub.engagement_records.count() == demo.RECORDS_PER_HUB, hub
     assert created == EngagementRecord.objects.count()
     assert not EngagementRecord.objects.filter(hub__is_demo=False).exists()
     assert not EngagementRecord.objects.filter(is_demo=False).exists()
@@ -25,8 +25,38 @@ def test_demo_records_on_every_national_demo_hub_and_never_on_real_hubs(hubs):
     # Only invented organisations, and only the hub's own members.
     engaged = EngagementRecord.organisations.through.objects.select_related("organisation")
     assert engaged.exists() and all(row.organisation.is_demo for row in engaged)
-    assert demo.load_demo() == {"engagement_records": 0}
+    assert demo.load_demo() == {"engagement_records": 0, "engagement_follow_ups": 0}
     assert EngagementRecord.objects.count() == created
+
+
+def test_the_demo_year_shows_its_gap_patterns_and_overdue_follow_ups(hubs):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from echos.engagement import coverage, suggestions
+    from echos.engagement.models import FollowUp, ParticipantCount
+
+    load_hub_demo()
+    demo.load_demo()
+    today = timezone.localdate()
+    records = EngagementRecord.objects.all()
+    assert records.filter(status="planned", date__gt=today).exists()
+    assert not records.filter(status="held", date__gt=today).exists()
+    assert records.filter(date__lt=today - timedelta(days=300)).exists()
+    assert ParticipantCount.objects.exists()
+    assert FollowUp.objects.filter(status="open", due_date__lt=today, is_demo=True).exists()
+    public_strong, citizens_strong = Hub.objects.filter(is_demo=True, level="national").order_by(
+        "pk"
+    )[:2]
+    start, end = coverage.last_twelve_months(today)
+    first = coverage.coverage_report(public_strong, start=start, end=end)
+    second = coverage.coverage_report(citizens_strong, start=start, end=end)
+    assert first.balance.share_of("public") > first.balance.share_of("citizens")
+    assert second.balance.share_of("citizens") > second.balance.share_of("public")
+    assert second.balance.share_of("public") == 0
+    assert "citizens_inform_only" in {s.rule for s in suggestions.suggest(first)}
+    assert "sector_imbalance" in {s.rule for s in suggestions.suggest(second)}
 
 
 def test_the_author_is_exported_and_unlinked_on_erasure(make_record, personas, hubs):
