@@ -11,6 +11,7 @@ from echos.core.models import Country, Term, User
 from echos.engagement import impact
 from echos.hubs import services
 from echos.hubs.models import HubRole
+from tests.browser.test_accessibility import serious_violations
 
 PASSWORD = "a long demo password 2026"
 
@@ -108,6 +109,8 @@ def test_recorded_dialogue_counts_in_coverage_and_moves_the_indicators(page, liv
     expect(progress.first).to_contain_text("35%")
     # The chart draws from the same figures as the table.
     expect(page.locator("#progress-chart.vega-ready svg")).to_be_visible(timeout=15000)
+    # No serious WCAG 2.1 AA violation, with the team's edit links and the chart drawn.
+    assert serious_violations(page, live_server.url) == []
     # On a phone the five columns stack and nothing scrolls sideways.
     page.set_viewport_size({"width": 390, "height": 844})
     page.reload()
