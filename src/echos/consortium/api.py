@@ -9,7 +9,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
-from ninja import Path, Query, Router
+from ninja import Path, Query, Router, Status
 
 from echos.consortium import permissions as perms
 from echos.consortium import progress, services
@@ -55,6 +55,7 @@ from echos.consortium.schemas import (
     WorkPackageOut,
     WorkPackagePatch,
 )
+from echos.consortium.services import M
 from echos.core.api import MAX_LIMIT, TokenAuth, page_of, paginate
 from echos.core.exceptions import RuleViolation
 from echos.hubs.models import Organisation
@@ -199,7 +200,7 @@ def _resolve(project: Project, data: dict) -> dict:
     return out
 
 
-def _save(request, obj, data: dict, project: Project):
+def _save(request, obj: M, data: dict, project: Project) -> M:
     """Apply a payload through the service (many-to-many contributors after the save)."""
     data = _resolve(project, data)
     contributors = data.pop("contributors", None)
@@ -208,7 +209,7 @@ def _save(request, obj, data: dict, project: Project):
         found = list(Partner.objects.filter(project=project, pk__in=contributors))
         if len(found) != len(set(contributors)):
             raise RuleViolation("A contributor is not a partner of this project.", "contributors")
-        saved.contributors.set(found)
+        saved.contributors.set(found)  # type: ignore[attr-defined]  # only tasks have them
     return saved
 
 
@@ -373,27 +374,27 @@ def list_risks(
 @router.post("/consortium/sources", response={201: SourceOut}, auth=auth)
 def create_source(request, payload: SourceIn):
     s = services.save_record(actor=request.user, obj=Source(), changes=payload.dict())
-    return 201, source_out(s)
+    return Status(201, source_out(s))
 
 
 @router.post("/consortium/facts", response={201: FactOut}, auth=auth)
 def create_fact(request, payload: FactIn):
     project = _project()
     f = _save(request, Fact(project=project), payload.dict(), project)
-    return 201, fact_out(f)
+    return Status(201, fact_out(f))
 
 
 @router.delete("/consortium/facts/{fact_id}", response={204: None}, auth=auth)
 def delete_fact(request, fact_id: int = PK):
     services.delete_record(actor=request.user, obj=get_object_or_404(Fact, pk=fact_id))
-    return 204, None
+    return Status(204, None)
 
 
 @router.post("/consortium/partners", response={201: PartnerOut}, auth=auth)
 def create_partner(request, payload: PartnerIn):
     project = _project()
     p = _save(request, Partner(project=project), payload.dict(), project)
-    return 201, partner_out(p)
+    return Status(201, partner_out(p))
 
 
 @router.patch("/consortium/partners/{partner_id}", response=PartnerOut, auth=auth)
@@ -406,7 +407,7 @@ def patch_partner(request, payload: PartnerPatch, partner_id: int = PK):
 def create_work_package(request, payload: WorkPackageIn):
     project = _project()
     w = _save(request, WorkPackage(project=project), payload.dict(), project)
-    return 201, wp_out(w)
+    return Status(201, wp_out(w))
 
 
 @router.patch("/consortium/work-packages/{wp_id}", response=WorkPackageOut, auth=auth)
@@ -419,7 +420,7 @@ def patch_work_package(request, payload: WorkPackagePatch, wp_id: int = PK):
 def create_task(request, payload: TaskIn):
     project = _project()
     t = _save(request, Task(), payload.dict(), project)
-    return 201, task_out(t)
+    return Status(201, task_out(t))
 
 
 @router.patch("/consortium/tasks/{task_id}", response=TaskOut, auth=auth)
@@ -432,7 +433,7 @@ def patch_task(request, payload: TaskPatch, task_id: int = PK):
 def create_output(request, payload: OutputIn):
     project = _project()
     o = _save(request, Output(), payload.dict(), project)
-    return 201, output_out(o, project, project.month_of(timezone.localdate()))
+    return Status(201, output_out(o, project, project.month_of(timezone.localdate())))
 
 
 @router.patch("/consortium/outputs/{output_id}", response=OutputOut, auth=auth)
@@ -446,14 +447,14 @@ def patch_output(request, payload: OutputPatch, output_id: int = PK):
 @router.delete("/consortium/outputs/{output_id}", response={204: None}, auth=auth)
 def delete_output(request, output_id: int = PK):
     services.delete_record(actor=request.user, obj=get_object_or_404(Output, pk=output_id))
-    return 204, None
+    return Status(204, None)
 
 
 @router.post("/consortium/reporting-periods", response={201: PeriodOut}, auth=auth)
 def create_period(request, payload: PeriodIn):
     project = _project()
     p = _save(request, ReportingPeriod(project=project), payload.dict(), project)
-    return 201, period_out(p, project)
+    return Status(201, period_out(p, project))
 
 
 @router.patch("/consortium/reporting-periods/{period_id}", response=PeriodOut, auth=auth)
@@ -466,7 +467,7 @@ def patch_period(request, payload: PeriodPatch, period_id: int = PK):
 def create_risk(request, payload: RiskIn):
     project = _project()
     r = _save(request, Risk(project=project), payload.dict(), project)
-    return 201, risk_out(r)
+    return Status(201, risk_out(r))
 
 
 @router.patch("/consortium/risks/{risk_id}", response=RiskOut, auth=auth)

@@ -57,7 +57,7 @@ def _organisation(row: dict, source: Source) -> Organisation:
 def load_reference_consortium() -> dict:
     """Load the project, its sourced facts, partners and work packages (idempotent)."""
     doc = read_reference()
-    sources = {}
+    sources: dict[str, Source] = {}
     for row in doc["sources"]:
         sources[row["key"]], _ = Source.objects.update_or_create(
             key=row["key"],
@@ -94,7 +94,7 @@ def load_reference_consortium() -> dict:
         row["key"]: _organisation(row, first_source.get(row["key"], sources["occ-echos"]))
         for row in doc["organisations"]
     }
-    partners = {}
+    partners: dict[str, Partner] = {}
     for row in doc["partners"]:
         partners[row["organisation"]], _ = Partner.objects.get_or_create(
             project=project,

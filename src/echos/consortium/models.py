@@ -215,7 +215,8 @@ class Partner(models.Model):
             )
         if self.affiliated_to_id and self.affiliated_to_id == self.pk:
             raise ValidationError({"affiliated_to": _("A partner cannot be its own affiliate.")})
-        if self.affiliated_to_id and self.affiliated_to.project_id != self.project_id:
+        parent = self.affiliated_to
+        if parent is not None and parent.project_id != self.project_id:
             raise ValidationError({"affiliated_to": _("That partner is in another project.")})
 
 
@@ -548,7 +549,8 @@ class Risk(models.Model):
         return risk_level(self.likelihood, self.impact)
 
     def clean(self) -> None:
-        if self.work_package_id and self.work_package.project_id != self.project_id:
+        wp = self.work_package
+        if wp is not None and wp.project_id != self.project_id:
             raise ValidationError({"work_package": _("That work package is in another project.")})
 
 

@@ -1,12 +1,16 @@
 """Writes to the consortium's records: one guarded, validated, audited save or delete for every
 kind of record, so pages, admin and API refuse the same input with the same field named."""
 
+from typing import TypeVar
+
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
 
 from echos.consortium import permissions as perms
 from echos.core.audit import log_action
 from echos.core.exceptions import RuleViolation, guard
+
+M = TypeVar("M", bound=models.Model)
 
 
 def validate(obj: models.Model) -> None:
@@ -26,7 +30,7 @@ def _action(obj: models.Model, verb: str) -> str:
 
 
 @transaction.atomic
-def save_record(*, actor, obj: models.Model, changes: dict | None = None) -> models.Model:
+def save_record(*, actor, obj: M, changes: dict | None = None) -> M:
     """Create or change a record (network coordinators; ``actor=None`` is the loader)."""
     guard(perms.can_edit_consortium(actor), actor)
     creating = obj.pk is None

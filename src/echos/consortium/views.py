@@ -101,7 +101,11 @@ def outputs(request):
         qs = qs.filter(work_package__number=int(wp))
     if only_overdue:
         qs = qs.overdue(month)
-    rows = [(o, o.is_overdue(month), project.month_start(o.due_month + 1)) for o in qs]
+    rows = (
+        [(o, o.is_overdue(month), project.month_start(o.due_month + 1)) for o in qs]
+        if project
+        else []
+    )
     return _page(
         request,
         "outputs.html",
@@ -126,10 +130,14 @@ def periods(request):
     """Reporting periods in months and dates; the one in force marked."""
     project = _project()
     month = project.month_of(timezone.localdate()) if project else 0
-    rows = [
-        (p, project.month_start(p.start_month), project.month_start(p.end_month + 1))
-        for p in ReportingPeriod.objects.filter(project=project)
-    ]
+    rows = (
+        [
+            (p, project.month_start(p.start_month), project.month_start(p.end_month + 1))
+            for p in ReportingPeriod.objects.filter(project=project)
+        ]
+        if project
+        else []
+    )
     return _page(request, "periods.html", project, rows=rows, month=month)
 
 
