@@ -72,10 +72,22 @@ class KpiBlock:
     monthly_svg: str = ""
 
     @property
+    def headline(self) -> tuple[Any, Any]:
+        """The figure of the key-figures table and its previous value: the total when the figures
+        add up, else the figure that counts everything once ("all"), else none."""
+        if self.total is not None or self.previous_total is not None:
+            return self.total, self.previous_total
+        for key, _label, value, previous in self.figures:
+            if key in ("", "all"):
+                return value, previous
+        return None, None
+
+    @property
     def change(self) -> Any:
-        if self.total is None or self.previous_total is None:
+        value, previous = self.headline
+        if value is None or previous is None:
             return None
-        return self.total - self.previous_total
+        return value - previous
 
 
 @dataclass
@@ -161,7 +173,7 @@ def kpi_block(kpi: kpis.Kpi, spec: ReportSpec, hub: Hub | None, *, charts: bool)
         owner=kpi.owner,
         breakdown=str(kpi.breakdown),
         kind=kpi.kind,
-        figures=_top(figures),
+        figures=_top(figures) if kpi.additive else figures,
         total=result.total,
         previous_total=before.total,
     )

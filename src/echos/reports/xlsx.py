@@ -80,7 +80,8 @@ def _summary(book: Workbook, report: content.Report) -> None:
     sheet = _sheet(book, _("Summary"), [48, 16, 16, 14, 28])
     _header(sheet, [_("Indicator"), _("This period"), _("Previous period"), _("Change"), _("Unit")])
     for b in report.kpis:
-        _row(sheet, [b.name, b.total, b.previous_total, b.change, b.unit])
+        value, previous = b.headline
+        _row(sheet, [b.name, value, previous, b.change, b.unit])
     sheet.append([])
     for label, value in (
         (_("Report"), f"{report.title} — {report.subtitle}"),
