@@ -245,3 +245,44 @@ def test_query_count_does_not_grow_with_the_model_or_the_records(
     small = _queries(client, url)
     _grow(hubs, make_record, 8)
     assert _queries(client, url) == small
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_form_pages_open_for_the_team_only(role, personas, login, hubs, model):
+    client = login(personas[role])
+    urls = [
+        f"/engagement/hubs/{hubs['norway'].pk}/impact/elements/new/?stage=impact",
+        f"/engagement/impact/elements/{model['element'].pk}/edit/",
+        f"/engagement/impact/elements/{model['element'].pk}/indicators/new/",
+        f"/engagement/impact/indicators/{model['computed'].pk}/edit/",
+        f"/engagement/impact/indicators/{model['entered'].pk}/values/new/",
+    ]
+    for url in urls:
+        response = client.get(url)
+        if role in TEAM:
+            assert response.status_code == 200, url
+            assert b"Back to the impact model" in response.content
+        else:
+            assert response.status_code == (302 if role == "anonymous" else 403), url
+
+
+def test_editing_an_indicator_through_the_form(personas, login, model):
+    client = login(personas["editor_no"])
+    url = f"/engagement/impact/indicators/{model['computed'].pk}/edit/"
+    assert 'value="citizen_dialogues_held" selected' in client.get(url).content.decode()
+    response = client.post(
+        url,
+        {
+            "name": "Citizens taking part",
+            "unit": "participants",
+            "target": "120",
+            "computation": "participants_from_group",
+            "parameter": "citizens",
+        },
+    )
+    assert response.status_code == 302
+    model["computed"].refresh_from_db()
+    assert (model["computed"].computation, model["computed"].parameter) == (
+        "participants_from_group",
+        "citizens",
+    )
