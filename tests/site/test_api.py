@@ -15,6 +15,8 @@ def test_every_app_declares_its_router_in_installed_apps_order():
         "library",
         "continuity",
         "exchange",
+        "consortium",
+        "reports",
     ]
 
 
