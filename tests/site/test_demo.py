@@ -4,6 +4,8 @@ import pytest
 from django.core.management import call_command
 
 from echos.assessment.demo import load_demo as load_assessment_demo
+from echos.consortium.demo import load_demo as load_consortium_demo
+from echos.consortium.demo import load_reference_consortium
 from echos.continuity.demo import load_demo as load_continuity_demo
 from echos.core import registry
 from echos.core.reference import load_reference
@@ -30,6 +32,8 @@ def test_the_demo_loaders_are_every_apps_in_order():
         load_library_demo,
         load_continuity_demo,
         load_exchange_demo,
+        load_reference_consortium,
+        load_consortium_demo,
     ]
 
 
