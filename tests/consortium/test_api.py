@@ -184,3 +184,17 @@ def test_progress_on_a_day(api, demo):
     body = api(None).get("/api/v1/consortium/progress", {"on": "2025-04-15"}).json()
     assert body["project_month"] == 25 and body["period"]["number"] == 2
     assert api(None).get("/api/v1/consortium/progress", {"on": "2025-13-01"}).status_code == 422
+
+
+def test_deliverable_held_by_a_library_resource(api, personas, demo):
+    from echos.library.models import Resource
+
+    resource = Resource.objects.create(title="D5.1 report", language="en", type="report")
+    o = Output.objects.get(number="D5.1")
+    url = f"/api/v1/consortium/outputs/{o.pk}"
+    r = api(personas["network"]).patch(url, {"resource": 999999}, content_type="application/json")
+    assert r.status_code == 400 and r.json()["errors"][0]["field"] == "resource"
+    r = api(personas["network"]).patch(
+        url, {"resource": resource.pk}, content_type="application/json"
+    )
+    assert r.status_code == 200 and r.json()["resource"] == resource.pk

@@ -74,3 +74,18 @@ def test_loaders_are_idempotent(demo):
 def test_demo_additions_are_marked_demo(demo):
     assert Output.objects.exists() and not Output.objects.filter(is_demo=False).exists()
     assert Risk.objects.exists() and not Risk.objects.filter(is_demo=False).exists()
+
+
+def test_loads_after_the_hubs_reference_and_reuses_its_organisations(db):
+    from echos.hubs.demo import load_reference_hubs
+    from echos.hubs.models import Organisation
+
+    load_reference_hubs()
+    before = set(Organisation.objects.values_list("pk", flat=True))
+    load_reference_consortium()
+    aicib = Partner.objects.get(role="coordinator").organisation
+    assert aicib.pk in before and aicib.country_id == "PT"
+    occ = Partner.objects.get(organisation__name="Oslo Cancer Cluster").organisation
+    assert occ.pk in before
+    new = set(Organisation.objects.values_list("name", flat=True).exclude(pk__in=before))
+    assert "Sciensano" in new and "Oslo Cancer Cluster" not in new
