@@ -1,7 +1,10 @@
 """API authentication, error shapes, pagination and the core endpoints (countries, regions, terms)."""
 
+import functools
 import json
 from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time
 from typing import Annotated, Any
 
 from django.contrib.auth.models import AnonymousUser
@@ -10,6 +13,7 @@ from django.db import DataError, IntegrityError, models
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
+from django.utils.http import http_date
 from ninja import NinjaAPI, Router, Schema
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.security import HttpBearer
@@ -23,44 +27,79 @@ from echos.core.schemas import CountryOut, RegionOut, TermOut
 MAX_LIMIT = 500
 
 
-def user_for_token(raw: str):
-    """The active user owning a raw token, or None."""
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+READ_ONLY_MESSAGE = (
+    "This token has the read scope: it may not change data (POST, PUT, PATCH or DELETE). "
+    "Create a token with the read and write scope on your API tokens page (/accounts/tokens/)."
+)
+
+
+def token_for(raw: str) -> ApiToken | None:
+    """The token of an active user matching a raw value (its hash), or None; marks it used.
+
+    ``last_used_at`` is written at most every five minutes, so busy clients cost no write each.
+    """
     token = ApiToken.objects.select_related("user").filter(digest=ApiToken.hash(raw)).first()
     if token is None or not token.user.is_active:
         return None
     if token.last_used_at is None or (timezone.now() - token.last_used_at).total_seconds() > 300:
         ApiToken.objects.filter(pk=token.pk).update(last_used_at=timezone.now())
-    return token.user
+    return token
 
 
-def request_token_user(request, raw: str):
-    """``user_for_token`` once per request: the rate limiter and the API both ask."""
+def user_for_token(raw: str):
+    """The active user owning a raw token, or None."""
+    token = token_for(raw)
+    return token.user if token is not None else None
+
+
+def request_token(request, raw: str) -> ApiToken | None:
+    """``token_for`` once per request: the rate limiter and the API both ask."""
     known = getattr(request, "_echos_token", None)
     if known is not None and known[0] == raw:
         return known[1]
-    user = user_for_token(raw)
-    request._echos_token = (raw, user)
-    return user
+    token = token_for(raw)
+    request._echos_token = (raw, token)
+    return token
+
+
+def request_token_user(request, raw: str):
+    """The user of the request's token, looked up once per request."""
+    token = request_token(request, raw)
+    return token.user if token is not None else None
+
+
+def check_scope(request, token: ApiToken) -> None:
+    """Refuse a write with a read-scope token (403), whatever the endpoint and its app.
+
+    Every token-authenticated path goes through here (``TokenAuth`` and ``api_user``), so an app
+    cannot forget the check; the token's user's own permissions apply on top.
+    """
+    if request.method not in SAFE_METHODS and not token.can_write:
+        raise PermissionDenied(READ_ONLY_MESSAGE)
 
 
 class TokenAuth(HttpBearer):
-    """``Authorization: Bearer <token>`` for writes and private reads."""
+    """``Authorization: Bearer <token>`` for writes and private reads, within the token's scope."""
 
     def authenticate(self, request, token):
-        user = request_token_user(request, token)
-        if user is not None:
-            request.user = user
-        return user
+        found = request_token(request, token)
+        if found is None:
+            return None
+        check_scope(request, found)
+        request.user = found.user
+        return found.user
 
 
 def api_user(request):
     """The token's user for public endpoints that show more to signed-in callers."""
     header = request.headers.get("Authorization", "")
     if header.lower().startswith("bearer "):
-        user = request_token_user(request, header[7:].strip())
-        if user is None:
+        token = request_token(request, header[7:].strip())
+        if token is None:
             raise AuthenticationError()
-        return user
+        check_scope(request, token)
+        return token.user
     return AnonymousUser()
 
 
@@ -165,13 +204,86 @@ def document_errors(schema: dict) -> dict:
     return schema
 
 
+@dataclass(frozen=True)
+class Deprecation:
+    """When an operation was deprecated, when it goes away and where the change is announced.
+
+    The policy (README, "API versioning and deprecation"): within /api/v1/ changes are additive;
+    a field or endpoint to be removed is first marked here, answers from then on carry the
+    ``Deprecation`` (RFC 9745) and ``Sunset`` (RFC 8594) headers and a ``Link`` to the notice, and
+    OpenAPI marks the operation ``deprecated``; the sunset is at least six months later.
+    """
+
+    since: date
+    sunset: date
+    link: str = ""
+
+    def headers(self) -> dict[str, str]:
+        """The answer headers: ``Deprecation: @<epoch seconds>``, ``Sunset: <HTTP-date>``, Link."""
+        since = datetime.combine(self.since, time.min, tzinfo=UTC)
+        sunset = datetime.combine(self.sunset, time.min, tzinfo=UTC)
+        headers = {
+            "Deprecation": f"@{int(since.timestamp())}",
+            "Sunset": http_date(sunset.timestamp()),
+        }
+        if self.link:
+            headers["Link"] = f'<{self.link}>; rel="deprecation"; type="text/html"'
+        return headers
+
+
+MIN_DEPRECATION_DAYS = 180
+
+
+def deprecated(*, since: date, sunset: date, link: str = ""):
+    """Mark an API operation deprecated; put it under the router's decorator::
+
+        @router.get("/old", response=OldOut)
+        @deprecated(since=date(2027, 1, 1), sunset=date(2027, 7, 1), link="https://.../changelog")
+        def old(request): ...
+
+    Every answer of the operation (errors included) carries the headers, and the OpenAPI schema
+    flags it ``deprecated: true``. A sunset sooner than six months after ``since`` is refused.
+    """
+    if (sunset - since).days < MIN_DEPRECATION_DAYS:
+        raise ValueError("A deprecated operation stays at least six months before its sunset.")
+    info = Deprecation(since=since, sunset=sunset, link=link)
+
+    def decorate(view):
+        @functools.wraps(view)
+        def wrapper(request, *args, **kwargs):
+            request._echos_deprecation = info
+            return view(request, *args, **kwargs)
+
+        wrapper._echos_deprecation = info  # type: ignore[attr-defined]  # read by EchosAPI
+        return wrapper
+
+    return decorate
+
+
 class EchosAPI(NinjaAPI):
-    """NinjaAPI whose OpenAPI schema also declares the JSON error answers."""
+    """NinjaAPI whose OpenAPI schema also declares the JSON error answers and deprecations."""
 
     def get_openapi_schema(self, *, path_prefix=None, path_params=None):
+        # Operations marked with ``deprecated`` are flagged before ninja builds the schema.
+        for bound in self._get_bound_routers():
+            for path_view in bound.path_operations.values():
+                for operation in path_view.operations:
+                    if getattr(operation.view_func, "_echos_deprecation", None):
+                        operation.deprecated = True
         return document_errors(
             super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params)
         )
+
+    def create_response(self, request, data, *, status=None, temporal_response=None):
+        """Every answer, plus the deprecation headers of a deprecated operation."""
+        response = super().create_response(
+            request, data, status=status, temporal_response=temporal_response
+        )
+        info = getattr(request, "_echos_deprecation", None)
+        if info is not None:
+            for name, value in info.headers().items():
+                response[name] = value
+        return response
 
 
 BIGGEST_ID = 2**63 - 1  # the database's integers are 64-bit

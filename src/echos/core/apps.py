@@ -13,7 +13,9 @@ class CoreConfig(registry.EchosAppConfig):
     privacy = "echos.core.privacy"
     demo_loaders = ("echos.core.reference.load_reference",)
     api_router = "echos.core.api.router"
+    urls = ("accounts/tokens/", "echos.core.urls_tokens")
     nav = (
         registry.NavItem("api:openapi-view", _("API"), 70),
+        registry.NavItem("api_tokens", _("API tokens"), 71, access="signed_in"),
         registry.NavItem("admin:index", _("Admin"), 90, access="coordinator"),
     )

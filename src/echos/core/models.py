@@ -154,12 +154,23 @@ class Term(models.Model):
 
 
 class ApiToken(models.Model):
-    """A bearer token for the API; only a hash is stored."""
+    """A bearer token for the API; only a hash is stored.
+
+    ``scope`` bounds what the token may do whatever its user may do: a read token is refused on
+    every write (``core.api.TokenAuth``). Tokens made before scopes existed are read and write.
+    """
+
+    class Scope(models.TextChoices):
+        READ = "read", _("Read only")
+        WRITE = "write", _("Read and write")
+
+    NAME_MAX = 100
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="tokens"
     )
-    name = models.CharField(_("name"), max_length=100, blank=True)
+    name = models.CharField(_("name"), max_length=NAME_MAX, blank=True)
+    scope = models.CharField(_("scope"), max_length=5, choices=Scope.choices, default=Scope.WRITE)
     prefix = models.CharField(max_length=12, db_index=True)
     digest = models.CharField(max_length=64, unique=True)
     created_at = models.DateTimeField(default=timezone.now)
@@ -178,11 +189,18 @@ class ApiToken(models.Model):
         return hashlib.sha256(raw.encode()).hexdigest()
 
     @classmethod
-    def issue(cls, user, name: str = "") -> tuple["ApiToken", str]:
+    def issue(cls, user, name: str = "", scope: str = Scope.WRITE) -> tuple["ApiToken", str]:
         """Create a token and return it with the raw value, shown only once."""
         raw = "echos_" + secrets.token_urlsafe(32)
-        token = cls.objects.create(user=user, name=name, prefix=raw[:12], digest=cls.hash(raw))
+        token = cls.objects.create(
+            user=user, name=name, scope=scope, prefix=raw[:12], digest=cls.hash(raw)
+        )
         return token, raw
+
+    @property
+    def can_write(self) -> bool:
+        """Whether the token may change data (POST, PUT, PATCH, DELETE)."""
+        return self.scope == self.Scope.WRITE
 
 
 class ActionLog(models.Model):

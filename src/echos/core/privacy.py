@@ -128,6 +128,7 @@ def collect(user: User | None, emails: list[str]) -> dict:
         "api_tokens": [
             {
                 "name": t.name,
+                "scope": t.scope,
                 "prefix": t.prefix,
                 "created_at": _iso(t.created_at),
                 "last_used_at": _iso(t.last_used_at),

@@ -26,3 +26,16 @@ def send_password_reset_email(email: str, language: str) -> None:
     from echos.core.passwords import send_reset_now
 
     send_reset_now(email, language)
+
+
+@db_task(retries=3, retry_delay=60)
+def send_token_email(user_id: int, kind: str, name: str, prefix: str) -> bool:
+    """Tell an account's owner that one of their API tokens was created or revoked."""
+    # cycle: core.tokens queues this task (it imports this module)
+    from echos.core.tokens import send_token_email_now
+
+    user = User.objects.filter(pk=user_id).first()
+    if user is None or not user.email:
+        return False
+    send_token_email_now(user, kind, name, prefix)
+    return True
