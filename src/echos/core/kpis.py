@@ -275,6 +275,8 @@ class Change:
     def difference(self) -> Number | None:
         if self.value is None or self.previous is None:
             return None
+        if isinstance(self.value, Decimal) or isinstance(self.previous, Decimal):
+            return Decimal(str(self.value)) - Decimal(str(self.previous))
         return self.value - self.previous
 
 

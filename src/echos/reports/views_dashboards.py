@@ -1,6 +1,8 @@
 """Pages of the network and hub dashboards and of the public KPI catalogue (HTTP only: the
 figures come from ``reports.dashboards``, the rules of the period from ``forms_dashboards``)."""
 
+from typing import Any
+
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
@@ -13,7 +15,12 @@ from echos.reports.forms_dashboards import period_form
 
 def _dashboard(request, hub: Hub | None):
     form, period = period_form(request.GET)
-    context = {"form": form, "hub": hub, "panels": [], "max_months": kpis.MAX_MONTHS}
+    context: dict[str, Any] = {
+        "form": form,
+        "hub": hub,
+        "panels": [],
+        "max_months": kpis.MAX_MONTHS,
+    }
     if period is None:
         return render(request, "reports/dashboard.html", context, status=400)
     start, end = period
