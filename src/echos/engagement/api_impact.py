@@ -6,16 +6,23 @@ per quarter, computed on read. Errors name the field.
 
 import datetime as dt
 from decimal import Decimal
-from typing import Annotated
+from typing import Annotated, Literal
 
 from django.core.exceptions import PermissionDenied
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
-from ninja import Path, Router, Schema, Status
+from ninja import Path, Query, Router, Schema, Status
 from pydantic import Field
 
 from echos.core.api import TokenAuth, one_of
-from echos.engagement import impact, indicators
-from echos.engagement.models import ImpactStage, Indicator, IndicatorValue, LogicElement
+from echos.engagement import exports_impact, impact, indicators
+from echos.engagement.models import (
+    Accumulation,
+    ImpactStage,
+    Indicator,
+    IndicatorValue,
+    LogicElement,
+)
 from echos.hubs.models import Hub
 
 router = Router(tags=["engagement"])
@@ -31,10 +38,18 @@ class ValueOut(Schema):
     id: int | None = Field(description="Empty for computed values")
     period_start: dt.date
     period_end: dt.date
-    actual: float
-    percent_of_target: int | None = Field(description="% of the way from baseline to target")
+    actual: float = Field(description="The figure within the period")
+    cumulative: float | None = Field(
+        description="Cumulative indicators: the running total at the end of the period since the "
+        "baseline date (null before it); per-period indicators: null"
+    )
+    percent_of_target: int | None = Field(
+        description="% of the way from baseline to target of the figure that counts: the running "
+        "total (cumulative) or the period's figure (per period)"
+    )
     note: str
     is_computed: bool
+    is_complete: bool = Field(description="False for the quarter still under way")
 
 
 class IndicatorOut(Schema):
@@ -45,11 +60,18 @@ class IndicatorOut(Schema):
     baseline: float | None
     target: float | None
     target_date: dt.date | None
+    accumulation: str = Field(description='"cumulative" or "per_period"')
+    baseline_date: dt.date | None = Field(description="A cumulative indicator counts from it")
     computation: str
     parameter: str
     position: int
     is_demo: bool
-    latest: float | None
+    latest: float | None = Field(
+        description="The figure compared with the target: the running total now (cumulative), "
+        "the latest complete quarter (computed, per period) or the latest entry (entered)"
+    )
+    latest_period_start: dt.date | None = Field(description="The period of `latest`")
+    latest_period_end: dt.date | None
     percent_of_target: int | None
     values: list[ValueOut]
 
@@ -97,6 +119,11 @@ class IndicatorIn(Schema):
     baseline: Number | None = None
     target: Number | None = None
     target_date: dt.date | None = None
+    accumulation: Annotated[str, one_of(Accumulation, blank=True)] = Field(
+        "",
+        description='"cumulative", "per_period" or "" (cumulative when computed, else per period)',
+    )
+    baseline_date: dt.date | None = None
     computation: Annotated[str, one_of(Codes, blank=True)] = ""
     parameter: str = Field("", max_length=40, description="A stakeholder group code, if needed")
     position: int = Field(0, ge=0, le=1000)
@@ -108,6 +135,8 @@ class IndicatorPatch(Schema):
     baseline: Number | None = None
     target: Number | None = None
     target_date: dt.date | None = None
+    accumulation: Annotated[str, one_of(Accumulation, blank=True)] | None = None
+    baseline_date: dt.date | None = None
     computation: Annotated[str, one_of(Codes, blank=True)] | None = None
     parameter: str | None = Field(None, max_length=40)
     position: int | None = Field(None, ge=0, le=1000)
@@ -121,7 +150,7 @@ class ValueIn(Schema):
 
 
 # Fields a PATCH may set to null (the others keep their value when null is sent).
-NULLABLE = {"baseline", "target", "target_date"}
+NULLABLE = {"baseline", "target", "target_date", "baseline_date"}
 
 
 def _changes(payload: Schema) -> dict:
@@ -144,11 +173,15 @@ def _indicator_out(view: impact.IndicatorView) -> dict:
         "baseline": _num(i.baseline),
         "target": _num(i.target),
         "target_date": i.target_date,
+        "accumulation": i.accumulation,
+        "baseline_date": i.baseline_date,
         "computation": i.computation,
         "parameter": i.parameter,
         "position": i.position,
         "is_demo": i.is_demo,
-        "latest": _num(view.latest.actual) if view.latest else None,
+        "latest": _num(view.value),
+        "latest_period_start": view.current.start if view.current else None,
+        "latest_period_end": view.current.end if view.current else None,
         "percent_of_target": view.percent,
         "values": [
             {
@@ -156,9 +189,11 @@ def _indicator_out(view: impact.IndicatorView) -> dict:
                 "period_start": p.start,
                 "period_end": p.end,
                 "actual": float(p.actual),
+                "cumulative": _num(p.cumulative),
                 "percent_of_target": p.percent,
                 "note": p.note,
                 "is_computed": p.is_computed,
+                "is_complete": p.is_complete,
             }
             for p in view.periods
         ],
@@ -227,6 +262,28 @@ def get_impact_model(request, hub_id: Id):
     }
 
 
+@router.get(
+    "/impact/hubs/{hub_id}/export",
+    response={200: None},
+    summary="A hub's indicators per period as CSV or XLSX (public)",
+)
+def export_impact_model(
+    request,
+    hub_id: Id,
+    format: Literal["csv", "xlsx"] = Query("csv"),  # noqa: A002 - the documented parameter name
+):
+    hub = get_object_or_404(Hub, pk=hub_id)
+    if not impact.can_view_impact(request.user, hub):
+        raise PermissionDenied
+    response = HttpResponse(
+        exports_impact.export(hub, format), content_type=exports_impact.CONTENT_TYPES[format]
+    )
+    response["Content-Disposition"] = (
+        f'attachment; filename="{exports_impact.filename(hub, format)}"'
+    )
+    return response
+
+
 @router.post("/impact/hubs/{hub_id}/elements", response={201: ElementOut}, auth=auth)
 def create_element(request, hub_id: Id, payload: ElementIn):
     hub = get_object_or_404(Hub, pk=hub_id)
@@ -283,21 +340,8 @@ def create_value(request, indicator_id: Id, payload: ValueIn):
     value = impact.save_value(
         actor=request.user, indicator=_indicator(indicator_id), **payload.dict()
     )
-    indicator = value.indicator
-    return Status(
-        201,
-        {
-            "id": value.pk,
-            "period_start": value.period_start,
-            "period_end": value.period_end,
-            "actual": float(value.actual),
-            "percent_of_target": impact.progress(
-                indicator.baseline, indicator.target, value.actual
-            ),
-            "note": value.note,
-            "is_computed": False,
-        },
-    )
+    view = _indicator_view(value.indicator)
+    return Status(201, next(v for v in view["values"] if v["id"] == value.pk))
 
 
 @router.delete("/impact/values/{value_id}", response={204: None}, auth=auth)

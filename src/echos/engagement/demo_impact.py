@@ -11,25 +11,39 @@ from django.db import transaction
 from django.db.models import Count
 from django.utils import timezone
 
-from echos.engagement import impact
+from echos.engagement import impact, indicators
 from echos.engagement.models import LogicElement
 from echos.hubs.models import Hub
 
 # stage, title, description, indicators: (name, unit, baseline, target, computation, parameter,
-# hand-entered values per half-year, oldest first; None for computed indicators)
-IndicatorSpec = tuple[str, str, float, float, str, str, list[float] | None]
+# hand-entered values per half-year, oldest first, or None for computed indicators; accumulation,
+# "" for the default: cumulative when computed, per period when entered). Cumulative indicators run
+# from the start of the quarter a year ago, when the demo records begin.
+IndicatorSpec = tuple[str, str, float, float, str, str, list[float] | None, str]
 MODEL: list[tuple[str, str, str, list[IndicatorSpec]]] = [
     (
         "inputs",
         "Coordination team and seed funding",
         "A small secretariat hosted by a member, funded for three years.",
-        [("Coordination staff", "FTE", 1, 3, "", "", [1, 1.5, 2])],
+        [("Coordination staff", "FTE", 1, 3, "", "", [1, 1.5, 2], "")],
     ),
     (
         "activities",
         "Citizen dialogues in the regions",
         "Open evenings where citizens discuss the Mission's objectives with the hub.",
-        [("Citizen dialogues held", "dialogues", 0, 3, "citizen_dialogues_held", "", None)],
+        [
+            ("Citizen dialogues held", "dialogues", 0, 20, "citizen_dialogues_held", "", None, ""),
+            (
+                "Citizen dialogues per quarter",
+                "dialogues",
+                0,
+                2,
+                "citizen_dialogues_held",
+                "",
+                None,
+                "per_period",
+            ),
+        ],
     ),
     (
         "outputs",
@@ -40,30 +54,42 @@ MODEL: list[tuple[str, str, str, list[IndicatorSpec]]] = [
                 "Patient organisations engaged at 'involve' or above",
                 "organisations",
                 0,
-                3,
+                6,
                 "patient_organisations_involved",
                 "",
                 None,
+                "",
             ),
             (
                 "Citizens taking part",
                 "participants",
                 0,
-                200,
+                1000,
                 "participants_from_group",
                 "citizens",
                 None,
+                "",
             ),
             (
                 "Engagements reaching patients",
                 "records",
                 0,
-                2,
+                20,
                 "records_reaching_group",
                 "patients",
                 None,
+                "",
             ),
-            ("Organisations engaged", "organisations", 0, 8, "organisations_engaged", "", None),
+            (
+                "Organisations engaged",
+                "organisations",
+                0,
+                15,
+                "organisations_engaged",
+                "",
+                None,
+                "",
+            ),
         ],
     ),
     (
@@ -75,10 +101,11 @@ MODEL: list[tuple[str, str, str, list[IndicatorSpec]]] = [
                 "Priorities co-decided with patient organisations",
                 "priorities",
                 0,
-                5,
+                8,
                 "",
                 "",
                 [1, 2, 2],
+                "cumulative",  # each half-year's entry counts the priorities decided in it
             )
         ],
     ),
@@ -95,6 +122,7 @@ MODEL: list[tuple[str, str, str, list[IndicatorSpec]]] = [
                 "",
                 "",
                 [12, 11, 10],
+                "",  # a level measured each half-year: per period
             )
         ],
     ),
@@ -127,6 +155,7 @@ def demo_hubs() -> list[Hub]:
 def load_demo() -> dict[str, int]:
     """An impact model with computed and hand-entered indicators on two demo hubs (idempotent)."""
     today = timezone.localdate()
+    since = indicators.quarter_start(date.fromordinal(today.toordinal() - 365))
     counts = {"impact_elements": 0, "impact_indicators": 0, "impact_values": 0}
     for hub in demo_hubs():
         if LogicElement.objects.filter(hub=hub, is_demo=True).exists():
@@ -142,7 +171,8 @@ def load_demo() -> dict[str, int]:
                 is_demo=True,
             )
             counts["impact_elements"] += 1
-            for i, (name, unit, baseline, target, code, parameter, values) in enumerate(items):
+            for i, spec in enumerate(items):
+                name, unit, baseline, target, code, parameter, values, accumulation = spec
                 indicator = impact.save_indicator(
                     actor=None,
                     element=element,
@@ -153,6 +183,8 @@ def load_demo() -> dict[str, int]:
                     target_date=date(today.year + 1, 12, 31),
                     computation=code,
                     parameter=parameter,
+                    accumulation=accumulation,
+                    baseline_date=since if code else None,
                     position=i,
                     is_demo=True,
                 )

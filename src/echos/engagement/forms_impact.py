@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from echos.core.forms import DateInput, ServiceFormMixin
 from echos.core.models import Term
 from echos.engagement import indicators
-from echos.engagement.models import ImpactStage
+from echos.engagement.models import Accumulation, ImpactStage
 
 
 class ElementForm(ServiceFormMixin, forms.Form):
@@ -33,6 +33,31 @@ class IndicatorForm(ServiceFormMixin, forms.Form):
     )
     target = forms.DecimalField(label=_("Target"), max_digits=14, decimal_places=2, required=False)
     target_date = forms.DateField(label=_("Target date"), widget=DateInput, required=False)
+    accumulation = forms.ChoiceField(
+        label=_("How the periods add up"),
+        required=False,
+        choices=[
+            ("", _("Default: cumulative when computed, per period when entered by hand")),
+            (Accumulation.CUMULATIVE, _("Cumulative: a running total since the baseline date")),
+            (
+                Accumulation.PER_PERIOD,
+                _("Per period: each period's own figure (or a level such as staff or a share)"),
+            ),
+        ],
+        help_text=_(
+            "A target such as '20 citizen dialogues by 2027' is a total: choose cumulative. "
+            "Progress of a per-period indicator is its latest complete quarter or latest entry."
+        ),
+    )
+    baseline_date = forms.DateField(
+        label=_("Baseline date"),
+        widget=DateInput,
+        required=False,
+        help_text=_(
+            "A cumulative indicator counts from this date; empty: from its first period. Entered "
+            "values count when their period starts on or after it."
+        ),
+    )
     computation = forms.ChoiceField(
         label=_("Computed from the engagement records"),
         required=False,

@@ -7,6 +7,20 @@ coordinators at or above the hub, and network coordinators (``echos.hubs`` predi
 Reads: ``impact_model(hub)`` assembles the five columns with every indicator's values per period in
 a fixed number of queries (elements, indicators, hand-entered values, then one aggregate query per
 kind of computation in use; see ``engagement.indicators``).
+
+How periods add up (``Indicator.accumulation``), and which figure is compared with the target:
+
+- **cumulative**: the running total since the indicator's baseline date (without one: since its
+  first period — the hub's first held record, or the first entered value, however old). Computed:
+  the records from that date to the end of each quarter (distinct organisations counted once);
+  hand-entered: the sum of the entered values whose period starts on or after that date, each entry
+  being that period's own figure. Progress: the running total now.
+- **per period**: computed, the figure within each quarter, and progress on the latest *complete*
+  quarter (the current one is still filling up); hand-entered, the latest entry (entries that are
+  already totals or levels, such as staff or a gap in points, are per period).
+
+When none is given, computed indicators are cumulative (a target such as "20 citizen dialogues by
+2027" is a total) and hand-entered ones per period (a team enters the figure it measured).
 """
 
 from dataclasses import dataclass, field
@@ -22,7 +36,13 @@ from echos.core.audit import log_action
 from echos.core.exceptions import Conflict, RuleViolation, guard
 from echos.core.models import Term
 from echos.engagement import indicators
-from echos.engagement.models import ImpactStage, Indicator, IndicatorValue, LogicElement
+from echos.engagement.models import (
+    Accumulation,
+    ImpactStage,
+    Indicator,
+    IndicatorValue,
+    LogicElement,
+)
 from echos.hubs import permissions as hub_perms
 from echos.hubs.models import Hub
 
@@ -108,6 +128,7 @@ def validate_indicator(indicator: Indicator) -> None:
     indicator.baseline = _number(indicator.baseline, "baseline")
     indicator.target = _number(indicator.target, "target")
     indicator.target_date = _date(indicator.target_date, "target_date", required=False)
+    indicator.baseline_date = _date(indicator.baseline_date, "baseline_date", required=False)
     indicator.position = _position(indicator.position)
     if indicator.target is not None and not indicator.unit:
         raise RuleViolation(
@@ -135,6 +156,21 @@ def validate_indicator(indicator: Indicator) -> None:
     elif parameter:
         raise RuleViolation(_("This computation takes no parameter; leave it empty."), "parameter")
     indicator.computation, indicator.parameter = code, parameter
+    accumulation = str(indicator.accumulation or "").strip()
+    if not accumulation:
+        accumulation = default_accumulation(code)
+    if accumulation not in Accumulation.values:
+        raise RuleViolation(
+            _("Choose how the periods add up: %(choices)s.")
+            % {"choices": ", ".join(Accumulation.values)},
+            "accumulation",
+        )
+    indicator.accumulation = accumulation
+
+
+def default_accumulation(computation: str) -> str:
+    """Computed indicators count events, so their targets are totals; entered ones are readings."""
+    return Accumulation.CUMULATIVE if computation else Accumulation.PER_PERIOD
 
 
 def validate_value(value: IndicatorValue) -> None:
@@ -163,6 +199,8 @@ INDICATOR_FIELDS = {
     "baseline",
     "target",
     "target_date",
+    "accumulation",
+    "baseline_date",
     "computation",
     "parameter",
     "position",
@@ -240,6 +278,8 @@ def save_indicator(
     guard(can_edit_impact(actor, hub), actor)
     for key, value in fields.items():
         setattr(indicator, key, value)
+    if created and not fields.get("accumulation"):
+        indicator.accumulation = ""  # the default of its kind, once the computation is known
     validate_indicator(indicator)
     if created and Indicator.objects.filter(element=indicator.element).count() >= MAX_INDICATORS:
         raise RuleViolation(
@@ -257,6 +297,8 @@ def save_indicator(
             "unit": indicator.unit,
             "baseline": indicator.baseline,
             "target": indicator.target,
+            "accumulation": indicator.accumulation,
+            "baseline_date": indicator.baseline_date,
             "computation": indicator.computation,
             "parameter": indicator.parameter,
         },
@@ -352,15 +394,23 @@ def progress(
 
 @dataclass
 class Period:
-    """An indicator's actual value over one period, and how far it is from baseline to target."""
+    """An indicator over one period: the figure within it, the running total at its end
+    (cumulative indicators; None before the baseline date) and the % of the way to the target of
+    the figure that counts (the running total, or the period's own figure)."""
 
     start: date
     end: date
     actual: Decimal
+    cumulative: Decimal | None
     percent: int | None
     note: str = ""
     is_computed: bool = False
     value_id: int | None = None
+    is_complete: bool = True
+
+    @property
+    def figure(self) -> Decimal | None:
+        return self.actual if self.cumulative is None else self.cumulative
 
 
 @dataclass
@@ -373,12 +423,26 @@ class IndicatorView:
         return indicators.COMPUTATIONS.get(self.indicator.computation)
 
     @property
-    def latest(self) -> Period | None:
-        return self.periods[-1] if self.periods else None
+    def is_cumulative(self) -> bool:
+        return self.indicator.accumulation == Accumulation.CUMULATIVE
+
+    @property
+    def current(self) -> Period | None:
+        """The period whose figure is compared with the target: the last one with a running total
+        (cumulative), the latest complete quarter (computed, per period) or the latest entry."""
+        if self.is_cumulative:
+            return next((p for p in reversed(self.periods) if p.cumulative is not None), None)
+        return next((p for p in reversed(self.periods) if p.is_complete), None)
+
+    @property
+    def value(self) -> Decimal | None:
+        """The figure compared with the target (see ``current``)."""
+        current = self.current
+        return None if current is None else current.figure
 
     @property
     def percent(self) -> int | None:
-        return self.latest.percent if self.latest else None
+        return self.current.percent if self.current else None
 
 
 @dataclass
@@ -433,7 +497,7 @@ def impact_model(hub: Hub, *, today: date | None = None) -> ImpactModel:
             views.append(
                 ElementView(
                     element,
-                    [_indicator_view(i, computed, starts) for i in element.indicators.all()],
+                    [_indicator_view(i, computed, starts, today) for i in element.indicators.all()],
                 )
             )
         columns.append(Column(stage, str(label), views))
@@ -441,24 +505,38 @@ def impact_model(hub: Hub, *, today: date | None = None) -> ImpactModel:
 
 
 def _indicator_view(
-    indicator: Indicator, computed: dict[str, indicators.Series], starts: list[date]
+    indicator: Indicator,
+    computed: dict[str, indicators.Series],
+    starts: list[date],
+    today: date,
 ) -> IndicatorView:
     view = IndicatorView(indicator)
+    cumulative = indicator.accumulation == Accumulation.CUMULATIVE
+    since = indicator.baseline_date
 
-    def period(start, end, actual, **extra) -> Period:
-        percent = progress(indicator.baseline, indicator.target, actual)
-        return Period(start, end, actual, percent, **extra)
+    def period(start, end, actual, running, **extra) -> Period:
+        figure = running if cumulative else actual
+        percent = progress(indicator.baseline, indicator.target, figure)
+        return Period(start, end, actual, running, percent, **extra)
 
     if indicator.computation:
-        series = computed.get(indicator.computation, {})
-        for start in starts:
-            actual = series.get((indicator.parameter, start), Decimal(0))
+        rows = indicators.for_parameter(
+            computed.get(indicator.computation, []), indicator.parameter
+        )
+        for q in indicators.figures(rows, starts, since=since):
+            end = indicators.quarter_end(q.start)
+            running = q.running if cumulative else None
             view.periods.append(
-                period(start, indicators.quarter_end(start), actual, is_computed=True)
+                period(q.start, end, q.within, running, is_computed=True, is_complete=end < today)
             )
     else:
-        for v in indicator.values.all():
+        total = Decimal(0)
+        for v in sorted(indicator.values.all(), key=lambda v: (v.period_end, v.period_start)):
+            running = None
+            if cumulative and (since is None or v.period_start >= since):
+                total += v.actual
+                running = total
             view.periods.append(
-                period(v.period_start, v.period_end, v.actual, note=v.note, value_id=v.pk)
+                period(v.period_start, v.period_end, v.actual, running, note=v.note, value_id=v.pk)
             )
     return view

@@ -391,9 +391,18 @@ class LogicElement(models.Model):
         return self.title
 
 
+class Accumulation(models.TextChoices):
+    """How an indicator's periods add up to the figure compared with its target."""
+
+    PER_PERIOD = "per_period", _("Per period")
+    CUMULATIVE = "cumulative", _("Cumulative")
+
+
 class Indicator(models.Model):
     """A measure of a logic-model element; ``computation`` names a rule of
-    ``engagement.indicators`` when the actual values come from the records themselves."""
+    ``engagement.indicators`` when the actual values come from the records themselves.
+    ``accumulation`` says whether the target is met by a running total since ``baseline_date``
+    (cumulative) or by one period's figure (per period); see ``engagement.impact``."""
 
     element = models.ForeignKey(
         LogicElement,
@@ -410,6 +419,18 @@ class Indicator(models.Model):
         _("target"), max_digits=14, decimal_places=2, null=True, blank=True
     )
     target_date = models.DateField(_("target date"), null=True, blank=True)
+    accumulation = models.CharField(
+        _("how periods add up"),
+        max_length=10,
+        choices=Accumulation.choices,
+        default=Accumulation.CUMULATIVE,
+    )
+    baseline_date = models.DateField(
+        _("baseline date"),
+        null=True,
+        blank=True,
+        help_text=_("A cumulative indicator counts from this date (empty: from the first period)."),
+    )
     computation = models.CharField(
         _("computed from the records"),
         max_length=40,

@@ -6,6 +6,7 @@ from echos.engagement import views_impact as views
 
 urlpatterns = [
     path("hubs/<int:hub_id>/impact/", views.impact_page, name="impact"),
+    path("hubs/<int:hub_id>/impact.<str:fmt>", views.impact_export, name="impact_export"),
     path(
         "hubs/<int:hub_id>/impact/elements/new/", views.element_edit, name="impact_element_create"
     ),

@@ -3,6 +3,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -10,19 +11,21 @@ from django.views.decorators.http import require_POST
 
 from echos.core.charts import vega_lite_base
 from echos.core.exceptions import RuleViolation
-from echos.engagement import impact, indicators
+from echos.engagement import exports_impact, impact, indicators
 from echos.engagement.forms_impact import ElementForm, IndicatorForm, ValueForm
 from echos.engagement.models import Indicator, IndicatorValue, LogicElement
 from echos.hubs.models import Hub
 
 
 def progress_spec(model: impact.ImpactModel) -> dict:
-    """% of the way from baseline to target per period, one line per indicator with a target."""
+    """% of the way from baseline to target per period, one line per indicator with a target: of the
+    running total for cumulative indicators, of each period's figure for per-period ones (the
+    current quarter of a per-period computed indicator is left out: it is not complete)."""
     rows = [
         {"indicator": view.indicator.name, "period": p.end.isoformat(), "percent": p.percent}
         for view in model.with_target
         for p in view.periods
-        if p.percent is not None
+        if p.percent is not None and (p.is_complete or p is view.current)
     ]
     spec = vega_lite_base(rows)
     x = {"field": "period", "type": "temporal", "title": _("End of period")}
@@ -75,6 +78,20 @@ def impact_page(request, hub_id: int):
             "quarters": impact.QUARTERS,
         },
     )
+
+
+def impact_export(request, hub_id: int, fmt: str):
+    """Public like the page: the indicators per period as CSV or XLSX."""
+    if fmt not in exports_impact.CONTENT_TYPES:
+        raise Http404
+    hub = get_object_or_404(Hub, pk=hub_id)
+    if not impact.can_view_impact(request.user, hub):
+        raise PermissionDenied
+    response = HttpResponse(
+        exports_impact.export(hub, fmt), content_type=exports_impact.CONTENT_TYPES[fmt]
+    )
+    response["Content-Disposition"] = f'attachment; filename="{exports_impact.filename(hub, fmt)}"'
+    return response
 
 
 def _form_page(request, form, save, *, hub, title: str, back: str):
@@ -133,7 +150,17 @@ def indicator_edit(request, element_id: int | None = None, pk: int | None = None
         else get_object_or_404(LogicElement.objects.select_related("hub"), pk=element_id)
     )
     _team(request, element.hub)
-    fields = ("name", "unit", "baseline", "target", "target_date", "computation", "parameter")
+    fields = (
+        "name",
+        "unit",
+        "baseline",
+        "target",
+        "target_date",
+        "accumulation",
+        "baseline_date",
+        "computation",
+        "parameter",
+    )
     initial = {k: getattr(indicator, k) for k in (*fields, "position")} if indicator else {}
     form = IndicatorForm(request.POST or None, initial=initial)
 
