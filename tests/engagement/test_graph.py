@@ -112,3 +112,29 @@ def test_compare_names_who_entered_and_left_the_brokers_and_who_became_isolated(
     assert out["no_longer_isolated"] == [{"id": "org:3", "label": "org:3"}]
     nodes = next(r for r in out["summary"] if r["measure"] == "nodes")
     assert nodes == {"measure": "nodes", "a": 5, "b": 7, "change": 2}
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_sparse_betweenness_equals_networkx_exactly_and_with_the_same_sample(seed):
+    import networkx as nx
+
+    g = nx.relabel_nodes(nx.gnm_random_graph(60, 90, seed=seed), lambda i: f"org:{i}")
+    g.add_node("org:999")  # an isolated node, and the graph is usually disconnected
+    exact = nx.betweenness_centrality(g, normalized=True)
+    assert graph.sampled_betweenness(g, None, batch=7) == pytest.approx(exact, abs=1e-9)
+    sampled = nx.betweenness_centrality(g, k=12, normalized=True, seed=graph.SEED)
+    assert graph.sampled_betweenness(g, 12) == pytest.approx(sampled, abs=1e-9)
+
+
+def test_large_graphs_use_the_sampled_estimate(monkeypatch):
+    monkeypatch.setattr(graph, "EXACT_BETWEENNESS_NODES", 4)
+    m = graph.measure(graph.build_graph(two_cliques()))
+    assert not m.exact_betweenness
+    assert m.betweenness["org:4"] == pytest.approx(4 / 7)  # 8 pivots of 8 nodes: every source
+
+
+def test_large_graphs_find_communities_by_label_propagation(monkeypatch):
+    monkeypatch.setattr(graph, "LOUVAIN_MAX_NODES", 4)
+    m = graph.measure(graph.build_graph(two_cliques()))
+    assert m.communities >= 1 and set(m.community) == {f"org:{i}" for i in range(1, 9)}
+    assert m.community["org:1"] == m.community["org:2"] == m.community["org:3"]
