@@ -8,8 +8,10 @@ at network and hub scope. A reader returns None where it does not apply (the tes
 """
 
 import re
+import tempfile
 from datetime import date
 from html import unescape
+from pathlib import Path
 
 import pytest
 from django.urls import reverse
@@ -60,7 +62,63 @@ def read_monthly_sum(client_for, code, start, end, hub):
     return totals
 
 
-READERS = {"dashboard": read_dashboard, "api": read_api, "monthly": read_monthly_sum}
+def read_xlsx(client_for, code, start, end, hub):
+    """The figures of the KPI in the XLSX report's "Indicators" sheet (its Key column)."""
+    from openpyxl import load_workbook
+
+    from echos.reports import content, jobs
+
+    kind, hub_id = ("network", None) if hub is None else ("hub", hub.pk)
+    with tempfile.TemporaryDirectory() as tmp:
+        spec = content.ReportSpec(kind, hub_id, start, end, "en", "xlsx")
+        book = load_workbook(jobs.write(spec, Path(tmp) / "r.xlsx"), read_only=True)
+        rows = list(book["Indicators"].iter_rows(min_row=2, values_only=True))
+        book.close()
+    return {r[7] or "": r[4] for r in rows if r[0] == code}  # an empty cell reads None
+
+
+def read_open_data(client_for, code, start, end, hub):
+    """The KPI in the open data's ``kpi_figures`` table (public KPIs at network scope): a stock
+    is its month of ``end``; an additive flow the sum of its months (others are skipped)."""
+    import csv
+
+    from echos.core import opendata
+    from echos.reports import opendata_dump
+
+    kpi = kpis.get(code)
+    if hub is not None or not kpi.public or (kpi.kind == "flow" and not kpi.additive):
+        return None
+    table = next(t for t in opendata.tables() if t.name == "kpi_figures")
+    with tempfile.TemporaryDirectory() as tmp:
+        opendata_dump.write_dump(Path(tmp) / "dump", tables=[table])
+        with (Path(tmp) / "dump" / table.path).open() as f:
+            rows = list(csv.DictReader(f))
+    totals: dict = {}
+    months = set()
+    for row in rows:
+        first = date.fromisoformat(row["period_start"])
+        last = date.fromisoformat(row["period_end"])
+        key, value = row["key"], _number(row["value"])
+        if row["kpi"] != code or not (start <= first and last <= end):
+            continue
+        months.add(first)
+        if kpi.kind == "stock":
+            if first.month == end.month and first.year == end.year:
+                totals[key] = value
+        else:
+            totals[key] = totals.get(key, 0) + (value or 0)
+    if len(months) < kpis.month_count(start, end):
+        return None  # the period lies outside the open data's last 36 months
+    return totals
+
+
+READERS = {
+    "dashboard": read_dashboard,
+    "api": read_api,
+    "monthly": read_monthly_sum,
+    "xlsx": read_xlsx,
+    "open_data": read_open_data,
+}
 
 
 @pytest.fixture

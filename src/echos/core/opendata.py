@@ -17,8 +17,9 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 from django.db.models import QuerySet
+from django.utils import timezone
 
-from echos.core import registry
+from echos.core import kpis, registry
 from echos.core.models import Country, Region, Term
 
 FieldType = Literal["string", "integer", "number", "boolean", "date", "datetime"]
@@ -85,6 +86,19 @@ def _terms() -> Iterator[tuple]:
     )
 
 
+def _kpi_figures() -> Iterator[tuple]:
+    """The public KPIs of the network month by month over the last ``kpis.MAX_MONTHS`` months."""
+    today = timezone.localdate()
+    start = kpis.month_start(kpis.month_index(today) - kpis.MAX_MONTHS + 1)
+    for kpi in kpis.catalogue("network"):
+        if not kpi.public:
+            continue
+        for result in kpis.monthly(kpi, start, today):
+            for f in result.figures:
+                yield (kpi.code, result.start, result.end, f.key, f.label, f.value, str(kpi.unit),
+                       kpi.kind)  # fmt: skip
+
+
 TABLES: list[Table] = [
     Table(
         name="countries",
@@ -130,5 +144,25 @@ TABLES: list[Table] = [
             Field("position", "integer", "Order within the vocabulary"),
         ),
         rows=_terms,
+    ),
+    Table(
+        name="kpi_figures",
+        title="Key performance indicators of the network, by month",
+        description=(
+            "The public KPIs of the whole network for each of the last 36 months, computed by the "
+            "same function as the dashboards, the reports and the API. Flows count what happened "
+            "in the month; stocks give the state on its last day. Definitions: /reports/kpis/."
+        ),
+        fields=(
+            Field("kpi", "string", "KPI code"),
+            Field("period_start", "date", "First day of the month"),
+            Field("period_end", "date", "Last day of the month (today for this month)"),
+            Field("key", "string", "Breakdown key (empty: the single figure)"),
+            Field("label", "string", "Breakdown label in English"),
+            Field("value", "number", "The figure (empty: not available)"),
+            Field("unit", "string", "Unit"),
+            Field("kind", "string", "flow or stock"),
+        ),
+        rows=_kpi_figures,
     ),
 ]

@@ -72,6 +72,11 @@ class KpiBlock:
     monthly_svg: str = ""
 
     @property
+    def top_figures(self) -> list[tuple[str, str, Any, Any]]:
+        """The figures of the PDF's table: the largest ``TOP`` and the rest summed (additive)."""
+        return _top(self.figures) if self.total is not None else self.figures
+
+    @property
     def headline(self) -> tuple[Any, Any]:
         """The figure of the key-figures table and its previous value: the total when the figures
         add up, else the figure that counts everything once ("all"), else none."""
@@ -173,7 +178,7 @@ def kpi_block(kpi: kpis.Kpi, spec: ReportSpec, hub: Hub | None, *, charts: bool)
         owner=kpi.owner,
         breakdown=str(kpi.breakdown),
         kind=kpi.kind,
-        figures=_top(figures) if kpi.additive else figures,
+        figures=figures,
         total=result.total,
         previous_total=before.total,
     )
@@ -182,7 +187,9 @@ def kpi_block(kpi: kpis.Kpi, spec: ReportSpec, hub: Hub | None, *, charts: bool)
             (f"{r.start:%Y-%m}", r.total) for r in kpis.monthly(kpi, spec.start, spec.end, hub)
         ]
     if charts:
-        plotted = [(label, value) for _k, label, value, _p in block.figures if value is not None]
+        plotted = [
+            (label, value) for _k, label, value, _p in block.top_figures if value is not None
+        ]
         if len(plotted) > 1:
             block.chart_svg = render_charts.bar_chart(plotted, unit=block.unit)
         if len(block.monthly) > 1:
@@ -248,9 +255,9 @@ def consortium_rows(summary) -> dict | None:
     """The consortium's progress with its codes turned into labels in the current language."""
     if summary is None:
         return None
-    statuses = dict(OutputStatus.choices)
-    kinds = dict(OutputKind.choices)
-    levels = dict(Dissemination.choices)
+    statuses = {k: str(v) for k, v in OutputStatus.choices}
+    kinds = {k: str(v) for k, v in OutputKind.choices}
+    levels = {k: str(v) for k, v in Dissemination.choices}
     outputs = [
         {
             "o": o,

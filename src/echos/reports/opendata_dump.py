@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from django.conf import settings
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from echos.core import opendata
 
@@ -104,7 +104,11 @@ def write_dump(
 
     ``target`` is replaced as a whole at the end (an existing dump stays readable until then).
     """
-    tables = opendata.tables() if tables is None else tables
+    with translation.override("en"):  # labels of the dump are English, whatever the caller's
+        return _write_dump(target, opendata.tables() if tables is None else tables, progress)
+
+
+def _write_dump(target: Path, tables: list[opendata.Table], progress) -> dict:
     target = Path(target)
     target.parent.mkdir(parents=True, exist_ok=True)
     work = Path(tempfile.mkdtemp(prefix=f".{target.name}-", dir=target.parent))

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from django.utils import translation
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
@@ -50,6 +51,8 @@ def _header(sheet, labels: Iterable[str]) -> None:
 def _row(sheet, values: Iterable[Any], *, wrap: bool = False) -> None:
     cells = []
     for value in values:
+        if isinstance(value, Promise):  # a lazily translated label
+            value = str(value)
         cell = WriteOnlyCell(sheet, value=value)
         if hasattr(value, "isoformat"):
             cell.number_format = DATE
@@ -94,15 +97,17 @@ def _summary(book: Workbook, report: content.Report) -> None:
 
 
 def _figures(book: Workbook, report: content.Report) -> None:
-    sheet = _sheet(book, _("Indicators"), [18, 44, 30, 40, 16, 16, 24])
+    sheet = _sheet(book, _("Indicators"), [18, 44, 30, 40, 16, 16, 24, 18])
     _header(
         sheet,
         [_("Code"), _("Indicator"), _("Breakdown"), _("Figure"), _("This period"),
-         _("Previous period"), _("Unit")],
+         _("Previous period"), _("Unit"), _("Key")],
     )  # fmt: skip
     for b in report.kpis:
-        for _key, label, value, previous in b.figures:
-            _row(sheet, [b.code, b.name, b.breakdown, label or b.name, value, previous, b.unit])
+        for key, label, value, previous in b.figures:
+            _row(
+                sheet, [b.code, b.name, b.breakdown, label or b.name, value, previous, b.unit, key]
+            )
 
 
 def _monthly(book: Workbook, report: content.Report) -> None:
