@@ -127,6 +127,8 @@ def test_project_months(project):
     assert project.month_start(1) == date(2023, 4, 1)
     assert project.month_start(13) == date(2024, 4, 1)
     assert project.month_start(37) == date(2026, 4, 1)
+    assert project.month_end(36) == date(2026, 3, 31)
+    assert project.month_end(11) == date(2024, 2, 29)  # a leap year
 
 
 @pytest.mark.parametrize(

@@ -26,6 +26,7 @@ def test_overdue_once_the_due_month_has_passed_and_not_submitted(project):
     in_month_5 = project.month_start(5)
     after = project.month_start(6)
     assert not o.is_overdue(project.month_of(in_month_5))
+    assert not o.is_overdue(project.month_of(project.month_end(5)))  # due by its last day
     assert o.is_overdue(project.month_of(after))
     assert list(Output.objects.overdue(project.month_of(after))) == [o]
     assert not Output.objects.overdue(project.month_of(in_month_5)).exists()
@@ -43,6 +44,9 @@ def test_summary_counts(demo):
     s = progress.summary(on, demo)
     assert s.project_month == 25
     assert s.period.number == 2 and s.period.start == date(2024, 10, 1)
+    assert s.period.end == date(2026, 3, 31)
+    d51 = next(o for o in s.outputs if o.number == "D5.1")
+    assert d51.due_date == date(2024, 11, 30)
     wp5 = next(w for w in s.work_packages if w.number == 5)
     assert wp5.lead == "Sciensano"
     # D5.1 (due 20, in progress) and MS2 (due 24, planned) are overdue in month 25; D5.2 is not.

@@ -138,7 +138,7 @@ def output_out(o: Output, project: Project, month: int) -> dict:
         "title": o.title,
         "work_package": o.work_package.number,
         "due_month": o.due_month,
-        "due_date": project.month_start(o.due_month + 1),
+        "due_date": project.month_end(o.due_month),
         "dissemination": o.dissemination,
         "status": o.status,
         "overdue": o.is_overdue(month),
@@ -156,7 +156,7 @@ def period_out(p: ReportingPeriod, project: Project) -> dict:
         "start_month": p.start_month,
         "end_month": p.end_month,
         "start": project.month_start(p.start_month),
-        "end": project.month_start(p.end_month + 1),
+        "end": project.month_end(p.end_month),
         "source": _key(p.source),
         "is_demo": p.is_demo,
     }

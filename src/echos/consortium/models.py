@@ -12,7 +12,7 @@ Invariants:
 
 import calendar
 import re
-from datetime import date
+from datetime import date, timedelta
 
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -89,6 +89,10 @@ class Project(models.Model):
         year = self.start.year + years
         day = min(self.start.day, calendar.monthrange(year, month0 + 1)[1])
         return date(year, month0 + 1, day)
+
+    def month_end(self, month: int) -> date:
+        """The last day of a project month (a due month ends there)."""
+        return self.month_start(month + 1) - timedelta(days=1)
 
     def check_month(self, month: int | None, field: str) -> None:
         """Refuse a month number outside the project's duration, naming the field."""

@@ -73,7 +73,7 @@ class PeriodInForce:
     start_month: int
     end_month: int
     start: date
-    end: date  # first day after the period
+    end: date  # last day of the period
 
 
 @dataclass(frozen=True)
@@ -145,7 +145,7 @@ def summary(on: date, project: Project | None = None) -> ConsortiumProgress | No
             title=o.title,
             work_package=o.work_package.number,
             due_month=o.due_month,
-            due_date=project.month_start(o.due_month + 1),
+            due_date=project.month_end(o.due_month),
             dissemination=o.dissemination,
             status=o.status,
             overdue=o.is_overdue(month),
@@ -195,7 +195,7 @@ def summary(on: date, project: Project | None = None) -> ConsortiumProgress | No
             period.start_month,
             period.end_month,
             project.month_start(period.start_month),
-            project.month_start(period.end_month + 1),
+            project.month_end(period.end_month),
         )
         if period
         else None,

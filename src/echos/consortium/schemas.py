@@ -182,7 +182,7 @@ class OutputOut(Schema):
     title: str
     work_package: int
     due_month: int
-    due_date: date = Field(..., description="First day after the due month")
+    due_date: date = Field(..., description="Last day of the due month")
     dissemination: str
     status: str
     overdue: bool = Field(..., description="Due month passed in project time, not submitted")
@@ -222,7 +222,7 @@ class PeriodOut(Schema):
     start_month: int
     end_month: int
     start: date
-    end: date = Field(..., description="First day after the period")
+    end: date = Field(..., description="Last day of the period")
     source: str | None
     is_demo: bool
 

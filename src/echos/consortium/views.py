@@ -101,11 +101,7 @@ def outputs(request):
         qs = qs.filter(work_package__number=int(wp))
     if only_overdue:
         qs = qs.overdue(month)
-    rows = (
-        [(o, o.is_overdue(month), project.month_start(o.due_month + 1)) for o in qs]
-        if project
-        else []
-    )
+    rows = [(o, o.is_overdue(month), project.month_end(o.due_month)) for o in qs] if project else []
     return _page(
         request,
         "outputs.html",
@@ -132,7 +128,7 @@ def periods(request):
     month = project.month_of(timezone.localdate()) if project else 0
     rows = (
         [
-            (p, project.month_start(p.start_month), project.month_start(p.end_month + 1))
+            (p, project.month_start(p.start_month), project.month_end(p.end_month))
             for p in ReportingPeriod.objects.filter(project=project)
         ]
         if project
