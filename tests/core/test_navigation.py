@@ -16,8 +16,14 @@ PUBLIC = [
     ("/synergies/", "Synergies"),
     ("/api/v1/docs", "API"),
 ]
-# Signed-in people also see the network of support, between Events and Have your say.
-SIGNED_IN = [*PUBLIC[:4], ("/exchange/", "Support network"), *PUBLIC[4:]]
+# Signed-in people also see the network of support, between Events and Have your say, and their
+# API tokens after the API.
+SIGNED_IN = [
+    *PUBLIC[:4],
+    ("/exchange/", "Support network"),
+    *PUBLIC[4:],
+    ("/accounts/tokens/", "API tokens"),
+]
 
 
 def header_links(client):
