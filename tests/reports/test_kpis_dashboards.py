@@ -212,3 +212,11 @@ def test_query_count_of_the_network_dashboard_is_independent_of_data_size(person
     small = _count(lambda: client.get(url))
     _grow(hubs, 20)
     assert _count(lambda: client.get(url)) == small
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_hub_page_links_to_the_dashboard_for_the_team_only(personas, hubs, login, role):
+    hub = hubs["norway"]
+    body = login(personas[role]).get(reverse("hubs:hub", args=[hub.pk])).content.decode()
+    link = f'href="{reverse("reports:hub", args=[hub.pk])}"'
+    assert (link in body) == (role in NORWAY)

@@ -12,3 +12,4 @@ class ReportsConfig(registry.EchosAppConfig):
     api_router = "echos.reports.api.router"
     urls = ("reports/", "echos.reports.urls")
     nav = (registry.NavItem("reports:network", _("Dashboard"), 88, access="coordinator"),)
+    panels = (("hub", "echos.reports.dashboards.hub_panel"),)

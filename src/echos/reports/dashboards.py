@@ -13,6 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 
 from echos.core import kpis
@@ -116,3 +117,10 @@ def panels(start: date, end: date, hub: Hub | None = None) -> list[Panel]:
             )
         )
     return out
+
+
+def hub_panel(request, hub: Hub) -> str:
+    """The link to the hub's dashboard on the hub page (slot ``"hub"``), for the hub's team only."""
+    if not can_view_hub_dashboard(getattr(request, "user", None), hub):
+        return ""
+    return render_to_string("reports/dashboard_hub_panel.html", {"hub": hub}, request=request)
