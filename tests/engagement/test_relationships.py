@@ -4,11 +4,14 @@ from datetime import date
 
 import pytest
 from django.core.exceptions import PermissionDenied
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from echos.core.exceptions import Conflict, RuleViolation
 from echos.core.models import ActionLog
 from echos.engagement import relationships
 from echos.engagement.models import Relationship
+from echos.hubs import services
 
 pytestmark = pytest.mark.django_db
 
@@ -161,3 +164,34 @@ def test_edit_page(hubs, personas, login):
     assert response.status_code == 302
     rel.refresh_from_db()
     assert (rel.kind, rel.hub) == ("represents", hubs["norway"])
+
+
+@pytest.mark.parametrize("persona", ["anonymous", "coord_no"])
+def test_organisation_page_query_count_does_not_grow_with_relationships(
+    hubs, personas, login, persona
+):
+    client = login(personas[persona])
+    url = hubs["occ"].get_absolute_url()
+
+    def grow(n, start):
+        for i in range(start, start + n):
+            other = services.create_organisation(
+                actor=None,
+                name=f"Partner {i}",
+                country=hubs["norway"].country,
+                stakeholder_group=hubs["occ"].stakeholder_group,
+            )
+            for hub, kind in (("norway", "funds"), ("bergen", "hosts")):
+                relationships.add_relationship(
+                    actor=None, hub=hubs[hub], source=hubs["occ"], target=other, kind=kind
+                )
+
+    grow(2, 0)
+    client.get(url)
+    with CaptureQueriesContext(connection) as small:
+        assert client.get(url).status_code == 200
+    grow(10, 2)
+    with CaptureQueriesContext(connection) as large:
+        body = client.get(url).content.decode()
+    assert body.count("Partner ") >= 24
+    assert len(large) == len(small)

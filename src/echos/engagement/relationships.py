@@ -171,7 +171,8 @@ def relationships_of(organisation: Organisation) -> QuerySet:
     """Every relationship from or to the organisation, with both ends and the recording hub."""
     return (
         Relationship.objects.filter(Q(source=organisation) | Q(target=organisation))
-        .select_related("source__country", "target__country", "hub")
+        # The hubs above the recording hub: who may change it is asked per relationship.
+        .select_related("source__country", "target__country", "hub__parent__parent")
         .order_by("kind", "source__name", "target__name", "pk")
     )
 
@@ -179,5 +180,5 @@ def relationships_of(organisation: Organisation) -> QuerySet:
 def relationships_recorded_by(hub: Hub) -> QuerySet:
     """The relationships a hub's team recorded."""
     return Relationship.objects.filter(hub=hub).select_related(
-        "source__country", "target__country", "hub"
+        "source__country", "target__country", "hub__parent__parent"
     )
