@@ -9,6 +9,10 @@
       if (!source || typeof vegaEmbed === "undefined") return;
       el.dataset.rendered = "1";
       var spec = JSON.parse(source.textContent);
+      // On a narrow screen a fixed-width chart shrinks to its box (room left for the axis labels);
+      // a chart made of several panels keeps its size and scrolls inside its box (CSS).
+      var room = el.clientWidth - 60;
+      if (typeof spec.width === "number" && room > 160 && spec.width > room) spec.width = room;
       vegaEmbed(el, spec, {
         actions: false,
         renderer: "svg",
