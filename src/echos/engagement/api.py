@@ -1,6 +1,7 @@
 """Engagement records over JSON: public reads, writes per hub, and records turned into activities."""
 
 import datetime as dt
+from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
@@ -354,7 +355,7 @@ def coverage_out(hub: Hub | None, start: dt.date, end: dt.date) -> dict:
         report = coverage.coverage_report(hub, start=start, end=end)
         matrix = report.matrix
     codes = [t.code for t in matrix.levels]
-    out = {
+    out: dict[str, Any] = {
         "hub": hub.pk if hub else None,
         "start": start.isoformat(),
         "end": end.isoformat(),

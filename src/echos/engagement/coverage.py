@@ -386,7 +386,7 @@ def quarterly_trend(hub, *, start: date, end: date, levels=None) -> Trend:
         levels = list(Term.objects.of(Term.Vocabulary.ENGAGEMENT_LEVELS))
     position = {t.pk: i for i, t in enumerate(levels)}
     parts = _quarter_filters(start, end, "date")
-    aggregates = {}
+    aggregates: dict[str, Count | Sum] = {}
     for i, (_yq, f) in enumerate(parts):
         aggregates[f"n{i}"] = Count("id", filter=f)
         aggregates[f"p{i}"] = Sum("participants", filter=f)
@@ -413,7 +413,7 @@ def quarterly_trend(hub, *, start: date, end: date, levels=None) -> Trend:
 
 @dataclass
 class CoverageReport:
-    hub: object
+    hub: Hub
     start: date
     end: date
     matrix: Coverage

@@ -110,7 +110,7 @@ class EngagementRecordForm(ServiceFormMixin, forms.Form):
         organisations = cast(forms.ModelMultipleChoiceField, self.fields["organisations"])
         organisations.queryset = Organisation.objects.filter(Q(pk__in=members) | Q(pk__in=chosen))
         # One row per stakeholder group: how many of the participants belonged to it.
-        for code, label in choice("stakeholder_groups").choices:
+        for code, label in _term_choices(Term.Vocabulary.STAKEHOLDER_GROUPS):
             self.fields[COUNT_PREFIX + str(code)] = forms.IntegerField(
                 label=_("Participants: %(group)s") % {"group": label},
                 max_value=10_000_000,
@@ -129,7 +129,7 @@ class EngagementRecordForm(ServiceFormMixin, forms.Form):
         return [self[name] for name in self.fields if not name.startswith(COUNT_PREFIX)]
 
     def clean(self):
-        data = super().clean()
+        data = super().clean() or {}
         groups = set(data.get("stakeholder_groups") or [])
         for name in list(self.fields):
             if not name.startswith(COUNT_PREFIX):

@@ -70,6 +70,7 @@ def digest(today: date | None = None) -> int:
         if all(f.last_reminded_at and f.last_reminded_at >= since for f in follow_ups):
             continue  # told this week already
         owner = follow_ups[0].owner
+        assert owner is not None  # filtered on owner__isnull=False
         overdue = [f for f in follow_ups if f.due_date < today]
         soon = [f for f in follow_ups if f.due_date >= today]
         with translation.override(_language(follow_ups)):
