@@ -256,3 +256,12 @@ def test_public_answers_never_hold_register_fields(
     ):
         body = login(None).get(path).content.decode()
         assert "Private note" not in body and "Influence" not in body, path
+
+
+def test_list_filters_and_unknown_group_named(hubs, personas, token_client, entry):
+    client = token_client(personas["coord_no"])
+    url = f"{API}/hubs/{hubs['norway'].pk}/stakeholders"
+    assert client.get(url, {"group": "patients"}).json()["count"] == 1
+    assert client.get(url, {"sector": "industry"}).json()["count"] == 0
+    refused = client.get(url, {"group": "aliens"})
+    assert refused.status_code == 400 and refused.json()["errors"][0]["field"] == "group"

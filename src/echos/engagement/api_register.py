@@ -214,6 +214,8 @@ def list_stakeholders(
     offset: int = 0,
 ):
     hub = _team_hub(request, hub_id)
+    if group:
+        register.resolve_group(group)  # an unknown code is refused naming the field
     qs = register.filter_register(
         register.register_of(hub), group=group, sector=sector, status=status, owner=owner
     )
