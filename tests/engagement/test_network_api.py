@@ -209,3 +209,18 @@ def test_use_case_crud_and_coverage(hubs, personas, token_client, make_record):
     assert token_client(personas["coord_no"]).delete(f"/api/v1/use-cases/{pk}").status_code == 403
     assert client.delete(f"/api/v1/use-cases/{pk}").status_code == 204
     assert token_client(None).get(f"/api/v1/use-cases/{pk}").status_code == 404
+
+
+def test_openapi_documents_the_network_and_use_case_operations(db, token_client):
+    schema = token_client(None).get("/api/v1/openapi.json").json()
+    paths = schema["paths"]
+    for path in (
+        "/api/v1/engagement-network",
+        "/api/v1/engagement-network/export/{fmt}",
+        "/api/v1/engagement-network/snapshots",
+        "/api/v1/engagement-network/compare",
+        "/api/v1/use-cases/{use_case_id}/coverage",
+    ):
+        assert path in paths, path
+    export = paths["/api/v1/engagement-network/export/{fmt}"]["get"]["responses"]["200"]
+    assert set(export["content"]) == {"application/gexf+xml", "application/graphml+xml"}

@@ -245,7 +245,7 @@ def engagement_network(
 
 @router.get(
     "/engagement-network/export/{fmt}",
-    response={200: bytes},
+    response={200: None},
     summary="The engagement network map as GEXF or GraphML",
     openapi_extra={
         "responses": {
