@@ -242,3 +242,65 @@ def test_demo_builds_two_labelled_models_with_computed_indicators_once(hubs, mak
         i for i in model.indicators if i.indicator.computation == "citizen_dialogues_held"
     )
     assert dialogues.value == 1
+
+
+# --- how periods add up ---------------------------------------------------------------------
+
+
+def test_accumulation_defaults_by_kind_and_is_refused_naming_the_field(element):
+    computed = impact.save_indicator(
+        actor=None, element=element, name="D", computation="citizen_dialogues_held"
+    )
+    entered = impact.save_indicator(actor=None, element=element, name="Staff", unit="FTE")
+    assert (computed.accumulation, entered.accumulation) == ("cumulative", "per_period")
+    chosen = impact.save_indicator(
+        actor=None, element=element, name="Trained", unit="people", accumulation="cumulative"
+    )
+    assert chosen.accumulation == "cumulative"
+    # A change that does not name it keeps it.
+    impact.save_indicator(actor=None, indicator=chosen, target=50)
+    chosen.refresh_from_db()
+    assert chosen.accumulation == "cumulative"
+    refused("accumulation", impact.save_indicator, element=element, name="X", accumulation="sum")
+    refused("baseline_date", impact.save_indicator, element=element, name="X", baseline_date="x")
+    assert Indicator.objects.count() == 3
+
+
+def _entered(element, accumulation, **fields):
+    indicator = impact.save_indicator(
+        actor=None,
+        element=element,
+        name="Priorities co-decided",
+        unit="priorities",
+        target=8,
+        accumulation=accumulation,
+        **fields,
+    )
+    for start, end, actual in [
+        ("2024-01-01", "2024-06-30", 1),
+        ("2024-07-01", "2024-12-31", 2),
+        ("2025-01-01", "2025-06-30", 3),
+    ]:
+        impact.save_value(
+            actor=None, indicator=indicator, period_start=start, period_end=end, actual=actual
+        )
+    return impact.impact_model(element.hub).indicators[0]
+
+
+def test_hand_entered_cumulative_sums_the_entries_since_the_baseline_date(element):
+    view = _entered(element, "cumulative")
+    assert [p.cumulative for p in view.periods] == [1, 3, 6]
+    assert view.value == 6 and view.percent == 75
+
+
+def test_hand_entered_cumulative_from_a_baseline_date_leaves_earlier_entries_out(element):
+    view = _entered(element, "cumulative", baseline_date=date(2024, 7, 1))
+    assert [p.cumulative for p in view.periods] == [None, 2, 5]
+    assert view.periods[0].percent is None
+    assert view.value == 5 and view.percent == 62
+
+
+def test_hand_entered_per_period_takes_the_latest_entry(element):
+    view = _entered(element, "per_period")
+    assert view.value == 3 and view.percent == 38
+    assert all(p.cumulative is None for p in view.periods)

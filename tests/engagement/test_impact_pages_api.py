@@ -286,3 +286,39 @@ def test_editing_an_indicator_through_the_form(personas, login, model):
         "participants_from_group",
         "citizens",
     )
+
+
+def test_page_says_which_figure_is_measured(client, hubs, model):
+    impact.save_indicator(
+        actor=None,
+        element=model["element"],
+        name="Dialogues per quarter",
+        unit="dialogues",
+        target=2,
+        computation="citizen_dialogues_held",
+        accumulation="per_period",
+    )
+    html = client.get(f"/engagement/hubs/{hubs['norway'].pk}/impact/").content.decode()
+    assert 'id="accumulation-note"' in html and "latest complete quarter" in html
+    assert "Total so far:" in html  # the cumulative computed indicator
+    assert "Last complete quarter (" in html  # the per-period one
+    assert "Cumulative since the first period" in html and "Per period" in html
+
+
+def test_indicator_form_sets_how_periods_add_up(personas, login, model):
+    client = login(personas["coord_no"])
+    url = f"/engagement/impact/elements/{model['element'].pk}/indicators/new/"
+    response = client.post(
+        url,
+        {
+            "name": "Trained",
+            "unit": "people",
+            "accumulation": "cumulative",
+            "baseline_date": "2025-01-01",
+        },
+    )
+    assert response.status_code == 302
+    trained = Indicator.objects.get(name="Trained")
+    assert (trained.accumulation, trained.baseline_date) == ("cumulative", date(2025, 1, 1))
+    edit = client.get(f"/engagement/impact/indicators/{trained.pk}/edit/").content.decode()
+    assert 'value="cumulative" selected' in edit

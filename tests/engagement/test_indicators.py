@@ -134,3 +134,81 @@ def test_every_computation_is_described_with_its_parameter():
         assert computation.code == code
         assert str(computation.description) and str(computation.label)
         assert computation.parameter in ("", indicators.GROUP_PARAMETER)
+
+
+# --- how periods add up ---------------------------------------------------------------------
+
+
+def test_figures_run_a_total_from_the_since_date_including_quarters_no_longer_shown():
+    rows = [
+        indicators.Row("", date(2024, 3, 1), Decimal(5)),  # before the quarters shown
+        indicators.Row("", date(2025, 1, 10), Decimal(1)),
+        indicators.Row("", date(2025, 2, 20), Decimal(2)),
+        indicators.Row("", date(2025, 5, 1), Decimal(3)),
+        indicators.Row("", date(2025, 7, 1), Decimal(100)),  # after the last quarter: left out
+    ]
+    everything = indicators.figures(rows, [Q1, Q2], since=None)
+    assert [(q.within, q.running) for q in everything] == [(3, 8), (3, 11)]
+    # Since mid-January: the 10 January row and the 2024 one are not in the running total, but the
+    # figure within the quarter still counts every day of it.
+    since = indicators.figures(rows, [Q1, Q2], since=date(2025, 1, 15))
+    assert [(q.within, q.running) for q in since] == [(3, 2), (3, 5)]
+    # A quarter ending before the since date has no running total.
+    later = indicators.figures(rows, [Q1, Q2], since=date(2025, 4, 1))
+    assert [(q.within, q.running) for q in later] == [(3, None), (3, 3)]
+
+
+def test_distinct_organisations_count_once_in_the_running_total(hubs, make_record):
+    ncs, occ = hubs["ncs"].pk, hubs["occ"].pk
+    make_record(organisations=[ncs], date=date(2024, 11, 1))
+    make_record(organisations=[ncs, occ], date=Q1)
+    make_record(organisations=[ncs], date=date(2025, 2, 1))
+    make_record(organisations=[occ], date=date(2025, 5, 1))
+    series = indicators.organisations_engaged(hubs["norway"].pk, set())
+    everything = indicators.figures(series, [Q1, Q2], since=None)
+    assert [(q.within, q.running) for q in everything] == [(2, 2), (1, 2)]
+    # From February: ncs (1 February) in Q1, then occ joins in Q2.
+    february = indicators.figures(series, [Q1, Q2], since=date(2025, 2, 1))
+    assert [(q.within, q.running) for q in february] == [(2, 1), (1, 2)]
+
+
+def _dialogues(hubs, **fields):
+    element = impact.save_element(actor=None, hub=hubs["norway"], stage="outputs", title="Heard")
+    return impact.save_indicator(
+        actor=None,
+        element=element,
+        name="Citizen dialogues held",
+        unit="dialogues",
+        baseline=0,
+        target=20,
+        target_date=date(2027, 12, 31),
+        computation="citizen_dialogues_held",
+        **fields,
+    )
+
+
+def test_a_cumulative_target_compares_the_running_total_not_the_current_quarter(hubs, make_record):
+    indicator = _dialogues(hubs, baseline_date=date(2024, 7, 1))
+    assert indicator.accumulation == "cumulative"  # the default of a computed indicator
+    make_record(format="citizen_dialogue", date=date(2024, 6, 30))  # before the baseline date
+    for day in (date(2024, 9, 1), date(2024, 12, 1), date(2025, 2, 1), date(2025, 3, 1)):
+        make_record(format="citizen_dialogue", date=day)
+    # Early in Q2 2025, no dialogue yet this quarter: the figure is 4 since July 2024, not 0.
+    view = impact.impact_model(hubs["norway"], today=date(2025, 4, 3)).indicators[0]
+    assert view.value == 4 and view.percent == 20
+    assert view.current.start == Q2 and view.current.actual == 0
+    assert [p.cumulative for p in view.periods][-4:] == [1, 2, 4, 4]
+    # Quarters before the baseline date have no running total.
+    assert view.periods[0].cumulative is None
+
+
+def test_a_per_period_indicator_is_measured_on_the_latest_complete_quarter(hubs, make_record):
+    indicator = _dialogues(hubs, accumulation="per_period")
+    assert indicator.accumulation == "per_period"
+    make_record(format="citizen_dialogue", date=date(2025, 2, 1))
+    make_record(format="citizen_dialogue", date=date(2025, 3, 1))
+    make_record(format="citizen_dialogue", date=date(2025, 4, 2))
+    view = impact.impact_model(hubs["norway"], today=date(2025, 4, 3)).indicators[0]
+    assert (view.current.start, view.value, view.percent) == (Q1, 2, 10)
+    assert view.periods[-1].actual == 1 and not view.periods[-1].is_complete
+    assert all(p.cumulative is None for p in view.periods)
