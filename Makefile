@@ -45,6 +45,8 @@ bench: install  ## Europe-scale data (cached), production server, ratios against
 	$(BIN)/python bench/exchange.py
 	$(BIN)/python bench/library.py
 	$(BIN)/python bench/engagement.py
+	$(BIN)/python bench/engagement_network.py
+	$(BIN)/python bench/dashboards.py
 	$(BIN)/python bench/reports.py
 
 load: install  ## loopback load test at Europe scale: page mix + consultation burst, vs /healthz
