@@ -150,3 +150,59 @@ def test_the_zip_holds_the_dump(hubs, tmp_path):
     opendata_dump.write_zip(tmp_path / "d", tmp_path / "d.zip")
     names = zipfile.ZipFile(tmp_path / "d.zip").namelist()
     assert "datapackage.json" in names and "data/hubs.csv" in names
+
+
+def test_the_open_data_page_lists_tables_licence_and_public_endpoints(
+    hubs, client, settings, tmp_path
+):
+    settings.DATA_DIR = tmp_path
+    page = client.get("/reports/open-data/")
+    html = page.content.decode()
+    assert page.status_code == 200
+    assert "data/hubs.csv" in html and "CC BY 4.0" in html
+    assert "/api/v1/hubs" in html  # a public read endpoint of the API, listed as open data
+    assert "/api/v1/reports/jobs" not in html  # needs a token: not open data
+    assert 'href="/reports/open-data/"' in html  # the footer link, on every page
+    assert 'href="/reports/open-data/"' in client.get("/").content.decode()
+
+
+def test_the_zip_is_built_on_first_request_then_served_from_the_build(
+    hubs, client, settings, tmp_path
+):
+    settings.DATA_DIR = tmp_path
+    assert client.get("/reports/open-data/datapackage.json").status_code == 404
+    response = client.get("/reports/open-data/echos-open-data.zip")
+    assert response.status_code == 200
+    body = b"".join(response.streaming_content)
+    assert body.startswith(b"PK")
+    built = opendata_dump.zip_path().stat().st_mtime_ns
+    client.get("/reports/open-data/echos-open-data.zip")
+    assert opendata_dump.zip_path().stat().st_mtime_ns == built  # not rebuilt per request
+    assert client.get("/reports/open-data/datapackage.json").status_code == 200
+
+
+def test_the_api_describes_the_open_data(hubs, client, settings, tmp_path):
+    settings.DATA_DIR = tmp_path
+    body = client.get("/api/v1/open-data").json()
+    assert body["licence"] == "CC-BY-4.0" and body["created"] is None
+    hubs_table = next(r for r in body["resources"] if r["name"] == "hubs")
+    assert {
+        "name": "stage",
+        "type": "string",
+        "description": "Current lifecycle stage",
+    } in hubs_table["fields"]
+    opendata_dump.build_published()
+    body = client.get("/api/v1/open-data").json()
+    assert (
+        body["created"] and next(r for r in body["resources"] if r["name"] == "hubs")["rows"] == 4
+    )
+    download = client.get("/api/v1/open-data/download")
+    assert download.status_code == 200 and b"".join(download.streaming_content).startswith(b"PK")
+
+
+def test_the_nightly_task_publishes_the_dump(hubs, settings, tmp_path):
+    from echos.reports.tasks import nightly_open_data
+
+    settings.DATA_DIR = tmp_path
+    assert nightly_open_data.call_local() > 10
+    assert opendata_dump.published_descriptor()["licenses"][0]["name"] == "CC-BY-4.0"

@@ -262,3 +262,28 @@ def test_the_command_names_the_bad_argument(hubs, tmp_path, args, named):
 def test_the_command_checks_a_named_accounts_rights(personas, hubs, tmp_path):
     with pytest.raises(CommandError, match="may not"):
         call_command("report", "network", "--as-user", "coordinator-no", "-o", str(tmp_path / "x"))
+
+
+def test_the_report_runs_as_many_queries_whatever_the_data_size(hubs, report_kpis):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from echos.hubs import services
+    from echos.reports import content
+    from tests.reports.kpi_data import make_event
+
+    spec = content.ReportSpec("network", None, date(2025, 1, 1), date(2025, 6, 30), "en", "xlsx")
+
+    def count() -> int:
+        with CaptureQueriesContext(connection) as queries:
+            content.build(spec, charts=False)
+        return len(queries)
+
+    small = count()
+    for i in range(30):
+        make_event(hubs["portugal"], date(2025, 3, 1 + i % 28))
+        services.create_hub(
+            actor=None, country=hubs["portugal"].country, level="local", parent=hubs["portugal"],
+            name=f"Local {i}", name_en=f"Local {i}",
+        )  # fmt: skip
+    assert count() == small

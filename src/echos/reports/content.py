@@ -199,7 +199,7 @@ def kpi_block(kpi: kpis.Kpi, spec: ReportSpec, hub: Hub | None, *, charts: bool)
 
 
 def build(
-    spec: ReportSpec, *, charts: bool, progress: Callable[[int], None] | None = None
+    spec: ReportSpec, *, charts: bool, progress: Callable[[int], object] | None = None
 ) -> Report:
     """Everything the report says, in ``spec.language``; ``progress`` gets a percent (0-90)."""
     tell = progress or (lambda percent: None)
@@ -244,7 +244,9 @@ def build(
 
 def stage_counts(rows: list[dict]) -> list[dict]:
     """Countries per national-hub stage, every stage listed (for the map's table)."""
-    counts = {s.value: {"label": str(s.label), "count": 0, "countries": []} for s in Stage}
+    counts: dict[str, dict[str, Any]] = {
+        s.value: {"label": str(s.label), "count": 0, "countries": []} for s in Stage
+    }
     for row in rows:
         counts[row["stage"]]["count"] += 1
         counts[row["stage"]]["countries"].append(row["country"])

@@ -15,7 +15,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import date, timedelta
 from pathlib import Path
 
 from django.conf import settings
@@ -52,8 +52,8 @@ class Request:
     kind: str
     hub: Hub | None
     format: str
-    start: object
-    end: object
+    start: date
+    end: date
     language: str
 
 
@@ -61,7 +61,7 @@ def languages() -> list[str]:
     return [code for code, _name in settings.LANGUAGES]
 
 
-def parse_period(value: str | None, *, field: str = "period") -> tuple:
+def parse_period(value: str | None, *, field: str = "period") -> tuple[date, date]:
     """``2026-01:2026-06`` as the period's first and last day; the default is the last 12 months.
 
     Refused, naming ``field``: not two months ``YYYY-MM:YYYY-MM``, an end before the start or in
@@ -182,7 +182,7 @@ def spec_of(job: ReportJob) -> content.ReportSpec:
 
 
 def write(
-    spec: content.ReportSpec, target: Path, progress: Callable[[int], None] | None = None
+    spec: content.ReportSpec, target: Path, progress: Callable[[int], object] | None = None
 ) -> Path:
     """Compute the report and write it as PDF or XLSX into ``target`` (the CLI's path too)."""
     tell = progress or (lambda percent: None)

@@ -1,5 +1,6 @@
 import sys
 from pathlib import Path
+from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.core.management.base import BaseCommand, CommandError
@@ -29,7 +30,7 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, **options):
-        user = _Operator()
+        user: Any = _Operator()
         if options["as_user"]:
             user = User.objects.filter(username=options["as_user"]).first()
             if user is None:
