@@ -7,13 +7,16 @@ registrations holding a place at those events (registered, offered, attended, di
 events it (or a hub below it) organises.
 """
 
+from collections import defaultdict
 from datetime import date
 
 from django.apps import apps
 from django.db.models import Count, Q
+from django.db.models.functions import TruncMonth
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from echos.core.kpis import Figure, Kpi, bounds, scope_ids
+from echos.core.kpis import Figure, Kpi, bounds, month_of, month_starts, scope_ids
 from echos.events.models import PUBLIC_AUDIENCES, Audience, Event, Registration
 
 NOT_STATED = "not_stated"
@@ -32,6 +35,7 @@ KPIS: list[Kpi] = [
         unit=_("events"),
         owner="events",
         function="echos.events.kpis.events_by_audience",
+        monthly_function="echos.events.kpis.events_by_audience_monthly",
         breakdown=_("audience named by the organiser, and all events"),
         additive=False,
         public=True,
@@ -50,6 +54,7 @@ KPIS: list[Kpi] = [
         unit=_("registrations"),
         owner="events",
         function="echos.events.kpis.participants_by_audience",
+        monthly_function="echos.events.kpis.participants_by_audience_monthly",
         breakdown=_("audience given by the participant"),
     ),
     Kpi(
@@ -97,23 +102,60 @@ def places(start: date, end: date, hub=None):
     return qs.order_by()
 
 
+def _audience_counts() -> dict:
+    return {
+        "all": Count("pk"),
+        **{a.value: Count("pk", filter=Q(audiences__contains=f",{a.value},")) for a in Audience},
+    }
+
+
+def _event_figures(counts: dict) -> list[Figure]:
+    return [Figure(a.value, str(a.label), counts.get(a.value, 0)) for a in Audience] + [
+        Figure("all", str(_("All events")), counts.get("all", 0))
+    ]
+
+
 def events_by_audience(start: date, end: date, hub=None) -> list[Figure]:
     """One query with one conditional count per audience."""
-    counts = counted_events(start, end, hub).aggregate(
-        all=Count("pk"),
-        **{a.value: Count("pk", filter=Q(audiences__contains=f",{a.value},")) for a in Audience},
+    return _event_figures(counted_events(start, end, hub).aggregate(**_audience_counts()))
+
+
+def events_by_audience_monthly(start: date, end: date, hub=None) -> dict[date, list[Figure]]:
+    """The same, month by month, in one grouped query."""
+    rows = (
+        counted_events(start, end, hub)
+        .annotate(month=TruncMonth("start", tzinfo=timezone.get_current_timezone()))
+        .values("month")
+        .annotate(**_audience_counts())
     )
-    return [Figure(a.value, str(a.label), counts[a.value]) for a in Audience] + [
-        Figure("all", str(_("All events")), counts["all"])
+    found = {month_of(row.pop("month")): row for row in rows}
+    return {m: _event_figures(found.get(m, {})) for m in month_starts(start, end)}
+
+
+def _participant_figures(counts: dict) -> list[Figure]:
+    return [Figure(a.value, str(a.label), counts.get(a.value, 0)) for a in Audience] + [
+        Figure(NOT_STATED, str(_("Not stated")), counts.get("", 0))
     ]
 
 
 def participants_by_audience(start: date, end: date, hub=None) -> list[Figure]:
     """One grouped query over the registrations holding a place."""
     counts = dict(places(start, end, hub).values_list("audience").annotate(n=Count("pk")))
-    return [Figure(a.value, str(a.label), counts.get(a.value, 0)) for a in Audience] + [
-        Figure(NOT_STATED, str(_("Not stated")), counts.get("", 0))
-    ]
+    return _participant_figures(counts)
+
+
+def participants_by_audience_monthly(start: date, end: date, hub=None) -> dict[date, list[Figure]]:
+    """The same, month by month, in one grouped query."""
+    rows = (
+        places(start, end, hub)
+        .annotate(month=TruncMonth("event__start", tzinfo=timezone.get_current_timezone()))
+        .values_list("month", "audience")
+        .annotate(n=Count("pk"))
+    )
+    found: dict[date, dict] = defaultdict(dict)
+    for month, audience, n in rows:
+        found[month_of(month)][audience] = n
+    return {m: _participant_figures(found.get(m, {})) for m in month_starts(start, end)}
 
 
 def citizens_reached(start: date, end: date, hub=None) -> list[Figure]:

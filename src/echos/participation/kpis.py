@@ -5,12 +5,15 @@ the consultation results. A hub's figures are those of its consultations and pro
 hubs below it.
 """
 
+from collections import defaultdict
 from datetime import date
 
 from django.db.models import Count, Q
+from django.db.models.functions import TruncMonth
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from echos.core.kpis import Figure, Kpi, bounds, scope_ids
+from echos.core.kpis import Figure, Kpi, bounds, month_of, month_starts, scope_ids
 from echos.participation.models import Answer, Consultation, Proposal
 
 KPIS: list[Kpi] = [
@@ -43,6 +46,7 @@ KPIS: list[Kpi] = [
         unit=_("answers"),
         owner="participation",
         function="echos.participation.kpis.answers",
+        monthly_function="echos.participation.kpis.answers_monthly",
         public=True,
     ),
     Kpi(
@@ -59,6 +63,7 @@ KPIS: list[Kpi] = [
         unit=_("proposals"),
         owner="participation",
         function="echos.participation.kpis.proposals_answered",
+        monthly_function="echos.participation.kpis.proposals_answered_monthly",
         breakdown=_("proposal status"),
         public=True,
     ),
@@ -80,20 +85,59 @@ def consultations(start: date, end: date, hub=None) -> list[Figure]:
     ]
 
 
-def answers(start: date, end: date, hub=None) -> list[Figure]:
-    """One count."""
+def _answers(start: date, end: date, hub):
     lo, hi = bounds(start, end)
     qs = Answer.objects.filter(confirmed_at__gte=lo, confirmed_at__lt=hi)
     if (ids := scope_ids(hub)) is not None:
         qs = qs.filter(consultation__hub_id__in=ids)
-    return [Figure("", str(_("Answers")), qs.order_by().count())]
+    return qs.order_by()
 
 
-def proposals_answered(start: date, end: date, hub=None) -> list[Figure]:
-    """One grouped query."""
+def answers(start: date, end: date, hub=None) -> list[Figure]:
+    """One count."""
+    return [Figure("", str(_("Answers")), _answers(start, end, hub).count())]
+
+
+def answers_monthly(start: date, end: date, hub=None) -> dict[date, list[Figure]]:
+    """The same, month by month, in one grouped query."""
+    rows = (
+        _answers(start, end, hub)
+        .annotate(month=TruncMonth("confirmed_at", tzinfo=timezone.get_current_timezone()))
+        .values_list("month")
+        .annotate(n=Count("pk"))
+    )
+    found = {month_of(month): n for month, n in rows}
+    label = str(_("Answers"))
+    return {m: [Figure("", label, found.get(m, 0))] for m in month_starts(start, end)}
+
+
+def _answered(start: date, end: date, hub):
     lo, hi = bounds(start, end)
     qs = Proposal.objects.confirmed().filter(answered_at__gte=lo, answered_at__lt=hi)
     if (ids := scope_ids(hub)) is not None:
         qs = qs.filter(hub_id__in=ids)
-    counts = dict(qs.order_by().values_list("status").annotate(n=Count("pk")))
+    return qs.order_by()
+
+
+def _status_figures(counts: dict) -> list[Figure]:
     return [Figure(s.value, str(s.label), counts.get(s.value, 0)) for s in Proposal.Status]
+
+
+def proposals_answered(start: date, end: date, hub=None) -> list[Figure]:
+    """One grouped query."""
+    counts = dict(_answered(start, end, hub).values_list("status").annotate(n=Count("pk")))
+    return _status_figures(counts)
+
+
+def proposals_answered_monthly(start: date, end: date, hub=None) -> dict[date, list[Figure]]:
+    """The same, month by month, in one grouped query."""
+    rows = (
+        _answered(start, end, hub)
+        .annotate(month=TruncMonth("answered_at", tzinfo=timezone.get_current_timezone()))
+        .values_list("month", "status")
+        .annotate(n=Count("pk"))
+    )
+    found: dict[date, dict] = defaultdict(dict)
+    for month, status, n in rows:
+        found[month_of(month)][status] = n
+    return {m: _status_figures(found.get(m, {})) for m in month_starts(start, end)}
