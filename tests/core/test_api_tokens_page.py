@@ -253,3 +253,16 @@ def test_the_api_has_no_deprecated_operation_today():
         if op.get("deprecated")
     ]
     assert flagged == []
+
+
+@pytest.mark.parametrize("count", [1, 15])
+def test_the_list_costs_the_same_queries_whatever_the_number_of_tokens(
+    mona, login, count, django_assert_max_num_queries
+):
+    for i in range(count):
+        ApiToken.issue(mona, f"t{i}")
+    client = login(mona)
+    client.get("/accounts/tokens/")  # warm the session and the nav
+    with django_assert_max_num_queries(8):
+        page = client.get("/accounts/tokens/")
+    assert page.content.decode().count("/revoke/") == count
