@@ -1,6 +1,8 @@
 """Consortium pages: public reading, risks for the secretariat and partners' staff only, the
 disagreements shown with both sources, overdue flags and the timeline's table."""
 
+from datetime import date
+
 import pytest
 from django.urls import reverse
 
@@ -103,3 +105,25 @@ def test_timeline_queries_constant(client, demo, django_assert_max_num_queries):
     )
     with django_assert_max_num_queries(12):
         client.get(reverse("consortium:timeline"))
+
+
+@pytest.mark.parametrize(
+    "today,text,line",
+    [
+        (date(2025, 4, 15), "Today is project month 25 of 36.", True),
+        (
+            date(2026, 12, 4),
+            "The project's 36 months are over (today would be month 45).",
+            False,
+        ),
+        (date(2023, 1, 2), "The project has not started yet.", False),
+    ],
+)
+def test_calendar_and_todays_line(client, demo, monkeypatch, today, text, line):
+    from echos.consortium import views
+
+    monkeypatch.setattr(views.timezone, "localdate", lambda: today)
+    assert text in client.get(reverse("consortium:index")).content.decode()
+    html = client.get(reverse("consortium:timeline")).content.decode()
+    assert text in html
+    assert ('class="today"' in html) == line
