@@ -11,8 +11,11 @@ api = EchosAPI(
     version="1",
     description="Countries, hubs, organisations, memberships, assessments, synergies, events, "
     "participation and engagement records of the Cancer Mission Hubs network. Reads are public; "
-    "writes and private reads need `Authorization: Bearer <token>` (`echos token create --user NAME`).\n\n"
-    + FEEDS_DESCRIPTION,
+    "writes and private reads need `Authorization: Bearer <token>`: create one on your API tokens "
+    "page (`/accounts/tokens/`, scope read or read and write) or with `echos token create --user NAME "
+    "[--scope read|write]`. A read-scope token gets 403 on every write. Within v1 changes are "
+    "additive; a deprecated operation is flagged here and answers with `Deprecation` and `Sunset` "
+    "headers for at least six months before it goes.\n\n" + FEEDS_DESCRIPTION,
     urls_namespace="api",
     # Ninja's own static Swagger UI; no badge image from the public validator service.
     docs=Swagger(settings={"validatorUrl": None}),
