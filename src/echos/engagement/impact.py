@@ -478,7 +478,8 @@ class ImpactModel:
 
 def impact_model(hub: Hub, *, today: date | None = None) -> ImpactModel:
     """The five columns with every indicator's values: computed ones over the last ``QUARTERS``
-    quarters, hand-entered ones as entered. Three queries plus one per computation kind in use."""
+    quarters (their running totals also count older records), hand-entered ones as entered. Three
+    queries plus one per computation kind in use."""
     today = today or timezone.localdate()
     elements = list(
         LogicElement.objects.filter(hub=hub).prefetch_related(
