@@ -77,3 +77,22 @@ def test_the_map_counts_are_the_kpi_figures(hubs):
     counts = {s["label"]: s["count"] for s in content.stage_counts(rows)}
     result = kpis.compute("HUB-COUNTRIES-STAGE", date(2025, 1, 1), date(2025, 6, 30))
     assert counts == {f.label: f.value for f in result.figures}
+
+
+def test_network_pdf_and_xlsx_show_the_consortium_progress(hubs, report_kpis, tmp_path):
+    from openpyxl import load_workbook
+
+    from echos.consortium.demo import load_demo, load_reference_consortium
+
+    load_reference_consortium()
+    load_demo()
+    text = " ".join(pdf_text(jobs.write(spec(), tmp_path / "c.pdf")).split())
+    assert "Progress of the ECHoS consortium" in text
+    assert "SOURCES DISAGREE" in text.upper()  # facts with two values keep both sources
+    assert "Work packages" in text and "Milestones and deliverables" in text
+    book = load_workbook(jobs.write(spec(format="xlsx"), tmp_path / "c.xlsx"))
+    assert {"Work packages", "Milestones and deliverables", "Programme facts", "Risks"} <= set(
+        book.sheetnames
+    )
+    facts = list(book["Programme facts"].iter_rows(min_row=2, values_only=True))
+    assert any(row[1] == "101104587" for row in facts)
