@@ -206,3 +206,19 @@ def test_the_nightly_task_publishes_the_dump(hubs, settings, tmp_path):
     settings.DATA_DIR = tmp_path
     assert nightly_open_data.call_local() > 10
     assert opendata_dump.published_descriptor()["licenses"][0]["name"] == "CC-BY-4.0"
+
+
+def test_a_missing_dump_is_queued_once_and_answered_503_meanwhile(
+    hubs, client, settings, tmp_path, monkeypatch
+):
+    """With a separate worker the build is not inline: the page answers 503 with Retry-After and
+    queues one build however many people ask."""
+    from echos.reports import tasks
+
+    settings.DATA_DIR = tmp_path
+    queued = []
+    monkeypatch.setattr(tasks, "build_open_data", lambda: queued.append(1))
+    for _ in range(3):
+        response = client.get("/reports/open-data/echos-open-data.zip")
+        assert response.status_code == 503 and response["Retry-After"] == "60"
+    assert queued == [1]

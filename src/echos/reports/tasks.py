@@ -15,6 +15,12 @@ def run_report_job(job_id: str) -> bool:
     return jobs.run(job_id)
 
 
+@db_task()
+def build_open_data() -> int:
+    """Build the published dump now (the first download when no nightly build exists yet)."""
+    return len(opendata_dump.build_published()["resources"])
+
+
 @db_periodic_task(crontab(hour="2", minute="40"))
 def nightly_open_data() -> int:
     """Regenerate the published open-data dump and its zip; delete expired report files."""

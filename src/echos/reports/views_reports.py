@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import fcntl
 import json
-from pathlib import Path
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -19,8 +18,11 @@ from echos.core import kpis, opendata
 from echos.core.roles import is_network_coordinator
 from echos.hubs.models import Hub
 from echos.hubs.permissions import editable_hubs
-from echos.reports import jobs, opendata_dump
+from echos.reports import jobs, opendata_dump, tasks
 from echos.reports.models import ReportJob
+
+# A missing dump is queued for building at most once in this many seconds.
+BUILD_EVERY = 600
 
 
 def _job_for(request, pk) -> ReportJob:
@@ -116,23 +118,20 @@ def open_data(request):
 
 
 def open_data_download(request):
-    """The zip of the last nightly dump; built now (once, under a lock) when none exists yet."""
+    """The zip of the last nightly dump. When none exists yet, the worker builds it (queued once
+    per ``BUILD_EVERY`` seconds, whatever the number of requests) and the answer is 503 with
+    Retry-After until it is there; without a separate worker the build runs in this request."""
     if opendata_dump.published_descriptor() is None:
-        lock_path = Path(settings.DATA_DIR) / "opendata" / ".build.lock"
-        lock_path.parent.mkdir(parents=True, exist_ok=True)
-        with lock_path.open("w") as lock:
-            try:
-                fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
-            except BlockingIOError:
-                response = HttpResponse(
-                    _("The open data is being prepared; please try again in a minute."),
-                    status=503,
-                    content_type="text/plain; charset=utf-8",
-                )
-                response["Retry-After"] = "30"
-                return response
-            if opendata_dump.published_descriptor() is None:
-                opendata_dump.build_published()
+        if cache.add("reports:open-data-build", True, BUILD_EVERY):
+            tasks.build_open_data()
+        if opendata_dump.published_descriptor() is None:
+            response = HttpResponse(
+                _("The open data is being prepared; please try again in a minute."),
+                status=503,
+                content_type="text/plain; charset=utf-8",
+            )
+            response["Retry-After"] = "60"
+            return response
     return FileResponse(
         opendata_dump.zip_path().open("rb"), as_attachment=True, filename="echos-open-data.zip"
     )
