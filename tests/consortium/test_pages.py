@@ -127,3 +127,24 @@ def test_calendar_and_todays_line(client, demo, monkeypatch, today, text, line):
     html = client.get(reverse("consortium:timeline")).content.decode()
     assert text in html
     assert ('class="today"' in html) == line
+
+
+def test_outputs_link_the_library_resource_only_to_those_who_may_see_it(
+    client_for, personas, hubs, demo
+):
+    from echos.library.models import Resource
+
+    public = Resource.objects.create(title="Public report", language="en", type="report")
+    private = Resource.objects.create(
+        title="Hub draft",
+        language="en",
+        type="report",
+        visibility="hub",
+        hub=hubs["norway"],
+    )
+    Output.objects.filter(number="D3.1").update(resource=public)
+    Output.objects.filter(number="D5.1").update(resource=private)
+    html = client_for(None).get(reverse("consortium:outputs")).content.decode()
+    assert public.get_absolute_url() in html and private.get_absolute_url() not in html
+    html = client_for(personas["network"]).get(reverse("consortium:outputs")).content.decode()
+    assert private.get_absolute_url() in html

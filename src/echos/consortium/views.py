@@ -22,6 +22,7 @@ from echos.consortium.models import (
     Risk,
     WorkPackage,
 )
+from echos.library.permissions import can_view_resource
 
 
 def _project() -> Project | None:
@@ -35,6 +36,11 @@ def _page(request, template: str, project: Project | None, **context):
         can_view_risks=perms.can_view_risks(request.user),
     )
     return render(request, f"consortium/{template}", context)
+
+
+def _readable(request, resource):
+    """The library resource holding an output, when the reader may see it."""
+    return resource if resource is not None and can_view_resource(request.user, resource) else None
 
 
 def index(request):
@@ -101,7 +107,10 @@ def outputs(request):
         qs = qs.filter(work_package__number=int(wp))
     if only_overdue:
         qs = qs.overdue(month)
-    rows = [(o, o.is_overdue(month), project.month_end(o.due_month)) for o in qs] if project else []
+    rows = [
+        (o, o.is_overdue(month), project.month_end(o.due_month), _readable(request, o.resource))
+        for o in (qs if project else [])
+    ]
     return _page(
         request,
         "outputs.html",
