@@ -134,6 +134,12 @@ class EngagementRecord(models.Model):
         indexes = [
             models.Index(fields=["hub", "date"]),
             models.Index(fields=["hub", "level"]),
+            # Covers the coverage aggregates (matrix, regions, trend): held records of a hub in
+            # a period by level, region and participants, read from the index alone.
+            models.Index(
+                fields=["hub", "status", "date", "level", "region", "participants"],
+                name="engrecord_coverage_idx",
+            ),
         ]
         verbose_name = _("engagement record")
         verbose_name_plural = _("engagement records")
