@@ -198,3 +198,37 @@ def test_deliverable_held_by_a_library_resource(api, personas, demo):
         url, {"resource": resource.pk}, content_type="application/json"
     )
     assert r.status_code == 200 and r.json()["resource"] == resource.pk
+
+
+def test_list_queries_constant_in_data_size(api, demo):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = api(None)
+    urls = [
+        "/api/v1/consortium/outputs",
+        "/api/v1/consortium/work-packages",
+        "/api/v1/consortium/partners",
+        "/api/v1/consortium/project",
+    ]
+
+    def counts() -> list[int]:
+        found = []
+        for url in urls:
+            with CaptureQueriesContext(connection) as ctx:
+                assert client.get(url).status_code == 200
+            found.append(len(ctx.captured_queries))
+        return found
+
+    small = counts()
+    wp = WorkPackage.objects.get(project=demo, number=3)
+    Output.objects.bulk_create(
+        Output(work_package=wp, kind="milestone", number=f"MS{n}", title="x", due_month=n % 36 + 1)
+        for n in range(20, 70)
+    )
+    from echos.consortium.models import Task
+
+    Task.objects.bulk_create(
+        Task(work_package=wp, number=f"3.{n}", title="t") for n in range(1, 30)
+    )
+    assert counts() == small

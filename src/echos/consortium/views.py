@@ -107,10 +107,14 @@ def outputs(request):
         qs = qs.filter(work_package__number=int(wp))
     if only_overdue:
         qs = qs.overdue(month)
-    rows = [
-        (o, o.is_overdue(month), project.month_end(o.due_month), _readable(request, o.resource))
-        for o in (qs if project else [])
-    ]
+    rows = (
+        [
+            (o, o.is_overdue(month), project.month_end(o.due_month), _readable(request, o.resource))
+            for o in qs
+        ]
+        if project
+        else []
+    )
     return _page(
         request,
         "outputs.html",
