@@ -148,3 +148,30 @@ def test_outputs_link_the_library_resource_only_to_those_who_may_see_it(
     assert public.get_absolute_url() in html and private.get_absolute_url() not in html
     html = client_for(personas["network"]).get(reverse("consortium:outputs")).content.decode()
     assert private.get_absolute_url() in html
+
+
+@pytest.mark.parametrize(
+    "role,allowed", [("network", True), ("coord_no", False), ("anonymous", False)]
+)
+def test_admin_edit_is_for_network_coordinators(client_for, personas, demo, role, allowed):
+    r = client_for(personas[role]).get("/admin/consortium/output/")
+    assert (r.status_code == 200) == allowed
+
+
+def test_admin_names_the_due_month_outside_the_project(client_for, personas, demo):
+    wp = demo.work_packages.get(number=5)
+    r = client_for(personas["network"]).post(
+        "/admin/consortium/output/add/",
+        {
+            "work_package": wp.pk,
+            "kind": "milestone",
+            "number": "MS8",
+            "title": "x",
+            "due_month": 50,
+            "dissemination": "PU",
+            "status": "planned",
+        },
+    )
+    assert r.status_code == 200  # the form again, with the error on the field
+    assert "outside the project" in r.content.decode()
+    assert not Output.objects.filter(number="MS8").exists()
