@@ -8,7 +8,7 @@ import datetime as dt
 from typing import Any, Literal
 
 from django.core.exceptions import PermissionDenied
-from django.http import HttpResponse
+from django.http import FileResponse, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from ninja import Path, Query, Router, Schema, Status
@@ -17,6 +17,7 @@ from pydantic import Field
 from echos.core.api import TokenAuth, api_user, page_of, paginate
 from echos.core.exceptions import RuleViolation
 from echos.engagement import graph, usecases
+from echos.engagement import network_store as store
 from echos.engagement import network_views as nv
 from echos.engagement.coverage import last_twelve_months
 from echos.engagement.models import NetworkSnapshot, UseCase
@@ -85,6 +86,18 @@ class NetworkOut(Schema):
     node_count: int
     nodes: list[NodeOut] = Field(description="Most central first; a page of limit/offset")
     edges: list[EdgeOut] = Field(description="The ties between the nodes of this page")
+    computed_at: dt.datetime | None = Field(
+        None,
+        description="A large selection is computed in the background: when these figures were "
+        "computed. Null: computed for this answer.",
+    )
+    refreshing: bool = Field(False, description="A newer computation is queued or running")
+
+
+class NetworkPendingOut(Schema):
+    state: Literal["computing"]
+    retry_after: int = Field(description="Seconds to wait before asking again")
+    detail: str
 
 
 class SnapshotOut(Schema):
@@ -200,7 +213,11 @@ def _filters(start, end, group, objective) -> nv.Filters:
     )
 
 
-@router.get("/engagement-network", response=NetworkOut, summary="The engagement network map")
+@router.get(
+    "/engagement-network",
+    response={200: NetworkOut, 202: NetworkPendingOut},
+    summary="The engagement network map",
+)
 def engagement_network(
     request,
     hub: int | None = Query(None, ge=1, le=MAX_ID, description="Empty: the whole network"),
@@ -214,7 +231,9 @@ def engagement_network(
     """Nodes, ties and figures of a hub's network (or the whole network's), most central first.
 
     Public; with a token of the hub's team (network coordinators for the whole network) the
-    stakeholder register's entries are included.
+    stakeholder register's entries are included. A selection larger than the site's inline limit
+    is answered from the result the background job stored (``computed_at`` says when); until the
+    first one exists the answer is 202 with ``retry_after``.
     """
     if limit < 1 or limit > MAX_NODES:
         raise RuleViolation(f"limit must be between 1 and {MAX_NODES}.", "limit")
@@ -222,25 +241,64 @@ def engagement_network(
         raise RuleViolation("offset must not be negative.", "offset")
     user, scope = api_user(request), _hub(hub)
     f = _filters(start, end, group, objective)
-    m = nv.network_map(user=user, hub=scope, filters=f)
-    rows = m.rows()
-    page = rows[offset : offset + limit]
-    ids = {r["id"] for r in page}
-    return {
+    with_register = nv.sees_register(user, scope)
+    out: dict[str, Any] = {
         "hub": hub,
         "start": f.start,
         "end": f.end,
         "group": f.group,
         "objective": f.objective,
-        "includes_register": m.with_register,
-        "summary": m.summary,
-        "brokers": m.labelled(m.metrics.brokers),
-        "bridges": m.labelled(m.metrics.bridges),
-        "isolated": m.labelled(m.metrics.isolated),
-        "node_count": len(rows),
-        "nodes": page,
-        "edges": [e for e in m.edges() if e["source"] in ids and e["target"] in ids],
+        "includes_register": with_register,
     }
+    if store.too_large(scope, f, with_register=with_register):
+        row = store.stored(scope, f, with_register=with_register)
+        table = store.table_of(row)
+        if table is None:
+            return Status(202, {
+                "state": "computing", "retry_after": store.RETRY_AFTER,
+                "detail": "This network is large: its figures are being computed in the "
+                          "background; ask again in a minute.",
+            })  # fmt: skip
+        rows, edges = table["rows"], table["edges"]
+        payload = row.payload
+        named = {
+            "brokers": payload["brokers"],
+            "bridges": table_named(table, "bridges"),
+            "isolated": table_named(table, "isolated"),
+        }
+        out.update(
+            summary=payload["summary"],
+            computed_at=row.computed_at,
+            refreshing=row.queued_at is not None,
+            **named,
+        )
+    else:
+        m = nv.measured_map(hub=scope, filters=f, with_register=with_register)
+        rows, edges = m.rows(), m.edges()
+        out.update(
+            summary=m.summary,
+            brokers=m.labelled(m.metrics.brokers),
+            bridges=m.labelled(m.metrics.bridges),
+            isolated=m.labelled(m.metrics.isolated),
+        )
+    page = rows[offset : offset + limit]
+    ids = {r["id"] for r in page}
+    out.update(
+        node_count=len(rows),
+        nodes=page,
+        edges=[e for e in edges if e["source"] in ids and e["target"] in ids],
+    )
+    return out
+
+
+def table_named(table: dict, finding: str) -> list[dict]:
+    """A stored finding (node ids) with the names and countries of the stored rows."""
+    rows = {r["id"]: r for r in table["rows"]}
+    return [
+        {"id": n, "label": rows[n]["label"], "country": rows[n]["country"]}
+        for n in table["snapshot"][finding]
+        if n in rows
+    ]
 
 
 @router.get(
@@ -267,12 +325,31 @@ def engagement_network_export(
     group: str = "",
     objective: str = "",
 ):
-    """Organisations, hubs and records with their figures, for Gephi, Kumu or yEd."""
+    """Organisations, hubs and records with their figures, for Gephi, Kumu or yEd. A large
+    selection's file is the one the background job wrote (503 with Retry-After until it exists).
+    """
     scope = _hub(hub)
     f = _filters(start, end, group, objective)
-    m = nv.network_map(user=api_user(request), hub=scope, filters=f)
-    response = HttpResponse(m.export(fmt), content_type=graph.EXPORT_FORMATS[fmt])
     name = f"echos-network-{f'hub{hub}' if hub else 'all'}-{f.start}-{f.end}.{fmt}"
+    with_register = nv.sees_register(api_user(request), scope)
+    if store.too_large(scope, f, with_register=with_register):
+        path = store.export_file(store.stored(scope, f, with_register=with_register), fmt)
+        if path is None:
+            pending = HttpResponse(
+                "This network is large: its file is being prepared; ask again in a minute.",
+                status=503,
+                content_type="text/plain; charset=utf-8",
+            )
+            pending["Retry-After"] = str(store.RETRY_AFTER)
+            return pending
+        return FileResponse(
+            path.open("rb"),
+            as_attachment=True,
+            filename=name,
+            content_type=graph.EXPORT_FORMATS[fmt],
+        )
+    m = nv.measured_map(hub=scope, filters=f, with_register=with_register)
+    response = HttpResponse(m.export(fmt), content_type=graph.EXPORT_FORMATS[fmt])
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response
 
@@ -322,7 +399,7 @@ def create_network_snapshot(request, payload: SnapshotIn):
     if not nv.can_snapshot(request.user, scope):
         raise PermissionDenied
     f = _filters(payload.start, payload.end, payload.group, payload.objective)
-    snap = nv.save_snapshot(actor=request.user, hub=scope, filters=f, label=payload.label)
+    snap = store.save_snapshot(actor=request.user, hub=scope, filters=f, label=payload.label)
     return Status(201, snapshot_out(snap, detail=True))
 
 

@@ -362,20 +362,26 @@ def edge_rows(g: nx.Graph) -> list[dict]:
 EXPORT_FORMATS = {"gexf": "application/gexf+xml", "graphml": "application/graphml+xml"}
 
 
-def export(g: nx.Graph, m: Metrics, fmt: str) -> bytes:
-    """The annotated graph as GEXF 1.2 or GraphML (for Gephi, Kumu, yEd)."""
+def write_export(g: nx.Graph, m: Metrics, fmt: str, target) -> None:
+    """Write the annotated graph as GEXF 1.2 or GraphML (for Gephi, Kumu, yEd) to ``target``, a
+    path or a binary file."""
+    if fmt not in EXPORT_FORMATS:
+        raise ValueError(fmt)
     h = g.copy()
     annotate(h, m)
     for _n, d in h.nodes(data=True):
         for key in [k for k, v in d.items() if v is None]:
             del d[key]
-    buffer = io.BytesIO()
     if fmt == "gexf":
-        nx.write_gexf(h, buffer)
-    elif fmt == "graphml":
-        nx.write_graphml(h, buffer)
+        nx.write_gexf(h, target)
     else:
-        raise ValueError(fmt)
+        nx.write_graphml(h, target)
+
+
+def export(g: nx.Graph, m: Metrics, fmt: str) -> bytes:
+    """The annotated graph as GEXF 1.2 or GraphML, in memory (small graphs)."""
+    buffer = io.BytesIO()
+    write_export(g, m, fmt, buffer)
     return buffer.getvalue()
 
 

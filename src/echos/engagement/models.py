@@ -565,3 +565,39 @@ class NetworkSnapshot(models.Model):
 
     def __str__(self) -> str:
         return f"{self.period_start}–{self.period_end}"
+
+
+class NetworkResult(models.Model):
+    """The latest computed network map of one selection too large to compute in a request.
+
+    One row per selection (``key``: scope, period, filters and whether the stakeholder register is
+    included). A background job fills ``payload`` (what the page shows) and writes the node table
+    and the GEXF/GraphML files under the data directory; ``queued_at`` is set while a job is
+    queued, so many visitors queue one job. Organisations and hubs only, never people.
+    """
+
+    key = models.CharField(_("key"), max_length=64, unique=True)
+    hub = models.ForeignKey(
+        Hub,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("hub"),
+    )
+    period_start = models.DateField(_("period start"))
+    period_end = models.DateField(_("period end"))
+    filters = models.JSONField(_("filters"), default=dict, blank=True)
+    with_register = models.BooleanField(_("includes the register"), default=False)
+    payload = models.JSONField(_("payload"), default=dict, blank=True)
+    nodes = models.PositiveIntegerField(_("nodes"), default=0)
+    computed_at = models.DateTimeField(_("computed at"), null=True, blank=True)
+    seconds = models.FloatField(_("seconds to compute"), null=True, blank=True)
+    queued_at = models.DateTimeField(_("queued at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("computed network map")
+        verbose_name_plural = _("computed network maps")
+
+    def __str__(self) -> str:
+        return f"{self.key} ({self.computed_at or 'pending'})"

@@ -293,26 +293,33 @@ def _measured(g, answerable: set[int]) -> graph.Metrics:
     return metrics
 
 
-def network_map(*, user, hub: Hub | None, filters: Filters) -> NetworkMap:
-    """The map of a hub (or of the whole network) as ``user`` may see it."""
-    with_register = sees_register(user, hub)
+def measured_map(*, hub: Hub | None, filters: Filters, with_register: bool) -> NetworkMap:
+    """Read, build and measure a selection (in a request only when it is small: the callers ask
+    ``network_store.too_large`` first; the background job computes the large ones)."""
     data, answerable = selection(hub, filters, with_register=with_register)
     g = graph.build_graph(data)
     return NetworkMap(hub, filters, g, _measured(g, answerable), data, with_register)
 
 
-def save_snapshot(*, actor, hub: Hub | None, filters: Filters, label: str = "") -> NetworkSnapshot:
-    """Keep the figures of a period so that it can be compared with another later."""
+def network_map(*, user, hub: Hub | None, filters: Filters) -> NetworkMap:
+    """The map of a hub (or of the whole network) as ``user`` may see it."""
+    return measured_map(hub=hub, filters=filters, with_register=sees_register(user, hub))
+
+
+def save_snapshot(
+    *, actor, hub: Hub | None, filters: Filters, label: str = "", metrics: dict | None = None
+) -> NetworkSnapshot:
+    """Keep the figures of a period so that it can be compared with another later. ``metrics``:
+    figures already computed (a large selection's stored result); else computed now."""
     guard(can_snapshot(actor, hub), actor)
     if len(label) > 120:
         raise RuleViolation(_("The label may be at most 120 characters long."), "label")
-    m = network_map(user=actor, hub=hub, filters=filters) if actor is not None else None
-    if m is None:  # the system (demo loader, CLI) sees everything
-        data, answerable = selection(hub, filters, with_register=True)
-        g = graph.build_graph(data)
-        m = NetworkMap(hub, filters, g, _measured(g, answerable), data, True)
-    metrics = graph.snapshot_metrics(m.g, m.metrics)
-    metrics["summary"].update(records_in_period=m.data.record_count, folded=m.data.folded)
+    if metrics is None:
+        # The system (demo loader, CLI: actor None) sees everything.
+        with_register = True if actor is None else sees_register(actor, hub)
+        m = measured_map(hub=hub, filters=filters, with_register=with_register)
+        metrics = graph.snapshot_metrics(m.g, m.metrics)
+        metrics["summary"].update(records_in_period=m.data.record_count, folded=m.data.folded)
     with transaction.atomic():
         snap = NetworkSnapshot.objects.create(
             hub=hub,

@@ -91,3 +91,10 @@ def digest(today: date | None = None) -> int:
 def send_follow_up_digest() -> int:
     """The weekly digest of follow-up actions (Mondays 07:30)."""
     return digest()
+
+
+# The network map's tasks live in their own module; importing them here lets huey find them.
+from echos.engagement.network_tasks import (  # noqa: E402
+    compute_network_map,  # noqa: F401
+    nightly_network_map,  # noqa: F401
+)

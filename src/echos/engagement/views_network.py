@@ -4,7 +4,7 @@ multistakeholder use cases. The rules are in ``network_views`` and ``usecases``.
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import HttpResponse, HttpResponseBadRequest
+from django.http import FileResponse, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 from echos.core.exceptions import RuleViolation
 from echos.core.models import Term
 from echos.engagement import graph, usecases
+from echos.engagement import network_store as store
 from echos.engagement import network_views as nv
 from echos.engagement.coverage import last_twelve_months
 from echos.engagement.forms_network import (
@@ -26,8 +27,8 @@ from echos.engagement.forms_network import (
 from echos.engagement.models import UseCase
 from echos.hubs.models import Hub
 
-MAX_DRAWN_NODES = 300
-TABLE_ROWS = 200
+MAX_DRAWN_NODES = store.MAX_DRAWN_NODES
+TABLE_ROWS = store.TABLE_ROWS
 
 
 def _hub(hub_id: int | None) -> Hub | None:
@@ -51,18 +52,11 @@ def _filters(form) -> nv.Filters | None:
         return None
 
 
-def _drawing(m: nv.NetworkMap, rows: list[dict]) -> dict:
-    """What the script draws: nodes with their figures, edges as pairs of indexes."""
-    index = {r["id"]: i for i, r in enumerate(rows)}
-    keys = ("id", "label", "kind", "country", "group", "level", "date", "degree", "betweenness")
-    return {
-        "nodes": [{**{k: r[k] for k in keys}, "community": r["community"]} for r in rows],
-        "edges": [[index[e["source"]], index[e["target"]], e["kind"]] for e in m.edges()],
-    }
-
-
 def network_map(request, hub_id: int | None = None):
-    """Public: the network of a hub (or of the whole network), drawn with a table beside it."""
+    """Public: the network of a hub (or of the whole network), drawn with a table beside it.
+
+    A selection too large to compute in a request is answered from its stored result (with its
+    age), and its computation is queued in the background (``network_store``)."""
     hub = _hub(hub_id)
     if not nv.can_view_network(request.user, hub):
         raise PermissionDenied
@@ -71,20 +65,21 @@ def network_map(request, hub_id: int | None = None):
     context: dict = {"hub": hub, "form": form, "max_drawn": MAX_DRAWN_NODES}
     if filters is None:
         return render(request, "engagement/network.html", context, status=400)
-    m = nv.network_map(user=request.user, hub=hub, filters=filters)
-    rows = m.rows()
-    query = request.GET.urlencode()
+    with_register = nv.sees_register(request.user, hub)
+    context.update(filters=filters, query=request.GET.urlencode())
+    if store.too_large(hub, filters, with_register=with_register):
+        stored = store.stored(hub, filters, with_register=with_register)
+        context.update(stored=stored, retry_after=store.RETRY_AFTER)
+        payload = stored.payload if stored.computed_at else None
+    else:
+        payload = store.page_payload(
+            nv.measured_map(hub=hub, filters=filters, with_register=with_register)
+        )
+    if payload is None:
+        return render(request, "engagement/network.html", context)
     context.update(
-        filters=filters,
-        map=m,
-        summary=m.summary,
-        rows=rows[:TABLE_ROWS],
-        more_rows=max(0, len(rows) - TABLE_ROWS),
-        drawing=_drawing(m, rows) if 0 < len(rows) <= MAX_DRAWN_NODES else None,
-        brokers=m.labelled(m.metrics.brokers),
-        bridges=m.labelled(m.metrics.bridges),
-        isolated=m.labelled(m.metrics.isolated),
-        query=query,
+        payload,
+        map={"with_register": payload["with_register"]},
         can_snapshot=nv.can_snapshot(request.user, hub),
         snapshot_form=SnapshotForm(
             initial={"start": filters.start, "end": filters.end, **filters.as_dict()}
@@ -95,7 +90,8 @@ def network_map(request, hub_id: int | None = None):
 
 
 def network_export(request, fmt: str, hub_id: int | None = None):
-    """The map as GEXF or GraphML for Gephi, Kumu or yEd (what the viewer may see)."""
+    """The map as GEXF or GraphML for Gephi, Kumu or yEd (what the viewer may see); a large
+    selection's file is the one the background job wrote, streamed (503 until it exists)."""
     hub = _hub(hub_id)
     if fmt not in graph.EXPORT_FORMATS:
         return HttpResponseBadRequest(_("Unknown format: choose gexf or graphml."))
@@ -104,8 +100,27 @@ def network_export(request, fmt: str, hub_id: int | None = None):
     if filters is None:
         errors = "; ".join(f"{k}: {' '.join(str(e) for e in v)}" for k, v in form.errors.items())
         return HttpResponseBadRequest(errors, content_type="text/plain; charset=utf-8")
-    m = nv.network_map(user=request.user, hub=hub, filters=filters)
     name = f"echos-network-{f'hub{hub.pk}' if hub else 'all'}-{filters.start}-{filters.end}.{fmt}"
+    with_register = nv.sees_register(request.user, hub)
+    if store.too_large(hub, filters, with_register=with_register):
+        path = store.export_file(store.stored(hub, filters, with_register=with_register), fmt)
+        if path is None:
+            response = HttpResponse(
+                _(
+                    "This network is large: its file is being prepared; please try again in a minute."
+                ),
+                status=503,
+                content_type="text/plain; charset=utf-8",
+            )
+            response["Retry-After"] = str(store.RETRY_AFTER)
+            return response
+        return FileResponse(
+            path.open("rb"),
+            as_attachment=True,
+            filename=name,
+            content_type=graph.EXPORT_FORMATS[fmt],
+        )
+    m = nv.measured_map(hub=hub, filters=filters, with_register=with_register)
     response = HttpResponse(m.export(fmt), content_type=graph.EXPORT_FORMATS[fmt])
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response
@@ -133,7 +148,7 @@ def snapshot_create(request, hub_id: int | None = None):
             objective=data["objective"],
             today=timezone.localdate(),
         )
-        nv.save_snapshot(actor=request.user, hub=hub, filters=filters, label=data["label"])
+        store.save_snapshot(actor=request.user, hub=hub, filters=filters, label=data["label"])
     except RuleViolation as exc:
         messages.error(request, exc.message)
         return redirect(back)
@@ -148,7 +163,7 @@ def network_compare(request, hub_id: int | None = None):
     allowed = nv.can_snapshot(request.user, hub)
     snapshots = list(nv.snapshots_of(hub)) if allowed else []
     form = CompareForm(request.GET if request.GET else None, snapshots=snapshots)
-    result, status = None, 200
+    result, status, pending = None, 200, False
     if form.is_bound and form.is_valid():
         d = form.cleaned_data
         try:
@@ -166,8 +181,11 @@ def network_compare(request, hub_id: int | None = None):
                     b = nv.parse_filters(start=d["b_start"], end=d["b_end"], today=today)
                 except RuleViolation as exc:
                     raise RuleViolation(exc.message, f"b_{exc.field}") from exc
-                result = nv.compare_periods(user=request.user, hub=hub, a=a, b=b)
-                result.update(a_period=a, b_period=b)
+                result = store.compare_periods(user=request.user, hub=hub, a=a, b=b)
+                if result is None:
+                    pending = True
+                else:
+                    result.update(a_period=a, b_period=b)
         except RuleViolation as exc:
             field = exc.field if exc.field in form.fields else ("a_" + str(exc.field))
             form.add_error(field if field in form.fields else None, exc.message)
@@ -177,7 +195,14 @@ def network_compare(request, hub_id: int | None = None):
     return render(
         request,
         "engagement/network_compare.html",
-        {"hub": hub, "form": form, "result": result, "snapshots": snapshots, "allowed": allowed},
+        {
+            "hub": hub,
+            "form": form,
+            "result": result,
+            "pending": pending,
+            "snapshots": snapshots,
+            "allowed": allowed,
+        },
         status=status,
     )
 

@@ -1,0 +1,291 @@
+"""Network maps too large to compute in a request: computed by the worker, stored, served.
+
+A selection (scope, period, filters, with or without the stakeholder register) whose graph would
+have more than ``ECHOS_NETWORK_INLINE_MAX_NODES`` nodes (default 300: about a second of figures on
+the bench machine; the whole network at Europe scale takes minutes) is never built in a request.
+The page, the API and the exports answer from the latest stored result of that selection — a
+``NetworkResult`` row (what the page shows) and files under ``DATA_DIR/engagement/network/`` (every
+node and tie for the API, the GEXF and GraphML files) — and say how old it is. A missing result,
+or one older than ``ECHOS_NETWORK_MAX_AGE`` seconds, queues one background job: the row's
+``queued_at`` is claimed by a conditional UPDATE, so a hundred visitors queue one job (a job that
+has not finished after ``QUEUE_TIMEOUT`` may be queued again). The whole network's default
+selection is also recomputed nightly (``network_tasks``).
+
+Why the database and files rather than the cache: the cache is per process without Redis and may
+evict; a stored result must survive restarts and be shared by every app process and the worker.
+
+Smaller selections are computed in the request as before (``network_views.network_map``).
+"""
+
+import json
+import os
+import time
+from datetime import timedelta
+from hashlib import sha256
+from pathlib import Path
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from echos.core.exceptions import RuleViolation, guard
+from echos.engagement import graph
+from echos.engagement import network_views as nv
+from echos.engagement.models import EngagementRecord, NetworkResult, NetworkSnapshot, Stakeholder
+from echos.hubs.models import Hub, Membership, Organisation
+
+DEFAULT_INLINE_MAX_NODES = 300
+DEFAULT_MAX_AGE = 3600
+QUEUE_TIMEOUT = timedelta(minutes=30)
+RETRY_AFTER = 60
+TABLE_ROWS = 200
+MAX_DRAWN_NODES = 300
+LISTED = 50
+
+
+def inline_max_nodes() -> int:
+    return int(
+        getattr(
+            settings,
+            "ECHOS_NETWORK_INLINE_MAX_NODES",
+            os.getenv("ECHOS_NETWORK_INLINE_MAX_NODES", DEFAULT_INLINE_MAX_NODES),
+        )
+    )
+
+
+def max_age() -> timedelta:
+    seconds = getattr(
+        settings, "ECHOS_NETWORK_MAX_AGE", os.getenv("ECHOS_NETWORK_MAX_AGE", DEFAULT_MAX_AGE)
+    )
+    return timedelta(seconds=int(seconds))
+
+
+def estimated_nodes(hub: Hub | None, f: nv.Filters, *, with_register: bool) -> int:
+    """The size of a selection's graph from counts (at most three queries), without reading it:
+    hubs, records when shown one by one, and the organisations engaged, members or registered.
+    Stops counting as soon as the limit is passed."""
+    limit = inline_max_nodes()
+    total = Hub.objects.count() if hub is None else 1
+    if total > limit:
+        return total
+    records = nv._records(hub, f)
+    n_records = records.count()
+    total += 0 if n_records > graph.MAX_RECORD_NODES else n_records
+    if total > limit:
+        return total
+    through = EngagementRecord.organisations.through
+    orgs = Q(pk__in=through.objects.filter(engagementrecord__in=records.values("pk")).values(
+        "organisation_id"))  # fmt: skip
+    members = Membership.objects.exclude(status=Membership.Status.DECLINED).filter(
+        nv._overlapping("", f)
+    )
+    if hub is not None:
+        members = members.filter(hub=hub)
+    orgs |= Q(pk__in=members.values("organisation_id"))
+    if with_register:
+        register = Stakeholder.objects.all() if hub is None else Stakeholder.objects.filter(hub=hub)
+        orgs |= Q(pk__in=register.values("organisation_id"))
+    found = Organisation.objects.filter(orgs)
+    if f.group:
+        found = found.filter(stakeholder_group__code=f.group)
+    return total + found.count()
+
+
+def too_large(hub: Hub | None, f: nv.Filters, *, with_register: bool) -> bool:
+    return estimated_nodes(hub, f, with_register=with_register) > inline_max_nodes()
+
+
+def key_of(hub: Hub | None, f: nv.Filters, *, with_register: bool) -> str:
+    parts = {"hub": hub.pk if hub else None, **f.as_dict(), "register": with_register}
+    return sha256(json.dumps(parts, sort_keys=True).encode()).hexdigest()
+
+
+def directory() -> Path:
+    return Path(settings.DATA_DIR) / "engagement" / "network"
+
+
+def file_of(key: str, ext: str) -> Path:
+    return directory() / f"{key}.{ext}"
+
+
+def page_payload(m: nv.NetworkMap) -> dict:
+    """What the page shows of a measured map (the same for a map computed now or stored)."""
+    rows = m.rows()
+    index = {r["id"]: i for i, r in enumerate(rows)}
+    keys = ("id", "label", "kind", "country", "group", "level", "date", "degree", "betweenness")
+    drawing = None
+    if 0 < len(rows) <= MAX_DRAWN_NODES:
+        drawing = {
+            "nodes": [{**{k: r[k] for k in keys}, "community": r["community"]} for r in rows],
+            "edges": [[index[e["source"]], index[e["target"]], e["kind"]] for e in m.edges()],
+        }
+    bridges, isolated = m.labelled(m.metrics.bridges), m.labelled(m.metrics.isolated)
+    return {
+        "with_register": m.with_register,
+        "summary": m.summary,
+        "rows": rows[:TABLE_ROWS],
+        "more_rows": max(0, len(rows) - TABLE_ROWS),
+        "drawing": drawing,
+        "brokers": m.labelled(m.metrics.brokers),
+        "bridges": bridges[:LISTED],
+        "bridges_total": len(bridges),
+        "isolated": isolated[:LISTED],
+        "isolated_total": len(isolated),
+    }
+
+
+def _write(path: Path, writer) -> None:
+    """Write through a temporary file renamed into place: readers never see half a file."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(path.name + f".{os.getpid()}.tmp")
+    try:
+        writer(tmp)
+        os.replace(tmp, path)
+    finally:
+        tmp.unlink(missing_ok=True)
+
+
+def compute(key: str) -> bool:
+    """The background job: measure the selection of ``key``, store its page, table and files."""
+    row = NetworkResult.objects.select_related("hub").filter(key=key).first()
+    if row is None:
+        return False
+    started, at = time.perf_counter(), timezone.now()
+    f = nv.Filters(start=row.period_start, end=row.period_end, **row.filters)
+    m = nv.measured_map(hub=row.hub, filters=f, with_register=row.with_register)
+    snapshot = graph.snapshot_metrics(m.g, m.metrics)
+    snapshot["summary"].update(records_in_period=m.data.record_count, folded=m.data.folded)
+    table = {"rows": m.rows(), "edges": m.edges(), "snapshot": snapshot}
+    _write(file_of(key, "json"), lambda p: p.write_text(json.dumps(table)))
+    for fmt in graph.EXPORT_FORMATS:
+        _write(file_of(key, fmt), lambda p, fmt=fmt: graph.write_export(m.g, m.metrics, fmt, p))
+    NetworkResult.objects.filter(pk=row.pk).update(
+        payload=page_payload(m),
+        nodes=m.g.number_of_nodes(),
+        computed_at=at,
+        seconds=round(time.perf_counter() - started, 2),
+        queued_at=None,
+    )
+    return True
+
+
+def enqueue(key: str) -> None:
+    # cycle: network_tasks wraps ``compute`` of this module as a huey task
+    from echos.engagement import network_tasks
+
+    network_tasks.compute_network_map(key)
+
+
+def _row(hub: Hub | None, f: nv.Filters, *, with_register: bool) -> NetworkResult:
+    key = key_of(hub, f, with_register=with_register)
+    defaults = {
+        "hub": hub,
+        "period_start": f.start,
+        "period_end": f.end,
+        "filters": {k: v for k, v in f.as_dict().items() if k in ("group", "objective")},
+        "with_register": with_register,
+    }
+    try:
+        with transaction.atomic():
+            row, _created = NetworkResult.objects.get_or_create(key=key, defaults=defaults)
+    except IntegrityError:  # another visitor created it at the same moment
+        row = NetworkResult.objects.get(key=key)
+    return row
+
+
+def queue_once(row: NetworkResult) -> bool:
+    """Queue the computation of ``row`` unless a job is already queued (one UPDATE decides)."""
+    now = timezone.now()
+    claimed = (
+        NetworkResult.objects.filter(pk=row.pk)
+        .filter(Q(queued_at__isnull=True) | Q(queued_at__lt=now - QUEUE_TIMEOUT))
+        .update(queued_at=now)
+    )
+    if not claimed:
+        return False
+    enqueue(row.key)
+    return True
+
+
+def stored(hub: Hub | None, f: nv.Filters, *, with_register: bool) -> NetworkResult:
+    """The stored result of a selection; queues its computation when missing or older than
+    ``ECHOS_NETWORK_MAX_AGE`` (once, whatever the number of visitors). Without a separate worker
+    the job runs at once and the result is read back."""
+    row = _row(hub, f, with_register=with_register)
+    if row.computed_at is None or row.computed_at < timezone.now() - max_age():
+        if queue_once(row):
+            row.refresh_from_db()
+    return row
+
+
+def table_of(row: NetworkResult) -> dict | None:
+    """Every node, tie and the snapshot figures of a stored result (None if not yet written)."""
+    path = file_of(row.key, "json")
+    if row.computed_at is None or not path.exists():
+        return None
+    return json.loads(path.read_text())
+
+
+def export_file(row: NetworkResult, fmt: str) -> Path | None:
+    path = file_of(row.key, fmt)
+    return path if row.computed_at is not None and path.exists() else None
+
+
+def refresh_whole_network(today=None) -> int:
+    """Recompute the whole network's default selection (the last 12 months), public and with the
+    register, whatever their age: the nightly task. Returns the results computed."""
+    f = nv.parse_filters(today=today or timezone.localdate())
+    done = 0
+    for with_register in (False, True):
+        row = _row(None, f, with_register=with_register)
+        NetworkResult.objects.filter(pk=row.pk).update(queued_at=timezone.now())
+        done += compute(row.key)
+    return done
+
+
+def snapshot_of(hub: Hub | None, f: nv.Filters, *, with_register: bool) -> dict | None:
+    """A selection's figures as a snapshot keeps them: computed now when small; else the stored
+    result's (its computation queued when missing; None until it exists)."""
+    if not too_large(hub, f, with_register=with_register):
+        m = nv.measured_map(hub=hub, filters=f, with_register=with_register)
+        snap = graph.snapshot_metrics(m.g, m.metrics)
+        snap["summary"].update(records_in_period=m.data.record_count, folded=m.data.folded)
+        return snap
+    table = table_of(stored(hub, f, with_register=with_register))
+    return table["snapshot"] if table else None
+
+
+def compare_periods(*, user, hub: Hub | None, a: nv.Filters, b: nv.Filters) -> dict | None:
+    """Two periods side by side (what ``user`` may see of each); None while a large period's
+    figures are being computed in the background."""
+    with_register = nv.sees_register(user, hub)
+    metrics = []
+    for f in (a, b):
+        snap = snapshot_of(hub, f, with_register=with_register)
+        if snap is None:
+            return None
+        snap["summary"]["records"] = snap["summary"].get("records_in_period", 0)
+        metrics.append(snap)
+    return graph.compare(metrics[0], metrics[1])
+
+
+def save_snapshot(
+    *, actor, hub: Hub | None, filters: nv.Filters, label: str = ""
+) -> NetworkSnapshot:
+    """``network_views.save_snapshot``, from the stored result when the selection is large."""
+    with_register = True if actor is None else nv.sees_register(actor, hub)
+    metrics = None
+    if too_large(hub, filters, with_register=with_register):
+        guard(nv.can_snapshot(actor, hub), actor)
+        metrics = snapshot_of(hub, filters, with_register=with_register)
+        if metrics is None:
+            raise RuleViolation(
+                _(
+                    "This network is large, so its figures are computed in the background. "
+                    "They are being computed now: save the snapshot again in a minute."
+                ),
+                "start",
+            )
+    return nv.save_snapshot(actor=actor, hub=hub, filters=filters, label=label, metrics=metrics)
