@@ -43,7 +43,7 @@ def test_a_file_over_the_byte_limit_is_refused_unread(db, monkeypatch):
     def unread(*args, **kwargs):
         raise AssertionError("the file was parsed")
 
-    monkeypatch.setattr(imports.run, "read_rows", unread)  # where run_import looks it up
+    monkeypatch.setattr(imports.steps, "read_rows", unread)  # where read_checked looks it up
     report = run_import("organisations", orgs_csv(100))
     assert not report.ok and len(report.errors) == 1
     message = report.errors[0].message

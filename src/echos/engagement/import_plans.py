@@ -4,10 +4,8 @@ batches beforehand, then written at once (``imports`` runs them)."""
 from datetime import date
 from typing import Any
 
-from django.contrib.contenttypes.models import ContentType
 from django.utils.translation import gettext as _
 
-from echos.core.audit import jsonable
 from echos.core.exceptions import RuleViolation
 from echos.core.models import ActionLog, Term
 from echos.engagement import register
@@ -19,42 +17,13 @@ from echos.engagement.models import (
     StakeholderStatus,
 )
 from echos.engagement.services import MAX_PARTICIPANTS, validate_record
-from echos.hubs.imports import BATCH, BIGGEST_ID
+from echos.hubs.imports import BATCH, BIGGEST_ID, Changed, audit_entry, chunks, is_id
 from echos.hubs.models import Hub, Organisation, normalise_name
 from echos.hubs.services import resolve_country, resolve_region
 
 PARTICIPANTS_PREFIX = "participants:"
 # Organisations one record row may name.
 MAX_ORGANISATIONS = 100
-
-
-class Changed(Exception):
-    """A row checked fine, but others stored something contradicting it before the write."""
-
-    def __init__(self, row: int, column: str | None, message: str):
-        super().__init__(message)
-        self.row, self.column, self.message = row, column, message
-
-
-def _chunks(items: list, size: int = BATCH):
-    for start in range(0, len(items), size):
-        yield items[start : start + size]
-
-
-def _is_id(ref: str) -> bool:
-    return ref.isascii() and ref.isdigit()
-
-
-def _audit_entry(*, actor, action: str, target, data: dict) -> ActionLog:
-    """The entry ``log_action`` would save, left unsaved so a whole file is logged in one insert."""
-    return ActionLog(
-        actor=actor if actor is not None and actor.is_authenticated else None,
-        action=action,
-        data=jsonable(data),
-        target_type=ContentType.objects.get_for_model(target),
-        target_id=str(target.pk),
-        target_repr=str(target)[:300],
-    )
 
 
 def _date(value: str, column: str) -> date | None:
@@ -100,11 +69,11 @@ class Plan:
         self.row_of: dict[int, int] = {}
 
     def _prefetch_organisations(self, refs: set[str]) -> None:
-        pks = {int(r) for r in refs if _is_id(r) and int(r) <= BIGGEST_ID}
-        names = {normalise_name(r) for r in refs if not _is_id(r)}
-        for chunk in _chunks(sorted(pks)):
+        pks = {int(r) for r in refs if is_id(r) and int(r) <= BIGGEST_ID}
+        names = {normalise_name(r) for r in refs if not is_id(r)}
+        for chunk in chunks(sorted(pks)):
             self.by_pk.update(Organisation.objects.in_bulk(chunk))
-        for chunk in _chunks(sorted(names)):
+        for chunk in chunks(sorted(names)):
             for org in Organisation.objects.filter(normalised_name__in=chunk).order_by("pk"):
                 self.by_name.setdefault(org.normalised_name, []).append(org)
 
@@ -112,7 +81,7 @@ class Plan:
         """An organisation by id, or by exact name: in ``country`` if given, else in the hub's
         country, else the only one of that name in the registry."""
         ref = ref.strip()
-        if _is_id(ref):
+        if is_id(ref):
             org = self.by_pk.get(int(ref)) if int(ref) <= BIGGEST_ID else None
             if org is None:
                 raise RuleViolation(_("No organisation with id %(id)s.") % {"id": ref}, column)
@@ -214,7 +183,7 @@ class StakeholderPlan(Plan):
     def write(self) -> int:
         ids = [e.organisation_id for e in self.entries]
         taken: set[int] = set()
-        for chunk in _chunks(ids):
+        for chunk in chunks(ids):
             taken |= set(
                 self.hub.stakeholders.filter(organisation_id__in=chunk).values_list(
                     "organisation_id", flat=True
@@ -230,7 +199,7 @@ class StakeholderPlan(Plan):
         Stakeholder.objects.bulk_create(self.entries, batch_size=BATCH)
         ActionLog.objects.bulk_create(
             [
-                _audit_entry(
+                audit_entry(
                     actor=self.actor,
                     action="engagement.stakeholder.added",
                     target=entry,
@@ -380,7 +349,7 @@ class RecordPlan(Plan):
                 ParticipantCount(record=record, group=g, count=c) for g, c in links["counts"]
             ]
             entries.append(
-                _audit_entry(
+                audit_entry(
                     actor=self.actor,
                     action="engagement.record.created",
                     target=record,

@@ -14,7 +14,9 @@ lock, what others stored meanwhile.
 
 One module per step — ``limits`` (columns and bounds), ``reading`` (CSV and XLSX as a stream of
 rows), ``rows`` (one row of each kind), ``plan`` (checked with reads, then written at once),
-``report`` (bad rows listed) and ``run`` (the whole import) — and their public names here, so that
+``report`` (bad rows listed), ``steps`` (the steps every import takes: the file read within its
+bounds, the permission, every row checked then all written, shared with other apps' imports) and
+``run`` (the whole import) — and their public names here, so that
 callers write ``from echos.hubs import imports`` and ``imports.run_import(...)``.
 """
 
@@ -30,11 +32,19 @@ from echos.hubs.imports.limits import (
     ImportFileError,
     TooManyRows,
 )
-from echos.hubs.imports.plan import _Plan
+from echos.hubs.imports.plan import _Plan, audit_entry, chunks, is_id
 from echos.hubs.imports.reading import read_rows
 from echos.hubs.imports.report import ImportReport, RowError
 from echos.hubs.imports.rows import ROW_HANDLERS
 from echos.hubs.imports.run import run_import
+from echos.hubs.imports.steps import (
+    Changed,
+    Columns,
+    Record,
+    check_and_write,
+    permitted,
+    read_checked,
+)
 
 __all__ = [
     "BATCH",
@@ -46,11 +56,20 @@ __all__ = [
     "ROW_HANDLERS",
     "STRINGS_PER_ROW",
     "XLSX_UNPACKED_FACTOR",
+    "Changed",
+    "Columns",
     "ImportFileError",
     "ImportReport",
+    "Record",
     "RowError",
     "TooManyRows",
     "_Plan",
+    "audit_entry",
+    "check_and_write",
+    "chunks",
+    "is_id",
+    "permitted",
+    "read_checked",
     "read_rows",
     "run_import",
 ]

@@ -13,16 +13,18 @@ from echos.core.models import ActionLog
 from echos.core.rules import check_web_address
 from echos.hubs import services
 from echos.hubs.imports.limits import BATCH, BIGGEST_ID
+from echos.hubs.imports.steps import Changed
 from echos.hubs.models import Hub, Membership, Organisation, normalise_name
 from echos.hubs.tasks import send_membership_request
 
 
-def _chunks(items: list, size: int = BATCH) -> Iterator[list]:
+def chunks(items: list, size: int = BATCH) -> Iterator[list]:
+    """``items`` in slices of at most ``size``, for batched queries and inserts."""
     for start in range(0, len(items), size):
         yield items[start : start + size]
 
 
-def _audit_entry(*, actor, action: str, target, data: dict) -> ActionLog:
+def audit_entry(*, actor, action: str, target, data: dict) -> ActionLog:
     """The entry ``log_action`` would save, left unsaved so a whole file is logged in one insert."""
     return ActionLog(
         actor=actor if actor is not None and actor.is_authenticated else None,
@@ -73,16 +75,16 @@ class _Plan:
         names, pks = set(), set()
         for _number, values in records:
             ref = (values.get(name_column) or "").strip()
-            if name_column == "organisation" and _is_id(ref):
+            if name_column == "organisation" and is_id(ref):
                 if int(ref) <= BIGGEST_ID:  # a larger number is no id: "no organisation with id"
                     pks.add(int(ref))
             elif ref:
                 country = (values.get("country") or default_country or "").strip().upper()
                 names.add((country, normalise_name(ref)))
-        for chunk in _chunks(sorted(pks)):
+        for chunk in chunks(sorted(pks)):
             self.by_pk.update(Organisation.objects.in_bulk(chunk))
         countries = {c for c, _n in names}
-        for chunk in _chunks(sorted({n for _c, n in names})):
+        for chunk in chunks(sorted({n for _c, n in names})):
             for org in Organisation.objects.filter(
                 country_id__in=countries, normalised_name__in=chunk
             ):
@@ -124,7 +126,7 @@ class _Plan:
     def recheck(self) -> None:
         """Under the write transaction: what others stored since the rows were checked."""
         planned = list(self.organisations.values())
-        for chunk in _chunks(planned):
+        for chunk in chunks(planned):
             taken = set(
                 Organisation.objects.filter(
                     country_id__in={o.country_id for o in chunk},
@@ -138,7 +140,7 @@ class _Plan:
             return
         ids = sorted({m.organisation.pk for m in self.memberships if m.organisation.pk})
         members: set[int] = set()
-        for chunk in _chunks(ids):
+        for chunk in chunks(ids):
             members.update(
                 self.hub.memberships.filter(organisation_id__in=chunk).values_list(
                     "organisation_id", flat=True
@@ -152,7 +154,7 @@ class _Plan:
         try:
             validate(*args)
         except RuleViolation as exc:
-            raise _Changed(self.row_of[id(obj)], exc.field, exc.message) from None
+            raise Changed(self.row_of[id(obj)], exc.field, exc.message) from None
 
     def write(self) -> int:
         """Store every planned organisation and membership with their audit entries; call inside
@@ -165,7 +167,7 @@ class _Plan:
             org.normalised_name = normalise_name(org.name)
         Organisation.objects.bulk_create(organisations, batch_size=BATCH)
         entries = [
-            _audit_entry(
+            audit_entry(
                 actor=self.actor,
                 action="hubs.organisation.created",
                 target=org,
@@ -183,7 +185,7 @@ class _Plan:
         Membership.objects.bulk_create(self.memberships, batch_size=BATCH)
         fields = ["organisation", *services.MEMBERSHIP_FIELDS, "status"]
         entries += [
-            _audit_entry(
+            audit_entry(
                 actor=self.actor,
                 action="hubs.membership.created",
                 target=self.hub,
@@ -198,15 +200,8 @@ class _Plan:
         return len(self.memberships) if self.hub is not None else len(organisations)
 
 
-class _Changed(Exception):
-    """A row checked fine, but others stored something contradicting it before the write."""
-
-    def __init__(self, row: int, field: str | None, message: str):
-        super().__init__(message)
-        self.row, self.field, self.message = row, field, message
-
-
-def _is_id(ref: str) -> bool:
+def is_id(ref: str) -> bool:
+    """Whether a reference to a row of the database is its id rather than its name."""
     return ref.isascii() and ref.isdigit()
 
 

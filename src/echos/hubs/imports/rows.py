@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from echos.core.exceptions import RuleViolation
 from echos.core.models import Term
 from echos.hubs import services
-from echos.hubs.imports.plan import _is_id, _Plan
+from echos.hubs.imports.plan import _Plan, is_id
 from echos.hubs.models import Hub, Membership, normalise_name
 
 
@@ -49,7 +49,7 @@ def _membership_row(number: int, values: dict, plan: _Plan) -> None:
     country = plan.cached(
         services.resolve_country, values.get("country") or cast(Hub, plan.hub).country_id
     )
-    if _is_id(ref):
+    if is_id(ref):
         org = plan.by_pk.get(int(ref))
         if org is None:
             raise RuleViolation(_("No organisation with id %(id)s.") % {"id": ref}, "organisation")
