@@ -108,6 +108,20 @@ def test_the_api_and_the_exports_serve_the_stored_result(
             assert "Register-only broadcaster" not in labels
 
 
+def test_stored_pages_of_the_api_equal_the_pages_computed_inline(
+    hubs, network, small_limit, token_client, settings
+):
+    client = token_client(None)
+    for offset, limit in ((0, 1000), (2, 3), (5, 4), (1000, 5)):
+        settings.ECHOS_NETWORK_INLINE_MAX_NODES = 3
+        stored = client.get(API, {"offset": offset, "limit": limit}).json()
+        settings.ECHOS_NETWORK_INLINE_MAX_NODES = 300
+        inline = client.get(API, {"offset": offset, "limit": limit}).json()
+        assert stored.pop("computed_at") and inline.pop("computed_at") is None
+        assert stored == inline, (offset, limit)
+    assert NetworkResult.objects.count() == 1
+
+
 def test_a_write_shows_after_the_job_and_the_result_says_its_age(
     hubs, network, small_limit, make_record, login
 ):

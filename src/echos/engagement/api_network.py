@@ -252,35 +252,33 @@ def engagement_network(
     }
     if store.too_large(scope, f, with_register=with_register):
         row = store.stored(scope, f, with_register=with_register)
-        table = store.table_of(row)
+        table = store.table_page(row, offset, limit)
         if table is None:
             return Status(202, {
                 "state": "computing", "retry_after": store.RETRY_AFTER,
                 "detail": "This network is large: its figures are being computed in the "
                           "background; ask again in a minute.",
             })  # fmt: skip
-        rows, edges = table["rows"], table["edges"]
-        payload = row.payload
-        named = {
-            "brokers": payload["brokers"],
-            "bridges": table_named(table, "bridges"),
-            "isolated": table_named(table, "isolated"),
-        }
         out.update(
-            summary=payload["summary"],
+            summary=row.payload["summary"],
+            brokers=row.payload["brokers"],
+            bridges=table["bridges"],
+            isolated=table["isolated"],
             computed_at=row.computed_at,
             refreshing=row.queued_at is not None,
-            **named,
+            node_count=table["node_count"],
+            nodes=table["rows"],
+            edges=table["edges"],
         )
-    else:
-        m = nv.measured_map(hub=scope, filters=f, with_register=with_register)
-        rows, edges = m.rows(), m.edges()
-        out.update(
-            summary=m.summary,
-            brokers=m.labelled(m.metrics.brokers),
-            bridges=m.labelled(m.metrics.bridges),
-            isolated=m.labelled(m.metrics.isolated),
-        )
+        return out
+    m = nv.measured_map(hub=scope, filters=f, with_register=with_register)
+    rows, edges = m.rows(), m.edges()
+    out.update(
+        summary=m.summary,
+        brokers=m.labelled(m.metrics.brokers),
+        bridges=m.labelled(m.metrics.bridges),
+        isolated=m.labelled(m.metrics.isolated),
+    )
     page = rows[offset : offset + limit]
     ids = {r["id"] for r in page}
     out.update(
@@ -289,16 +287,6 @@ def engagement_network(
         edges=[e for e in edges if e["source"] in ids and e["target"] in ids],
     )
     return out
-
-
-def table_named(table: dict, finding: str) -> list[dict]:
-    """A stored finding (node ids) with the names and countries of the stored rows."""
-    rows = {r["id"]: r for r in table["rows"]}
-    return [
-        {"id": n, "label": rows[n]["label"], "country": rows[n]["country"]}
-        for n in table["snapshot"][finding]
-        if n in rows
-    ]
 
 
 @router.get(

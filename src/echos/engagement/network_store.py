@@ -5,7 +5,8 @@ have more than ``ECHOS_NETWORK_INLINE_MAX_NODES`` nodes (default 300: about a se
 the bench machine; the whole network at Europe scale takes minutes) is never built in a request.
 The page, the API and the exports answer from the latest stored result of that selection — a
 ``NetworkResult`` row (what the page shows) and files under ``DATA_DIR/engagement/network/`` (every
-node and tie for the API, the GEXF and GraphML files) — and say how old it is. A missing result,
+node and tie for the API, paged without reading the rest; the snapshot figures; the GEXF and
+GraphML files) — and say how old it is. A missing result,
 or one older than ``ECHOS_NETWORK_MAX_AGE`` seconds, queues one background job: the row's
 ``queued_at`` is claimed by a conditional UPDATE, so a hundred visitors queue one job (a job that
 has not finished after ``QUEUE_TIMEOUT`` may be queued again). The whole network's default
@@ -24,6 +25,7 @@ from datetime import timedelta
 from hashlib import sha256
 from pathlib import Path
 
+import numpy as np
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import Q
@@ -157,8 +159,8 @@ def compute(key: str) -> bool:
     m = nv.measured_map(hub=row.hub, filters=f, with_register=row.with_register)
     snapshot = graph.snapshot_metrics(m.g, m.metrics)
     snapshot["summary"].update(records_in_period=m.data.record_count, folded=m.data.folded)
-    table = {"rows": m.rows(), "edges": m.edges(), "snapshot": snapshot}
-    _write(file_of(key, "json"), lambda p: p.write_text(json.dumps(table)))
+    _write(file_of(key, "snapshot.json"), lambda p: p.write_text(json.dumps(snapshot)))
+    _write_table(key, m)
     for fmt in graph.EXPORT_FORMATS:
         _write(file_of(key, fmt), lambda p, fmt=fmt: graph.write_export(m.g, m.metrics, fmt, p))
     NetworkResult.objects.filter(pk=row.pk).update(
@@ -220,9 +222,71 @@ def stored(hub: Hub | None, f: nv.Filters, *, with_register: bool) -> NetworkRes
     return row
 
 
-def table_of(row: NetworkResult) -> dict | None:
-    """Every node, tie and the snapshot figures of a stored result (None if not yet written)."""
-    path = file_of(row.key, "json")
+def _write_table(key: str, m: nv.NetworkMap) -> None:
+    """Every node (one JSON line each, most central first, with the byte offset of each line) and
+    every tie (as the positions of its two nodes), so that a page of the API reads only its lines
+    and selects its ties from arrays, whatever the size of the graph."""
+    rows = m.rows()
+    rank = {r["id"]: i for i, r in enumerate(rows)}
+    edges = m.edges()
+    kinds = sorted({e["kind"] for e in edges})
+    kind_of = {k: i for i, k in enumerate(kinds)}
+    lines = [json.dumps(r).encode() + b"\n" for r in rows]
+    arrays = {
+        "offsets": np.cumsum([0, *(len(line) for line in lines)], dtype=np.int64),
+        "source": np.array([rank[e["source"]] for e in edges], dtype=np.int64),
+        "target": np.array([rank[e["target"]] for e in edges], dtype=np.int64),
+        "kind": np.array([kind_of[e["kind"]] for e in edges], dtype=np.int64),
+        "weight": np.array([e["weight"] for e in edges], dtype=np.int64),
+    }
+    meta = {
+        "kinds": kinds,
+        "node_count": len(rows),
+        "bridges": m.labelled(m.metrics.bridges),
+        "isolated": m.labelled(m.metrics.isolated),
+    }
+    _write(file_of(key, "rows.jsonl"), lambda p: p.write_bytes(b"".join(lines)))
+
+    def save(path: Path) -> None:
+        with path.open("wb") as fh:
+            np.savez(fh, **arrays)
+
+    _write(file_of(key, "npz"), save)
+    _write(file_of(key, "meta.json"), lambda p: p.write_text(json.dumps(meta)))
+
+
+def table_page(row: NetworkResult, offset: int, limit: int) -> dict | None:
+    """A page of a stored result's nodes (most central first), the ties inside it, the findings
+    and the node count (None if not yet written)."""
+    paths = [file_of(row.key, ext) for ext in ("meta.json", "npz", "rows.jsonl")]
+    if row.computed_at is None or not all(p.exists() for p in paths):
+        return None
+    meta = json.loads(paths[0].read_text())
+    with np.load(paths[1]) as npz:
+        arrays = {k: npz[k] for k in ("offsets", "source", "target", "kind", "weight")}
+    first = min(offset, meta["node_count"])
+    last = min(offset + limit, meta["node_count"])
+    offsets = arrays["offsets"]
+    with paths[2].open("rb") as fh:
+        fh.seek(int(offsets[first]))
+        chunk = fh.read(int(offsets[last] - offsets[first]))
+    rows = [json.loads(line) for line in chunk.splitlines()]
+    a, b = arrays["source"], arrays["target"]
+    inside = np.flatnonzero((a >= first) & (a < last) & (b >= first) & (b < last))
+    edges = [
+        {
+            "source": rows[int(a[i]) - first]["id"],
+            "target": rows[int(b[i]) - first]["id"],
+            "kind": meta["kinds"][int(arrays["kind"][i])],
+            "weight": int(arrays["weight"][i]),
+        }
+        for i in inside
+    ]
+    return {**meta, "rows": rows, "edges": edges}
+
+
+def stored_snapshot(row: NetworkResult) -> dict | None:
+    path = file_of(row.key, "snapshot.json")
     if row.computed_at is None or not path.exists():
         return None
     return json.loads(path.read_text())
@@ -253,8 +317,7 @@ def snapshot_of(hub: Hub | None, f: nv.Filters, *, with_register: bool) -> dict 
         snap = graph.snapshot_metrics(m.g, m.metrics)
         snap["summary"].update(records_in_period=m.data.record_count, folded=m.data.folded)
         return snap
-    table = table_of(stored(hub, f, with_register=with_register))
-    return table["snapshot"] if table else None
+    return stored_snapshot(stored(hub, f, with_register=with_register))
 
 
 def compare_periods(*, user, hub: Hub | None, a: nv.Filters, b: nv.Filters) -> dict | None:
