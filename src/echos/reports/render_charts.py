@@ -12,11 +12,14 @@ import json
 from functools import cache
 
 import vl_convert as vlc
+from django.conf import settings
+from django.test.utils import override_settings
 
 from echos.core import charts as core_charts
 from echos.hubs.charts import STAGE_COLOURS
 from echos.hubs.models import Stage
 
+PLAIN_STORAGE = "django.contrib.staticfiles.storage.StaticFilesStorage"
 FONT = "DejaVu Sans"
 BLUE = "#1f4e8c"
 GREY = "#9aa5b1"
@@ -59,13 +62,22 @@ def data_uri(svg_text: str) -> str:
 
 def europe_map(rows: list[dict], *, title: str, detail_title: str) -> str:
     """Europe coloured by each MS/AC country's national-hub stage (the page map's spec)."""
-    spec = core_charts.choropleth_spec(
-        [{**r, "category": r["stage_label"], "detail": r["hub"], "url": ""} for r in rows],
-        title=title,
-        domain=[str(s.label) for s in Stage],
-        colours=[STAGE_COLOURS[s] for s in Stage],
-        detail_title=detail_title,
-    )
+    arguments = {
+        "title": title,
+        "domain": [str(s.label) for s in Stage],
+        "colours": [STAGE_COLOURS[s] for s in Stage],
+        "detail_title": detail_title,
+    }
+    values = [{**r, "category": r["stage_label"], "detail": r["hub"], "url": ""} for r in rows]
+    try:
+        spec = core_charts.choropleth_spec(values, **arguments)
+    except ValueError:
+        # The page spec names the map's static URL; a worker whose static files were never
+        # collected (manifest storage) cannot resolve it. The URL is replaced by the inline
+        # topology below anyway, so resolve it with the plain storage.
+        plain = {**settings.STORAGES, "staticfiles": {"BACKEND": PLAIN_STORAGE}}
+        with override_settings(STORAGES=plain):
+            spec = core_charts.choropleth_spec(values, **arguments)
     spec["height"] = 520
     spec["layer"][1]["encoding"]["color"]["legend"] = {
         "orient": "top-left",
