@@ -12,11 +12,13 @@
 
 (b) The pages, in-process on bench/run.py's cached Europe-scale data when it is current, else on
     the 2,000-hub database bench/continuity.py builds (its ``sqlite_env``): ``/healthz``, the map
-    of the hub with the most records, and the whole network's map, through Django's test client in
-    one ``echos shell`` process, with their query counts; the first map request computes the
-    figures, the next ones read them from the cache (keyed by a digest of the graph).
+    of the hub with the most records, and the whole network's map, through Django's test client,
+    with their query counts, in both states of a selection over ``ECHOS_NETWORK_INLINE_MAX_NODES``:
+    first "being computed" (the request only queues a job), then — after the queued jobs ran in a
+    process of their own (time, peak resident memory) — answered from the stored result, with the
+    API's first page and the GEXF file streamed from the data directory.
 
-``--skip-pages`` runs (a) only.
+``--skip-pages`` runs (a) only, ``--pages-only`` (b) only.
 """
 
 import argparse
@@ -157,64 +159,124 @@ def one_graph(name: str, data: graph.GraphInput, repeat: int) -> list[str]:
     return lines
 
 
-# Run by ``echos shell -c``: /healthz and the network maps in-process, with query counts.
+# Run by ``echos shell -c`` in three processes (PHASE = first, job, stored), tasks queued but not
+# run (ECHOS_TASKS_IMMEDIATE=0, no worker): the maps' first requests (inline, or "being computed"
+# and one job queued), the queued jobs as the worker runs them, then the pages, the API and the
+# export answered from the stored results.
 PAGE_SCRIPT = """
-import json, time
+import json, resource, time
 from django.db import connection
 from django.db.models import Count
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from echos.engagement.models import EngagementRecord
+from echos.engagement import network_store
+from echos.engagement.models import EngagementRecord, NetworkResult
 from echos.hubs.models import Hub
 
+PHASE = "%s"
 client = Client(HTTP_HOST="127.0.0.1")
 top = (EngagementRecord.objects.values("hub_id").annotate(n=Count("id")).order_by("-n").first()
        or {"hub_id": Hub.objects.order_by("pk").values_list("pk", flat=True).first(), "n": 0})
-out = {"records": EngagementRecord.objects.count(), "hub_records": top["n"]}
-for name, path, n in [("healthz", "/healthz", 50),
-                      ("hub", reverse("engagement:network_hub", args=[top["hub_id"]]), 5),
-                      ("network", reverse("engagement:network"), 3)]:
-    seconds, queries = [], 0
-    for i in range(n):
-        with CaptureQueriesContext(connection) as q:
-            started = time.perf_counter()
-            status = client.get(path).status_code
-            seconds.append(time.perf_counter() - started)
-        queries = len(q)
-    out[name] = {"path": path, "status": status, "first": seconds[0],
-                 "median": sorted(seconds[1:] or seconds)[len(seconds[1:] or seconds) // 2],
-                 "queries": queries}
+paths = {"healthz": "/healthz", "hub": reverse("engagement:network_hub", args=[top["hub_id"]]),
+         "network": reverse("engagement:network"),
+         "api": "/api/v1/engagement-network?limit=1000",
+         "export": reverse("engagement:network_export", args=["gexf"])}
+out = {"records": EngagementRecord.objects.count(), "hub_records": top["n"],
+       "limit": network_store.inline_max_nodes()}
+
+def get(name):
+    with CaptureQueriesContext(connection) as q:
+        started = time.perf_counter()
+        r = client.get(paths[name])
+        size = sum(len(c) for c in r.streaming_content) if r.streaming else len(r.content)
+        seconds = time.perf_counter() - started
+    body = b"" if r.streaming else r.content
+    state = ("being computed" if b'id="network-pending"' in body or r.status_code in (202, 503)
+             else "stored" if b'id="network-stored"' in body
+             or b'"computed_at":"' in body.replace(b" ", b"")
+             or r.streaming else "inline")
+    return {"path": paths[name], "status": r.status_code, "seconds": seconds, "queries": len(q),
+            "state": state, "bytes": size}
+
+def series(name, n):
+    runs = [get(name) for _ in range(n)]
+    rest = sorted(r["seconds"] for r in runs[1:] or runs)
+    return {**runs[-1], "first": runs[0]["seconds"], "median": rest[len(rest) // 2]}
+
+if PHASE == "first":
+    NetworkResult.objects.all().delete()
+    out["healthz"] = series("healthz", 50)
+    for name in ("hub", "network"):
+        out[name] = series(name, 3)
+    out["queued"] = NetworkResult.objects.filter(queued_at__isnull=False).count()
+elif PHASE == "job":
+    jobs = []
+    for row in NetworkResult.objects.filter(queued_at__isnull=False).select_related("hub"):
+        started = time.perf_counter()
+        network_store.compute(row.key)
+        row.refresh_from_db()
+        jobs.append({"scope": row.hub.name_en if row.hub else "whole network", "nodes": row.nodes,
+                     "seconds": time.perf_counter() - started})
+    out["jobs"] = jobs
+    out["peak_rss_mib"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+else:
+    out["healthz"] = series("healthz", 50)
+    for name, n in (("hub", 5), ("network", 5), ("api", 3), ("export", 2)):
+        out[name] = series(name, n)
 print(json.dumps(out))
 """
 
 
 def pages() -> list[str]:
-    """Part (b): the pages against /healthz, in-process."""
+    """Part (b): the maps against /healthz, in-process, in their two states."""
     sys.path.insert(0, str(ROOT / "bench"))
     import continuity  # lazy: bench/continuity.py (its 2,000-hub database), on sys.path just now
     import run  # lazy: bench/run.py (cached Europe-scale data), on sys.path just now
 
     env, data = continuity.sqlite_env(run)
-    result = subprocess.run(
-        [sys.executable, "-m", "echos", "shell", "-c", PAGE_SCRIPT],
-        env=env, cwd=ROOT, timeout=3600, check=True, text=True, stdout=subprocess.PIPE,
-    )  # fmt: skip
-    facts = json.loads(result.stdout.splitlines()[-1])
-    base = facts["healthz"]["median"]
+    env = {**env, "ECHOS_TASKS_IMMEDIATE": "0"}
+    run.echos("collectstatic", "--noinput", "-v0", timeout=300)  # pages render with DEBUG off
+    facts = {}
+    for phase in ("first", "job", "stored"):
+        result = subprocess.run(
+            [sys.executable, "-m", "echos", "shell", "-c", PAGE_SCRIPT % phase],
+            env=env, cwd=ROOT, timeout=3600, check=True, text=True, stdout=subprocess.PIPE,
+        )  # fmt: skip
+        facts[phase] = json.loads(result.stdout.splitlines()[-1])
+    first, job, stored = facts["first"], facts["job"], facts["stored"]
     lines = [
-        f"Pages in-process (Django test client, one process), on {data}: "
-        f"{facts['records']:,} engagement records; the hub with the most has {facts['hub_records']:,}.",
+        f"Pages in-process (Django test client), on {data}: {first['records']:,} engagement "
+        f"records; the hub with the most has {first['hub_records']:,}. Selections over "
+        f"{first['limit']:,} nodes (ECHOS_NETWORK_INLINE_MAX_NODES) are computed by the worker; "
+        f"the first request queued {first['queued']} job(s).",
         "",
-        "| page | status | first request ms | next requests, median ms | median / healthz | queries |",
-        "|---|---:|---:|---:|---:|---:|",
+        "| request | state | status | first ms | median ms | median / healthz | queries |",
+        "|---|---|---:|---:|---:|---:|---:|",
     ]
-    for key in ("healthz", "hub", "network"):
-        f = facts[key]
-        lines.append(
-            f"| GET {f['path']} | {f['status']} | {f['first'] * 1000:.0f} | {f['median'] * 1000:.1f} "
-            f"| {f['median'] / base:.0f}× | {f['queries']} |"
+
+    def row(f: dict, base: float) -> str:
+        return (
+            f"| GET {f['path']} | {f['state']} | {f['status']} | {f['first'] * 1000:.0f} "
+            f"| {f['median'] * 1000:.1f} | {f['median'] / base:.0f}× | {f['queries']} |"
         )
+
+    for name in ("healthz", "hub", "network"):
+        lines.append(row(first[name], first["healthz"]["median"]))
+    for name in ("hub", "network", "api", "export"):
+        lines.append(row(stored[name], stored["healthz"]["median"]))
+    lines += [
+        "",
+        f"Background jobs (one process; peak resident memory of that process "
+        f"{job['peak_rss_mib']:,.0f} MiB, Django included):",
+        "",
+        "| job | nodes | seconds |",
+        "|---|---:|---:|",
+        *(f"| {j['scope']} | {j['nodes']:,} | {j['seconds']:.1f} |" for j in job["jobs"]),
+        "",
+        f"The stored GEXF file of the whole network is {stored['export']['bytes'] / 2**20:,.0f} "
+        "MiB, streamed from the data directory.",
+    ]
     return lines
 
 
@@ -222,11 +284,16 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--skip-pages", action="store_true", help="run part (a) only")
+    parser.add_argument(
+        "--pages-only",
+        action="store_true",
+        help="run part (b) only (written to .bench/engagement_network_pages.md)",
+    )
     args = parser.parse_args()
     import django  # lazy: after the settings module is chosen above
 
     django.setup()
-    lines = figures(args.repeat)
+    lines = [] if args.pages_only else figures(args.repeat)
     if not args.skip_pages:
         try:
             lines += ["", *pages()]
@@ -237,7 +304,8 @@ def main() -> int:
     print(text)
     out = ROOT / ".bench"
     out.mkdir(exist_ok=True)
-    (out / "engagement_network.md").write_text(text)
+    name = "engagement_network_pages.md" if args.pages_only else "engagement_network.md"
+    (out / name).write_text(text)
     return 0
 
 

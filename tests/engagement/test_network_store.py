@@ -172,8 +172,29 @@ def test_one_claim_per_queued_job(hubs, network, small_limit, queued):
     assert len(queued) == 2
 
 
+def test_at_most_a_few_selections_wait_for_the_worker(hubs, network, small_limit, queued):
+    today = timezone.localdate()
+    rows = [
+        network_store._row(None, nv.parse_filters(today=today - timedelta(days=i)),
+                           with_register=False)
+        for i in range(network_store.MAX_QUEUED + 1)
+    ]  # fmt: skip
+    assert [network_store.queue_once(r) for r in rows] == [True] * network_store.MAX_QUEUED + [
+        False
+    ]
+    queued.run()
+    assert network_store.queue_once(rows[-1]) is True
+
+
 def test_nightly_task_computes_the_whole_network(hubs, network, small_limit):
+    f = nv.parse_filters(today=timezone.localdate() - timedelta(days=30))
+    old = network_store._row(None, f, with_register=False)
+    network_store.compute(old.key)
+    NetworkResult.objects.filter(pk=old.pk).update(computed_at=timezone.now() - timedelta(days=8))
+    assert list(network_store.directory().glob(f"{old.key}.*"))
     assert network_tasks.nightly_network_map.call_local() == 2
+    assert not NetworkResult.objects.filter(pk=old.pk).exists()  # unused for a week: pruned
+    assert not list(network_store.directory().glob(f"{old.key}.*"))
     rows = NetworkResult.objects.all()
     assert len(rows) == 2 and all(r.computed_at and r.hub is None for r in rows)
     f = nv.parse_filters(today=timezone.localdate())

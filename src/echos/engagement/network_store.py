@@ -41,6 +41,8 @@ from echos.hubs.models import Hub, Membership, Organisation
 DEFAULT_INLINE_MAX_NODES = 300
 DEFAULT_MAX_AGE = 3600
 QUEUE_TIMEOUT = timedelta(minutes=30)
+MAX_QUEUED = 4
+KEEP = timedelta(days=7)
 RETRY_AFTER = 60
 TABLE_ROWS = 200
 MAX_DRAWN_NODES = 300
@@ -198,8 +200,13 @@ def _row(hub: Hub | None, f: nv.Filters, *, with_register: bool) -> NetworkResul
 
 
 def queue_once(row: NetworkResult) -> bool:
-    """Queue the computation of ``row`` unless a job is already queued (one UPDATE decides)."""
+    """Queue the computation of ``row`` unless a job is already queued (one UPDATE decides), or
+    ``MAX_QUEUED`` other selections are waiting (so many different filters cannot flood the
+    worker: the page keeps saying "being computed" and a later visit queues it)."""
     now = timezone.now()
+    busy = NetworkResult.objects.filter(queued_at__gte=now - QUEUE_TIMEOUT).exclude(pk=row.pk)
+    if busy.count() >= MAX_QUEUED:
+        return False
     claimed = (
         NetworkResult.objects.filter(pk=row.pk)
         .filter(Q(queued_at__isnull=True) | Q(queued_at__lt=now - QUEUE_TIMEOUT))
@@ -297,9 +304,25 @@ def export_file(row: NetworkResult, fmt: str) -> Path | None:
     return path if row.computed_at is not None and path.exists() else None
 
 
+def prune() -> int:
+    """Forget the results (rows and files) not computed in the last ``KEEP`` and not queued."""
+    old = NetworkResult.objects.filter(
+        Q(computed_at__lt=timezone.now() - KEEP) | Q(computed_at__isnull=True),
+        Q(queued_at__isnull=True) | Q(queued_at__lt=timezone.now() - QUEUE_TIMEOUT),
+    )
+    keys = list(old.values_list("key", flat=True))
+    for key in keys:
+        for path in directory().glob(f"{key}.*"):
+            path.unlink(missing_ok=True)
+    old.delete()
+    return len(keys)
+
+
 def refresh_whole_network(today=None) -> int:
     """Recompute the whole network's default selection (the last 12 months), public and with the
-    register, whatever their age: the nightly task. Returns the results computed."""
+    register, whatever their age, and prune the results nobody asked for in a week: the nightly
+    task. Returns the results computed."""
+    prune()
     f = nv.parse_filters(today=today or timezone.localdate())
     done = 0
     for with_register in (False, True):
