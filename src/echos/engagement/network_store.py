@@ -258,7 +258,14 @@ def _write_table(key: str, m: nv.NetworkMap) -> None:
 
     def save(path: Path) -> None:
         with path.open("wb") as fh:
-            np.savez(fh, **arrays)
+            np.savez(
+                fh,
+                offsets=arrays["offsets"],
+                source=arrays["source"],
+                target=arrays["target"],
+                kind=arrays["kind"],
+                weight=arrays["weight"],
+            )
 
     _write(file_of(key, "npz"), save)
     _write(file_of(key, "meta.json"), lambda p: p.write_text(json.dumps(meta)))
