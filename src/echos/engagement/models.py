@@ -568,12 +568,9 @@ class NetworkSnapshot(models.Model):
 
 
 class NetworkResult(models.Model):
-    """The latest computed network map of one selection too large to compute in a request.
-
-    One row per selection (``key``: scope, period, filters and whether the stakeholder register is
-    included). A background job fills ``payload`` (what the page shows) and writes the node table
-    and the GEXF/GraphML files under the data directory; ``queued_at`` is set while a job is
-    queued, so many visitors queue one job. Organisations and hubs only, never people.
+    """The latest network map of one selection too large to compute in a request (one row per
+    ``key``: scope, period, filters, register or not), filled by a background job; ``queued_at``
+    is set while a job is queued. Organisations and hubs only, never people (``network_store``).
     """
 
     key = models.CharField(_("key"), max_length=64, unique=True)
