@@ -47,6 +47,7 @@ def test_network_coordinator_header(client, make_user):
         *SIGNED_IN,
         ("/assessment/", "Assessment"),
         ("/continuity/network/", "Continuity"),
+        ("/reports/network/", "Dashboard"),
         ("/admin/", "Admin"),
     ]
 
@@ -55,3 +56,9 @@ def test_header_labels_are_translated(client):
     client.cookies["django_language"] = "fr"
     links = dict(header_links(client))
     assert links["/"] == "Carte" and links["/events/"] == "Événements"
+
+
+def test_the_footer_links_the_consortium_and_the_open_data(client):
+    html = client.get("/").content.decode()
+    footer = html[html.index("<footer") :]
+    assert 'href="/consortium/"' in footer and 'href="/reports/open-data/"' in footer

@@ -10,6 +10,9 @@ from echos.continuity.demo import load_demo as load_continuity_demo
 from echos.core import registry
 from echos.core.reference import load_reference
 from echos.engagement.demo import load_demo as load_engagement_demo
+from echos.engagement.demo_impact import load_demo as load_impact_demo
+from echos.engagement.demo_network import load_demo as load_network_demo
+from echos.engagement.demo_register import load_demo as load_register_demo
 from echos.events.demo import load_demo as load_events_demo
 from echos.exchange.demo import load_demo as load_exchange_demo
 from echos.hubs.demo import load_demo, load_reference_hubs
@@ -29,6 +32,9 @@ def test_the_demo_loaders_are_every_apps_in_order():
         load_events_demo,
         load_participation_demo,
         load_engagement_demo,
+        load_register_demo,
+        load_network_demo,
+        load_impact_demo,
         load_library_demo,
         load_continuity_demo,
         load_exchange_demo,

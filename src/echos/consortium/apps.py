@@ -22,4 +22,5 @@ class ConsortiumConfig(registry.EchosAppConfig):
         "echos.consortium.demo.load_reference_consortium",
         "echos.consortium.demo.load_demo",
     )
-    nav = (registry.NavItem("consortium:index", _("Consortium"), 90),)
+    # No header link: the header is for the hubs' everyday work; the footer of every page links
+    # to the consortium beside "About" (templates/base.html).
