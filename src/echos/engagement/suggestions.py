@@ -74,7 +74,7 @@ def _elsewhere_sentence(facts: Facts, code: str, label: str) -> str:
         return ""
     return " " + ngettext(
         "This %(group)s organisation is a member of another hub in %(country)s: %(names)s.",
-        "These %(n)d %(group)s organisations are members of other hubs in %(country)s: %(names)s.",
+        "These %(n)s %(group)s organisations are members of other hubs in %(country)s: %(names)s.",
         len(names),
     ) % {"n": len(names), "group": label, "country": facts.country, "names": _listing(names)}
 
