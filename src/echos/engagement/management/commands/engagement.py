@@ -101,7 +101,9 @@ def coverage_text(data: dict) -> str:
         _("Groups not engaged: %(codes)s") % {"codes": ", ".join(data["gaps"]) or "-"},
         "",
         _("Penta Helix balance (group reaches per sector):"),
-        table([_("sector"), _("reaches")], list((data["sector_totals"] or {}).items())),
+        table(
+            [_("sector"), _("reaches")], [[k, n] for k, n in (data["sector_totals"] or {}).items()]
+        ),
         "",
         _("Records per region:"),
         table(
