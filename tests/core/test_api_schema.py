@@ -257,9 +257,11 @@ UNTYPED: dict[str, str] = {}
 
 def _described(served: dict, answer: dict) -> bool:
     """The answer's JSON body is described by more than a bare object (or it has no body)."""
-    body = answer.get("content", {}).get("application/json", {}).get("schema")
+    content = answer.get("content", {})
+    body = content.get("application/json", {}).get("schema")
     if body is None:
-        return "content" not in answer
+        # No body, or a file whose every media type is named with its schema (GEXF, CSV...).
+        return all("schema" in c for c in content.values())
     if "$ref" in body:
         body = served["components"]["schemas"][body["$ref"].rsplit("/", 1)[1]]
     return body not in ({}, {"type": "object"}) and bool(

@@ -30,6 +30,7 @@ from echos.consortium.models import (
 )
 from echos.consortium.schemas import (
     MAX_ID,
+    ConsortiumProgressOut,
     FactIn,
     FactOut,
     OutputIn,
@@ -41,11 +42,10 @@ from echos.consortium.schemas import (
     PeriodIn,
     PeriodOut,
     PeriodPatch,
-    ProgressOut,
     ProjectOut,
-    RiskIn,
-    RiskOut,
-    RiskPatch,
+    ProjectRiskIn,
+    ProjectRiskOut,
+    ProjectRiskPatch,
     SourceIn,
     SourceOut,
     TaskIn,
@@ -56,7 +56,7 @@ from echos.consortium.schemas import (
     WorkPackagePatch,
 )
 from echos.consortium.services import M
-from echos.core.api import MAX_LIMIT, TokenAuth, page_of, paginate
+from echos.core.api import MAX_LIMIT, ErrorOut, TokenAuth, page_of, paginate
 from echos.core.exceptions import RuleViolation
 from echos.hubs.models import Organisation
 from echos.library.models import Resource
@@ -220,7 +220,11 @@ def _changes(payload) -> dict:
 # Reads ---------------------------------------------------------------------------------------
 
 
-@router.get("/consortium/project", response=ProjectOut, summary="The project and its sourced facts")
+@router.get(
+    "/consortium/project",
+    response={200: ProjectOut, 404: ErrorOut},
+    summary="The project and its sourced facts (404 until the reference data is loaded)",
+)
 def get_project(request):
     project = _project()
     summary = progress.summary(timezone.localdate(), project)
@@ -251,7 +255,9 @@ def get_project(request):
     }
 
 
-@router.get("/consortium/progress", response=ProgressOut, summary="Progress on a day (reports)")
+@router.get(
+    "/consortium/progress", response=ConsortiumProgressOut, summary="Progress on a day (reports)"
+)
 def get_progress(request, on: date | None = Query(None, description="YYYY-MM-DD; today if empty")):
     summary = progress.summary(on or timezone.localdate(), _project())
     return summary.__dict__ if summary else None
@@ -350,7 +356,7 @@ def list_periods(
     return paginate(qs, limit, offset, lambda p: period_out(p, project))
 
 
-@router.get("/consortium/risks", response=page_of(RiskOut), auth=auth)
+@router.get("/consortium/risks", response=page_of(ProjectRiskOut), auth=auth)
 def list_risks(
     request,
     status: str = Query("", description=", ".join(RiskStatus.values)),
@@ -463,14 +469,14 @@ def patch_period(request, payload: PeriodPatch, period_id: int = PK):
     return period_out(_save(request, p, _changes(payload), p.project), p.project)
 
 
-@router.post("/consortium/risks", response={201: RiskOut}, auth=auth)
-def create_risk(request, payload: RiskIn):
+@router.post("/consortium/risks", response={201: ProjectRiskOut}, auth=auth)
+def create_risk(request, payload: ProjectRiskIn):
     project = _project()
     r = _save(request, Risk(project=project), payload.dict(), project)
     return Status(201, risk_out(r))
 
 
-@router.patch("/consortium/risks/{risk_id}", response=RiskOut, auth=auth)
-def patch_risk(request, payload: RiskPatch, risk_id: int = PK):
+@router.patch("/consortium/risks/{risk_id}", response=ProjectRiskOut, auth=auth)
+def patch_risk(request, payload: ProjectRiskPatch, risk_id: int = PK):
     r = get_object_or_404(Risk, pk=risk_id)
     return risk_out(_save(request, r, _changes(payload), r.project))

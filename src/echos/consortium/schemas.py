@@ -240,7 +240,7 @@ class PeriodPatch(Schema):
     source: str | None = Field(None, max_length=60)
 
 
-class RiskOut(Schema):
+class ProjectRiskOut(Schema):
     id: int
     number: int
     description: str
@@ -253,7 +253,7 @@ class RiskOut(Schema):
     is_demo: bool
 
 
-class RiskIn(Schema):
+class ProjectRiskIn(Schema):
     number: int = Field(..., ge=1, le=999)
     description: str = Field(..., min_length=1, max_length=2000)
     likelihood: Annotated[str, one_of(Level)]
@@ -263,7 +263,7 @@ class RiskIn(Schema):
     work_package: int | None = Field(None, ge=1, le=99, description="Work package number")
 
 
-class RiskPatch(Schema):
+class ProjectRiskPatch(Schema):
     description: str | None = Field(None, min_length=1, max_length=2000)
     likelihood: Annotated[str, one_of(Level)] | None = None
     impact: Annotated[str, one_of(Level)] | None = None
@@ -290,7 +290,7 @@ class WorkPackageProgressOut(Schema):
     outputs_overdue: int
 
 
-class ProgressOut(Schema):
+class ConsortiumProgressOut(Schema):
     on: date
     acronym: str
     project_month: int

@@ -19,10 +19,10 @@ from echos.engagement.models import EngagementRecord, FollowUp, Format, RecordSt
 from echos.engagement.schemas import (
     CoverageOut,
     EngagementRecordOut,
+    EngagementSuggestionsOut,
     FollowUpOut,
     ParticipantCountOut,
     RecordActivityOut,
-    SuggestionsOut,
 )
 from echos.hubs.models import Hub
 
@@ -237,7 +237,7 @@ def list_participant_counts(request, record_id: int = Path(..., ge=1, le=MAX_ID)
 # Follow-up actions: the hub's team only (they name their owners' accounts). ----------------
 
 
-class FollowUpIn(Schema):
+class EngagementFollowUpIn(Schema):
     title: str = Field(max_length=250)
     owner: int | None = Field(None, ge=1, le=MAX_ID, description="Id of an account of the team")
     due_date: dt.date
@@ -314,7 +314,9 @@ def get_follow_up(request, follow_up_id: int = Path(..., ge=1, le=MAX_ID)):
 
 
 @router.post("/engagement-records/{record_id}/follow-ups", response={201: FollowUpOut}, auth=auth)
-def create_follow_up(request, payload: FollowUpIn, record_id: int = Path(..., ge=1, le=MAX_ID)):
+def create_follow_up(
+    request, payload: EngagementFollowUpIn, record_id: int = Path(..., ge=1, le=MAX_ID)
+):
     record = _record(record_id)
     _team_only(request.user, record.hub)
     follow_up = services.save_follow_up(actor=request.user, record=record, **payload.dict())
@@ -427,7 +429,7 @@ def get_coverage(
 
 @router.get(
     "/engagement-coverage/{hub_id}/suggestions",
-    response=SuggestionsOut,
+    response=EngagementSuggestionsOut,
     summary="Suggestions in words from a hub's coverage, each naming its rule",
 )
 def get_suggestions(

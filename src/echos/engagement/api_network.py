@@ -72,7 +72,7 @@ class SummaryOut(Schema):
     folded: bool
 
 
-class NetworkOut(Schema):
+class EngagementNetworkOut(Schema):
     hub: int | None
     start: dt.date
     end: dt.date
@@ -215,7 +215,7 @@ def _filters(start, end, group, objective) -> nv.Filters:
 
 @router.get(
     "/engagement-network",
-    response={200: NetworkOut, 202: NetworkPendingOut},
+    response={200: EngagementNetworkOut, 202: NetworkPendingOut},
     summary="The engagement network map",
 )
 def engagement_network(

@@ -15,7 +15,7 @@ from ninja import File, Path, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 from pydantic import Field
 
-from echos.core.api import TokenAuth, one_of, page_of, paginate
+from echos.core.api import ErrorOut, TokenAuth, one_of, page_of, paginate
 from echos.core.exceptions import RuleViolation
 from echos.engagement import exports_register, imports, register, relationships
 from echos.engagement import permissions as record_perms
@@ -338,7 +338,9 @@ IMPORTS = {"stakeholders": imports.import_stakeholders, "engagement": imports.im
 
 @router.post(
     "/hubs/{hub_id}/imports/{kind}",
-    response={201: ImportReportOut, 422: ImportReportOut},
+    # 422: the import's report (every bad row), or the API's usual error when the request itself
+    # is malformed (no file part): both shapes are documented.
+    response={201: ImportReportOut, 422: ImportReportOut | ErrorOut},
     auth=auth,
     summary="Import stakeholders or engagement records from CSV/XLSX: all rows or none",
 )

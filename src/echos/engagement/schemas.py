@@ -106,15 +106,15 @@ class CoverageOut(Schema):
     trend: list[QuarterTrendOut] | None
 
 
-class SuggestionOut(Schema):
+class EngagementSuggestionOut(Schema):
     rule: str
     description: str
     text: str
     figures: dict
 
 
-class SuggestionsOut(Schema):
+class EngagementSuggestionsOut(Schema):
     hub: int
     start: str
     end: str
-    items: list[SuggestionOut]
+    items: list[EngagementSuggestionOut]

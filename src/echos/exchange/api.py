@@ -30,15 +30,15 @@ from echos.exchange.schemas import (
     CommitmentPatch,
     DialogueOut,
     DialogueRecordIn,
+    ExchangeSessionIn,
+    ExchangeSessionOut,
+    ExchangeStageChangeOut,
     InvitationIn,
     InvitationStatusIn,
     PeersOut,
     RoadmapIn,
     RoadmapOut,
     SessionFields,
-    SessionIn,
-    SessionOut,
-    StageChangeOut,
     StepPatch,
 )
 from echos.exchange.schemas_pairing import PAIR_REQUEST_BODY, PairingOut
@@ -155,7 +155,7 @@ def patch_step(
     return roadmap_out(r, request.user)
 
 
-@router.post("/exchange/roadmaps/{code}/stage", response={201: StageChangeOut}, auth=auth)
+@router.post("/exchange/roadmaps/{code}/stage", response={201: ExchangeStageChangeOut}, auth=auth)
 def record_roadmap_stage(request, code: str = Path(..., max_length=2)):
     """Record the stage change the roadmap offers, with its steps' evidence (lifecycle service)."""
     r = _roadmap(code)
@@ -231,7 +231,7 @@ def _session(user, session_id: int) -> ExchangeSession:
     return s
 
 
-@router.get("/exchange/sessions", response=page_of(SessionOut), summary="Exchange sessions")
+@router.get("/exchange/sessions", response=page_of(ExchangeSessionOut), summary="Exchange sessions")
 def list_sessions(
     request,
     kind: str = Query("", max_length=24),
@@ -250,7 +250,7 @@ def list_sessions(
     )
 
 
-@router.get("/exchange/sessions/{session_id}", response=SessionOut)
+@router.get("/exchange/sessions/{session_id}", response=ExchangeSessionOut)
 def get_session(request, session_id: int = Path(..., ge=1, le=MAX_ID)):
     user = api_user(request)
     return session_out(_session(user, session_id), user)
@@ -263,8 +263,8 @@ def _exchange_fields(payload: SessionFields) -> dict[str, Any]:
     }
 
 
-@router.post("/exchange/sessions", response={201: SessionOut}, auth=auth)
-def create_session(request, payload: SessionIn):
+@router.post("/exchange/sessions", response={201: ExchangeSessionOut}, auth=auth)
+def create_session(request, payload: ExchangeSessionIn):
     """Create the calendar event and its exchange fields in one go (a draft event)."""
     hub = Hub.objects.filter(pk=payload.hub).first()
     if hub is None:
@@ -286,7 +286,7 @@ def create_session(request, payload: SessionIn):
     return Status(201, session_out(s, request.user))
 
 
-@router.patch("/exchange/sessions/{session_id}", response=SessionOut, auth=auth)
+@router.patch("/exchange/sessions/{session_id}", response=ExchangeSessionOut, auth=auth)
 def patch_session(request, payload: SessionFields, session_id: int = Path(..., ge=1, le=MAX_ID)):
     s = _session(request.user, session_id)
     s = sessions.update_session(actor=request.user, session=s, **_exchange_fields(payload))
@@ -357,7 +357,9 @@ def record_dialogue(
     return dialogue_out(s)
 
 
-@router.post("/exchange/sessions/{session_id}/stage", response={201: StageChangeOut}, auth=auth)
+@router.post(
+    "/exchange/sessions/{session_id}/stage", response={201: ExchangeStageChangeOut}, auth=auth
+)
 def record_dialogue_stage(request, session_id: int = Path(..., ge=1, le=MAX_ID)):
     """Move the country's national hub to "inception dialogue held", the dialogue as evidence."""
     s = _session(request.user, session_id)

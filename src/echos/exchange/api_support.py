@@ -17,10 +17,10 @@ from echos.exchange.models import Milestone, SupportRequest, Twinning
 from echos.exchange.schemas import (
     MAX_ID,
     AnswerIn,
+    ExchangeStatusIn,
+    ExchangeSuggestionOut,
     MilestoneIn,
     NoteIn,
-    StatusIn,
-    SuggestionOut,
     SupportRequestIn,
     SupportRequestOut,
     TwinningIn,
@@ -188,7 +188,9 @@ def get_request(request, request_id: int = Path(..., ge=1, le=MAX_ID)):
     return request_out(_request(request.user, request_id))
 
 
-@router.get("/exchange/requests/{request_id}/suggestions", response=list[SuggestionOut], auth=auth)
+@router.get(
+    "/exchange/requests/{request_id}/suggestions", response=list[ExchangeSuggestionOut], auth=auth
+)
 def request_suggestions(request, request_id: int = Path(..., ge=1, le=MAX_ID)):
     """Hubs strong on the request's dimension, named only where their results may be seen."""
     r = _request(request.user, request_id)
@@ -221,7 +223,9 @@ def answer_request(request, payload: AnswerIn, request_id: int = Path(..., ge=1,
 
 
 @router.post("/exchange/requests/{request_id}/status", response=SupportRequestOut, auth=auth)
-def request_status(request, payload: StatusIn, request_id: int = Path(..., ge=1, le=MAX_ID)):
+def request_status(
+    request, payload: ExchangeStatusIn, request_id: int = Path(..., ge=1, le=MAX_ID)
+):
     r = _request(request.user, request_id)
     return request_out(
         support.set_request_status(actor=request.user, request=r, status=payload.status)

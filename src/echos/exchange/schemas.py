@@ -22,7 +22,7 @@ Id = Annotated[int, Field(ge=1, le=MAX_ID)]
 Text = Annotated[str, Field(max_length=10000)]
 
 
-class ResourceOut(Schema):
+class ExchangeResourceOut(Schema):
     id: int
     title: str
     url: str
@@ -48,7 +48,7 @@ class StepOut(Schema):
     link: str
     overdue: bool
     check: CheckOut | None
-    resources: list[ResourceOut]
+    resources: list[ExchangeResourceOut]
 
 
 class StageOfferOut(Schema):
@@ -91,7 +91,7 @@ class StepPatch(Schema):
     resources: list[Id] | None = Field(None, max_length=50, description="Ids of library resources")
 
 
-class StageChangeOut(Schema):
+class ExchangeStageChangeOut(Schema):
     hub: int
     stage: str
     date: dt.date
@@ -129,7 +129,7 @@ class CommitmentPatch(Schema):
     done_on: dt.date | None = None
 
 
-class SessionOut(Schema):
+class ExchangeSessionOut(Schema):
     id: int
     event: int
     title: str
@@ -149,7 +149,7 @@ class SessionOut(Schema):
     challenges: list[str]
     dialogue_status: str
     commitments: list[CommitmentOut]
-    resources: list[ResourceOut]
+    resources: list[ExchangeResourceOut]
     source: str
     is_demo: bool
     url: str
@@ -170,7 +170,7 @@ class SessionFields(Schema):
     resources: list[Id] | None = Field(None, max_length=50, description="Ids of library resources")
 
 
-class SessionIn(SessionFields):
+class ExchangeSessionIn(SessionFields):
     hub: Id = Field(description="The host hub (organiser of the event)")
     co_hosts: list[Id] = Field([], max_length=20)
     kind: Annotated[str, one_of(SessionKind)]
@@ -297,7 +297,7 @@ class AnswerOut(Schema):
     at: str
 
 
-class SuggestionOut(Schema):
+class ExchangeSuggestionOut(Schema):
     hub_id: int
     name: str
     reason: str
@@ -337,7 +337,7 @@ class AnswerIn(Schema):
     hub: Id | None = None
 
 
-class StatusIn(Schema):
+class ExchangeStatusIn(Schema):
     status: Annotated[str, one_of(["open", "closed"])]
 
 
