@@ -62,22 +62,26 @@ def data_uri(svg_text: str) -> str:
 
 def europe_map(rows: list[dict], *, title: str, detail_title: str) -> str:
     """Europe coloured by each MS/AC country's national-hub stage (the page map's spec)."""
-    arguments = {
-        "title": title,
-        "domain": [str(s.label) for s in Stage],
-        "colours": [STAGE_COLOURS[s] for s in Stage],
-        "detail_title": detail_title,
-    }
     values = [{**r, "category": r["stage_label"], "detail": r["hub"], "url": ""} for r in rows]
+
+    def build() -> dict:
+        return core_charts.choropleth_spec(
+            values,
+            title=title,
+            domain=[str(s.label) for s in Stage],
+            colours=[STAGE_COLOURS[s] for s in Stage],
+            detail_title=detail_title,
+        )
+
     try:
-        spec = core_charts.choropleth_spec(values, **arguments)
+        spec = build()
     except ValueError:
         # The page spec names the map's static URL; a worker whose static files were never
         # collected (manifest storage) cannot resolve it. The URL is replaced by the inline
         # topology below anyway, so resolve it with the plain storage.
         plain = {**settings.STORAGES, "staticfiles": {"BACKEND": PLAIN_STORAGE}}
         with override_settings(STORAGES=plain):
-            spec = core_charts.choropleth_spec(values, **arguments)
+            spec = build()
     spec["height"] = 520
     spec["layer"][1]["encoding"]["color"]["legend"] = {
         "orient": "top-left",
