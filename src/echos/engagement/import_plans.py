@@ -1,6 +1,7 @@
 """The plans of the register's imports: rows checked with reads only against what was read in
 batches beforehand, then written at once (``imports`` runs them)."""
 
+from abc import ABC, abstractmethod
 from datetime import date
 from typing import Any
 
@@ -59,7 +60,7 @@ def _codes(value: str) -> list[str]:
     return list(dict.fromkeys(c.strip() for c in value.split(";") if c.strip()))
 
 
-class Plan:
+class Plan(ABC):
     """Rows checked with reads only against what ``prefetch`` read; ``write`` stores them."""
 
     def __init__(self, *, actor, hub: Hub, groups: dict[str, Term]):
@@ -105,14 +106,17 @@ class Plan:
             )
         return found[0]
 
+    @abstractmethod
     def prefetch(self, records: list[tuple[int, dict]]) -> None:
-        raise NotImplementedError
+        """Read, in a few queries, everything the rows refer to."""
 
+    @abstractmethod
     def row(self, number: int, values: dict) -> None:
-        raise NotImplementedError
+        """Check one row (reads only); a RuleViolation names its column."""
 
+    @abstractmethod
     def write(self) -> int:
-        raise NotImplementedError
+        """Store every checked row; the number stored."""
 
 
 class StakeholderPlan(Plan):
