@@ -26,6 +26,9 @@ def test_the_period_defaults_to_twelve_months_and_refuses_bad_dates():
         ("", "yesterday", "end"),
         ("2024-05-01", "2024-04-01", "end"),
         ("2000-01-01", "2024-01-01", "start"),
+        ("9999-01-01", "9999-12-31", "start"),  # year 9999 used to overflow the quarters: a 500
+        ("1850-01-01", "1851-01-01", "start"),
+        ("2025-01-01", "2030-01-01", "end"),
     ]:
         with pytest.raises(RuleViolation) as err:
             coverage.parse_period(start, end, today=TODAY)
@@ -159,3 +162,15 @@ def test_the_page_shows_every_part_and_names_a_bad_date(make_record, hubs, login
     assert "YYYY-MM-DD" in bad.content.decode() and 'aria-invalid="true"' in bad.content.decode()
     assert client.get(url, {"start": "2025-05-01", "end": "2025-01-01"}).status_code == 400
     assert client.get("/engagement/hubs/999999/coverage/").status_code == 404
+
+
+def test_a_period_in_year_9999_is_refused_naming_the_parameter(client, hubs):
+    answer = client.get(
+        f"/api/v1/engagement-coverage?hub={hubs['norway'].pk}&start=9999-01-01&end=9999-12-31"
+    )
+    assert answer.status_code in (400, 422)
+    assert answer.json()["errors"][0]["field"] == "start"
+    page = client.get(
+        f"/engagement/hubs/{hubs['norway'].pk}/coverage/?start=9999-01-01&end=9999-12-31"
+    )
+    assert page.status_code == 400

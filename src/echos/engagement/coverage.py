@@ -32,6 +32,7 @@ from echos.engagement.models import EngagementRecord, RecordStatus, Sector
 from echos.engagement.sectors import sector_of
 from echos.hubs.models import Hub
 
+EARLIEST_YEAR = 1900
 MAX_PERIOD_DAYS = 10 * 366  # ten years: about 40 quarters at most on one page
 
 
@@ -85,8 +86,8 @@ def parse_period(
 ) -> tuple[date, date]:
     """The period asked for: ISO dates, each defaulting to the last 12 months up to ``today``.
 
-    Refused, naming the field: a date that is not YYYY-MM-DD, an end before the start, a period
-    longer than ten years.
+    Refused, naming the field: a date that is not YYYY-MM-DD or outside 1900 to a year from
+    today, an end before the start, a period longer than ten years.
     """
     default_start, default_end = last_twelve_months(today)
 
@@ -105,6 +106,14 @@ def parse_period(
 
     first = parse(start, default_start, "start")
     last = parse(end, default_end, "end")
+    for value, name in ((first, "start"), (last, "end")):
+        # Records are dated from 1900 on, and no held record lies in the future: a period
+        # beyond a year from today says nothing (and year 9999 would overflow the quarters).
+        if value.year < EARLIEST_YEAR or value > today + timedelta(days=366):
+            raise RuleViolation(
+                _("Choose dates from %(year)d to one year from today.") % {"year": EARLIEST_YEAR},
+                name,
+            )
     if last < first:
         raise RuleViolation(_("The end of the period lies before its start."), "end")
     if (last - first).days > MAX_PERIOD_DAYS:
@@ -250,9 +259,7 @@ def _quarter_filters(start: date, end: date, field: str) -> list[tuple[tuple[int
         first = max(start, date(y, 3 * q - 2, 1))
         last = min(
             end,
-            date(y + 1, 1, 1) - timedelta(days=1)
-            if q == 4
-            else date(y, 3 * q + 1, 1) - timedelta(days=1),
+            date(y, 12, 31) if q == 4 else date(y, 3 * q + 1, 1) - timedelta(days=1),
         )
         out.append(((y, q), Q(**{f"{field}__gte": first, f"{field}__lte": last})))
     return out
