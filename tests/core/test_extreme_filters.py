@@ -75,7 +75,7 @@ def _api_operations():
 
 
 # Path parameters that name something by code rather than by id.
-PATH_SAMPLES = {"vocabulary": "objectives", "code": "NO", "key": "x"}
+PATH_SAMPLES = {"vocabulary": "objectives", "code": "NO", "key": "x", "fmt": "gexf"}
 
 
 def _api_cases() -> list:

@@ -163,3 +163,12 @@ def test_suggestions_name_their_rule_and_hide_follow_ups_from_the_public(
     assert "overdue_follow_ups" not in {s["rule"] for s in twin["items"]}
     team = token_client(personas["member_no"]).get(url).json()
     assert "overdue_follow_ups" in {s["rule"] for s in team["items"]}
+
+
+def test_without_a_hub_the_list_is_the_callers_own_actions(token_client, personas, follow_up):
+    owner = follow_up.owner
+    mine = token_client(owner).get("/api/v1/engagement-follow-ups").json()
+    assert [item["id"] for item in mine["items"]] == [follow_up.pk]
+    others = [p for p in personas.values() if getattr(p, "pk", None) and p != owner]
+    theirs = token_client(others[0]).get("/api/v1/engagement-follow-ups").json()
+    assert follow_up.pk not in [item["id"] for item in theirs["items"]]

@@ -286,19 +286,24 @@ def _follow_up(user, follow_up_id: int) -> FollowUp:
     "/engagement-follow-ups",
     response=page_of(FollowUpOut),
     auth=auth,
-    summary="Follow-up actions of a hub (its team only)",
+    summary="Follow-up actions of a hub (its team only), or without a hub your own",
 )
 def list_follow_ups(
     request,
-    hub: int = Query(..., ge=1, le=MAX_ID),
+    hub: int | None = Query(None, ge=1, le=MAX_ID),
     status: str = Query("", description=", ".join(FollowUp.Status.values)),
     overdue: bool = False,
     limit: int = 50,
     offset: int = 0,
 ):
-    found = get_object_or_404(Hub, pk=hub)
-    _team_only(request.user, found)
-    qs = FollowUp.objects.filter(record__hub=found).select_related("record", "owner")
+    if hub is None:
+        # The actions the token's user owns, in every hub: their own to-do list.
+        qs = FollowUp.objects.filter(owner=request.user)
+    else:
+        found = get_object_or_404(Hub, pk=hub)
+        _team_only(request.user, found)
+        qs = FollowUp.objects.filter(record__hub=found)
+    qs = qs.select_related("record", "owner")
     if status:
         if status not in FollowUp.Status.values:
             raise RuleViolation(f"Unknown status: {status}.", "status")

@@ -81,6 +81,19 @@ def last_twelve_months(today: date) -> tuple[date, date]:
     return start + timedelta(days=1), today
 
 
+def check_in_range(value: date, name: str, *, today: date) -> None:
+    """Refuse, naming ``name``, a date before 1900 or more than a year after ``today``.
+
+    Records are dated from 1900 on and no held record lies in the future: a period beyond a year
+    from today says nothing (and dates near year 9999 overflow date arithmetic).
+    """
+    if value.year < EARLIEST_YEAR or value > today + timedelta(days=366):
+        raise RuleViolation(
+            _("Choose dates from %(year)d to one year from today.") % {"year": EARLIEST_YEAR},
+            name,
+        )
+
+
 def parse_period(
     start: str | date | None, end: str | date | None, *, today: date
 ) -> tuple[date, date]:
@@ -106,14 +119,8 @@ def parse_period(
 
     first = parse(start, default_start, "start")
     last = parse(end, default_end, "end")
-    for value, name in ((first, "start"), (last, "end")):
-        # Records are dated from 1900 on, and no held record lies in the future: a period
-        # beyond a year from today says nothing (and year 9999 would overflow the quarters).
-        if value.year < EARLIEST_YEAR or value > today + timedelta(days=366):
-            raise RuleViolation(
-                _("Choose dates from %(year)d to one year from today.") % {"year": EARLIEST_YEAR},
-                name,
-            )
+    check_in_range(first, "start", today=today)
+    check_in_range(last, "end", today=today)
     if last < first:
         raise RuleViolation(_("The end of the period lies before its start."), "end")
     if (last - first).days > MAX_PERIOD_DAYS:

@@ -30,7 +30,7 @@ from echos.core.exceptions import RuleViolation, guard
 from echos.core.models import Term
 from echos.core.roles import is_network_coordinator
 from echos.engagement import graph
-from echos.engagement.coverage import last_twelve_months
+from echos.engagement.coverage import check_in_range, last_twelve_months
 from echos.engagement.models import EngagementRecord, NetworkSnapshot, Relationship, Stakeholder
 from echos.hubs import permissions as hub_perms
 from echos.hubs.models import Hub, Membership
@@ -82,6 +82,9 @@ def parse_filters(
 ) -> Filters:
     """Check the filters; a refusal names the parameter. Default period: the last 12 months."""
     default_start, default_end = last_twelve_months(today)
+    for value, name in ((start, "start"), (end, "end")):
+        if value is not None:
+            check_in_range(value, name, today=today)
     end = end or default_end
     start = start or (end - (default_end - default_start))
     if end < start:
