@@ -146,7 +146,7 @@ def test_an_old_backup_missing_another_migration_is_still_refused(db, media, tmp
 
 
 def test_the_upgrade_applies_only_to_archives_that_lack_all_its_migrations():
-    (upgrade,) = UPGRADES
+    upgrade = UPGRADES[0]  # the questionnaires move; the others are additive
     missing = set(upgrade.migrations)
     migrations = archived("manifest.json")["migrations"]
     models = [t["model"] for t in archived("manifest.json")["tables"]]

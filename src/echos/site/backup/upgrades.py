@@ -36,6 +36,25 @@ class BackupUpgrade:
     migrations: frozenset[Migration]
     renamed_models: dict[str, str]
     after_load: Callable[[str], None]
+    # Models the migrations created: the archive cannot hold them, so they are restored empty.
+    new_models: frozenset[str] = frozenset()
+    # Columns the migrations added ("app.model.column"): restored with the field's default.
+    added_columns: frozenset[str] = frozenset()
+
+
+def additive(
+    name: str, migration: Migration, *new_models: str, columns: tuple[str, ...] = ()
+) -> BackupUpgrade:
+    """A migration that only adds: new tables (restored empty), columns with a default or
+    nullable (restored with the default, or empty), indexes. Nothing to rename or convert."""
+    return BackupUpgrade(
+        name,
+        frozenset({migration}),
+        {},
+        lambda using: None,
+        frozenset(new_models),
+        frozenset(columns),
+    )
 
 
 UPGRADES: tuple[BackupUpgrade, ...] = (
@@ -44,6 +63,43 @@ UPGRADES: tuple[BackupUpgrade, ...] = (
         migrations=questionnaires.MIGRATIONS,
         renamed_models=questionnaires.RENAMED_MODELS,
         after_load=lambda using: questionnaires.instrument_to_questionnaires(ContentType, using),
+    ),
+    # Issue #15: tokens made before scopes existed are read-and-write (the field's default).
+    additive(
+        "API token scope (#15)", ("core", "0002_apitoken_scope"), columns=("core.apitoken.scope",)
+    ),
+    # Issue #14: the register, relationships, follow-ups, counts per group, impact model, use
+    # cases and network results are new tables; records made before it are "held".
+    additive(
+        "Deeper engagement (#14)",
+        ("engagement", "0002_deeper_engagement"),
+        *(
+            f"engagement.{m}"
+            for m in (
+                "followup",
+                "indicator",
+                "indicatorvalue",
+                "logicelement",
+                "networksnapshot",
+                "participantcount",
+                "relationship",
+                "stakeholder",
+                "usecase",
+                "usecase_groups",
+            )
+        ),
+        columns=("engagement.engagementrecord.status",),
+    ),
+    additive(
+        "Indicator accumulation (#14)",
+        ("engagement", "0003_indicator_accumulation"),
+        columns=("engagement.indicator.accumulation", "engagement.indicator.baseline_date"),
+    ),
+    additive("Coverage index (#14)", ("engagement", "0004_coverage_index")),
+    additive(
+        "Stored network results (#14)",
+        ("engagement", "0005_network_result"),
+        "engagement.networkresult",
     ),
 )
 
@@ -71,8 +127,19 @@ class UpgradePlan:
         return current
 
     def starts_empty(self, label: str) -> bool:
-        """A table of an app the archive predates."""
-        return label.split(".", 1)[0] in self.new_apps
+        """A table of an app the archive predates, or of a model an upgrade created."""
+        return label.split(".", 1)[0] in self.new_apps or any(
+            label in upgrade.new_models for upgrade in self.upgrades
+        )
+
+    def added_columns(self, label: str) -> set[str]:
+        """The columns of today's model ``label`` that the applied upgrades added."""
+        return {
+            column.rsplit(".", 1)[1]
+            for upgrade in self.upgrades
+            for column in upgrade.added_columns
+            if column.rsplit(".", 1)[0] == label
+        }
 
     def __bool__(self) -> bool:
         return bool(self.upgrades or self.new_apps)
