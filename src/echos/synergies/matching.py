@@ -5,6 +5,7 @@ import threading
 import numpy as np
 from django.db.models import Max
 
+from echos.core.models import Term
 from echos.synergies import engine
 from echos.synergies.models import Activity, Decision, Initiative
 
@@ -74,6 +75,27 @@ def activity_index() -> tuple[engine.Index, list[Activity]]:
     return _index("activities", Activity.objects.select_related("hub"), activity_doc)
 
 
+def why_labels(rows: list[dict]) -> None:
+    """Add ``why_labels``: the shared objectives and policy areas by their labels in the active language.
+
+    ``why`` keeps the codes (the API returns them); pages show these labels instead.
+    """
+    codes = {c for r in rows for c in [*r["why"]["objectives"], *r["why"]["policy_areas"]]}
+    terms = Term.objects.filter(
+        vocabulary__in=[Term.Vocabulary.OBJECTIVES, Term.Vocabulary.POLICY_AREAS], code__in=codes
+    )
+    label = {(t.vocabulary, t.code): t.display for t in terms}
+    for r in rows:
+        r["why_labels"] = {
+            "objectives": [
+                label.get((Term.Vocabulary.OBJECTIVES, c), c) for c in r["why"]["objectives"]
+            ],
+            "policy_areas": [
+                label.get((Term.Vocabulary.POLICY_AREAS, c), c) for c in r["why"]["policy_areas"]
+            ],
+        }
+
+
 def suggestions(activity: Activity, *, top: int = 10, mode: str = engine.DEFAULT_MODE) -> dict:
     """Ranked initiatives and other hubs' activities for one activity, minus what the hub rejected."""
     hub = activity.hub
@@ -112,6 +134,7 @@ def suggestions(activity: Activity, *, top: int = 10, mode: str = engine.DEFAULT
         {**m, "object": by_id[m["initiative"]], "verdict": verdicts.get(int(m["initiative"]))}
         for m in related["matches"]
     ]
+    why_labels(initiative_rows + activity_rows)
     return {
         "initiatives": initiative_rows,
         "activities": activity_rows,
