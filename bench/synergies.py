@@ -1,8 +1,9 @@
 """Quality and speed of the synergy engine (run by ``make bench``; no database needed).
 
-Quality: recall@5 and MRR of the lexical, semantic and combined rankers on the labelled set
-``src/echos/synergies/data/evaluation.json`` (written before tuning, never edited to fit), overall
-and per kind (direct, paraphrase, translation).
+Quality: recall@5 and MRR of the lexical, semantic and combined rankers on the two labelled sets
+(written before tuning, never edited to fit): activities → initiatives
+(``src/echos/synergies/data/evaluation.json``, overall and per kind: direct, paraphrase,
+translation) and activities → other hubs' activities (``data/activity_evaluation.json``).
 
 Speed: 10,000 activities × 2,000 initiatives, top 10 each, end to end (embedding included), with
 peak memory; and the ranking step alone as a ratio against a brute-force NumPy matrix product on
@@ -25,67 +26,30 @@ os.environ.setdefault("ECHOS_DATA_DIR", str(ROOT / ".bench" / "data"))
 
 import numpy as np  # noqa: E402
 
-from echos.synergies import batch, engine  # noqa: E402
+from echos.synergies import batch, engine, evaluation  # noqa: E402
 
 DATA = ROOT / "src" / "echos" / "synergies" / "data"
 
 
-def quality() -> list[tuple[str, str, float, float, int]]:
-    """(mode, kind, recall@5, MRR, n) rows over the evaluation set."""
-    catalogue = json.loads((DATA / "initiatives.json").read_text(encoding="utf-8"))["initiatives"]
-    items = [
-        {
-            "id": i["key"],
-            "name": i["name"],
-            "acronym": i.get("acronym", ""),
-            "description": i["description"],
-        }
-        for i in catalogue
-    ]
-    evaluation = json.loads((DATA / "evaluation.json").read_text(encoding="utf-8"))["activities"]
-    queries = batch.activities(
-        [{k: a[k] for k in ("id", "title", "description", "language")} for a in evaluation]
-    )
-    relevant = {a["id"]: a["relevant"] for a in evaluation}
-    kinds = {a["id"]: a["kind"] for a in evaluation}
-    index = engine.Index(batch.initiatives(items))
-    vectors = engine.embed([q.text for q in queries])
-    rows = []
-    for mode in engine.MODES:
-        results = engine.match(
-            queries, index, top=len(items), mode=mode, query_vectors=vectors, explain=False
+def quality() -> list[tuple[str, str, str, float, float, int]]:
+    """(set, mode, kind, recall@5, MRR, n) rows over both labelled sets (see synergies/evaluation.py)."""
+    return [
+        (name, s.mode, s.kind, s.recall, s.mrr, s.n)
+        for name, scores in (
+            ("initiatives", evaluation.initiative_quality()),
+            ("activities", evaluation.activity_quality()),
         )
-        per_kind: dict[str, list[tuple[float, float]]] = {}
-        for r in results:
-            ranking = [m["initiative"] for m in r["matches"]]
-            wanted = set(relevant[r["activity"]])
-            recall = len(wanted & set(ranking[:5])) / len(wanted)
-            first = next((i for i, key in enumerate(ranking, start=1) if key in wanted), None)
-            rr = 1 / first if first else 0.0
-            for kind in ("all", kinds[r["activity"]]):
-                per_kind.setdefault(kind, []).append((recall, rr))
-        for kind in ("all", "direct", "paraphrase", "translation"):
-            values = per_kind.get(kind, [])
-            if values:
-                rows.append(
-                    (
-                        mode,
-                        kind,
-                        float(np.mean([v[0] for v in values])),
-                        float(np.mean([v[1] for v in values])),
-                        len(values),
-                    )
-                )
-    return rows
+        for s in scores
+    ]
 
 
 def speed(n_activities: int, n_initiatives: int, top: int = 10) -> dict:
     """End-to-end time and memory at scale, and ranking against a NumPy matrix product."""
     rng = random.Random(1)
-    evaluation = json.loads((DATA / "evaluation.json").read_text(encoding="utf-8"))["activities"]
+    labelled = json.loads((DATA / "evaluation.json").read_text(encoding="utf-8"))["activities"]
     catalogue = json.loads((DATA / "initiatives.json").read_text(encoding="utf-8"))["initiatives"]
     sentences = [
-        s.strip() for a in evaluation for s in a["description"].split(".") if len(s.strip()) > 20
+        s.strip() for a in labelled for s in a["description"].split(".") if len(s.strip()) > 20
     ]
     isentences = [
         s.strip() for i in catalogue for s in i["description"].split(".") if len(s.strip()) > 20
@@ -94,7 +58,7 @@ def speed(n_activities: int, n_initiatives: int, top: int = 10) -> dict:
     activities = [
         {
             "id": f"a{i}",
-            "title": rng.choice(evaluation)["title"],
+            "title": rng.choice(labelled)["title"],
             "description": ". ".join(rng.sample(sentences, 3)),
         }
         for i in range(n_activities)
@@ -149,11 +113,11 @@ def main() -> None:
     lines = [
         "## Synergy engine",
         "",
-        "| ranker | activities | recall@5 | MRR | n |",
-        "|---|---|---:|---:|---:|",
+        "| suggesting | ranker | queries | recall@5 | MRR | n |",
+        "|---|---|---|---:|---:|---:|",
     ]
-    for mode, kind, recall, mrr, n in quality():
-        lines.append(f"| {mode} | {kind} | {recall:.3f} | {mrr:.3f} | {n} |")
+    for name, mode, kind, recall, mrr, n in quality():
+        lines.append(f"| {name} | {mode} | {kind} | {recall:.3f} | {mrr:.3f} | {n} |")
     if not args.quality_only:
         s = speed(args.activities, args.initiatives)
         lines += [
