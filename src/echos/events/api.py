@@ -1,6 +1,7 @@
 """Events (public read, write per permissions), programme sessions and registrations (organisers)."""
 
 from typing import Annotated
+from uuid import UUID
 
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
@@ -12,13 +13,14 @@ from echos.core.api import TokenAuth, api_user, one_of, page_of, paginate
 from echos.core.exceptions import RuleViolation
 from echos.events import calendar, services
 from echos.events import permissions as perms
-from echos.events.models import Audience, Event, EventType, Format, Registration
+from echos.events.models import Audience, Event, EventMessage, EventType, Format, Registration
 from echos.events.schemas import (
     EventDetailOut,
     EventOut,
     RegistrationOut,
     SessionCreatedOut,
 )
+from echos.events.services import messaging
 from echos.hubs.models import Hub
 
 router = Router(tags=["events"])
@@ -35,7 +37,10 @@ class EventIn(Schema):
     format: Annotated[str, one_of(Format)]
     start: str = Field(description="Local date-time in `time_zone`, e.g. 2026-05-20T09:30")
     end: str
-    time_zone: str = "Europe/Brussels"
+    time_zone: str = Field(
+        "",
+        description="IANA zone of the times; empty: the zone of the event's country (Europe/Rome)",
+    )
     languages: list[str]
     audiences: list[str] = []
     objectives: list[str] = []
@@ -311,3 +316,93 @@ def act_on_registration(request, registration_id: int, payload: RegistrationActi
             registration, actor=request.user, reason=payload.reason
         )
     return registration_out(registration)
+
+
+# --- Messages to registrants (issue #16) ---------------------------------------------------------
+
+
+class MessageIn(Schema):
+    subject: str = Field(max_length=messaging.SUBJECT_MAX)
+    body: str = Field(max_length=messaging.BODY_MAX)
+    statuses: list[Annotated[str, one_of(Registration.Status)]] = Field(min_length=1)
+    idempotency_key: UUID = Field(
+        description="A new UUID per message: sending the same key again sends nothing twice."
+    )
+
+
+class MessagePreviewIn(Schema):
+    subject: str = Field(max_length=messaging.SUBJECT_MAX)
+    body: str = Field(max_length=messaging.BODY_MAX)
+    statuses: list[Annotated[str, one_of(Registration.Status)]] = Field(min_length=1)
+
+
+class MessageOut(Schema):
+    id: int
+    event: int
+    subject: str
+    body: str
+    statuses: list[str]
+    recipient_count: int
+    sent_by: int | None
+    created_at: str
+    already_sent: bool = False
+
+
+class MessagePreviewOut(Schema):
+    recipient_count: int
+    subject: str
+    text: str
+
+
+def message_out(m: EventMessage, *, already_sent: bool = False) -> dict:
+    return {
+        "id": m.pk,
+        "event": m.event_id,
+        "subject": m.subject,
+        "body": m.body,
+        "statuses": m.status_codes,
+        "recipient_count": m.recipient_count,
+        "sent_by": m.sender_id,
+        "created_at": m.created_at.isoformat(),
+        "already_sent": already_sent,
+    }
+
+
+def _organised_event(request, event_id: int) -> Event:
+    event = get_object_or_404(Event, pk=event_id)
+    if not perms.can_view_participants(request.user, event):
+        raise PermissionDenied
+    return event
+
+
+@router.get("/events/{event_id}/messages", response=page_of(MessageOut), auth=auth)
+def list_messages(request, event_id: int, limit: int = 100, offset: int = 0):
+    """Messages the organisers sent to the event's registrants, newest first."""
+    event = _organised_event(request, event_id)
+    return paginate(event.messages.all(), limit, offset, message_out)
+
+
+@router.post("/events/{event_id}/messages/preview", response=MessagePreviewOut, auth=auth)
+def preview_message(request, event_id: int, payload: MessagePreviewIn):
+    """How many people a message reaches and the e-mail the first of them would get."""
+    event = _organised_event(request, event_id)
+    count, (subject, text) = messaging.preview(
+        event=event, subject=payload.subject, body=payload.body, statuses=payload.statuses
+    )
+    return {"recipient_count": count, "subject": subject, "text": text}
+
+
+@router.post("/events/{event_id}/messages", response={201: MessageOut, 200: MessageOut}, auth=auth)
+def send_message(request, event_id: int, payload: MessageIn):
+    """Send a message, one e-mail per registrant; the same ``idempotency_key`` again answers 200
+    with the message already sent and sends nothing."""
+    event = get_object_or_404(Event, pk=event_id)
+    message, created = messaging.send_message(
+        actor=request.user,
+        event=event,
+        subject=payload.subject,
+        body=payload.body,
+        statuses=payload.statuses,
+        token=payload.idempotency_key,
+    )
+    return Status(201 if created else 200, message_out(message, already_sent=not created))

@@ -450,3 +450,49 @@ class Registration(models.Model):
     @property
     def is_public_audience(self) -> bool:
         return self.audience in PUBLIC_AUDIENCES
+
+
+# --- Messages from organisers to registrants (issue #16) ------------------------------------------
+
+
+class EventMessage(models.Model):
+    """A message the organisers sent to the registrants of an event: the log of what was sent.
+
+    The recipients' addresses are not stored here (each got their own e-mail); only the statuses
+    chosen and how many were sent to. ``token`` is the form's idempotency key: a second submission
+    of the same form finds this row and sends nothing again.
+    """
+
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="messages")
+    sender = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("sender"),
+    )
+    subject = models.CharField(_("subject"), max_length=150)
+    body = models.TextField(_("message"), max_length=5000)
+    statuses = models.CharField(_("sent to"), max_length=100)
+    recipient_count = models.PositiveIntegerField(_("recipients"), default=0)
+    token = models.UUIDField(unique=True, editable=False)
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["event", "created_at"])]
+        verbose_name = _("message to registrants")
+        verbose_name_plural = _("messages to registrants")
+
+    def __str__(self) -> str:
+        return self.subject
+
+    @property
+    def status_codes(self) -> list[str]:
+        return codes(self.statuses)
+
+    @property
+    def status_labels(self) -> list[str]:
+        labels = dict(Registration.Status.choices)
+        return [str(labels.get(c, c)) for c in self.status_codes]

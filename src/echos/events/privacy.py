@@ -12,17 +12,19 @@ from django.utils.translation import gettext_lazy as _
 
 from echos.core import retention
 from echos.core.privacy_sections import iso as _iso
-from echos.events.models import Event, Registration
+from echos.events.models import Event, EventMessage, Registration
 
 SECTION = "events"
 SECTION_LABELS = {
     "events": _("Events"),
     "events.registrations": _("Event registrations"),
     "events.events_created": _("Events created"),
+    "events.messages_sent": _("Messages sent to registrants"),
 }
 COUNT_LABELS = {
     "event_registrations_anonymised": _("event registrations kept without name, e-mail or answers"),
     "events_unlinked": _("events kept without who created them"),
+    "event_messages_unlinked": _("messages to registrants kept without who sent them"),
 }
 ERASED_NAME = "[erased]"
 
@@ -88,7 +90,26 @@ def collect(user, emails) -> dict:
             {"id": e.pk, "title": e.title, "created_at": _iso(e.created_at)}
             for e in (Event.objects.filter(created_by=user) if user is not None else [])
         ],
+        "messages_sent": _messages_sent(user),
     }
+
+
+def _messages_sent(user) -> list[dict]:
+    """Messages the person sent to registrants as an organiser (issue #16): their own words."""
+    if user is None:
+        return []
+    return [
+        {
+            "event": m.event.title,
+            "event_id": m.event_id,
+            "subject": m.subject,
+            "body": m.body,
+            "statuses": m.status_codes,
+            "recipients": m.recipient_count,
+            "sent_at": _iso(m.created_at),
+        }
+        for m in EventMessage.objects.filter(sender=user).select_related("event").order_by("pk")
+    ]
 
 
 def _anonymise(queryset) -> int:
@@ -108,16 +129,26 @@ def _anonymise(queryset) -> int:
 
 
 def erase(user, emails, *, apply: bool = True) -> dict[str, int]:
-    """Anonymise the person's registrations and unlink the events they created."""
+    """Anonymise the person's registrations and unlink the events and messages they created.
+
+    A message to registrants stays in its event's log (the organisers' record of what their
+    participants were told) without who sent it, as an event stays without who created it."""
     registrations = Registration.objects.filter(_mine(user, emails)).exclude(name=ERASED_NAME)
     created = Event.objects.filter(created_by=user) if user is not None else Event.objects.none()
+    sent = (
+        EventMessage.objects.filter(sender=user)
+        if user is not None
+        else EventMessage.objects.none()
+    )
     counts = {
         "event_registrations_anonymised": registrations.count(),
         "events_unlinked": created.count(),
+        "event_messages_unlinked": sent.count(),
     }
     if apply:
         _anonymise(registrations)
         created.update(created_by=None)
+        sent.update(sender=None)
     return counts
 
 

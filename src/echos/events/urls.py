@@ -1,7 +1,7 @@
 from django.urls import path
 
 from echos.events import feeds
-from echos.events.views import calendar, gap, organisers, public
+from echos.events.views import calendar, gap, messaging, organisers, public
 
 app_name = "events"
 
@@ -32,6 +32,7 @@ urlpatterns = [
         organisers.participant_action,
         name="participant_action",
     ),
+    path("<int:pk>/messages/", messaging.message_registrants, name="messages"),
     path("<int:pk>/attendance/close/", organisers.attendance_close, name="attendance_close"),
     path("<int:pk>/activity/", organisers.to_activity, name="to_activity"),
     path("registration/sent/", public.registration_sent, name="registration_sent"),

@@ -101,6 +101,10 @@ UPGRADES: tuple[BackupUpgrade, ...] = (
         ("engagement", "0005_network_result"),
         "engagement.networkresult",
     ),
+    # Issue #16 (team): messages to registrants and team invitations are new tables.
+    additive(
+        "Messages to registrants (#16)", ("events", "0004_eventmessage"), "events.eventmessage"
+    ),
 )
 
 
