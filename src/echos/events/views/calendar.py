@@ -88,12 +88,25 @@ def month(request, year: int | None = None, month: int | None = None):
     weeks = calendar.month_grid(year, month, spans)
     named = {pk for week in weeks for day in week for pk in day["ids"]}
     calendar.fill_grid(weeks, calendar.public_events().in_bulk(named))
+    # The same days as an agenda for phones: only the month's days with events, each event with
+    # whether it starts that day (its time) or goes on from an earlier day.
+    agenda = [
+        {
+            "date": day["date"],
+            "items": [(e, e.local_start.date() == day["date"]) for e in day["events"]],
+            "more": day["more"],
+        }
+        for week in weeks
+        for day in week
+        if day["in_month"] and day["count"]
+    ]
     previous = date(year - (month == 1), (month - 2) % 12 + 1, 1)
     following = date(year + (month == 12), month % 12 + 1, 1)
     context = _filter_context(request, filters)
     context.update(
         {
             "weeks": weeks,
+            "agenda": agenda,
             "month_start": date(year, month, 1),
             "total": len(spans),
             "previous": previous,
