@@ -5,14 +5,14 @@ Everything here is demo data (``is_demo=True``): events of invented hubs, partic
 """
 
 import random
-from datetime import datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from django.db import transaction
 from django.utils import timezone
 
 from echos.events import services
-from echos.events.models import COUNTRY_TIMEZONES, Audience, Event, EventType, Format, Registration
+from echos.events.models import Audience, Event, EventType, Format, Registration, country_timezone
 from echos.hubs.models import Hub
 
 SEED = 2026
@@ -116,6 +116,33 @@ def _local(day, hour: int, tz: str) -> datetime:
     return datetime.combine(day, time(hour, 0), ZoneInfo(tz))
 
 
+# --- Plausible days and hours (issue #16): no organiser holds an event between Christmas Eve and
+# 2 January, few on a Sunday, and none before nine or after eight in the evening, local time.
+QUIET_DAYS = {(12, d) for d in range(23, 32)} | {(1, 1), (1, 2)}
+FIRST_HOUR, LAST_HOUR = 9, 20
+
+
+def plausible_day(day: date) -> date:
+    """The first day from ``day`` that is neither a Sunday nor in the Christmas-New Year break."""
+    while (day.month, day.day) in QUIET_DAYS or day.weekday() == 6:
+        day += timedelta(days=1)
+    return day
+
+
+def plausible_start(hour: int, hours: int) -> int:
+    """A start hour from which an event of ``hours`` hours ends by eight in the evening."""
+    return max(FIRST_HOUR, min(hour, LAST_HOUR - hours))
+
+
+def fair_day(day: date) -> date:
+    """The first Tuesday, Wednesday or Thursday from ``day`` whose three days are all plausible."""
+    while day.weekday() not in (1, 2, 3) or any(
+        plausible_day(day + timedelta(days=n)) != day + timedelta(days=n) for n in range(3)
+    ):
+        day += timedelta(days=1)
+    return day
+
+
 def _people(rng, n: int, start: int) -> list[tuple[str, str, str]]:
     audiences = [a.value for a in Audience]
     weights = [30, 15, 20, 12, 8, 5, 10]
@@ -167,7 +194,7 @@ def _register(event: Event, rng, n: int, counter: list[int], *, past: bool) -> N
 
 def _fair(hub: Hub, day, counter, rng) -> Event:
     """A three-day Cancer Mission Fair: the hub's launch, a citizen day and a synergies day."""
-    tz = COUNTRY_TIMEZONES.get(hub.country_id, "Europe/Brussels")
+    tz = country_timezone(hub.country_id)
     lang = LANGUAGES.get(hub.country_id, "en")
     fair = services.create_event(
         actor=None,
@@ -239,17 +266,17 @@ def load_demo() -> dict:
     counter = [1]
     events = []
     # The fair: on the first demo hub, three weeks from today.
-    fair = _fair(hubs[0], today + timedelta(days=21), counter, rng)
+    fair = _fair(hubs[0], fair_day(today + timedelta(days=21)), counter, rng)
     events.append(fair)
     for i in range(96):
         hub = hubs[i % len(hubs)]
         kind, title, audiences, objectives, fmt, hours, capacity = TEMPLATES[
             rng.randrange(len(TEMPLATES))
         ]
-        day = today + timedelta(days=rng.randint(-182, 182))
-        tz = COUNTRY_TIMEZONES.get(hub.country_id, "Europe/Brussels")
+        day = plausible_day(today + timedelta(days=rng.randint(-182, 182)))
+        tz = country_timezone(hub.country_id)
         lang = LANGUAGES.get(hub.country_id, "en")
-        start = _local(day, rng.choice([10, 14, 17, 18]), tz)
+        start = _local(day, plausible_start(rng.choice([10, 14, 17, 18]), hours), tz)
         past = start < timezone.now()
         event = Event(
             title=title.format(place=hub.country.name) + " (demo)",

@@ -6,9 +6,9 @@ from typing import cast
 
 from django import forms
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
+from echos.core.dates import medium_datetime
 from echos.core.forms import DateTimeLocalInput, ServiceFormMixin
 from echos.core.models import Region, Term
 from echos.events.models import ACCESSIBILITY_FEATURES, Audience, Event, EventType, Format
@@ -55,7 +55,7 @@ def check_local_times(form: forms.Form, names, tz_name: str | None) -> None:
                     "%(time)s does not exist in the time zone %(tz)s: the clocks go forward "
                     "then. Give another time."
                 )
-                % {"time": date_format(value, "j F Y, H:i"), "tz": tz_name},
+                % {"time": medium_datetime(value), "tz": tz_name},
             )
 
 

@@ -12,7 +12,7 @@ from datetime import timedelta
 
 from echos.core.languages import COUNTRY_LANGUAGE
 from echos.core.synthetic import REFERENCE_DATETIME, apportion, insert, step
-from echos.events.models import COUNTRY_TIMEZONES, Audience, Event, EventType, Format, Registration
+from echos.events.models import Audience, Event, EventType, Format, Registration, country_timezone
 from echos.hubs.generate import Context
 
 UID_NAMESPACE = uuid.UUID("5b0e4a52-7f2c-4c36-9d0a-1f3f8f6c2a10")
@@ -43,7 +43,7 @@ def generate_events(ctx: Context) -> int:
         n = 0
         for hub, share in zip(hubs, shares, strict=True):
             language = COUNTRY_LANGUAGE.get(hub.country, "en")
-            tz = COUNTRY_TIMEZONES.get(hub.country, "Europe/Brussels")
+            tz = country_timezone(hub.country)
             for _ in range(share):
                 n += 1
                 kind = rng.choices(TYPES, TYPE_WEIGHTS)[0]

@@ -7,9 +7,10 @@ from zoneinfo import ZoneInfo
 
 import icalendar
 from django.conf import settings
-from django.utils import formats, timezone
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from echos.core import dates
 from echos.events.models import Event, Format
 
 logger = logging.getLogger(__name__)
@@ -210,12 +211,11 @@ def _programme(event: Event) -> list[str]:
     lines = []
     for session in event.sessions.all():
         start, end = session.start.astimezone(zone), session.end.astimezone(zone)
-        when = formats.date_format(start, "D j M H:i") + "–" + formats.time_format(end, "H:i")
+        when = f"{dates.day_month(start)}, {dates.time(start)}–{dates.time(end)}"
         if end.date() != start.date():
             when = (
-                formats.date_format(start, "D j M H:i")
-                + " – "
-                + formats.date_format(end, "D j M H:i")
+                f"{dates.day_month(start)}, {dates.time(start)} – "
+                f"{dates.day_month(end)}, {dates.time(end)}"
             )
         room = f" ({session.room})" if session.room else ""
         lines.append(f"- {when} {session.title}{room}")

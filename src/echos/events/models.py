@@ -39,28 +39,71 @@ class Audience(models.TextChoices):
     YOUTH = "youth", _("Youth")
 
 
-# Time zone of each MS/AC country that is not on Central European Time (the default).
+# The time zone of each MS/AC country (its capital's), so an event is shown in its own country's zone
+# and named by that city ("Rome time"), not the site's Brussels. An event in a country with several
+# zones (Portugal's Azores and Madeira, Spain's Canaries, Canada) picks its own on the form.
+# Kosovo has no IANA zone of its own: Europe/Belgrade is the zone the tz database gives it.
 COUNTRY_TIMEZONES = {
-    "PT": "Europe/Lisbon",
-    "IE": "Europe/Dublin",
-    "GB": "Europe/London",
-    "IS": "Atlantic/Reykjavik",
-    "FI": "Europe/Helsinki",
-    "EE": "Europe/Tallinn",
-    "LV": "Europe/Riga",
-    "LT": "Europe/Vilnius",
-    "RO": "Europe/Bucharest",
-    "BG": "Europe/Sofia",
-    "GR": "Europe/Athens",
-    "CY": "Asia/Nicosia",
-    "UA": "Europe/Kyiv",
-    "MD": "Europe/Chisinau",
-    "TR": "Europe/Istanbul",
-    "IL": "Asia/Jerusalem",
-    "GE": "Asia/Tbilisi",
+    "AL": "Europe/Tirane",
     "AM": "Asia/Yerevan",
+    "AT": "Europe/Vienna",
+    "BA": "Europe/Sarajevo",
+    "BE": "Europe/Brussels",
+    "BG": "Europe/Sofia",
+    "CA": "America/Toronto",
+    "CH": "Europe/Zurich",
+    "CY": "Asia/Nicosia",
+    "CZ": "Europe/Prague",
+    "DE": "Europe/Berlin",
+    "DK": "Europe/Copenhagen",
+    "EE": "Europe/Tallinn",
+    "EG": "Africa/Cairo",
+    "ES": "Europe/Madrid",
+    "FI": "Europe/Helsinki",
     "FO": "Atlantic/Faroe",
+    "FR": "Europe/Paris",
+    "GB": "Europe/London",
+    "GE": "Asia/Tbilisi",
+    "GR": "Europe/Athens",
+    "HR": "Europe/Zagreb",
+    "HU": "Europe/Budapest",
+    "IE": "Europe/Dublin",
+    "IL": "Asia/Jerusalem",
+    "IS": "Atlantic/Reykjavik",
+    "IT": "Europe/Rome",
+    "JP": "Asia/Tokyo",
+    "KR": "Asia/Seoul",
+    "LT": "Europe/Vilnius",
+    "LU": "Europe/Luxembourg",
+    "LV": "Europe/Riga",
+    "MA": "Africa/Casablanca",
+    "MD": "Europe/Chisinau",
+    "ME": "Europe/Podgorica",
+    "MK": "Europe/Skopje",
+    "MT": "Europe/Malta",
+    "NL": "Europe/Amsterdam",
+    "NO": "Europe/Oslo",
+    "NZ": "Pacific/Auckland",
+    "PL": "Europe/Warsaw",
+    "PT": "Europe/Lisbon",
+    "RO": "Europe/Bucharest",
+    "RS": "Europe/Belgrade",
+    "SE": "Europe/Stockholm",
+    "SI": "Europe/Ljubljana",
+    "SK": "Europe/Bratislava",
+    "TN": "Africa/Tunis",
+    "TR": "Europe/Istanbul",
+    "UA": "Europe/Kyiv",
+    "XK": "Europe/Belgrade",
 }
+
+# Where a country is not in the table (a new association): the site's zone.
+DEFAULT_TIMEZONE = "Europe/Brussels"
+
+
+def country_timezone(code: str | None) -> str:
+    """The IANA zone of a country (ISO alpha-2): its capital's, else Brussels."""
+    return COUNTRY_TIMEZONES.get((code or "").upper(), DEFAULT_TIMEZONE)
 
 
 # The longest an event may last: longer programmes are published as several events. The bound also

@@ -5,10 +5,10 @@ from urllib.parse import urlencode
 from django.db.models import Case, IntegerField, When
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 
+from echos.core.dates import medium_date
 from echos.core.search import Hit, Section, section, words_filter
 from echos.events.models import Event
 
@@ -31,7 +31,7 @@ def find(user, query: str, limit: int) -> list[Section]:
                 e.title,
                 e.get_absolute_url(),
                 Truncator(e.description).words(25),
-                date_format(timezone.localtime(e.start), "DATE_FORMAT"),
+                medium_date(e.start, tz=e.time_zone),
             ),
             limit,
             reverse("events:calendar") + "?" + urlencode({"q": query}),

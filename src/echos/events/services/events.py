@@ -30,6 +30,7 @@ from echos.events.models import (
     Format,
     Registration,
     Session,
+    country_timezone,
     join_codes,
     valid_timezone,
 )
@@ -297,7 +298,9 @@ def create_event(
     for required in ("title", "description", "type", "format", "languages", "start", "end"):
         if fields.get(required) in (None, "", []):
             raise RuleViolation(_("This field is required."), required)
-    fields.setdefault("time_zone", "Europe/Brussels")
+    if not fields.get("time_zone"):  # an event without a zone is in its country's, not Brussels'
+        where = country.code if isinstance(country, Country) else (country or hub.country_id)
+        fields["time_zone"] = country_timezone(str(where))
     cleaned = clean_event_fields(fields)
     event = Event(hub=hub, created_by=actor if actor and actor.is_authenticated else None)
     event.country = hub.country

@@ -17,9 +17,9 @@ from echos.events import calendar, services
 from echos.events import permissions as perms
 from echos.events.forms import EventForm, SessionForm, StatusForm
 from echos.events.models import (
-    COUNTRY_TIMEZONES,
     Event,
     Registration,
+    country_timezone,
 )
 from echos.hubs import permissions as hub_perms
 from echos.hubs.models import Hub
@@ -86,7 +86,7 @@ def event_edit(request, pk: int | None = None):
 
 
 def _default_tz(hub: Hub) -> str:
-    return COUNTRY_TIMEZONES.get(hub.country_id, "Europe/Brussels")
+    return country_timezone(hub.country_id)
 
 
 @login_required
