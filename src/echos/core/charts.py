@@ -84,7 +84,16 @@ def choropleth_spec(
                         "type": "nominal",
                         "title": title,
                         "scale": {"domain": domain, "range": colours},
-                        "legend": {"orient": "top-left", "labelLimit": 220},
+                        # Above the map, one entry per line: inside the map's corner it covered
+                        # countries, and a long label ran past a phone's edge.
+                        "legend": {
+                            "orient": "top",
+                            "direction": "vertical",
+                            "labelLimit": 220,
+                            "symbolType": "square",
+                            "symbolStrokeColor": "#333333",
+                            "symbolStrokeWidth": 1,
+                        },
                     },
                     "tooltip": [
                         {"field": "country", "title": _("Country")},

@@ -6,14 +6,16 @@ from echos.core import charts as core_charts
 from echos.core.charts import choropleth_spec
 from echos.hubs.models import Level, Stage
 
-# Light orange marks a country left behind; blues darken as a hub matures.
+# Pale orange marks a country left behind; blues darken as a hub matures. Each stage is one clear
+# step darker than the one before (CIE L* 93, 83, 71, 59, 47, 34, 21), so neighbouring stages
+# stay apart in greyscale and for colour-blind readers; echos.css uses the same colours.
 STAGE_COLOURS = {
-    Stage.NO_STRUCTURE: "#fdd0a2",
-    Stage.EXPLORING: "#deebf7",
-    Stage.INCEPTION_DIALOGUE: "#c6dbef",
-    Stage.ESTABLISHMENT: "#9ecae1",
-    Stage.LAUNCHED: "#6baed6",
-    Stage.OPERATIONAL: "#2171b5",
+    Stage.NO_STRUCTURE: "#fee6ce",
+    Stage.EXPLORING: "#bad1ea",
+    Stage.INCEPTION_DIALOGUE: "#90b0d9",
+    Stage.ESTABLISHMENT: "#6391c7",
+    Stage.LAUNCHED: "#2773b6",
+    Stage.OPERATIONAL: "#165190",
     Stage.SUSTAINED: "#08306b",
 }
 

@@ -6,7 +6,9 @@ from echos.core.charts import VEGA_LITE_SCHEMA, VEGA_SCHEMA
 
 
 def matrix_spec(cells: list[dict]) -> dict:
-    """Activities per (objective, policy area); empty cells stay visible as white squares."""
+    """Activities per (objective, policy area); an empty cell is white with a dashed border and an
+    italic bold 0, so it stands out without colour (greyscale print, colour blindness)."""
+    zero = "datum.count === 0"
     return {
         "$schema": VEGA_LITE_SCHEMA,
         "data": {"values": cells},
@@ -25,7 +27,16 @@ def matrix_spec(cells: list[dict]) -> dict:
                 "type": "nominal",
                 "title": _("Mission objective"),
                 "sort": None,
-                "axis": {"labelLimit": 220},
+                # The title sits level above the labels: turned along the axis it ran into the
+                # longest label.
+                "axis": {
+                    "labelLimit": 200,
+                    "titleAngle": 0,
+                    "titleAlign": "right",
+                    "titleBaseline": "bottom",
+                    "titleX": 0,
+                    "titleY": -8,
+                },
             },
         },
         "layer": [
@@ -33,15 +44,20 @@ def matrix_spec(cells: list[dict]) -> dict:
                 "mark": {"type": "rect", "stroke": "#999"},
                 "encoding": {
                     "color": {
+                        "condition": {"test": zero, "value": "#ffffff"},
                         "field": "count",
                         "type": "quantitative",
                         "title": _("Activities"),
                         "scale": {"scheme": "blues", "domainMin": 0},
                     },
+                    "stroke": {"condition": {"test": zero, "value": "#8a4b00"}, "value": "#999"},
+                    "strokeWidth": {"condition": {"test": zero, "value": 2}, "value": 1},
+                    "strokeDash": {"condition": {"test": zero, "value": [5, 3]}, "value": [1, 0]},
                     "tooltip": [{"field": "objective"}, {"field": "area"}, {"field": "count"}],
                 },
             },
             {
+                "transform": [{"filter": f"!({zero})"}],
                 "mark": {"type": "text", "fontSize": 12},
                 "encoding": {
                     "text": {"field": "count", "type": "quantitative"},
@@ -50,6 +66,17 @@ def matrix_spec(cells: list[dict]) -> dict:
                         "value": "#222",
                     },
                 },
+            },
+            {
+                "transform": [{"filter": zero}],
+                "mark": {
+                    "type": "text",
+                    "fontSize": 13,
+                    "fontWeight": "bold",
+                    "fontStyle": "italic",
+                    "color": "#8a4b00",
+                },
+                "encoding": {"text": {"field": "count", "type": "quantitative"}},
             },
         ],
         "config": {"aria": False, "view": {"stroke": None}},
