@@ -110,7 +110,7 @@ def test_coordinator_adds_a_sub_hub_and_sees_rule_errors_on_fields(hubs, persona
         "longitude": "",
     }
     bad = client.post("/hubs/new/", {**form, "region": "PT-13"})
-    assert bad.status_code == 200 and "not in the hub" in bad.content.decode()
+    assert bad.status_code == 200 and "not in the chosen country" in bad.content.decode()
     good = client.post("/hubs/new/", form)
     assert good.status_code == 302
     assert client.get("/hubs/new/").status_code == 403  # a national hub is the network's to create

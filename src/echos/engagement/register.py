@@ -21,6 +21,7 @@ from echos.core.models import Term
 from echos.engagement.models import Sector, Stakeholder, StakeholderStatus
 from echos.engagement.sectors import GROUP_SECTOR, sector_of
 from echos.hubs import permissions as hub_perms
+from echos.hubs import pickers
 from echos.hubs.models import Hub, HubRole, Membership, Organisation
 
 MAX_NOTES = 20_000
@@ -336,12 +337,6 @@ def members_not_in_register(hub: Hub) -> QuerySet:
 
 
 def search_organisations(text: str, *, limit: int = 20) -> QuerySet:
-    """Organisations of the registry, in any country, whose name contains ``text``."""
-    text = (text or "").strip()[:100]
-    if len(text) < 2:
-        return Organisation.objects.none()
-    return (
-        Organisation.objects.filter(name__icontains=text)
-        .select_related("country", "stakeholder_group")
-        .order_by("name", "country_id")[:limit]
-    )
+    """Organisations of the registry, in any country, whose name contains ``text`` (the hubs'
+    organisation picker, any case and accents)."""
+    return pickers.search_organisations(text, limit=limit)

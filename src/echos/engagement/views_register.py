@@ -25,6 +25,7 @@ from echos.engagement import permissions as record_perms
 from echos.engagement.forms_register import AddStakeholderForm, RelationshipForm, StakeholderForm
 from echos.engagement.models import Relationship, Sector, Stakeholder, StakeholderStatus
 from echos.hubs import permissions as hub_perms
+from echos.hubs import pickers
 from echos.hubs.forms import ImportForm
 from echos.hubs.models import Hub, Organisation
 
@@ -140,18 +141,33 @@ def stakeholder_add(request, hub_id: int):
         if chosen is not None:
             initial |= {"organisation": chosen.pk, "group": chosen.stakeholder_group.code}
         form = AddStakeholderForm(initial=initial, hub=hub)
-    q = request.GET.get("q", "")
-    context = {
-        "hub": hub,
-        "form": form,
-        "chosen": chosen,
-        "q": q,
-        "results": register.search_organisations(q),
-        "listed": set(hub.stakeholders.values_list("organisation_id", flat=True)),
-    }
-    if request.htmx:
-        return render(request, "engagement/register_org_results.html", context)
+    found = pickers.picker(
+        request.GET,
+        url=reverse("engagement:stakeholder_add", args=[hub.pk]),
+        choose="organisation",
+        marks=_in_register(hub),
+    )
+    if request.htmx and request.method == "GET":
+        return _picker_results(request, found)
+    context = {"hub": hub, "form": form, "chosen": chosen, "picker": found}
+    status = status if found.valid else 422
     return render(request, "engagement/register_add.html", context, status=status)
+
+
+def _in_register(hub: Hub):
+    """The picker's marks: organisations already in the hub's register."""
+
+    def marks(ids: list[int]) -> dict[int, str]:
+        listed = hub.stakeholders.filter(organisation_id__in=ids)
+        return dict.fromkeys(listed.values_list("organisation_id", flat=True), _("in the register"))
+
+    return marks
+
+
+def _picker_results(request, found: pickers.Picker) -> HttpResponse:
+    """Only the picker's results, swapped in while typing (422 with the reason when refused)."""
+    status = 200 if found.valid else 422
+    return render(request, "hubs/_org_picker_results.html", {"picker": found}, status=status)
 
 
 def _quick_add(request, hub: Hub):
@@ -267,16 +283,17 @@ def relationship_create(request, org_id: int):
             },
             user=request.user,
         )
-    q = request.GET.get("q", "")
-    context = {
-        "org": source,
-        "form": form,
-        "target": target,
-        "q": q,
-        "results": [o for o in register.search_organisations(q) if o.pk != source.pk],
-    }
-    if request.htmx:
-        return render(request, "engagement/relationship_org_results.html", context)
+    found = pickers.picker(
+        request.GET,
+        url=reverse("engagement:relationship_create", args=[source.pk]),
+        choose="target",
+        exclude={source.pk},
+        keep={"hub": request.GET.get("hub", "")[:20]},
+    )
+    if request.htmx and request.method == "GET":
+        return _picker_results(request, found)
+    context = {"org": source, "form": form, "target": target, "picker": found}
+    status = status if found.valid else 422
     return render(request, "engagement/relationship_form.html", context, status=status)
 
 

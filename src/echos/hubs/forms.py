@@ -3,15 +3,46 @@
 from typing import cast
 
 from django import forms
+from django.urls import reverse_lazy
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from echos.core.emails import EmailAddressField
 from echos.core.forms import DateInput, ServiceFormMixin
 from echos.core.models import Country, Region, Term
 from echos.hubs.models import Archetype, Hub, Level, Membership, Organisation, Stage
 
 
-class HubForm(ServiceFormMixin, forms.ModelForm):
+class RegionOfCountryMixin:
+    """The region select lists the chosen country's regions only (1,993 regions of every country
+    did not scale): the bound country, else the initial one, else the instance's. A region of
+    another country is refused on the region field; the country select reloads the options with
+    htmx when it changes (``hubs:region_options``)."""
+
+    def limit_regions(self) -> None:
+        form = cast(forms.ModelForm, self)
+        if form.is_bound:
+            code = form.data.get(form.add_prefix("country")) or ""
+        else:
+            code = form.initial.get("country") or getattr(form.instance, "country_id", "") or ""
+        code = getattr(code, "pk", code)
+        region = cast(forms.ModelChoiceField, form.fields["region"])
+        region.queryset = Region.objects.filter(country_id=str(code).upper()[:2]).order_by("name")
+        region.empty_label = _("No region") if code else _("Choose the country first")
+        region.error_messages["invalid_choice"] = _(
+            "The region is not in the chosen country: choose one of its regions, or none."
+        )
+        form.fields["country"].widget.attrs.update(
+            {
+                "hx-get": reverse_lazy("hubs:region_options"),
+                "hx-target": f"#{form['region'].auto_id}",
+                "hx-trigger": "change",
+                "hx-swap": "innerHTML",
+            }
+        )
+
+
+class HubForm(RegionOfCountryMixin, ServiceFormMixin, forms.ModelForm):
     class Meta:
         model = Hub
         fields = [
@@ -36,12 +67,10 @@ class HubForm(ServiceFormMixin, forms.ModelForm):
             parents if parents is not None else Hub.objects.exclude(level=Level.LOCAL)
         )
         cast(
-            forms.ModelChoiceField, self.fields["region"]
-        ).queryset = Region.objects.select_related("country")
-        cast(
             forms.ModelChoiceField, self.fields["host_organisation"]
         ).queryset = Organisation.objects.order_by("name")
         cast(forms.ModelChoiceField, self.fields["country"]).queryset = Country.objects.all()
+        self.limit_regions()
         self.fields["region"].help_text = _("ISO 3166-2 subdivision, for regional and local hubs.")
 
     def clean(self):
@@ -72,7 +101,7 @@ class StageChangeForm(ServiceFormMixin, forms.Form):
     )
 
 
-class OrganisationForm(ServiceFormMixin, forms.ModelForm):
+class OrganisationForm(RegionOfCountryMixin, ServiceFormMixin, forms.ModelForm):
     class Meta:
         model = Organisation
         fields = ["name", "stakeholder_group", "country", "region", "website", "description"]
@@ -83,9 +112,7 @@ class OrganisationForm(ServiceFormMixin, forms.ModelForm):
         cast(forms.ModelChoiceField, self.fields["stakeholder_group"]).queryset = Term.objects.of(
             Term.Vocabulary.STAKEHOLDER_GROUPS
         )
-        cast(
-            forms.ModelChoiceField, self.fields["region"]
-        ).queryset = Region.objects.select_related("country")
+        self.limit_regions()
 
     def _post_clean(self):
         pass
@@ -100,9 +127,13 @@ class MembershipForm(ServiceFormMixin, forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         if "organisation" in self.fields:
-            cast(
-                forms.ModelChoiceField, self.fields["organisation"]
-            ).queryset = Organisation.objects.select_related("country").order_by("name")
+            # Chosen in the picker (hubs/pickers.py): a list of every organisation of Europe
+            # does not scale, so the form carries the chosen id only.
+            org = cast(forms.ModelChoiceField, self.fields["organisation"])
+            org.queryset = Organisation.objects.select_related("country")
+            org.widget = forms.HiddenInput()
+            org.error_messages["required"] = _("Choose the organisation in the search above.")
+            org.error_messages["invalid_choice"] = _("No organisation with this id.")
 
     def _post_clean(self):
         pass
@@ -116,7 +147,7 @@ class MembershipEditForm(MembershipForm):
 class ContactForm(forms.Form):
     name = forms.CharField(label=_("Name"), max_length=200)
     position = forms.CharField(label=_("Position"), max_length=200, required=False)
-    email = forms.EmailField(label=_("E-mail"), required=False)
+    email = EmailAddressField(label=_("E-mail"), required=False)
     phone = forms.CharField(label=_("Phone"), max_length=40, required=False)
 
 

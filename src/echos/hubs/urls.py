@@ -1,6 +1,7 @@
 from django.urls import path
 
 from echos.hubs import views
+from echos.hubs.views import team
 
 app_name = "hubs"
 
@@ -17,6 +18,15 @@ urlpatterns = [
     path(
         "hubs/<int:pk>/members/<int:membership_id>/", views.membership_edit, name="membership_edit"
     ),
+    # Team: roles and invitations (issue #16)
+    path("hubs/<int:pk>/team/", team.team, name="team"),
+    path("hubs/<int:pk>/team/roles/<int:role_id>/", team.team_role, name="team_role"),
+    path(
+        "hubs/<int:pk>/team/invitations/<int:invitation_id>/",
+        team.team_invitation,
+        name="team_invitation",
+    ),
+    path("invitations/<str:token>/", team.invitation, name="invitation"),
     path("memberships/requests/", views.membership_requests, name="membership_requests"),
     path(
         "memberships/<int:membership_id>/confirm/",
@@ -41,4 +51,6 @@ urlpatterns = [
         name="contact_delete",
     ),
     path("countries/<str:code>/", views.country_detail, name="country"),
+    # Pickers (#16): a country's regions for the region select of a form.
+    path("regions/options/", views.region_options, name="region_options"),
 ]

@@ -21,6 +21,7 @@ from echos.hubs.views.organisations import (
     organisation_detail,
     organisation_edit,
     organisation_list,
+    region_options,
 )
 from echos.hubs.views.public import MEMBERS_PER_PAGE, directory, europe_rows, home, hub_detail
 
@@ -50,4 +51,5 @@ __all__ = [
     "organisation_edit",
     "organisation_import",
     "organisation_list",
+    "region_options",
 ]

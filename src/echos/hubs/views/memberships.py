@@ -1,26 +1,53 @@
 """Memberships: adding and changing them (the hub's team), confirming or declining them (the organisation)."""
 
+from urllib.parse import urlencode
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from echos.core.exceptions import RuleViolation
 from echos.hubs import permissions as perms
-from echos.hubs import services
+from echos.hubs import pickers, services
 from echos.hubs.forms import MembershipEditForm, MembershipForm
-from echos.hubs.models import Membership
+from echos.hubs.models import Membership, Organisation
 from echos.hubs.views._common import _apply, _get_hub_for_user
+
+
+def _current_members(hub):
+    """The picker's marks: organisations already members of ``hub`` cannot be chosen again."""
+
+    def marks(ids: list[int]) -> dict[int, str]:
+        members = Membership.objects.current().filter(hub=hub, organisation_id__in=ids)
+        return dict.fromkeys(
+            members.values_list("organisation_id", flat=True), _("already a member")
+        )
+
+    return marks
 
 
 @login_required
 def membership_add(request, pk: int):
+    """Find the organisation in the picker (name, country, group), then give its role and dates."""
     hub = _get_hub_for_user(request, pk)
-    form = MembershipForm(request.POST or None)
+    found = pickers.picker(
+        request.GET,
+        url=reverse("hubs:membership_add", args=[hub.pk]),
+        choose="organisation",
+        marks=_current_members(hub),
+    )
+    if request.htmx and request.method == "GET":
+        status = 200 if found.valid else 422
+        return render(request, "hubs/_org_picker_results.html", {"picker": found}, status=status)
+    pick = request.GET.get("organisation", "")
+    initial = {"organisation": int(pick)} if pick.isascii() and pick.isdigit() else {}
+    form = MembershipForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         saved = _apply(
@@ -30,27 +57,56 @@ def membership_add(request, pk: int):
             _("Member added."),
         )
         if saved is not None:
-            if saved.is_pending:
-                messages.info(
-                    request,
-                    _(
-                        "%(org)s is listed as awaiting the organisation's confirmation: its "
-                        "representatives have been asked. Until they confirm, the hub's team "
-                        "cannot change its details or see its contacts."
-                    )
-                    % {"org": saved.organisation.name},
-                )
-            if saved.organisation.country_id != hub.country_id:
-                messages.info(
-                    request,
-                    _(
-                        "%(org)s is registered in another country: it is listed as a partner of "
-                        "this hub, but its details and contacts stay with the hubs of its own country."
-                    )
-                    % {"org": saved.organisation.name},
-                )
+            _tell_about(request, saved, hub)
             return redirect(hub)
-    return render(request, "hubs/membership_form.html", {"hub": hub, "form": form})
+    chosen_id = form["organisation"].value()
+    chosen = (
+        Organisation.objects.select_related("country", "stakeholder_group")
+        .filter(pk=chosen_id)
+        .first()
+        if str(chosen_id or "").isdigit() and int(chosen_id) < 2**63
+        else None
+    )
+    context = {
+        "hub": hub,
+        "form": form,
+        "picker": found,
+        "chosen": chosen,
+        "chosen_member": chosen is not None and bool(_current_members(hub)([chosen.pk])),
+        "register_url": _register_url(hub),
+    }
+    status = 422 if form.errors or not found.valid else 200
+    return render(request, "hubs/membership_form.html", context, status=status)
+
+
+def _register_url(hub) -> str:
+    """Organisation registration that comes back here with the new organisation chosen."""
+    query = urlencode(
+        {"next": reverse("hubs:membership_add", args=[hub.pk]), "country": hub.country_id}
+    )
+    return f"{reverse('hubs:organisation_create')}?{query}"
+
+
+def _tell_about(request, saved: Membership, hub) -> None:
+    if saved.is_pending:
+        messages.info(
+            request,
+            _(
+                "%(org)s is listed as awaiting the organisation's confirmation: its "
+                "representatives have been asked. Until they confirm, the hub's team "
+                "cannot change its details or see its contacts."
+            )
+            % {"org": saved.organisation.name},
+        )
+    if saved.organisation.country_id != hub.country_id:
+        messages.info(
+            request,
+            _(
+                "%(org)s is registered in another country: it is listed as a partner of "
+                "this hub, but its details and contacts stay with the hubs of its own country."
+            )
+            % {"org": saved.organisation.name},
+        )
 
 
 @login_required

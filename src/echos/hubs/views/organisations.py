@@ -1,14 +1,18 @@
 """Organisations: list, page, registering, editing, deleting, and their contact people."""
 
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from echos.core.audit import entries_for
+from echos.core.models import Country, Region
 from echos.hubs import permissions as perms
 from echos.hubs import services
 from echos.hubs.forms import ContactForm, OrganisationForm
@@ -67,7 +71,13 @@ def organisation_detail(request, pk: int):
 
 @login_required
 def organisation_create(request):
-    form = OrganisationForm(request.POST or None)
+    """Register an organisation; from a hub's "Add member" (``next``), go back there with it chosen."""
+    back = _safe_next(request)
+    initial = {}
+    country = request.GET.get("country", "")
+    if Country.objects.filter(pk=country.upper()[:2]).exists():
+        initial["country"] = country.upper()
+    form = OrganisationForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         org = _apply(
             request,
@@ -76,12 +86,37 @@ def organisation_create(request):
             _("Organisation registered."),
         )
         if org is not None:
-            return redirect(org)
+            return redirect(_with_query(back, organisation=org.pk) if back else org)
     elif not (
         perms.is_network_coordinator(request.user) or perms.editable_hubs(request.user).exists()
     ):
         raise PermissionDenied
-    return render(request, "hubs/organisation_form.html", {"form": form, "org": None})
+    return render(request, "hubs/organisation_form.html", {"form": form, "org": None, "next": back})
+
+
+def _safe_next(request) -> str:
+    """The page to return to after registering, when it is on this site; else empty."""
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    allowed = url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    )
+    return target if target and allowed and target.startswith("/") else ""
+
+
+def _with_query(url: str, **params) -> str:
+    """``url`` with ``params`` set in its query string."""
+    parts = urlsplit(url)
+    query = dict(parse_qsl(parts.query)) | {k: str(v) for k, v in params.items()}
+    return urlunsplit(parts._replace(query=urlencode(query)))
+
+
+def region_options(request):
+    """The ``<option>``s of a country's regions, for the region select of a form (htmx)."""
+    code = (request.GET.get("country") or "").strip().upper()[:2]
+    regions = Region.objects.filter(country_id=code).order_by("name") if code else []
+    return render(
+        request, "hubs/_region_options.html", {"regions": regions, "country_chosen": bool(code)}
+    )
 
 
 def _org_data(form) -> dict:
