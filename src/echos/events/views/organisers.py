@@ -8,6 +8,7 @@ from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -165,7 +166,9 @@ def session_delete(request, pk: int, session_id: int):
 
 @login_required
 def participants(request, pk: int):
-    """Organisers' list with search and check-in buttons; works on a phone."""
+    """Organisers' check-in list, designed for a phone at the door: the search first (as one types
+    with htmx, or a plain GET form), a compact summary, a large check-in button on each row, and the
+    other tools (status filter, export, closing the attendance) folded below."""
     event = _managed(request, pk)
     qs = event.registrations.all()
     q = (request.GET.get("q") or "").strip()[:100]
@@ -174,6 +177,14 @@ def participants(request, pk: int):
         qs = qs.filter(Q(name__icontains=q) | Q(email__icontains=q))
     if status in Registration.Status.values:
         qs = qs.filter(status=status)
+    elif status:
+        if not request.htmx:
+            messages.warning(
+                request,
+                _("Status: “%(value)s” is not a status; every status is shown.")
+                % {"value": status[:30]},
+            )
+        status = ""
     counts = dict(event.registrations.values_list("status").annotate(n=Count("id")).order_by())
     page = Paginator(qs.order_by("name", "id"), 50).get_page(request.GET.get("page"))
     context = {
@@ -182,8 +193,12 @@ def participants(request, pk: int):
         "q": q,
         "status": status,
         "statuses": Registration.Status.choices,
-        "counts": [(label, counts.get(value, 0)) for value, label in Registration.Status.choices],
-        "query": f"q={q}&status={status}",
+        # (code, label, number): the summary shows a status only when someone has it (registered
+        # and attended always), to stay one or two lines on a phone.
+        "counts": [
+            (value, label, counts.get(value, 0)) for value, label in Registration.Status.choices
+        ],
+        "query": urlencode({"q": q, "status": status}),
     }
     template = "events/_participants_rows.html" if request.htmx else "events/participants.html"
     return render(request, template, context)
