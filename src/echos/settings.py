@@ -102,6 +102,10 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "echos.core.ratelimit.RateLimitMiddleware",
     "axes.middleware.AxesMiddleware",
+    # Public pages for anonymous visitors from the shared page cache (core/pagecache.py): after
+    # sessions, locale, auth, messages and htmx, which it reads; inside CSRF, which sets the
+    # cookie for the token it puts into a cached page.
+    "echos.core.pagecache.PageCacheMiddleware",
     # Innermost, so a view's lock timeout becomes a 503 with Retry-After (echos/core/dblock.py).
     "echos.core.dblock.DatabaseBusyMiddleware",
 ]
@@ -155,6 +159,27 @@ if os.getenv("REDIS_URL"):
     SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+# --- shared page cache (core/pagecache.py) --------------------------------
+# Anonymous public pages, invalidated on commit of any write to what they show. Page bodies live
+# in Redis, or in each process's memory on the embedded default; the topic versions must be seen
+# by every process (app workers, cron commands), so without Redis they are files in the data dir.
+ECHOS_PAGE_CACHE = envbool("ECHOS_PAGE_CACHE", True)
+ECHOS_PAGE_CACHE_SECONDS = envint("ECHOS_PAGE_CACHE_SECONDS", 600)
+ECHOS_PAGE_CACHE_MAX_BYTES = envint("ECHOS_PAGE_CACHE_MAX_BYTES", 2_000_000)
+if os.getenv("REDIS_URL"):
+    CACHES["pagecache"] = CACHES["pagecache_versions"] = CACHES["default"]
+else:
+    CACHES["pagecache"] = {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "echos-pages",
+        "OPTIONS": {"MAX_ENTRIES": envint("ECHOS_PAGE_CACHE_ENTRIES", 2000)},
+    }
+    CACHES["pagecache_versions"] = {
+        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "LOCATION": str(DATA_DIR / "cache" / "page-versions"),
+        "OPTIONS": {"MAX_ENTRIES": 100_000},
+    }
 
 # Background tasks (huey). Without Redis they run at once, in the process that queued them; with
 # REDIS_URL they are queued in Redis and run by `echos worker`, which also runs the periodic ones
@@ -337,5 +362,17 @@ if TESTING:
     EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     HUEY = {**HUEY, "huey_class": "huey.MemoryHuey", "immediate": True, "connection": {}}
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    # The page cache is off in the suite (writes inside a test's transaction never commit);
+    # tests/core/test_pagecache.py and tests/site/test_pagecache_pages.py switch it on.
+    ECHOS_PAGE_CACHE = envbool("ECHOS_PAGE_CACHE", False)
+    CACHES["pagecache"] = {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "echos-pages",
+        "OPTIONS": {"MAX_ENTRIES": 2000},
+    }
+    CACHES["pagecache_versions"] = {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "echos-page-versions",
+    }
     if os.getenv("ECHOS_TEST_DATABASE_URL"):
         DATABASES = {"default": dj_database_url.parse(os.environ["ECHOS_TEST_DATABASE_URL"])}

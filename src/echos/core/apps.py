@@ -19,3 +19,15 @@ class CoreConfig(registry.EchosAppConfig):
         registry.NavItem("api_tokens", _("API tokens"), 71, access="signed_in"),
         registry.NavItem("admin:index", _("Admin"), 90, access="coordinator"),
     )
+    page_cache = "echos.core.pagecache_pages"
+
+    def ready(self):
+        # The shared page cache watches every database write (core/pagecache.py).
+        from django.db.backends.signals import connection_created
+        from django.db.models.signals import post_migrate
+
+        from echos.core import pagecache
+
+        connection_created.connect(pagecache.install, dispatch_uid="echos-pagecache-install")
+        post_migrate.connect(pagecache.after_migrate, dispatch_uid="echos-pagecache-migrate")
+        pagecache.install_all()

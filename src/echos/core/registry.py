@@ -67,6 +67,9 @@ class EchosAppConfig(AppConfig):
       (``core.opendata``); personal data never.
     - ``search``: dotted path of ``(user, query, limit) -> list[core.search.Section]``, the app's part
       of the site-wide search (only what ``user`` may see).
+    - ``page_cache``: module whose ``PAGES`` maps the app's public URL names to a
+      ``core.pagecache.PageRule`` (served to anonymous visitors from the shared page cache), and
+      whose optional ``SEPARATE`` names models whose writes are a topic of their own.
     """
 
     privacy: str | None = None
@@ -82,6 +85,7 @@ class EchosAppConfig(AppConfig):
     kpis: str | None = None
     open_data: str | None = None
     search: str | None = None
+    page_cache: str | None = None
 
 
 def echos_apps() -> list[EchosAppConfig]:

@@ -8,6 +8,7 @@ class EventsConfig(registry.EchosAppConfig):
 
     name = "echos.events"
     label = "events"
+    page_cache = "echos.events.pagecache"
     search = "echos.events.sitesearch.find"
     kpis = "echos.events.kpis"
     open_data = "echos.events.opendata"

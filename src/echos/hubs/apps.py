@@ -8,6 +8,7 @@ class HubsConfig(registry.EchosAppConfig):
 
     name = "echos.hubs"
     label = "hubs"
+    page_cache = "echos.hubs.pagecache"
     search = "echos.hubs.sitesearch.find"
     kpis = "echos.hubs.kpis"
     open_data = "echos.hubs.opendata"

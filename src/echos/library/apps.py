@@ -8,6 +8,7 @@ class LibraryConfig(registry.EchosAppConfig):
 
     name = "echos.library"
     label = "library"
+    page_cache = "echos.library.pagecache"
     search = "echos.library.sitesearch.find"
     open_data = "echos.library.opendata"
     verbose_name = _("Library")

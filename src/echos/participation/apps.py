@@ -8,6 +8,7 @@ class ParticipationConfig(registry.EchosAppConfig):
 
     name = "echos.participation"
     label = "participation"
+    page_cache = "echos.participation.pagecache"
     search = "echos.participation.sitesearch.find"
     kpis = "echos.participation.kpis"
     open_data = "echos.participation.opendata"

@@ -8,6 +8,7 @@ class SynergiesConfig(registry.EchosAppConfig):
 
     name = "echos.synergies"
     label = "synergies"
+    page_cache = "echos.synergies.pagecache"
     search = "echos.synergies.sitesearch.find"
     kpis = "echos.synergies.kpis"
     open_data = "echos.synergies.opendata"

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from echos.core import pagecache
 from echos.core.models import Country, Term
 from echos.core.spreadsheets import SafeWriter
 from echos.events.gap import charts as gap_charts
@@ -101,23 +102,29 @@ CACHE_SECONDS = 600
 def report_for_request(params) -> GapReport:
     """The report for a query string, invalid filter values reported and ignored.
 
-    Reports are kept in the shared cache for ``CACHE_SECONDS`` per filters and language: at Europe
-    scale one takes seconds to compute, and the page says how fresh its figures are.
+    Reports are kept in the shared cache per filters, language and data version (the page cache's
+    topic versions, ``core.pagecache``): at Europe scale one takes seconds to compute, and any
+    committed write gives the next request a fresh report. Without a readable version store the
+    report is computed every time, never served stale.
     """
     countries = list(Country.objects.order_by("name"))
     objectives = list(Term.objects.of("objectives"))
     filters, messages = parse_filters(params, countries=countries, objectives=objectives)
+    version = pagecache.data_version([pagecache.ALL])
     key = (
         "echos:gap:"
         + hashlib.sha256(
-            repr((filters.bounds, filters.country, filters.objective, get_language())).encode()
+            repr(
+                (filters.bounds, filters.country, filters.objective, get_language(), version)
+            ).encode()
         ).hexdigest()
     )
-    report = cache.get(key)
+    report = cache.get(key) if version else None
     if report is None:
         report = build_report(filters, countries, objectives)
         report.computed_at = timezone.now()
-        cache.set(key, report, CACHE_SECONDS)
+        if version:
+            cache.set(key, report, CACHE_SECONDS)
     report.messages = messages
     return report
 

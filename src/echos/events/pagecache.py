@@ -1,0 +1,32 @@
+"""The events pages served to anonymous visitors from the shared page cache (``core.pagecache``).
+
+Registrations are a topic of their own: the calendar, the month grid and the feeds show no
+places left, so a registration does not invalidate them; an event page, the gap dashboard and
+the API's event (places left) depend on them.
+"""
+
+from echos.core.pagecache import PageRule
+from echos.events.calendar import FILTERS
+
+CALENDAR = (*FILTERS, "q", "from", "to", "when", "page")
+FEED = (*FILTERS, "q", "from", "to")
+NO_PLACES = ("events.registration",)
+
+PAGES = {
+    "events:calendar": PageRule(params=CALENDAR, ignore=NO_PLACES),
+    "events:month_current": PageRule(params=CALENDAR, ignore=NO_PLACES),
+    "events:month": PageRule(params=CALENDAR, ignore=NO_PLACES),
+    "events:event": PageRule(),
+    "events:feed": PageRule(params=FEED, ignore=NO_PLACES),
+    "events:feed_country": PageRule(params=FEED, ignore=NO_PLACES),
+    "events:feed_hub": PageRule(params=FEED, ignore=NO_PLACES),
+    "events:feed_type": PageRule(params=FEED, ignore=NO_PLACES),
+    "events:feed_audience": PageRule(params=FEED, ignore=NO_PLACES),
+    "events:feed_language": PageRule(params=FEED, ignore=NO_PLACES),
+    "events:event_ics": PageRule(ignore=NO_PLACES),
+    "events:gap": PageRule(params=("from", "to", "country", "objective")),
+    "events:gap_csv": PageRule(params=("from", "to", "country", "objective")),
+    "api:list_events": PageRule(params="api"),
+    "api:get_event": PageRule(params="api"),
+}
+SEPARATE = ("registration",)
