@@ -18,6 +18,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from echos.core import dates
 from echos.core.audit import log_action
 from echos.core.exceptions import RuleViolation
 from echos.core.models import ApiToken, User
@@ -109,7 +110,7 @@ def send_token_email_now(user, kind: str, name: str, prefix: str) -> None:
                 _("Account: %(username)s. Time: %(at)s UTC.")
                 % {
                     "username": user.get_username(),
-                    "at": timezone.now().strftime("%Y-%m-%d %H:%M"),
+                    "at": dates.medium_datetime(timezone.now(), tz="UTC"),
                 },
                 _(
                     "Your tokens: %(tokens)s. If this was not you, revoke the token there and "

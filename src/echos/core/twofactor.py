@@ -37,6 +37,7 @@ from django_otp import login as otp_login
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from echos.core import dates
 from echos.core.audit import log_action
 from echos.core.tasks import send_account_email
 
@@ -133,7 +134,7 @@ def send_account_email_now(user, kind: str) -> None:
                 _("Account: %(username)s. Time: %(at)s UTC.")
                 % {
                     "username": user.get_username(),
-                    "at": timezone.now().strftime("%Y-%m-%d %H:%M"),
+                    "at": dates.medium_datetime(timezone.now(), tz="UTC"),
                 },
                 _(
                     "If this was not you, change your password now (%(url)s) and ask a network "

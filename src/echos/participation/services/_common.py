@@ -3,6 +3,7 @@
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from echos.core.dates import medium_datetime, zone_label
 from echos.core.exceptions import RuleViolation
 from echos.participation.models import Consultation
 
@@ -21,5 +22,6 @@ def _text(value: str, field: str, limit: int, *, required: bool, message: str = 
 
 
 def _closing(consultation: Consultation) -> str:
-    """When a consultation closes, in the site's time zone, with the zone's name."""
-    return timezone.localtime(consultation.closes_at).strftime("%Y-%m-%d %H:%M %Z")
+    """When a consultation closes, in the current time zone, named by its city ("Brussels time")."""
+    zone = timezone.get_current_timezone_name()
+    return f"{medium_datetime(consultation.closes_at, tz=zone)} ({zone_label(zone)})"
