@@ -105,6 +105,7 @@ UPGRADES: tuple[BackupUpgrade, ...] = (
     additive(
         "Messages to registrants (#16)", ("events", "0004_eventmessage"), "events.eventmessage"
     ),
+    additive("Team invitations (#16)", ("hubs", "0003_invitation"), "hubs.invitation"),
 )
 
 
