@@ -1,11 +1,13 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
+from django.contrib.auth.forms import UserChangeForm
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from echos.core import twofactor
+from echos.core.emails import EmailAddressField
 from echos.core.exceptions import RuleViolation
 from echos.core.models import ActionLog, ApiToken, Country, Region, Term, User
 from echos.core.revert import revert
@@ -51,8 +53,15 @@ def reset_two_factor(modeladmin, request, queryset):
         )
 
 
+class EchosUserChangeForm(UserChangeForm):
+    """The account form with the e-mail address checked like every other one (RFC 5321)."""
+
+    email = EmailAddressField(label=gettext_lazy("email address"), required=False)
+
+
 @admin.register(User)
 class EchosUserAdmin(NetworkAdmin, UserAdmin):
+    form = EchosUserChangeForm
     fieldsets = [
         *(UserAdmin.fieldsets or ()),
         ("echos", {"fields": ["is_network_coordinator", "is_demo"]}),

@@ -28,7 +28,6 @@ from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
-from django.core.validators import validate_email
 from django.db import IntegrityError, models, transaction
 from django.db.models import Q
 from django.urls import reverse
@@ -36,6 +35,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from echos.core.abuse import make_token, read_token
+from echos.core.emails import validate_email_address
 from echos.core.exceptions import Conflict, RuleViolation
 
 NOTICE_EVERY = 3600  # at most one "you have already taken part" e-mail per entry per hour
@@ -154,11 +154,14 @@ def participant(
             "email",
         )
     try:
-        validate_email(address)
-    except ValidationError:
-        raise RuleViolation(
-            _("Enter a valid e-mail address, like name@example.org."), "email"
-        ) from None
+        validate_email_address(address)
+    except ValidationError as exc:
+        message = (
+            exc.messages[0]
+            if exc.code in ("local_part_too_long", "address_too_long")
+            else _("Enter a valid e-mail address, like name@example.org.")
+        )
+        raise RuleViolation(message, "email") from None
     return account, address
 
 

@@ -26,6 +26,7 @@ from django.urls import reverse_lazy
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from echos.core.emails import EmailAddressField
 from echos.core.ratelimit import allow, client_address
 from echos.core.tasks import send_password_reset_email
 
@@ -53,9 +54,18 @@ class SendAfterResponse(HttpResponseRedirect):
                 logger.exception("password reset e-mail could not be queued")
 
 
+class ResetForm(PasswordResetForm):
+    """Django's reset form with the address checked like every other one (RFC 5321 lengths)."""
+
+    email = EmailAddressField(
+        label=PasswordResetForm.base_fields["email"].label,
+        widget=PasswordResetForm.base_fields["email"].widget,
+    )
+
+
 def send_reset_now(email: str, language: str | None = None) -> None:
     """E-mail a reset link to each active account of ``email`` (nothing when there is none)."""
-    form = PasswordResetForm({"email": email})
+    form = ResetForm({"email": email})
     if not form.is_valid():
         return
     site = urlsplit(settings.SITE_URL)
@@ -76,6 +86,7 @@ class PasswordResetView(auth_views.PasswordResetView):
     """Ask for an address; limited per client and per address."""
 
     success_url = reverse_lazy("password_reset_done")
+    form_class = ResetForm
 
     def post(self, request, *args, **kwargs):
         if getattr(settings, "ECHOS_RATE_LIMITS", True):

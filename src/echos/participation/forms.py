@@ -7,6 +7,7 @@ service is called; a service's RuleViolation is put on the field it names.
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from echos.core.emails import EmailAddressField
 from echos.core.forms import DateTimeInput, ServiceFormMixin
 from echos.participation.models import (
     BODY_MAX,
@@ -87,9 +88,8 @@ class ParticipantMixin:
 
 
 def _email_field():
-    return forms.EmailField(
+    return EmailAddressField(
         label=_("Your e-mail address"),
-        max_length=254,
         help_text=_(
             "We send you a link to confirm; it is never shown or exported with your contribution."
         ),

@@ -6,13 +6,13 @@ Places freed here go to the waitlist (``waitlist``), first in, first out.
 """
 
 from django.core.exceptions import ValidationError
-from django.core.validators import validate_email
 from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from echos.core import contributions as flow
 from echos.core.audit import log_action
+from echos.core.emails import validate_email_address
 from echos.core.exceptions import Conflict, RuleViolation, guard
 from echos.events import permissions as perms
 from echos.events.models import Audience, Event, Registration
@@ -52,9 +52,9 @@ def normal_email(email: str) -> str:
     """The address as stored: trimmed, domain in lower case; RuleViolation if not an address."""
     email = (email or "").strip()
     try:
-        validate_email(email)
-    except ValidationError:
-        raise RuleViolation(_("Enter a valid e-mail address."), "email") from None
+        validate_email_address(email)
+    except ValidationError as exc:
+        raise RuleViolation(exc.messages[0], "email") from None
     local, _at, domain = email.rpartition("@")
     return f"{local}@{domain.lower()}"
 

@@ -1,9 +1,11 @@
 """Contact people of organisations (personal data: kept out of the audit log)."""
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
 from echos.core.audit import log_action
+from echos.core.emails import validate_email_address
 from echos.core.exceptions import RuleViolation, guard
 from echos.hubs import permissions as perms
 from echos.hubs.models import Organisation, Person
@@ -25,6 +27,12 @@ def add_contact(
     guard(perms.can_edit_organisation(actor, organisation), actor)
     if not name.strip():
         raise RuleViolation(_("Give the person's name."), "name")
+    email = (email or "").strip()
+    if email:
+        try:
+            validate_email_address(email)
+        except ValidationError as exc:
+            raise RuleViolation(exc.messages[0], "email") from None
     person = Person.objects.create(
         organisation=organisation,
         name=name.strip(),
