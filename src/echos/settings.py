@@ -290,6 +290,9 @@ LANGUAGES = [
     ("pt", _("Portuguese")),
 ]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# Dates (issue #16): pages write them through echos.core.dates (CLDR via Babel); what Django writes
+# itself follows these overrides, British English rather than Django's American "Dec. 25, 2026".
+FORMAT_MODULE_PATH = ["echos.core.formats"]
 TIME_ZONE = "Europe/Brussels"
 USE_I18N = True
 USE_TZ = True

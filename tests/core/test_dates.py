@@ -181,3 +181,23 @@ def test_template_filters_follow_the_active_language_and_the_zone_argument():
         rendered = template.render(context)
     assert rendered.startswith("piątek, 25 grudnia 2026|piątek, 25 grudnia 2026, 18:00|")
     assert "Rzym" in rendered
+
+
+def test_iso_text_and_other_values_never_fail():
+    assert dates.medium_date("2026-12-25", "en") == "25 December 2026"
+    assert dates.short_datetime("2026-12-25T17:00:00+00:00", "en", "Europe/Rome") == (
+        "25 Dec 2026, 18:00"
+    )
+    assert dates.medium_date("not a date", "en") == "not a date"
+    assert dates.time(CHRISTMAS, "en") == ""
+    assert plain(dates.date_range("2026-12-25", "2026-12-27", "en")) == "25 – 27 December 2026"
+
+
+def test_what_django_writes_itself_is_british_in_english():
+    from django.utils.formats import date_format
+
+    with translation.override("en"):
+        assert date_format(date(2024, 12, 10)) == "10 December 2024"
+        assert Template("{{ d }}").render(Context({"d": date(2024, 12, 10)})) == "10 December 2024"
+    with translation.override("pl"):
+        assert date_format(date(2024, 12, 10)) == "10 grudnia 2024"

@@ -84,6 +84,20 @@ def _zone(tz: str | dt.tzinfo | None) -> dt.tzinfo | None:
         return None
 
 
+def _coerce(value):
+    """An ISO 8601 string as a date or datetime (values read back from JSON); else unchanged."""
+    if isinstance(value, str):
+        try:
+            return (
+                dt.date.fromisoformat(value)
+                if len(value) == 10
+                else dt.datetime.fromisoformat(value)
+            )
+        except ValueError:
+            return value
+    return value
+
+
 def _local(value: Value, tz: str | dt.tzinfo | None = None) -> Value:
     """An aware datetime in ``tz`` (else the current zone); anything else unchanged."""
     if isinstance(value, dt.datetime) and timezone.is_aware(value):
@@ -120,6 +134,9 @@ def _skeleton_pattern(skeleton: str, locale: Locale) -> str:
 def _date(value: Value | None, style: str, lang: str | None, tz) -> str:
     if value is None or value == "":
         return ""
+    value = _coerce(value)
+    if not isinstance(value, dt.date):
+        return str(value)  # not a date (a template given text): shown as it is, never a 500
     locale = locale_for(lang)
     day = _as_date(_local(value, tz))
     if style == "long":
@@ -165,6 +182,9 @@ def time(value: dt.datetime | dt.time | None, lang: str | None = None, tz=None) 
     """The time of day: "18:00" (24-hour where the language uses it)."""
     if value is None or value == "":
         return ""
+    value = _coerce(value)
+    if not isinstance(value, dt.datetime | dt.time):
+        return "" if isinstance(value, dt.date) else str(value)  # a day has no time of day
     local = _local(value, tz) if isinstance(value, dt.datetime) else value
     moment = local.time() if isinstance(local, dt.datetime) else local
     return babel_dates.format_time(moment, "short", locale=locale_for(lang))
@@ -200,9 +220,10 @@ def short_datetime(value: dt.datetime | None, lang: str | None = None, tz=None) 
 def date_range(start: Value | None, end: Value | None, lang: str | None = None, tz=None) -> str:
     """Two days as one span, sharing what they share: "25–27 December 2026",
     "25 December 2026 – 3 January 2027"; one day when both are the same."""
-    if not start:
+    start, end = _coerce(start), _coerce(end)
+    if not start or not isinstance(start, dt.date):
         return medium_date(end, lang, tz)
-    if not end:
+    if not end or not isinstance(end, dt.date):
         return medium_date(start, lang, tz)
     first, last = _as_date(_local(start, tz)), _as_date(_local(end, tz))
     if first == last:
