@@ -122,3 +122,10 @@ def test_api_event_without_a_zone_is_in_its_countrys(token_client, personas, hub
     assert response.status_code == 201, response.json()
     assert response.json()["time_zone"] == "Europe/Lisbon"
     assert response.json()["local_start"].startswith("2030-06-07T18:00")
+
+
+def test_the_event_form_offers_every_countrys_zone():
+    from echos.events.forms import COMMON_TIMEZONES
+
+    assert set(COUNTRY_TIMEZONES.values()) <= set(COMMON_TIMEZONES)
+    assert {"America/Toronto", "Pacific/Auckland", "Africa/Tunis"} <= set(COMMON_TIMEZONES)

@@ -11,11 +11,25 @@ from django.utils.translation import gettext_lazy as _
 from echos.core.dates import medium_datetime
 from echos.core.forms import DateTimeLocalInput, ServiceFormMixin
 from echos.core.models import Region, Term
-from echos.events.models import ACCESSIBILITY_FEATURES, Audience, Event, EventType, Format
+from echos.events.models import (
+    ACCESSIBILITY_FEATURES,
+    COUNTRY_TIMEZONES,
+    Audience,
+    Event,
+    EventType,
+    Format,
+)
 from echos.events.services import registration_instruments
 
+# Europe's zones and its neighbours', plus each platform country's own (Toronto, Auckland, Tunis...),
+# so that the zone proposed for a hub's country is always one of the choices.
 COMMON_TIMEZONES = sorted(
-    tz for tz in zoneinfo.available_timezones() if tz.startswith(("Europe/", "Atlantic/", "Asia/"))
+    {
+        tz
+        for tz in zoneinfo.available_timezones()
+        if tz.startswith(("Europe/", "Atlantic/", "Asia/"))
+    }
+    | set(COUNTRY_TIMEZONES.values())
 ) + ["UTC"]
 
 
