@@ -324,11 +324,11 @@ def test_one_date_alone_moves_a_twelve_month_period():
     )
     assert (filters.start, filters.end, messages) == (date(2024, 3, 15), date(2025, 3, 14), [])
     filters, _ = gap.parse_filters({"to": "2024-03-15"}, countries=countries, objectives=objectives)
-    assert (filters.start, filters.end) == (date(2023, 4, 1), date(2024, 3, 15))
+    assert (filters.start, filters.end) == (date(2023, 3, 16), date(2024, 3, 15))
     filters, _ = gap.parse_filters(
         {}, countries=countries, objectives=objectives, today=date(2025, 1, 20)
     )
-    assert (filters.start, filters.end) == (date(2024, 2, 1), date(2025, 1, 20))
+    assert (filters.start, filters.end) == (date(2024, 1, 21), date(2025, 1, 20))
 
 
 def _spread(hubs, n):

@@ -39,7 +39,17 @@ def _tables(events) -> dict[str, list[gap.Row]]:
         for registered, attended in counts:
             tallies += [registered, min(attended, registered)]
         rows.append(
-            (i, country, country_name, region, region_name, objectives, languages, start)
+            (
+                i,
+                country,
+                country_name,
+                region,
+                region_name,
+                country_name if region else None,
+                objectives,
+                languages,
+                start,
+            )
             + tuple(tallies)
             + (sum(r for r, _a in counts) if recorded else 0,)
         )

@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 from django.db import transaction
 from django.utils import timezone
 
+from echos.core.models import Region
 from echos.events import services
 from echos.events.models import Audience, Event, EventType, Format, Registration, country_timezone
 from echos.hubs.models import Hub
@@ -268,6 +269,11 @@ def load_demo() -> dict:
     # The fair: on the first demo hub, three weeks from today.
     fair = _fair(hubs[0], fair_day(today + timedelta(days=21)), counter, rng)
     events.append(fair)
+    # Events held somewhere name a region of their country (in turn, without drawing on the random
+    # sequence), so that the participation gap's table by region has something to show.
+    regions: dict[str, list[str]] = {}
+    for code, country in Region.objects.filter(parent=None).values_list("code", "country_id"):
+        regions.setdefault(country, []).append(code)
     for i in range(96):
         hub = hubs[i % len(hubs)]
         kind, title, audiences, objectives, fmt, hours, capacity = TEMPLATES[
@@ -299,6 +305,11 @@ def load_demo() -> dict:
             end=start + timedelta(hours=hours),
             time_zone=tz,
             capacity=capacity,
+            region_id=(
+                regions[hub.country_id][i % len(regions[hub.country_id])]
+                if fmt != Format.ONLINE and regions.get(hub.country_id)
+                else None
+            ),
             accessibility=",step_free," if fmt != Format.ONLINE else ",captions,",
             status=Event.Status.PUBLISHED,
             outcomes=(

@@ -74,7 +74,8 @@ def by_country(agg: Aggregates) -> list[Row]:
 
 
 def by_region(agg: Aggregates) -> list[Row]:
-    """Regions given on events (events without a region are left out), most registrations first."""
+    """Regions of the events (given on the event, else its hub's; events of national hubs without
+    one are left out), most registrations first."""
     rows = []
     for region_id, (name, country_name) in agg.region_names.items():
         label = "{} ({})".format(

@@ -13,6 +13,19 @@ ATTENDED_COLOUR = "#238b45"
 BAR_HEIGHT = 26
 
 
+# The page draws each chart's legend as a list above it (``legend``): a legend drawn by Vega
+# starts where the bars start, after the longest label, and ran past a phone's edge.
+def legend(key: str) -> list[tuple[str, str]]:
+    """(label, CSS class of the swatch) of the legend of the chart ``key``."""
+    if key == "audience":
+        return [(_("Registrations"), "swatch-professionals"), (_("Attended"), "swatch-attended")]
+    return [
+        (_("The public"), "swatch-public"),
+        (_("Professionals"), "swatch-professionals"),
+        (_("Not stated"), "swatch-not-stated"),
+    ]
+
+
 def _number(value) -> int | None:
     """A count for a chart, or None for one published as "<N" (the chart leaves it out)."""
     return value if isinstance(value, int) else None
@@ -54,7 +67,7 @@ def month_spec(rows) -> dict:
                 "type": "nominal",
                 "title": _("Participants"),
                 "scale": {"domain": domain, "range": colours},
-                "legend": {"orient": "top"},
+                "legend": None,
             },
             "order": {"field": "rank", "type": "ordinal"},
             "tooltip": [
@@ -79,7 +92,7 @@ def split_spec(rows) -> dict:
                 "type": "nominal",
                 "sort": [r.label for r in rows],
                 "title": None,
-                "axis": {"labelLimit": 260},
+                "axis": {"labelLimit": 180},
             },
             "x": {"field": "value", "type": "quantitative", "title": _("Registrations")},
             "color": {
@@ -87,7 +100,7 @@ def split_spec(rows) -> dict:
                 "type": "nominal",
                 "title": _("Participants"),
                 "scale": {"domain": domain, "range": colours},
-                "legend": {"orient": "top"},
+                "legend": None,
             },
             "order": {"field": "rank", "type": "ordinal"},
             "tooltip": [
@@ -120,7 +133,7 @@ def attendance_spec(rows) -> dict:
                 "type": "nominal",
                 "sort": [r.label for r in rows],
                 "title": None,
-                "axis": {"labelLimit": 260},
+                "axis": {"labelLimit": 180},
             },
             "yOffset": {"field": "measure", "sort": [registered, attended]},
             "x": {"field": "value", "type": "quantitative", "title": _("Participants")},
@@ -132,7 +145,7 @@ def attendance_spec(rows) -> dict:
                     "domain": [registered, attended],
                     "range": [PROFESSIONAL_COLOUR, ATTENDED_COLOUR],
                 },
-                "legend": {"orient": "top"},
+                "legend": None,
             },
             "tooltip": [
                 {"field": "label", "title": _("Audience")},

@@ -27,6 +27,22 @@ def _months_before(day: date, months: int) -> date:
     return date(index // 12, index % 12 + 1, 1)
 
 
+def _year_after(day: date) -> date:
+    """The same day a year later (1 March for 29 February)."""
+    try:
+        return day.replace(year=day.year + 1)
+    except ValueError:
+        return date(day.year + 1, 3, 1)
+
+
+def _year_before(day: date) -> date:
+    """The first day of the 12 months that end on ``day`` (both days included)."""
+    try:
+        return day.replace(year=day.year - 1) + timedelta(days=1)
+    except ValueError:  # 29 February
+        return date(day.year - 1, 3, 1)
+
+
 def _month_span(start: date, end: date) -> int:
     return (end.year - start.year) * 12 + end.month - start.month + 1
 
@@ -42,9 +58,10 @@ class GapFilters:
 
     @classmethod
     def default(cls, today: date | None = None) -> "GapFilters":
-        """The last 12 months: this month so far and the 11 complete months before it."""
+        """The last 12 months, as documented: the year up to and including today (from 6 December
+        2025 on 5 December 2026, not from 1 January)."""
         today = today or timezone.localdate()
-        return cls(start=_months_before(today, 11), end=today)
+        return cls(start=_year_before(today), end=today)
 
     @property
     def bounds(self) -> tuple[datetime, datetime]:
@@ -126,13 +143,9 @@ def parse_filters(
     start, end = valid.get("from"), valid.get("to")
     # One date alone moves the period while keeping its default length of 12 months.
     if start and not end:
-        try:
-            next_year = start.replace(year=start.year + 1)
-        except ValueError:  # 29 February
-            next_year = date(start.year + 1, 3, 1)
-        end = min(next_year - timedelta(days=1), LATEST)
+        end = min(_year_after(start) - timedelta(days=1), LATEST)
     elif end and not start:
-        start = _months_before(end, 11)
+        start = max(_year_before(end), EARLIEST)
     filters = GapFilters(
         start=start or default.start,
         end=end or default.end,

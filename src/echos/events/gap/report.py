@@ -220,10 +220,17 @@ def page_sections(report: GapReport) -> list[dict]:
             ),
         ),
     }
+    any_registration = any(r.registrations for r in report.groups)
     sections = []
     for key, title, _rows in report.tables():
         spec, label = charts.get(key, (None, ""))
         rows = tables[key]
+        # An empty table beside registrations says why, never "no registrations".
+        empty = (
+            _("None of this period's events names a region, nor does its hub.")
+            if key == "region" and any_registration
+            else _("No registrations in this period.")
+        )
         sections.append(
             {
                 "key": key,
@@ -232,6 +239,8 @@ def page_sections(report: GapReport) -> list[dict]:
                 "spec": spec,
                 "spec_id": f"gap-{key}-spec",
                 "chart_label": label,
+                "legend": gap_charts.legend(key) if spec else [],
+                "empty": empty,
             }
         )
     return sections

@@ -5,6 +5,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from django.db.models import Count, Q
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from echos.events.gap.filters import GapFilters
@@ -77,12 +78,23 @@ EVENT_FIELDS = (
     "event_id",
     "event__country_id",
     "event__country__name",
-    "event__region_id",
-    "event__region__name",
+    "place_region",
+    "place_region_name",
+    "place_region_country_name",
     "event__objectives",
     "event__languages",
     "event__start",
 )
+
+# An event's region is the one it gives, or else its organising hub's (as for the coverage of
+# citizen events): most events leave the field empty, and the table by region stayed empty.
+PLACE = {
+    "place_region": Coalesce("event__region_id", "event__hub__region_id"),
+    "place_region_name": Coalesce("event__region__name", "event__hub__region__name"),
+    "place_region_country_name": Coalesce(
+        "event__region__country__name", "event__hub__region__country__name"
+    ),
+}
 
 
 def event_tallies(filters: GapFilters):
@@ -99,6 +111,7 @@ def event_tallies(filters: GapFilters):
     counts["recorded"] = Count("id", filter=Q(status__in=RECORDED_STATUSES))
     return (
         counted_registrations(filters)
+        .annotate(**PLACE)
         .values(*EVENT_FIELDS)
         .annotate(**counts)
         .values_list(*EVENT_FIELDS, *counts)
@@ -150,9 +163,17 @@ def aggregate(rows) -> Aggregates:
     out = Aggregates()
     month_of: dict[datetime, date] = {}
     for row in rows:
-        _event, country, country_name, region, region_name, objectives, languages, start = row[
-            :width
-        ]
+        (
+            _event,
+            country,
+            country_name,
+            region,
+            region_name,
+            region_country_name,
+            objectives,
+            languages,
+            start,
+        ) = row[:width]
         counts = row[width:]
         recorded = counts[-1] > 0
         totals = [0, 0, 0, 0, 0]
@@ -174,7 +195,7 @@ def aggregate(rows) -> Aggregates:
         out.country_names[country] = country_name
         if region is not None:
             out.regions.add(region, totals)
-            out.region_names[region] = (region_name, country_name)
+            out.region_names[region] = (region_name, region_country_name)
         month = month_of.get(start)
         if month is None:
             month = month_of[start] = timezone.localtime(start).date().replace(day=1)
