@@ -28,6 +28,8 @@ The server is stopped at the end, also on error, Ctrl-C or --timeout.
 """
 
 import argparse
+import email
+import email.policy
 import http.client
 import itertools
 import json
@@ -38,11 +40,11 @@ import random
 import re
 import resource
 import signal
-import sqlite3
 import subprocess
 import sys
 import threading
 import time
+import zlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -50,16 +52,19 @@ from http.cookies import SimpleCookie
 from pathlib import Path
 from urllib.parse import urlencode
 
+import run
 from run import (
     BENCH_DIR,
-    DB_PATH,
     HOST,
     ROOT,
-    SCALE,
     SEED,
+    WORKER_THREADS,
+    Agent,
     Server,
+    Worker,
     echos,
     ensure_data,
+    flush_redis,
     free_port,
     server_env,
 )
@@ -71,7 +76,10 @@ LOAD_ENV = {
     "ECHOS_RATE_API_READ": UNLIMITED,
     "ECHOS_RATE_FORMS": UNLIMITED,
     "ECHOS_RATE_PUBLIC_CONSULTATION": UNLIMITED,
-    "ECHOS_EMAIL_BACKEND": "django.core.mail.backends.dummy.EmailBackend",
+    "ECHOS_RATE_PUBLIC_REGISTER": UNLIMITED,
+    # Every e-mail is written to a file of the run's own directory (ECHOS_EMAIL_FILE_PATH), so
+    # the fair day can count the registration e-mails each person got.
+    "ECHOS_EMAIL_BACKEND": "django.core.mail.backends.filebased.EmailBackend",
 }
 SENT_PATH = "/participate/sent/"
 HEALTHZ = "GET /healthz (baseline)"
@@ -329,38 +337,33 @@ Consultation.objects.filter(pk=int(os.environ["LOAD_CONSULTATION"])).delete()
 """
 
 
-def shell(script: str, extra: dict[str, str], timeout: float) -> str:
+def shell(script: str, extra: dict[str, str], timeout: float, stack: str = "sqlite") -> str:
     """Run a script with ``echos shell -c`` on the bench database; its standard output."""
     result = subprocess.run(
         [sys.executable, "-m", "echos", "shell", "-c", script],
-        env={**server_env(), **extra}, cwd=ROOT, timeout=timeout, check=True, text=True,
+        env={**server_env(stack), **extra}, cwd=ROOT, timeout=timeout, check=True, text=True,
         stdout=subprocess.PIPE,
     )  # fmt: skip
     return result.stdout
 
 
-def setup(run_id: str, seed: int) -> dict:
+def setup(run_id: str, seed: int, stack: str = "sqlite") -> dict:
     """Open the load-test consultation; facts for the page mix and valid answer payloads."""
-    out = shell(SETUP_SCRIPT, {"LOAD_RUN": run_id, "LOAD_SEED": str(seed)}, timeout=300)
+    out = shell(
+        SETUP_SCRIPT, {"LOAD_RUN": run_id, "LOAD_SEED": str(seed)}, timeout=300, stack=stack
+    )
     line = next((x for x in out.splitlines() if x.startswith(SETUP_MARK)), None)
     if line is None:
         raise RuntimeError(f"the setup script printed no facts: {out[-500:]!r}")
     return json.loads(line[len(SETUP_MARK) :])
 
 
-def cleanup(consultation: int) -> None:
-    shell(CLEANUP_SCRIPT, {"LOAD_CONSULTATION": str(consultation)}, timeout=300)
+def cleanup(consultation: int, stack: str = "sqlite") -> None:
+    shell(CLEANUP_SCRIPT, {"LOAD_CONSULTATION": str(consultation)}, timeout=300, stack=stack)
 
 
-def stored_emails(consultation: int) -> set[str]:
-    db = sqlite3.connect(f"file:{DB_PATH}?mode=ro", uri=True)
-    try:
-        rows = db.execute(
-            "SELECT email FROM participation_answer WHERE consultation_id = ?", (consultation,)
-        ).fetchall()
-    finally:
-        db.close()
-    return {email for (email,) in rows}
+def stored_emails(agent: Agent, consultation: int) -> set[str]:
+    return set(agent.call("answer_emails", consultation=consultation)["emails"])
 
 
 # --- HTTP clients --------------------------------------------------------------------------------
@@ -609,6 +612,314 @@ def load_phase(
     return recorder, time.monotonic() - started
 
 
+# --- the fair day: many people register for one event at once, a writer publishes meanwhile ------
+
+REGISTER_GET = "GET event page (registrants)"
+REGISTER_POST = "POST registration (registrants)"
+CALENDAR_CHECK = "GET /events/?q=<writer> (stale-page check)"
+REGISTRATION_SENT = "/events/registration/sent/"
+KIND_SUBJECTS = {"You are registered:": "confirmation", "You are on the waitlist:": "waitlisted"}
+STATUS_MAIL = {"registered": "confirmation", "waitlisted": "waitlisted"}
+POSITION = re.compile(r"you are number (\d+) on the waitlist", re.IGNORECASE)
+
+
+@dataclass
+class FairCheck:
+    """What the fair day's accounting found; ``ok`` only if every check passed."""
+
+    attempted: int
+    confirmed: int
+    registered: int
+    waitlisted: int
+    expected_registered: int
+    expected_waitlisted: int
+    errors: int
+    lost: list[str]  # confirmed to the client, not stored
+    unconfirmed: list[str]  # stored, but the client never saw the confirmation
+    other_status: list[str]  # stored with a status other than registered or waitlisted
+    out_of_order: list[str]  # waitlist positions not 1, 2, 3 … in the order of commitment
+    mail_missing: list[str]
+    mail_duplicate: list[str]
+    mail_wrong: list[str]  # wrong kind, or a waitlist position other than the stored one
+    mail_unexpected: list[str]  # to an address with no registration
+
+    @property
+    def ok(self) -> bool:
+        return (
+            self.registered == self.expected_registered
+            and self.waitlisted == self.expected_waitlisted
+            and self.errors == 0
+            and not any(
+                (self.lost, self.unconfirmed, self.other_status, self.out_of_order,
+                 self.mail_missing, self.mail_duplicate, self.mail_wrong, self.mail_unexpected)
+            )
+        )  # fmt: skip
+
+    def lines(self) -> list[str]:
+        def few(items: list[str]) -> str:
+            return f"{len(items):,}" + (f" (e.g. {', '.join(items[:3])})" if items else "")
+
+        return [
+            f"- people {self.attempted:,}; confirmed to the client {self.confirmed:,}; "
+            f"errors {self.errors:,}",
+            f"- registered {self.registered:,} (expected {self.expected_registered:,}), "
+            f"waitlisted {self.waitlisted:,} (expected {self.expected_waitlisted:,}), "
+            f"other status {few(self.other_status)}",
+            f"- lost (confirmed, not stored) {few(self.lost)}; stored without a confirmation "
+            f"{few(self.unconfirmed)}",
+            f"- waitlist positions out of commit order {few(self.out_of_order)}",
+            f"- e-mails: missing {few(self.mail_missing)}, more than once "
+            f"{few(self.mail_duplicate)}, wrong kind or position {few(self.mail_wrong)}, "
+            f"to nobody registered {few(self.mail_unexpected)}",
+        ]
+
+
+def check_fair_day(
+    *,
+    capacity: int,
+    attempted: set[str],
+    confirmed: set[str],
+    errors: int,
+    rows: list[dict],
+    mails: list[tuple[str, str, int | None]],
+) -> FairCheck:
+    """Check the stored registrations of the fair event and the e-mails queued for them.
+
+    ``rows``: every registration of the event (``id``, ``email``, ``status``, ``position``). The
+    event row is locked while a registration is written and committed, so ids follow the order
+    of commitment: the first ``capacity`` ids must hold the places and the rest be waitlisted at
+    positions 1, 2, 3 … in id order. ``mails``: (recipient, kind, waitlist position or None) of
+    every registration e-mail of the event: each person exactly one, of the kind their status
+    says, naming the stored position.
+    """
+    rows = sorted(rows, key=lambda r: r["id"])
+    stored = {r["email"] for r in rows}
+    registered = [r for r in rows if r["status"] == "registered"]
+    waitlisted = [r for r in rows if r["status"] == "waitlisted"]
+    out_of_order = []
+    for expected, r in enumerate(waitlisted, start=1):
+        if r["position"] != expected:
+            out_of_order.append(f"{r['email']} #{r['position']} (expected #{expected})")
+    if registered and waitlisted and registered[-1]["id"] > waitlisted[0]["id"]:
+        out_of_order.append(
+            f"{registered[-1]['email']} got a place after {waitlisted[0]['email']} was waitlisted"
+        )
+    by_address: dict[str, list[tuple[str, int | None]]] = {}
+    for address, kind, position in mails:
+        by_address.setdefault(address, []).append((kind, position))
+    mail_missing, mail_duplicate, mail_wrong = [], [], []
+    for r in rows:
+        got = by_address.get(r["email"], [])
+        if not got:
+            mail_missing.append(r["email"])
+            continue
+        if len(got) > 1:
+            mail_duplicate.append(f"{r['email']} ×{len(got)}")
+        kind, position = got[0]
+        want = STATUS_MAIL.get(r["status"])
+        if kind != want or (want == "waitlisted" and position != r["position"]):
+            mail_wrong.append(
+                f"{r['email']}: {kind} #{position} for {r['status']} #{r['position']}"
+            )
+    expected_registered = min(capacity, len(attempted))
+    return FairCheck(
+        attempted=len(attempted),
+        confirmed=len(confirmed),
+        registered=len(registered),
+        waitlisted=len(waitlisted),
+        expected_registered=expected_registered,
+        expected_waitlisted=len(attempted) - expected_registered,
+        errors=errors,
+        lost=sorted(confirmed - stored),
+        unconfirmed=sorted(stored - confirmed),
+        other_status=[
+            f"{r['email']}: {r['status']}" for r in rows if r["status"] not in STATUS_MAIL
+        ],
+        out_of_order=out_of_order,
+        mail_missing=mail_missing,
+        mail_duplicate=mail_duplicate,
+        mail_wrong=mail_wrong,
+        mail_unexpected=sorted(set(by_address) - stored),
+    )
+
+
+def parse_mails(raw: bytes, prefix: str) -> list[tuple[str, str, int | None]]:
+    """Registration e-mails in the file e-mail backend's output (one or more messages, each
+    followed by a line of 79 dashes) to addresses starting with ``prefix``: (to, kind, position)."""
+    found = []
+    for chunk in re.split(rb"\r?\n-{79}\r?\n", raw):
+        if not chunk.strip():
+            continue
+        message = email.message_from_bytes(chunk.lstrip(), policy=email.policy.default)
+        to = str(message.get("To", ""))
+        if not to.startswith(prefix):
+            continue
+        subject = str(message.get("Subject", ""))
+        kind = next((k for s, k in KIND_SUBJECTS.items() if subject.startswith(s)), subject)
+        body = message.get_body(preferencelist=("plain",))
+        text = body.get_content() if body is not None else ""
+        position = POSITION.search(text)
+        found.append((to, kind, int(position[1]) if position else None))
+    return found
+
+
+def read_mails(directory: Path, prefix: str) -> list[tuple[str, str, int | None]]:
+    mails = []
+    for path in sorted(directory.glob("*.log")) if directory.exists() else []:
+        mails += parse_mails(path.read_bytes(), prefix)
+    return mails
+
+
+def stale_pages(
+    commits: list[tuple[float, str]], observations: list[tuple[float, str, frozenset[str]]]
+) -> list[str]:
+    """Pages that missed a commit made before they were requested.
+
+    ``commits``: (when the writer's commit was known to have happened, marker the page must then
+    show); ``observations``: (when the request was sent, path, markers the response showed).
+    """
+    stale = []
+    for sent, path, shown in observations:
+        for committed, marker in commits:
+            if committed < sent and marker not in shown:
+                stale.append(f"{path} sent {sent - committed:.2f} s after {marker!r}, without it")
+    return stale
+
+
+def body_text(headers: http.client.HTTPMessage, body: bytes) -> str:
+    if headers.get("Content-Encoding") == "gzip":
+        body = zlib.decompress(body, 16 + zlib.MAX_WBITS)
+    return body.decode("utf-8", "replace")
+
+
+class People:
+    """The fair's visitors, each with a distinct e-mail and a moment to start registering."""
+
+    def __init__(self, run_id: str, count: int, seconds: float, started: float):
+        self.addresses = [f"fair-{run_id}-{n}@example.org" for n in range(1, count + 1)]
+        self.step = seconds / count if count else 0
+        self.started = started
+        self.counter = itertools.count()
+        self.lock = threading.Lock()
+
+    def next(self) -> tuple[str, float] | None:
+        with self.lock:
+            n = next(self.counter)
+        if n >= len(self.addresses):
+            return None
+        return self.addresses[n], self.started + n * self.step
+
+
+def run_registrant(
+    port: int, event: int, people: People, stop: threading.Event, confirmed: set[str]
+) -> Recorder:
+    """Register person after person through the event page's form, each at their moment."""
+    recorder, client = Recorder(), Connection(port)
+    page = f"/events/{event}/"
+    try:
+        while not stop.is_set():
+            person = people.next()
+            if person is None:
+                break
+            address, at = person
+            time.sleep(max(0.0, at - time.monotonic()))
+            client.close()  # a new person: a new connection (any worker), no cookies
+            client.cookies.clear()
+            try:
+                status, headers, body, elapsed = client.request("GET", page)
+            except Exception as exc:
+                recorder.add(REGISTER_GET, None, False, f"{address}: {exc!r}")
+                continue
+            token = csrf_token(body_text(headers, body)) if status == 200 else None
+            if token is None or "csrftoken" not in client.cookies:
+                recorder.add(REGISTER_GET, elapsed, False, f"HTTP {status} without a CSRF token")
+                continue
+            recorder.add(REGISTER_GET, elapsed, True)
+            fields = {
+                "csrfmiddlewaretoken": token,
+                "name": f"Fair visitor {address.split('@')[0].rsplit('-', 1)[1]}",
+                "email": address,
+                "audience": "citizens",
+                "consent": "on",
+                "website_url": "",
+            }
+            try:
+                status, headers, body, elapsed = client.request(
+                    "POST", f"/events/{event}/register/", urlencode(fields)
+                )
+            except Exception as exc:
+                recorder.add(REGISTER_POST, None, False, f"{address}: {exc!r}")
+                continue
+            location = headers.get("Location", "")
+            if status == 302 and location.endswith(REGISTRATION_SENT):
+                confirmed.add(address)
+                recorder.add(REGISTER_POST, elapsed, True)
+            else:
+                snippet = re.sub(r"\s+", " ", body_text(headers, body))[:200]
+                recorder.add(
+                    REGISTER_POST, elapsed, False, f"{address}: HTTP {status} {location} {snippet}"
+                )
+    finally:
+        client.close()
+        recorder.reconnects += client.reconnects
+    return recorder
+
+
+def run_writer(
+    publish: Callable[[str], None],
+    marker: str,
+    every: float,
+    deadline: float,
+    stop: threading.Event,
+    commits: list[tuple[float, str]],
+) -> Recorder:
+    """Publish an event titled ``<marker> <n>`` every ``every`` s; note when each commit is known."""
+    recorder = Recorder()
+    n = 0
+    while time.monotonic() < deadline and not stop.is_set():
+        n += 1
+        title = f"{marker} {n}"
+        started = time.perf_counter()
+        try:
+            publish(title)
+        except Exception as exc:
+            recorder.add("publish (writer)", None, False, repr(exc))
+        else:
+            commits.append((time.monotonic(), title))
+            recorder.add("publish (writer)", time.perf_counter() - started, True)
+        stop.wait(every)
+    return recorder
+
+
+def run_checker(
+    port: int,
+    marker: str,
+    deadline: float,
+    stop: threading.Event,
+    observations: list[tuple[float, str, frozenset[str]]],
+) -> Recorder:
+    """Read the calendar searched for the writer's events, again and again; note what it shows."""
+    recorder, client = Recorder(), Connection(port)
+    path = "/events/?" + urlencode({"q": marker})
+    pattern = re.compile(re.escape(marker) + r" \d+")
+    try:
+        while time.monotonic() < deadline and not stop.is_set():
+            sent = time.monotonic()
+            try:
+                status, headers, body, elapsed = client.request("GET", path)
+            except Exception as exc:
+                recorder.add(CALENDAR_CHECK, None, False, repr(exc))
+                continue
+            recorder.add(CALENDAR_CHECK, elapsed, status == 200, f"HTTP {status}")
+            if status == 200:
+                shown = frozenset(pattern.findall(body_text(headers, body)))
+                observations.append((sent, path, shown))
+            stop.wait(0.2)
+    finally:
+        client.close()
+    return recorder
+
+
 # --- the run -------------------------------------------------------------------------------------
 
 
@@ -625,22 +936,32 @@ def report_lines(
     built = f"cache built {build['built_at']}" + (" (reused)" if build["reused"] else " (now)")
     total_mib, workers, max_worker = server_mib
     own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    if args.stack == "postgres":
+        server = (
+            f"production stack: PostgreSQL + Redis (db {run.PG_REDIS_URL.rsplit('/', 1)[1]}, "
+            f"emptied at the start), `echos serve` {args.workers} workers × 4 threads and "
+            f"`echos worker --threads {WORKER_THREADS}`"
+        )
+    else:
+        server = (
+            f"embedded default: SQLite, local-memory cache, `echos serve` {args.workers} "
+            "workers × 4 threads, background tasks in process"
+        )
     lines = [
         f"# echos load test — {datetime.now(UTC):%Y-%m-%d %H:%M} UTC",
         "",
-        f"Data: {SCALE} scale, seed {SEED} ({built}): "
+        f"Data: {run.SCALE} scale, seed {SEED} ({built}): "
         + ", ".join(f"{n:,} {name}" for name, n in facts["counts"].items())
         + ".",
-        f"Server: echos serve (gunicorn), {args.workers} workers × 4 threads, DEBUG off, "
-        f"{HOST} only; {os.cpu_count()} CPUs shared with this load generator; "
-        f"Python {platform.python_version()}, SQLite {sqlite3.sqlite_version}.",
+        f"Server: {server}; DEBUG off, {HOST} only; {os.cpu_count()} CPUs shared with this load "
+        f"generator; Python {platform.python_version()}.",
         f"Load: {args.clients} public clients (weighted page mix, keep-alive) and "
         f"{args.submitters} submitters (a new participant and connection each time: GET form, "
         f"POST answers) for "
         f"{seconds:.1f} s, after a {args.warmup:g} s warm-up; baseline: /healthz alone with "
         f"{args.clients} clients for {args.healthz:g} s.",
         f"**Rate limits raised for this run** (every client is 127.0.0.1): {limits}; "
-        "limits stay on and are counted. E-mails go to the dummy backend (built, not sent).",
+        "limits stay on and are counted. E-mails go to files of the run (counted, not sent).",
         "",
         *format_table(rows, baseline),
         "",
@@ -654,38 +975,183 @@ def report_lines(
     return lines
 
 
+@dataclass
+class FairRun:
+    """What the fair day's clients saw (the checks read the database and e-mails afterwards)."""
+
+    recorder: Recorder
+    seconds: float  # until the last registrant finished
+    attempted: set[str]
+    confirmed: set[str]
+    commits: list[tuple[float, str]]
+    observations: list[tuple[float, str, frozenset[str]]]
+
+
+def fair_phase(
+    port: int, facts: dict, args, event: int, publish: Callable[[str], None], marker: str
+) -> FairRun:
+    """``args.fair_people`` register for ``event`` over ``args.fair_seconds`` while the public
+    clients browse, a writer publishes an event every ``args.writer_every`` s and checkers read
+    the calendar searched for the writer's events."""
+    stop = threading.Event()
+    started = time.monotonic()
+    deadline = started + args.fair_seconds
+    people = People(facts["run_id"], args.fair_people, args.fair_seconds, started)
+    confirmed: set[str] = set()
+    commits: list[tuple[float, str]] = []
+    observations: list[tuple[float, str, frozenset[str]]] = []
+    kinds = public_mix(facts)
+    registrants_done = threading.Event()
+    finished: list[float] = []
+
+    def registrants() -> Recorder:
+        merged = run_threads(
+            [
+                lambda: run_registrant(port, event, people, threading.Event(), confirmed)
+                for _ in range(args.fair_threads)
+            ],
+            threading.Event(),
+        )
+        finished.append(time.monotonic())
+        registrants_done.set()
+        return merged
+
+    targets: list[Callable[[], Recorder]] = [registrants]
+    targets += [
+        lambda i=i: run_public(port, kinds, deadline, registrants_done, args.seed * 1000 + 700 + i)
+        for i in range(args.clients)
+    ]
+    targets.append(lambda: run_writer(publish, marker, args.writer_every, deadline, stop, commits))
+    targets += [
+        lambda: run_checker(port, marker, deadline + 3, stop, observations)
+        for _ in range(args.checkers)
+    ]
+    recorder = run_threads(targets, stop)
+    return FairRun(
+        recorder=recorder,
+        seconds=(finished[0] if finished else time.monotonic()) - started,
+        attempted=set(people.addresses),
+        confirmed=confirmed,
+        commits=commits,
+        observations=observations,
+    )
+
+
+def wait_for_mails(directory: Path, prefix: str, expected: int, timeout: float) -> list:
+    """The fair's e-mails once ``expected`` have arrived and none came for 3 s (or at timeout)."""
+    deadline = time.monotonic() + timeout
+    last, since = -1, time.monotonic()
+    while True:
+        mails = read_mails(directory, prefix)
+        if len(mails) != last:
+            last, since = len(mails), time.monotonic()
+        if (
+            len(mails) >= expected and time.monotonic() - since >= 3
+        ) or time.monotonic() > deadline:
+            return mails
+        time.sleep(0.5)
+
+
+def fair_lines(args, fair: FairRun, check: FairCheck, stale: list[str], baseline: Row) -> list[str]:
+    kinds = [REGISTER_GET, REGISTER_POST]
+    public = [k.label for k in public_mix({"hubs": [0], "events": [0], "countries": []})]
+    rec = fair.recorder
+    rows = rows_from(rec, kinds, fair.seconds, "all registrant requests")
+    rows += rows_from(rec, public, fair.seconds, "all public pages (during the fair)")[-1:]
+    rows += rows_from(rec, [CALENDAR_CHECK], fair.seconds, CALENDAR_CHECK)[:1]
+    lines = [
+        f"### Fair day: {len(fair.attempted):,} people register for one event with "
+        f"{args.fair_places:,} places",
+        "",
+        f"{len(fair.attempted):,} people (a distinct e-mail each, a new connection, no account: "
+        f"GET the event page for the form's CSRF token, POST the registration form) start at "
+        f"even intervals over {args.fair_seconds:g} s from {args.fair_threads} threads; the last "
+        f"finished after {fair.seconds:.1f} s. Meanwhile {args.clients} clients browse the page "
+        f"mix, a writer publishes an event every {args.writer_every:g} s through the events "
+        f"service ({len(fair.commits)} published), and {args.checkers} checkers read the "
+        "calendar searched for the writer's events: a response to a request sent after a "
+        "commit must list that event. Same /healthz baseline as above.",
+        "",
+        *format_table([baseline, *rows], baseline),
+        "",
+        f"Checks ({'all passed' if check.ok and not stale else '**FAILED**'}):",
+        *check.lines(),
+        f"- calendar responses checked {len(fair.observations):,}, stale after a commit "
+        f"{len(stale):,}" + (f" (e.g. {stale[0]})" if stale else ""),
+    ]
+    if rec.examples:
+        lines += ["", "First errors:", *(f"- {e}" for e in rec.examples)]
+    return lines
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument(
+        "--stack", choices=run.STACKS, default="postgres",
+        help="postgres: the production stack (default); sqlite: the embedded default",
+    )  # fmt: skip
+    parser.add_argument("--scale", choices=["europe", "small"], default="europe")
     parser.add_argument("--duration", type=float, default=60, help="seconds of load (default 60)")
     parser.add_argument("--clients", type=int, default=16, help="public clients (default 16)")
     parser.add_argument("--submitters", type=int, default=4, help="submitting clients (default 4)")
     parser.add_argument("--workers", type=int, default=4, help="gunicorn workers (default 4)")
     parser.add_argument("--healthz", type=float, default=5, help="seconds of /healthz baseline")
     parser.add_argument("--warmup", type=float, default=3, help="seconds of unrecorded mix")
+    parser.add_argument("--fair-people", type=int, default=600)
+    parser.add_argument("--fair-places", type=int, default=300)
+    parser.add_argument("--fair-seconds", type=float, default=60)
+    parser.add_argument("--fair-threads", type=int, default=24, help="registering threads")
+    parser.add_argument("--writer-every", type=float, default=5, help="seconds between events")
+    parser.add_argument("--checkers", type=int, default=2, help="stale-page checking clients")
+    parser.add_argument("--no-fair", action="store_true", help="skip the fair day")
     parser.add_argument("--seed", type=int, default=1)
-    parser.add_argument("--keep", action="store_true", help="keep the consultation and answers")
+    parser.add_argument("--keep", action="store_true", help="keep what the run created")
     parser.add_argument("--rebuild", action="store_true", help="rebuild the cached data")
-    parser.add_argument("--timeout", type=int, default=1800, help="give up after this many s")
+    parser.add_argument("--timeout", type=int, default=3600, help="give up after this many s")
     args = parser.parse_args()
     signal.signal(signal.SIGALRM, on_alarm)
     signal.alarm(args.timeout)
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
+    run.configure(args.scale)
+    stack = args.stack
 
-    build = ensure_data(args.rebuild)
+    build = ensure_data(args.rebuild, stack)
     log("collecting static files")
-    echos("collectstatic", "--noinput", "-v0", timeout=300)
+    echos("collectstatic", "--noinput", "-v0", timeout=300, stack=stack)
+    if stack == "postgres":
+        log(f"emptying the bench's Redis database ({run.PG_REDIS_URL})")
+        flush_redis()
     run_id = datetime.now(UTC).strftime("%Y%m%d%H%M%S")
     log(f"opening the load-test consultation (run {run_id})")
-    facts = {**setup(run_id, args.seed), "run_id": run_id}
+    facts = {**setup(run_id, args.seed, stack), "run_id": run_id}
     consultation = facts["consultation"]
+    mail_dir = BENCH_DIR / f"mail-{run_id}"
+    env = {**LOAD_ENV, "ECHOS_EMAIL_FILE_PATH": str(mail_dir)}
+    agent = Agent(stack, env)
+    created: list[int] = []
+    fair_event = None
+    if not args.no_fair:
+        fair_event = agent.call("fair_setup", title=f"Fair day {run_id}", capacity=args.fair_places)
+        created.append(fair_event["id"])
+
+    def publish(title: str) -> None:
+        created.append(agent.call("publish", title=title, hub=fair_event["hub"])["id"])
+
     confirmed: set[str] = set()
-    server = None
+    server = worker = None
+    fair = None
+    mails: list = []
     finished = False
     try:
         port = free_port()
-        log(f"starting echos serve on {HOST}:{port} with {args.workers} workers; raised limits: "
-            + ", ".join(f"{k}={v}" for k, v in LOAD_ENV.items()))  # fmt: skip
-        server = Server(port, args.workers, extra_env=LOAD_ENV, log_name="load-server.log")
+        log(f"starting echos serve on {HOST}:{port} with {args.workers} workers ({stack}); "
+            "raised limits: " + ", ".join(f"{k}={v}" for k, v in LOAD_ENV.items()))  # fmt: skip
+        server = Server(
+            port, args.workers, extra_env=env, log_name=f"load-server-{stack}.log", stack=stack
+        )
+        if stack == "postgres":
+            log(f"starting echos worker --threads {WORKER_THREADS}")
+            worker = Worker(env, log_name="load-worker.log")
         server.wait_ready(60)
         log(f"/healthz baseline: {args.clients} clients for {args.healthz:g} s")
         base_rec, base_s = healthz_phase(port, args.clients, args.healthz)
@@ -694,25 +1160,51 @@ def main() -> int:
         log(f"load: {args.clients} public clients + {args.submitters} submitters "
             f"for {args.duration:g} s")  # fmt: skip
         rec, seconds = load_phase(port, facts, args, args.submitters, args.duration, confirmed)
+        if fair_event is not None:
+            log(f"fair day: {args.fair_people} people for {args.fair_places} places over "
+                f"{args.fair_seconds:g} s, {args.clients} browsing, a writer, "
+                f"{args.checkers} checkers")  # fmt: skip
+            fair = fair_phase(port, facts, args, fair_event["id"], publish, f"Fair writer {run_id}")
+            log("waiting for the fair's e-mails to be sent")
+            mails = wait_for_mails(mail_dir, f"fair-{run_id}-", len(fair.confirmed), 180)
         peaks = server.peak_rss_kib()
         finished = True
     finally:
         if server is not None:
             server.stop()
             log(f"server stopped (log: {server.log_path.relative_to(ROOT)})")
+        if worker is not None:
+            worker.stop()
         signal.alarm(0)
         if not finished and not args.keep:
-            log(f"deleting the load-test consultation {consultation}")
-            cleanup(consultation)
+            log(f"deleting the load-test consultation {consultation} and the run's events")
+            agent.call("delete_events", ids=created)
+            agent.close()
+            cleanup(consultation, stack)
     # Every answer of this consultation comes from this run's submitters.
-    stored = stored_emails(consultation)
+    stored = stored_emails(agent, consultation)
     submit_errors = rec.errors.get(FORM_GET, 0) + rec.errors.get(FORM_POST, 0)
     check = check_submissions(confirmed, stored, submit_errors)
+    fair_check = stale = None
+    if fair is not None and fair_event is not None:
+        registrations = agent.call("fair_rows", event=fair_event["id"])["rows"]
+        fair_errors = sum(fair.recorder.errors.values())  # every request of the fair day
+        fair_check = check_fair_day(
+            capacity=args.fair_places, attempted=fair.attempted, confirmed=fair.confirmed,
+            errors=fair_errors, rows=registrations, mails=mails,
+        )  # fmt: skip
+        stale = stale_pages(fair.commits, fair.observations)
     if args.keep:
-        log(f"keeping consultation {consultation} and its {len(stored):,} answers (--keep)")
+        log(f"keeping consultation {consultation}, events {created} and {mail_dir} (--keep)")
     else:
-        log(f"deleting consultation {consultation} and its {len(stored):,} answers")
-        cleanup(consultation)
+        log(f"deleting consultation {consultation} ({len(stored):,} answers) and events {created}")
+        agent.call("delete_events", ids=created)
+        cleanup(consultation, stack)
+        for path in mail_dir.glob("*.log") if mail_dir.exists() else []:
+            path.unlink()
+        if mail_dir.exists():
+            mail_dir.rmdir()
+    agent.close()
 
     baseline = rows_from(base_rec, [HEALTHZ], base_s, HEALTHZ)[0]
     public = [k.label for k in public_mix(facts)]
@@ -729,11 +1221,16 @@ def main() -> int:
         args, facts, build, rows, baseline, check, seconds, rec.examples, server_mib,
         rec.reconnects + base_rec.reconnects,
     )  # fmt: skip
+    if fair is not None and fair_check is not None and stale is not None:
+        lines += ["", *fair_lines(args, fair, fair_check, stale, baseline)]
     text = "\n".join(lines) + "\n"
     REPORT.write_text(text)
     print(text)
     log(f"written to {REPORT.relative_to(ROOT)}")
-    return exit_code(rows, check)
+    code = exit_code(rows, check)
+    if fair_check is not None and (not fair_check.ok or stale):
+        code = 1
+    return code
 
 
 if __name__ == "__main__":

@@ -17,6 +17,7 @@ import argparse
 import hashlib
 import http.client
 import json
+import math
 import os
 import platform
 import re
@@ -28,7 +29,9 @@ import sqlite3
 import statistics
 import subprocess
 import sys
+import threading
 import time
+import zlib
 from datetime import UTC, datetime
 from http.cookies import SimpleCookie
 from pathlib import Path
@@ -54,6 +57,20 @@ GENERATOR_INPUTS = [
 ]
 HOST = "127.0.0.1"
 COORDINATOR = "bench-network"
+# The production stack (docs/deploy.md): PostgreSQL and Redis on this machine, the same data.
+STACKS = ("sqlite", "postgres")
+PG_URL = os.environ.get("BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/echos_bench")
+PG_REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/10")
+PG_MARKER = BENCH_DIR / f"{SCALE}-seed{SEED}.postgres.done.json"
+PG_DATA_DIR = BENCH_DIR / "data-postgres"
+# As docs/deploy.md runs them: app workers per server and the background worker's threads.
+DEFAULT_WORKERS = {"sqlite": 2, "postgres": 3}
+WORKER_THREADS = 2
+STACK_TITLES = {
+    "sqlite": "embedded default: SQLite (WAL), local-memory cache, background tasks in process",
+    "postgres": "production stack: PostgreSQL + Redis, `echos serve` and `echos worker` as in "
+    "docs/deploy.md",
+}
 
 
 class BenchTimeout(Exception):
@@ -64,13 +81,23 @@ def log(message: str) -> None:
     print(f"[bench] {message}", file=sys.stderr, flush=True)
 
 
-def server_env() -> dict[str, str]:
-    """The environment of a production-mode echos on the cached SQLite file."""
+def server_env(stack: str = "sqlite") -> dict[str, str]:
+    """The environment of a production-mode echos on a stack's cached data.
+
+    ``sqlite``: the embedded default (the cached SQLite file, local-memory cache, background tasks
+    in the process that queues them); ``postgres``: the production stack of docs/deploy.md
+    (``DATABASE_URL`` and ``REDIS_URL``: tasks queued in Redis for ``echos worker``).
+    """
     env = {k: v for k, v in os.environ.items() if not k.startswith(("ECHOS_", "DJANGO_"))}
     for name in ("DATABASE_URL", "REDIS_URL"):
         env.pop(name, None)
-    env["ECHOS_DATA_DIR"] = str(DATA_DIR)
-    env["ECHOS_SQLITE_PATH"] = str(DB_PATH)
+    if stack == "postgres":
+        env["ECHOS_DATA_DIR"] = str(PG_DATA_DIR)
+        env["DATABASE_URL"] = PG_URL
+        env["REDIS_URL"] = PG_REDIS_URL
+    else:
+        env["ECHOS_DATA_DIR"] = str(DATA_DIR)
+        env["ECHOS_SQLITE_PATH"] = str(DB_PATH)
     env["PYTHONUNBUFFERED"] = "1"
     # The bench signs its network coordinator in with a password only: it measures the pages,
     # not the TOTP enrolment that production requires.
@@ -78,11 +105,13 @@ def server_env() -> dict[str, str]:
     return env
 
 
-def echos(*args: str, timeout: float, capture: bool = False) -> subprocess.CompletedProcess:
+def echos(
+    *args: str, timeout: float, capture: bool = False, stack: str = "sqlite"
+) -> subprocess.CompletedProcess:
     """Run an echos command (``python -m echos``: the console script) in the bench setup."""
     return subprocess.run(
         [sys.executable, "-m", "echos", *args],
-        env=server_env(),
+        env=server_env(stack),
         cwd=ROOT,
         timeout=timeout,
         check=True,
@@ -122,8 +151,10 @@ def ensure_coordinator() -> tuple[str, str]:
     return COORDINATOR, password
 
 
-def ensure_data(rebuild: bool) -> dict:
+def ensure_data(rebuild: bool, stack: str = "sqlite") -> dict:
     """Build the Europe-scale database unless a completed build of this generator is cached."""
+    if stack == "postgres":
+        return ensure_pg_data(rebuild)
     BENCH_DIR.mkdir(exist_ok=True)
     DATA_DIR.mkdir(parents=True, exist_ok=True)
     if MARKER.exists() and DB_PATH.exists() and not rebuild:
@@ -157,6 +188,78 @@ def ensure_data(rebuild: bool) -> dict:
     return {**marker, "reused": False}
 
 
+def _pg_admin(statement: str) -> None:
+    """Run one statement on the server's maintenance database (to drop or create the bench's)."""
+    import psycopg  # lazy: only the production stack needs it
+
+    url = PG_URL.rsplit("/", 1)[0] + "/postgres"
+    with psycopg.connect(url, autocommit=True) as conn:
+        conn.execute(statement)
+
+
+def pg_database_ready() -> bool:
+    """Whether the bench database exists and holds the generated hubs."""
+    import psycopg
+
+    try:
+        with psycopg.connect(PG_URL, connect_timeout=5) as conn:
+            return conn.execute("SELECT COUNT(*) FROM hubs_hub").fetchone()[0] > 0
+    except psycopg.Error:
+        return False
+
+
+def ensure_pg_data(rebuild: bool) -> dict:
+    """The same Europe-scale data in PostgreSQL, generated there (cached like the SQLite file).
+
+    The generator runs against PostgreSQL directly: measured on this machine it takes about as
+    long as on SQLite, and it needs no conversion step that could drift from the generator.
+    """
+    BENCH_DIR.mkdir(exist_ok=True)
+    PG_DATA_DIR.mkdir(parents=True, exist_ok=True)
+    database = PG_URL.rsplit("/", 1)[1]
+    if PG_MARKER.exists() and not rebuild:
+        marker = json.loads(PG_MARKER.read_text())
+        if (
+            marker.get("fingerprint") == fingerprint()
+            and marker.get("database") == database
+            and pg_database_ready()
+        ):
+            log(f"reusing PostgreSQL database {database} (built {marker['built_at']})")
+            echos("migrate", "--noinput", "-v0", timeout=300, stack="postgres")
+            return {**marker, "reused": True}
+        log("generator (or database) changed since the cached PostgreSQL build: rebuilding")
+    PG_MARKER.unlink(missing_ok=True)
+    log(f"building {SCALE} data with seed {SEED} into PostgreSQL database {database}")
+    _pg_admin(f'DROP DATABASE IF EXISTS "{database}"')
+    _pg_admin(f'CREATE DATABASE "{database}"')
+    flush_redis()
+    started = time.perf_counter()
+    echos("migrate", "--noinput", "-v0", timeout=600, stack="postgres")
+    migrated = time.perf_counter()
+    result = echos(
+        "generate-data", "--scale", SCALE, "--seed", str(SEED),
+        timeout=2400, capture=True, stack="postgres",
+    )  # fmt: skip
+    finished = time.perf_counter()
+    print(result.stdout, file=sys.stderr, end="")
+    peak = next((line for line in result.stdout.splitlines() if "peak memory" in line), "")
+    marker = {
+        "scale": SCALE, "seed": SEED, "fingerprint": fingerprint(), "database": database,
+        "built_at": datetime.now(UTC).isoformat(timespec="seconds"),
+        "migrate_s": round(migrated - started, 1), "generate_s": round(finished - migrated, 1),
+        "generate_report": peak.strip(),
+    }  # fmt: skip
+    PG_MARKER.write_text(json.dumps(marker, indent=2))
+    return {**marker, "reused": False}
+
+
+def flush_redis() -> None:
+    """Empty the bench's Redis database (cache, sessions, task queue): every run starts cold."""
+    import redis  # lazy: only the production stack needs it
+
+    redis.Redis.from_url(PG_REDIS_URL).flushdb()
+
+
 def free_port() -> int:
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
         s.bind((HOST, 0))
@@ -167,7 +270,12 @@ class Server:
     """``echos serve`` in its own process group; ``stop`` ends the master and its workers."""
 
     def __init__(
-        self, port: int, workers: int, extra_env: dict | None = None, log_name: str = "server.log"
+        self,
+        port: int,
+        workers: int,
+        extra_env: dict | None = None,
+        log_name: str = "server.log",
+        stack: str = "sqlite",
     ):
         """``extra_env`` is added to ``server_env()``; the log goes to ``.bench/<log_name>``."""
         self.port = port
@@ -176,7 +284,7 @@ class Server:
         self.process = subprocess.Popen(
             [sys.executable, "-m", "echos", "serve", "--host", HOST, "--port", str(port),
              "--workers", str(workers)],
-            env={**server_env(), **(extra_env or {})}, cwd=ROOT, stdout=self.log_file,
+            env={**server_env(stack), **(extra_env or {})}, cwd=ROOT, stdout=self.log_file,
             stderr=subprocess.STDOUT, start_new_session=True,
         )  # fmt: skip
 
@@ -237,6 +345,81 @@ class Server:
 
 class ServerDied(Exception):
     pass
+
+
+class Worker:
+    """``echos worker`` (huey over Redis) in its own process group, as docs/deploy.md runs it."""
+
+    def __init__(self, extra_env: dict | None = None, log_name: str = "worker.log"):
+        self.log_path = BENCH_DIR / log_name
+        self.log_file = open(self.log_path, "w")  # noqa: SIM115 - closed in stop()
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "echos", "worker", "--threads", str(WORKER_THREADS)],
+            env={**server_env("postgres"), **(extra_env or {})}, cwd=ROOT, stdout=self.log_file,
+            stderr=subprocess.STDOUT, start_new_session=True,
+        )  # fmt: skip
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            try:
+                os.killpg(self.process.pid, signal.SIGTERM)
+                self.process.wait(timeout=20)
+            except ProcessLookupError:
+                pass
+            except subprocess.TimeoutExpired:
+                os.killpg(self.process.pid, signal.SIGKILL)
+                self.process.wait(timeout=5)
+        self.log_file.close()
+
+
+AGENT_SOURCE = ROOT / "bench" / "agent.py"
+AGENT_MARK = "AGENT "
+
+
+class Agent:
+    """bench/agent.py in an ``echos shell`` on a stack: services and the test client, in-process.
+
+    One request at a time (a lock keeps threads from interleaving); ``call`` raises when the
+    agent answers with an error or has exited.
+    """
+
+    def __init__(self, stack: str, extra_env: dict | None = None):
+        self.lock = threading.Lock()
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "echos", "shell", "-c", AGENT_SOURCE.read_text()],
+            env={**server_env(stack), **(extra_env or {})}, cwd=ROOT, stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE, text=True, start_new_session=True,
+        )  # fmt: skip
+        self._read()
+
+    def _read(self) -> dict:
+        assert self.process.stdout is not None
+        while True:
+            line = self.process.stdout.readline()
+            if not line:
+                raise RuntimeError(f"the bench agent exited (code {self.process.poll()})")
+            if line.startswith(AGENT_MARK):
+                return json.loads(line[len(AGENT_MARK) :])
+
+    def call(self, op: str, **arguments) -> dict:
+        assert self.process.stdin is not None
+        with self.lock:
+            self.process.stdin.write(json.dumps({"op": op, **arguments}) + "\n")
+            self.process.stdin.flush()
+            answer = self._read()
+        if not answer.pop("ok"):
+            raise RuntimeError(f"bench agent {op} failed: {answer['error']}\n{answer['trace']}")
+        return answer
+
+    def close(self) -> None:
+        if self.process.poll() is None:
+            try:
+                if self.process.stdin is not None:
+                    self.process.stdin.close()
+                self.process.wait(timeout=20)
+            except (OSError, subprocess.TimeoutExpired):
+                os.killpg(self.process.pid, signal.SIGKILL)
+                self.process.wait(timeout=5)
 
 
 class Client:
@@ -310,6 +493,27 @@ class Client:
                 raise RuntimeError(f"GET {path} answered {response.status}: {body[:300]!r}")
             return elapsed, len(body)
         raise AssertionError("unreachable")
+
+    def fetch(self, path: str) -> tuple[float, str]:
+        """Like ``get``, and the body as text (gzip undone, iCalendar lines unfolded)."""
+        for attempt in range(2):
+            try:
+                started = time.perf_counter()
+                self.conn.request("GET", path, headers=self._headers())
+                response = self.conn.getresponse()
+                body = response.read()
+                elapsed = time.perf_counter() - started
+                break
+            except (http.client.HTTPException, OSError):
+                self.conn.close()
+                self.conn = self._connect()
+                if attempt or self.server.process.poll() is not None:
+                    raise
+        if response.status != 200:
+            raise RuntimeError(f"GET {path} answered {response.status}: {body[:300]!r}")
+        if response.getheader("Content-Encoding") == "gzip":
+            body = zlib.decompress(body, 16 + zlib.MAX_WBITS)
+        return elapsed, body.decode("utf-8", "replace").replace("\r\n ", "")
 
     def close(self) -> None:
         self.conn.close()
@@ -427,151 +631,328 @@ def table(rows: list[tuple[str, dict | None, bool]], baseline: float) -> list[st
     return lines
 
 
-def measure_http(
-    args,
-    pages: list[tuple[str, str]],
-    coordinator_pages: list[tuple[str, str]],
-    credentials: tuple[str, str],
-    heavy: int,
-):
-    """Start the server, time /healthz and the pages, read its peak memory, stop it.
+# Where the write before a cold request goes: the object a page shows (its first link), else these.
+TARGET_PATTERNS = {
+    "event": (r"/events/(\d+)/", r'"id":\s*(\d+)'),
+    "hub": (r"/hubs/(\d+)/", r'"id":\s*(\d+)'),
+}
 
-    ``coordinator_pages`` are timed on a second connection signed in with ``credentials``; the
-    other pages stay anonymous.
+
+def page_specs(facts: dict) -> tuple[list[tuple], list[tuple]]:
+    """(label, path, kind of the write before a cold request, its id or None: the page's first
+    link of that kind) for the public pages, then for the network coordinator's."""
+    hub, event, consultation = facts["hub_id"], facts["event_id"], facts["consultation_id"]
+    public = [
+        ("GET / (home, Europe map)", "/", "hub", None),
+        ("GET /hubs/?country=DE&level=regional", "/hubs/?country=DE&level=regional", "hub", None),
+        ("GET /hubs/?q=synthetic", "/hubs/?q=synthetic", "hub", None),
+        (f"GET /hubs/{hub}/ (national, {facts['hub_members']:,} members)",
+         f"/hubs/{hub}/", "hub", hub),
+        ("GET /api/v1/hubs?limit=100", "/api/v1/hubs?limit=100", "hub", None),
+        ("GET /events/ (calendar, upcoming)", "/events/", "event", None),
+        ("GET /events/?country=DE&audience=citizens", "/events/?country=DE&audience=citizens",
+         "event", None),
+        ("GET /events/?when=past (past events)", "/events/?when=past", "event", None),
+        ("GET /events/month/2026/3/ (month grid)", "/events/month/2026/3/", "event", None),
+        (f"GET /events/{event}/ (event page, {facts['event_registrations']:,} registrations)",
+         f"/events/{event}/", "event", event),
+        ("GET /events/feed.ics (whole calendar)", "/events/feed.ics", "event", None),
+        ("GET /events/feeds/country/DE.ics", "/events/feeds/country/DE.ics", "event", None),
+        ("GET /api/v1/events?limit=100", "/api/v1/events?limit=100", "event", None),
+        ("GET /events/gap/ (participation gap, 12 months)", "/events/gap/", "event", None),
+        (f"GET /participate/consultations/{consultation}/results/ "
+         f"({facts['consultation_answers']:,} answers)",
+         f"/participate/consultations/{consultation}/results/", "hub", None),
+    ]  # fmt: skip
+    coordinator = [
+        (f"GET /assessment/network/ (coordinator, {facts['maturity']:,} assessments)",
+         "/assessment/network/", "hub", None),
+        (f"GET /assessment/mapping/ (coordinator, {facts['mapping']} countries)",
+         "/assessment/mapping/", "hub", None),
+        (f"GET /assessment/hubs/{hub}/ (coordinator, national hub maturity)",
+         f"/assessment/hubs/{hub}/", "hub", hub),
+    ]  # fmt: skip
+    return public, coordinator
+
+
+def write_target(kind: str, fixed: int | None, body: str, facts: dict) -> tuple[int, bool]:
+    """The id to write to before a cold request, and whether the page itself links to it."""
+    if fixed is not None:
+        return fixed, True
+    for pattern in TARGET_PATTERNS[kind]:
+        found = re.search(pattern, body)
+        if found:
+            return int(found[1]), True
+    return facts["hub_id" if kind == "hub" else "event_id"], False
+
+
+def time_page(client: Client, agent: Agent, spec: tuple, heavy: int, cold: int, facts: dict):
+    """Warm: ``heavy`` repeated requests; cold: ``cold`` times a write then the first request.
+
+    The write renames the object the page links to first (an event or a hub) through its
+    service; ``seen`` counts the cold responses that already show the new name.
     """
-    port = free_port()
-    log(f"starting echos serve on {HOST}:{port} with {args.workers} workers")
-    server = Server(port, args.workers)
+    label, path, kind, fixed = spec
+    warm = time_http(client, path, heavy, warmup=3)
+    _elapsed, body = client.fetch(path)
+    target, linked = write_target(kind, fixed, body, facts)
+    samples, seen = [], 0
+    for _ in range(cold):
+        marker = agent.call("retitle", kind=kind, id=target)["marker"]
+        elapsed, body = client.fetch(path)
+        samples.append(elapsed)
+        seen += marker in body
+    median, p95 = summarise(samples)
+    return {
+        "warm": warm,
+        "cold": {"median": median, "p95": p95, "n": cold},
+        "seen": seen,
+        "linked": linked,
+        "write": {"kind": kind, "id": target},
+    }
+
+
+def measure_stack(stack: str, args, heavy: int) -> dict:
+    """Data, server (and worker), /healthz, every page warm and cold, query counts; stop all."""
+    build = ensure_data(args.rebuild, stack)
+    log(f"[{stack}] collecting static files")
+    echos("collectstatic", "--noinput", "-v0", timeout=300, stack=stack)
+    if stack == "postgres":
+        log(f"[{stack}] emptying the bench's Redis database ({PG_REDIS_URL})")
+        flush_redis()
+    workers = args.workers or DEFAULT_WORKERS[stack]
+    agent = Agent(stack, {"ECHOS_EMAIL_BACKEND": "django.core.mail.backends.dummy.EmailBackend"})
+    server = worker = None
     try:
+        facts = agent.call("facts")
+        password = secrets.token_urlsafe(24)
+        agent.call("coordinator", username=COORDINATOR, password=password)
+        public, coordinator = page_specs(facts)
+        port = free_port()
+        log(f"[{stack}] starting echos serve on {HOST}:{port} with {workers} workers")
+        server = Server(port, workers, log_name=f"server-{stack}.log", stack=stack)
+        if stack == "postgres":
+            log(f"[{stack}] starting echos worker --threads {WORKER_THREADS}")
+            worker = Worker(log_name="worker-bench.log")
         server.wait_ready(60)
-        client = Client(server)
-        signed_in = Client(server)
+        client, signed_in = Client(server), Client(server)
+        rows = []
         try:
-            log(f"timing /healthz × {args.requests}")
+            log(f"[{stack}] timing /healthz × {args.requests}")
             healthz = time_http(client, "/healthz", args.requests, warmup=20)
-            results = [("GET /healthz (baseline)", healthz, True)]
-            for label, path in pages:
-                log(f"timing {path} × {heavy}")
-                results.append((label, time_http(client, path, heavy, warmup=3), True))
-            log(f"signing in as {credentials[0]}")
-            signed_in.login(*credentials)
-            for label, path in coordinator_pages:
-                log(f"timing {path} × {heavy} (network coordinator)")
-                results.append((label, time_http(signed_in, path, heavy, warmup=3), True))
+            for spec in public:
+                log(f"[{stack}] timing {spec[1]} × {heavy} warm, × {args.cold} cold")
+                rows.append((spec, time_page(client, agent, spec, heavy, args.cold, facts)))
+            signed_in.login(COORDINATOR, password)
+            for spec in coordinator:
+                log(f"[{stack}] timing {spec[1]} × {heavy} warm, × {args.cold} cold (coordinator)")
+                rows.append((spec, time_page(signed_in, agent, spec, heavy, args.cold, facts)))
         finally:
             client.close()
             signed_in.close()
         peaks = server.peak_rss_kib()
+        log(f"[{stack}] counting SQL queries in-process")
+        for spec, result in rows:
+            username = COORDINATOR if spec in coordinator else None
+            result["queries"] = agent.call(
+                "queries", path=spec[1], username=username, write=result["write"]
+            )
     finally:
-        server.stop()
-    return results, peaks, server.process.pid
+        if server is not None:
+            server.stop()
+        if worker is not None:
+            worker.stop()
+        agent.close()
+    return {
+        "stack": stack, "build": build, "facts": facts, "healthz": healthz, "rows": rows,
+        "peaks": peaks, "master": server.process.pid, "workers": workers,
+    }  # fmt: skip
+
+
+def ratio_cell(value: float, base: float) -> str:
+    return f"{value / base:.1f}×" if base else "n/a"
+
+
+def stack_lines(measured: dict, args, heavy: int) -> list[str]:
+    """One stack's section: its data, its server, and the table of ratios to its /healthz."""
+    stack, facts, build = measured["stack"], measured["facts"], measured["build"]
+    base = measured["healthz"]["median"]
+    built = (
+        f"reused cache built {build['built_at']}" if build["reused"]
+        else f"built now: migrate {build['migrate_s']} s, generate {build['generate_s']} s"
+    )  # fmt: skip
+    peaks, master = measured["peaks"], measured["master"]
+    workers = {pid: kib for pid, kib in peaks.items() if pid != master}
+    if stack == "postgres":
+        server = (
+            f"`echos serve --workers {measured['workers']}` (gunicorn, 4 threads each) and "
+            f"`echos worker --threads {WORKER_THREADS}`; DATABASE_URL → PostgreSQL "
+            f"`{PG_URL.rsplit('/', 1)[1]}` on 127.0.0.1, REDIS_URL → Redis db "
+            f"{PG_REDIS_URL.rsplit('/', 1)[1]} (cache, sessions, task queue; emptied at the start)"
+        )
+    else:
+        server = (
+            f"`echos serve --workers {measured['workers']}` (gunicorn, 4 threads each) on the "
+            f"SQLite file {DB_PATH.relative_to(ROOT)}, local-memory cache per worker, background "
+            "tasks in the process that queues them"
+        )
+    stale = [spec[1] for spec, r in measured["rows"] if r["linked"] and r["seen"] < r["cold"]["n"]]
+    lines = [
+        f"### {STACK_TITLES[stack]}",
+        "",
+        f"Data: {SCALE} scale, seed {SEED}, {facts['vendor']} ({built}): {facts['hub']:,} hubs, "
+        f"{facts['organisation']:,} organisations, {facts['membership']:,} memberships, "
+        f"{facts['events']:,} events, {facts['registrations']:,} registrations, "
+        f"{facts['answers']:,} consultation answers. Generation: {build.get('generate_report', '')}",
+        f"Server: {server}. DEBUG off, {HOST} only.",
+        "",
+        "| page | warm median ms | warm × healthz | cold median ms | cold × healthz "
+        "| write shown cold | SQL queries cold / warm |",
+        "|---|---:|---:|---:|---:|---:|---:|",
+        f"| GET /healthz (baseline, {args.requests} requests) | {base:.2f} | 1.0× | | | | 0 / 0 |",
+    ]
+    for spec, r in measured["rows"]:
+        q = r["queries"]
+        shown = f"{r['seen']}/{r['cold']['n']}" + ("" if r["linked"] else " (not shown)")
+        lines.append(
+            f"| {spec[0]} | {r['warm']['median']:.2f} | {ratio_cell(r['warm']['median'], base)} "
+            f"| {r['cold']['median']:.2f} | {ratio_cell(r['cold']['median'], base)} "
+            f"| {shown} | {q['cold']} / {q['warm']} |"
+        )
+    public = [r for spec, r in measured["rows"] if not spec[1].startswith("/assessment/")]
+    signed = [r for spec, r in measured["rows"] if spec[1].startswith("/assessment/")]
+
+    def median_ratio(results, key):
+        return statistics.median(r[key]["median"] for r in results) / base if base else math.nan
+
+    lines += [
+        "",
+        f"Medians over the pages, × healthz: public warm {median_ratio(public, 'warm'):.1f}×, "
+        f"public cold {median_ratio(public, 'cold'):.1f}×, signed-in warm "
+        f"{median_ratio(signed, 'warm'):.1f}×.",
+        f"Server peak RSS (VmHWM): {sum(peaks.values()) / 1024:.0f} MiB over the gunicorn master "
+        f"and {len(workers)} workers (max worker {max(workers.values(), default=0) / 1024:.0f} MiB).",
+    ]
+    if stale:
+        lines.append(
+            "**A cold response did not show the write made just before it** (a stale page): "
+            + ", ".join(stale)
+        )
+    return lines
 
 
 def on_alarm(signum, frame):
     raise BenchTimeout("the benchmark ran out of time (--timeout)")
 
 
+def configure(scale: str) -> None:
+    """Point the cached data at another scale (``small`` for a quick run)."""
+    global SCALE, DB_PATH, MARKER, PG_MARKER
+    SCALE = scale
+    DB_PATH = BENCH_DIR / f"{SCALE}-seed{SEED}.sqlite3"
+    MARKER = DB_PATH.with_suffix(".done.json")
+    PG_MARKER = BENCH_DIR / f"{SCALE}-seed{SEED}.postgres.done.json"
+
+
+def machine_line() -> str:
+    memory = next(
+        (int(line.split()[1]) // 2**20 for line in Path("/proc/meminfo").read_text().splitlines()
+         if line.startswith("MemTotal:")), 0,
+    )  # fmt: skip
+    system = platform.freedesktop_os_release().get("PRETTY_NAME", platform.system())
+    return (
+        f"Machine: {os.cpu_count()} CPUs (shared with other work), {memory} GiB, {system}, "
+        f"Python {platform.python_version()}, SQLite {sqlite3.sqlite_version}"
+    )
+
+
+def versions(stacks: list[str]) -> str:
+    if "postgres" not in stacks:
+        return ""
+    import psycopg
+    import redis
+
+    with psycopg.connect(PG_URL, connect_timeout=5) as conn:
+        pg = conn.execute("SHOW server_version").fetchone()[0].split()[0]
+    info = redis.Redis.from_url(PG_REDIS_URL).info("server")
+    return f", PostgreSQL {pg}, Redis {info['redis_version']}"
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument(
+        "--stack", choices=[*STACKS, "both"], default="both",
+        help="sqlite: embedded default; postgres: production stack; both (default), in one run",
+    )  # fmt: skip
+    parser.add_argument("--scale", choices=["europe", "small"], default="europe")
     parser.add_argument("--requests", type=int, default=200, help="timed requests to /healthz")
     parser.add_argument(
         "--heavy-requests", type=int, default=None,
-        help="timed requests to each page (default: a quarter of --requests, at least 10)",
+        help="timed warm requests to each page (default: a quarter of --requests, at least 10)",
     )  # fmt: skip
-    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--cold", type=int, default=5, help="write-then-request pairs per page")
+    parser.add_argument(
+        "--workers", type=int, default=None,
+        help="gunicorn workers (default: 2 on sqlite, 3 on postgres as in docs/deploy.md)",
+    )  # fmt: skip
     parser.add_argument("--rebuild", action="store_true", help="rebuild the cached data")
-    parser.add_argument("--timeout", type=int, default=1800, help="give up after this many s")
+    parser.add_argument("--timeout", type=int, default=3600, help="give up after this many s")
     args = parser.parse_args()
     heavy = args.heavy_requests or max(10, args.requests // 4)
     signal.signal(signal.SIGALRM, on_alarm)
     signal.alarm(args.timeout)
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
+    configure(args.scale)
+    stacks = list(STACKS) if args.stack == "both" else [args.stack]
+    started = time.perf_counter()
 
-    build = ensure_data(args.rebuild)
-    log("collecting static files")
-    echos("collectstatic", "--noinput", "-v0", timeout=300)
-    sql, facts = sql_rows(max(20, args.requests))
-    pages = [
-        ("GET / (home, Europe map)", "/"),
-        ("GET /hubs/?country=DE&level=regional", "/hubs/?country=DE&level=regional"),
-        ("GET /hubs/?q=synthetic", "/hubs/?q=synthetic"),
-        (f"GET /hubs/{facts['hub_id']}/ (national, {facts['hub_members']:,} members)",
-         f"/hubs/{facts['hub_id']}/"),
-        ("GET /api/v1/hubs?limit=100", "/api/v1/hubs?limit=100"),
-        ("GET /events/ (calendar, upcoming)", "/events/"),
-        ("GET /events/?country=DE&audience=citizens", "/events/?country=DE&audience=citizens"),
-        ("GET /events/?when=past (past events)", "/events/?when=past"),
-        ("GET /events/month/2026/3/ (month grid)", "/events/month/2026/3/"),
-        (f"GET /events/{facts['event_id']}/ (event page, {facts['event_registrations']:,} registrations)",
-         f"/events/{facts['event_id']}/"),
-        ("GET /events/feed.ics (whole calendar, rendered once then cached)", "/events/feed.ics"),
-        ("GET /events/feeds/country/DE.ics", "/events/feeds/country/DE.ics"),
-        ("GET /api/v1/events?limit=100", "/api/v1/events?limit=100"),
-        ("GET /events/gap/ (participation gap, 12 months)", "/events/gap/"),
-        (f"GET /participate/consultations/{facts['consultation_id']}/results/ "
-         f"({facts['consultation_answers']:,} answers)",
-         f"/participate/consultations/{facts['consultation_id']}/results/"),
-    ]  # fmt: skip
-    coordinator_pages = [
-        (f"GET /assessment/network/ (coordinator, {facts['maturity']:,} assessments)",
-         "/assessment/network/"),
-        (f"GET /assessment/mapping/ (coordinator, {facts['mapping']} countries)",
-         "/assessment/mapping/"),
-        (f"GET /assessment/hubs/{facts['hub_id']}/ (coordinator, national hub maturity)",
-         f"/assessment/hubs/{facts['hub_id']}/"),
-    ]  # fmt: skip
-    log(f"creating the network coordinator {COORDINATOR} in the bench database")
-    credentials = ensure_coordinator()
-    for attempt in (1, 2):
-        try:
-            results, peaks, master_pid = measure_http(
-                args, pages, coordinator_pages, credentials, heavy
-            )
-            break
-        except ServerDied as exc:
-            if attempt == 2:
-                raise
-            log(f"{exc}; starting again once")
-    log("timing SQL and NumPy baselines")
-    results += [(label, result, False) for label, result in sql]
-    label, result = numpy_row(max(20, args.requests // 4))
-    results.append((label, result, False))
-
-    healthz = results[0][1]
-    workers = {pid: kib for pid, kib in peaks.items() if pid != master_pid}
-    server_total = sum(peaks.values()) / 1024
-    bench_peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    db_size = sum(
-        p.stat().st_size for p in (DB_PATH, Path(f"{DB_PATH}-wal")) if p.exists()
-    ) / 2**20  # fmt: skip
-    built = (
-        f"reused cache built {build['built_at']}" if build["reused"]
-        else f"built now: migrate {build['migrate_s']} s, generate {build['generate_s']} s"
+    measured = []
+    for stack in stacks:
+        for attempt in (1, 2):
+            try:
+                measured.append(measure_stack(stack, args, heavy))
+                break
+            except ServerDied as exc:
+                if attempt == 2:
+                    raise
+                log(f"{exc}; starting again once")
+    baselines: list[tuple[str, dict | None, bool]] = []
+    if "sqlite" in stacks:
+        log("timing SQL and NumPy baselines")
+        sql, _facts = sql_rows(max(20, args.requests))
+        baselines += [(label, result, False) for label, result in sql]
+        label, result = numpy_row(max(20, args.requests // 4))
+        baselines.append((label, result, False))
+    elapsed = time.perf_counter() - started
+    command = "make bench" if args.stack == "both" and args.scale == "europe" else (
+        "bench/run.py " + " ".join(sys.argv[1:])
     )  # fmt: skip
     lines = [
-        f"# echos benchmark — {datetime.now(UTC):%Y-%m-%d %H:%M} UTC",
+        f"## Run of {datetime.now(UTC):%Y-%m-%d %H:%M} UTC (`{command}`, {elapsed / 60:.0f} min)",
         "",
-        f"Data: {SCALE} scale, seed {SEED}: {facts['hub']:,} hubs, {facts['organisation']:,} "
-        f"organisations, {facts['membership']:,} memberships, {facts['stagechange']:,} stage "
-        f"changes, {facts['maturity']:,} maturity assessments, {facts['mapping']} mapping survey "
-        f"answers, {facts['events']:,} events, {facts['registrations']:,} registrations, "
-        f"{facts['answers']:,} consultation answers; SQLite {db_size:.0f} MiB ({built}). "
-        f"Generation: {build.get('generate_report', '')}",
-        f"Server: echos serve (gunicorn), {args.workers} workers × 4 threads, DEBUG off, "
-        f"{HOST} only. Client: one keep-alive http.client connection, sequential; "
-        f"{args.requests} timed requests to /healthz, {heavy} to each page, after a warm-up.",
-        f"Python {platform.python_version()}, SQLite {sqlite3.sqlite_version}, "
-        f"{os.cpu_count()} CPUs.",
+        machine_line() + versions(stacks) + ".",
+        f"Method: per stack, its own `/healthz` median over {args.requests} sequential keep-alive "
+        f"requests is the unit. Warm: the median of {heavy} repeated requests after 3 unrecorded. "
+        f"Cold: {args.cold} times, a write through the service (the first event or hub the page "
+        'links to, else the measured one, gets a new name) and then the first request; "write '
+        'shown" counts the cold responses already showing the new name. SQL queries: the same '
+        "request in-process with Django's test client on the same stack right after the same "
+        "kind of write (cold) and again (warm).",
         "",
-        *table(results, healthz["median"]),
-        "",
-        f"Server peak RSS (VmHWM): {server_total:.0f} MiB summed over the gunicorn master "
-        f"({peaks.get(master_pid, 0) / 1024:.0f} MiB) and {len(workers)} workers (max worker "
-        f"{max(workers.values(), default=0) / 1024:.0f} MiB).",
-        f"Bench process peak memory (ru_maxrss): {bench_peak:.0f} MiB.",
-        "",
-        "SQL and NumPy rows time in-process work without HTTP: their own time, no ratio.",
     ]
+    for result in measured:
+        lines += [*stack_lines(result, args, heavy), ""]
+    if baselines:
+        lines += [
+            "In-process baselines on the SQLite file (their own time, no ratio):",
+            "",
+            *table(baselines, 1.0),
+            "",
+        ]
+    lines.append(
+        f"Bench process peak memory (ru_maxrss): "
+        f"{resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MiB."
+    )
     report = "\n".join(lines) + "\n"
     (BENCH_DIR / "latest.md").write_text(report)
     print(report)
