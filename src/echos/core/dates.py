@@ -185,8 +185,10 @@ def time(value: dt.datetime | dt.time | None, lang: str | None = None, tz=None) 
     value = _coerce(value)
     if not isinstance(value, dt.datetime | dt.time):
         return "" if isinstance(value, dt.date) else str(value)  # a day has no time of day
-    local = _local(value, tz) if isinstance(value, dt.datetime) else value
-    moment = local.time() if isinstance(local, dt.datetime) else local
+    moment = value
+    if isinstance(value, dt.datetime):
+        local = _local(value, tz)
+        moment = local.time() if isinstance(local, dt.datetime) else value.time()
     return babel_dates.format_time(moment, "short", locale=locale_for(lang))
 
 
