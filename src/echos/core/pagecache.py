@@ -296,13 +296,12 @@ def written_topics(sql: str) -> set[str]:
 
 
 class _Pending:
-    """Topics written in the open transaction of one connection, bumped when it commits."""
+    """Topics written in the open transactions of one connection, bumped when one commits."""
 
-    def __init__(self, connection) -> None:
-        self.connection = connection
+    def __init__(self) -> None:
         self.topics: set[str] = set()
 
-    def __call__(self) -> None:
+    def flush(self) -> None:
         topics, self.topics = self.topics, set()
         bump(topics)
 
@@ -314,13 +313,13 @@ def schedule(connection, topics: set[str]) -> None:
         return
     pending = connection.__dict__.get("_echos_pagecache")
     if pending is None:
-        pending = connection._echos_pagecache = _Pending(connection)
+        pending = connection._echos_pagecache = _Pending()
     pending.topics.update(topics)
-    # One callback per run of writes: re-registered when another callback (or a savepoint
-    # rollback, which drops the callbacks registered inside it) left ours off the end.
-    callbacks = connection.run_on_commit
-    if not callbacks or callbacks[-1][1] is not pending:
-        connection.on_commit(pending)
+    # A callback per write statement, all sharing one set: the first to run bumps every topic
+    # written so far and the others find nothing left. A savepoint rolled back drops only its
+    # own callbacks (its topics stay pending and are bumped with the next commit: one bump too
+    # many, never one too few).
+    connection.on_commit(pending.flush)
 
 
 def _execute_wrapper(execute, sql, params, many, context):

@@ -11,7 +11,6 @@ PAGES = {
     "participation:hub": PageRule(params=("status", "page")),
     "participation:consultation": PageRule(),
     "participation:results": PageRule(),
-    "participation:text_answers": PageRule(params=("page",)),
     "participation:proposals": PageRule(params=("hub", "consultation", "status", "order", "page")),
     "participation:proposal": PageRule(),
     "api:list_consultations": PageRule(params="api"),
