@@ -284,5 +284,11 @@ def zone_label(tz_name: str, lang: str | None = None) -> str:
         return translated % {"city": city}
     if locale.language in SEASONAL_REGION_FORMATS:
         return city
-    region = locale.zone_formats.get("region")
-    return str(region) % city if region and "%s" in str(region) else city
+    region = str(locale.zone_formats.get("region") or "")
+    if "%s" not in region:
+        return city
+    # Pages write the label in brackets: "{0} (Ortszeit)" becomes "Ortszeit {0}", "({0})" the city.
+    bracketed = re.fullmatch(r"%s \((.+)\)", region)
+    if bracketed:
+        region = bracketed.group(1) + " %s"
+    return region.replace("(", "").replace(")", "").strip() % city
