@@ -5,6 +5,7 @@ import uuid
 
 import pytest
 from django.core.exceptions import PermissionDenied
+from django.db import transaction
 
 from echos.core.exceptions import RuleViolation
 from echos.core.models import ActionLog
@@ -117,9 +118,11 @@ def test_sending_queues_one_email_per_recipient_in_their_language(
 
 
 def test_a_rollback_sends_nothing(event, personas, mailoutbox, django_capture_on_commit_callbacks):
-    with django_capture_on_commit_callbacks(execute=False) as queued:
-        send(event, personas["coord_no"])
-    assert len(queued) == 1 and mailoutbox == []
+    with django_capture_on_commit_callbacks(execute=True):
+        with pytest.raises(RuntimeError), transaction.atomic():
+            send(event, personas["coord_no"])
+            raise RuntimeError("the caller's transaction fails after the message")
+    assert mailoutbox == [] and not EventMessage.objects.exists()
 
 
 def test_the_same_token_sends_once(event, personas, mailoutbox, django_capture_on_commit_callbacks):

@@ -4,7 +4,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from echos.core.audit import log_action
+from echos.core.audit import entries_for, log_action
 from echos.core.exceptions import RuleViolation, guard
 from echos.hubs import permissions as perms
 from echos.hubs.models import Hub, HubRole
@@ -119,3 +119,15 @@ def remove_role(*, actor, role: HubRole) -> None:
         data={"user": role.user_id, "role": role.role},
     )
     role.delete()
+
+
+def roles_since(hub: Hub) -> dict[int, object]:
+    """When each user got their current role on ``hub``, from the audit log (newest entry per
+    user); a role given before the log existed has none."""
+    since: dict[int, object] = {}
+    entries = entries_for(hub).filter(action__in=("hubs.role.granted", "hubs.role.changed"))
+    for entry in entries.select_related(None).only("data", "at"):
+        user = entry.data.get("user")
+        if isinstance(user, int) and user not in since:
+            since[user] = entry.at
+    return since

@@ -13,7 +13,6 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from echos.core.audit import entries_for
 from echos.core.emails import EmailAddressField
 from echos.core.exceptions import RuleViolation
 from echos.core.forms import ServiceFormMixin
@@ -54,19 +53,8 @@ class AccountForm(ServiceFormMixin, forms.Form):
         return data
 
 
-def _since(hub) -> dict[int, object]:
-    """When each user got their current role, from the audit log (newest entry per user)."""
-    since: dict[int, object] = {}
-    entries = entries_for(hub).filter(action__in=("hubs.role.granted", "hubs.role.changed"))
-    for entry in entries.select_related(None).only("data", "at"):
-        user = entry.data.get("user")
-        if isinstance(user, int) and user not in since:
-            since[user] = entry.at
-    return since
-
-
 def _team_context(request, hub, form) -> dict:
-    since = _since(hub)
+    since = roles.roles_since(hub)
     members = list(hub.roles.select_related("user").order_by("role", "user__username"))
     choices = roles.grantable_roles(request.user, hub)
     return {
