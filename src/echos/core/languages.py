@@ -1,6 +1,7 @@
 """Language codes shared by the apps: ISO 639-1, the languages offered for consultations, and the main
 language of each country (synthetic data and form defaults)."""
 
+import re
 from functools import cache
 
 import pycountry
@@ -51,3 +52,25 @@ COUNTRY_LANGUAGE = {
     "SK": "sk",
     "UA": "uk",
 }
+
+
+# Languages chosen by name (issue #16, "Forms that scale"): forms and filters show names in the
+# visitor's language and keep storing the ISO 639-1 codes.
+
+
+def language_name(code: str) -> str:
+    """The name of an ISO 639-1 language in the active language (the code when unknown), without
+    ISO's dating ("Modern Greek", not "Modern Greek (1453-)")."""
+    from echos.core.models import localized_iso_name  # lazy: models import this module's users
+
+    record = pycountry.languages.get(alpha_2=code) if len(code or "") == 2 else None
+    if record is None:
+        return code
+    return re.sub(r"\s*\([^)]*\)$", "", localized_iso_name("iso639-3", record.name))
+
+
+def language_choices(extra=()) -> list[tuple[str, str]]:
+    """The languages of the MS/AC (plus ``extra`` codes already stored), by name in the active
+    language, for a select or a checkbox group."""
+    codes = (LANGUAGE_CODES | set(extra)) & language_codes() | {c for c in extra if c}
+    return sorted(((c, language_name(c)) for c in codes), key=lambda pair: pair[1].casefold())

@@ -9,8 +9,11 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from echos.core.dates import medium_datetime
+from echos.core.emails import EmailAddressField
 from echos.core.forms import DateTimeLocalInput, ServiceFormMixin
+from echos.core.languages import language_choices
 from echos.core.models import Region, Term
+from echos.core.outline import PointOnMapInput
 from echos.events.models import (
     ACCESSIBILITY_FEATURES,
     COUNTRY_TIMEZONES,
@@ -73,6 +76,21 @@ def check_local_times(form: forms.Form, names, tz_name: str | None) -> None:
             )
 
 
+class LanguagesField(forms.MultipleChoiceField):
+    """Languages chosen by name; the codes are stored. The MS/AC languages are offered (plus those
+    the event already has); the service accepts any ISO 639-1 code, and "pl, en" sent by a script
+    or an old form is read as two codes."""
+
+    def to_python(self, value):
+        values = super().to_python(value)
+        return [
+            c.strip().lower() for v in values for c in v.replace(";", ",").split(",") if c.strip()
+        ]
+
+    def valid_value(self, value) -> bool:
+        return True  # the service refuses unknown codes by name ("Unknown language: xx.")
+
+
 class EventForm(ServiceFormMixin, forms.Form):
     title = forms.CharField(label=_("Title"), max_length=200)
     description = forms.CharField(label=_("Description"), widget=forms.Textarea(attrs={"rows": 6}))
@@ -97,10 +115,10 @@ class EventForm(ServiceFormMixin, forms.Form):
         label=_("Who sees the venue details and online link"),
         choices=Event.LinkVisibility.choices,
     )
-    languages = forms.CharField(
+    languages = LanguagesField(
         label=_("Languages"),
-        max_length=100,
-        help_text=_("ISO 639-1 codes separated by commas, e.g. pl, en"),
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("The languages spoken or interpreted at the event."),
     )
     audiences = forms.MultipleChoiceField(
         label=_("Audience"),
@@ -148,12 +166,21 @@ class EventForm(ServiceFormMixin, forms.Form):
 
     def __init__(self, *args, country=None, **kwargs):
         super().__init__(*args, **kwargs)
+        held = self.initial.get("languages") or []
+        held = held.replace(",", " ").split() if isinstance(held, str) else held
+        cast(forms.ChoiceField, self.fields["languages"]).choices = language_choices(held)
         cast(forms.ChoiceField, self.fields["objectives"]).choices = [
             (t.code, t.display) for t in Term.objects.of("objectives")
         ]
         if country is not None:
             region = cast(forms.ModelChoiceField, self.fields["region"])
             region.queryset = Region.objects.filter(country=country)
+            # Click the country's outline to fill in latitude and longitude (both stay typable).
+            self.fields["longitude"].widget = PointOnMapInput(
+                country_code=country.code,
+                country_name=country.display_name,
+                lat_id=self["latitude"].auto_id,
+            )
         cast(forms.ChoiceField, self.fields["questions"]).choices = [("", _("No questions"))] + [
             (i.code, i.title) for i in registration_instruments()
         ]
@@ -175,7 +202,7 @@ class EventForm(ServiceFormMixin, forms.Form):
             "longitude": event.longitude,
             "online_url": event.online_url,
             "link_visibility": event.link_visibility,
-            "languages": ", ".join(event.language_codes),
+            "languages": event.language_codes,
             "audiences": event.audience_codes,
             "objectives": event.objective_codes,
             "capacity": event.capacity,
@@ -250,7 +277,7 @@ class StatusForm(ServiceFormMixin, forms.Form):
 
 class RegistrationForm(ServiceFormMixin, forms.Form):
     name = forms.CharField(label=_("Your name"), max_length=150)
-    email = forms.EmailField(label=_("Your e-mail address"))
+    email = EmailAddressField(label=_("Your e-mail address"))
     audience = forms.ChoiceField(
         label=_("I take part as"),
         choices=[("", _("Choose…")), *Audience.choices],

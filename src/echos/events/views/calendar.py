@@ -4,13 +4,15 @@ from datetime import date
 
 from django.contrib import messages
 from django.core.paginator import Paginator
+from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from echos.core.models import Country, Term
+from echos.core.languages import language_choices
+from echos.core.models import Country, Region, Term
 from echos.events import calendar
 from echos.events.models import (
     Audience,
@@ -35,6 +37,13 @@ def _filter_context(request, filters: calendar.Filters) -> dict:
         "formats": Format.choices,
         "objectives": Term.objects.of("objectives"),
         "hub_choice": Hub.objects.filter(pk=filters.hub).first() if filters.hub else None,
+        # Forms that scale (#16): languages and the chosen country's regions by name.
+        "language_options": language_choices([filters.language.lower()] if filters.language else []),
+        "region_options": Region.objects.filter(
+            Q(country_id=filters.country.upper()[:2]) | Q(pk=filters.region)
+        ).order_by("name")
+        if filters.country or filters.region
+        else [],
     }
 
 

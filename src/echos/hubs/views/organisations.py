@@ -111,12 +111,12 @@ def _with_query(url: str, **params) -> str:
 
 
 def region_options(request):
-    """The ``<option>``s of a country's regions, for the region select of a form (htmx)."""
+    """The ``<option>``s of a country's regions, for the region select of a form or, with
+    ``any``, of a filter (htmx)."""
     code = (request.GET.get("country") or "").strip().upper()[:2]
     regions = Region.objects.filter(country_id=code).order_by("name") if code else []
-    return render(
-        request, "hubs/_region_options.html", {"regions": regions, "country_chosen": bool(code)}
-    )
+    context = {"regions": regions, "country_chosen": bool(code), "any": "any" in request.GET}
+    return render(request, "hubs/_region_options.html", context)
 
 
 def _org_data(form) -> dict:
