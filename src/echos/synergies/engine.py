@@ -13,6 +13,7 @@ Python over ``Doc`` objects: no database.
 """
 
 import json
+import math
 import re
 import threading
 import unicodedata
@@ -31,8 +32,26 @@ MODES = ("lexical", "semantic", "combined")
 DEFAULT_MODE = "combined"
 # Weight of the semantic score in "combined"; chosen on the evaluation set (see bench/synergies.py).
 SEMANTIC_WEIGHT = 0.5
+# Languages of multilingual USE v3's training data; for a pair where either text is in another
+# language the semantic score counts SEMANTIC_WEIGHT_UNCOVERED instead (set on the evaluation sets).
+SEMANTIC_LANGUAGES = frozenset("ar de en es fr it ja ko nl pl pt ru th tr zh".split())
+SEMANTIC_WEIGHT_UNCOVERED = 0.1
 STRUCTURE_WEIGHT = 0.1
 BM25_K1, BM25_B = 1.4, 0.75
+# Single lexicon words at least this long also match by their stem (the word minus three letters).
+STEM_MIN_TERM, STEM_MIN = 6, 5
+# Stems that begin unrelated common words, found with ``echos synergies lexicon-audit`` (its
+# "named by" column): "hospi" (hospice) named every hospital, "inter" (Portuguese interior) every
+# intervention, "gener" (género) every generation, "compa" (companii) every comparison.
+STEM_STOP = frozenset(
+    "inter hospi compa gener start seque preve arbei lekar vahir beweg προστα participac".split()
+)
+QUERY_CONCEPT_TF = 2.0
+TARGET_CONCEPT_TF = 3
+# A concept named by more than this share of an index's texts (of at least COMMON_MIN_DOCS) is
+# not given as a reason: it says nothing about this pair (BM25's IDF already weighs it down).
+COMMON_SHARE = 1 / 3
+COMMON_MIN_DOCS = 12
 STOPWORDS = frozenset(
     "a an and are as at be by for from has have in into is it its of on or our that the their this to"
     " was we were will with de la le les des du et en un une pour par dans sur au aux der die das und"
@@ -48,6 +67,17 @@ def fold(text: str) -> str:
 
 
 TOKEN = re.compile(r"[^\W\d_]{2,}", re.UNICODE)
+
+
+# "e-health", "e-santé", "b-hepatiit": a lone letter joined by a hyphen stays one token
+# ("ehealth"), in lexicon terms and texts alike; split, "e-health" read as the bare word "health"
+# and tagged every text that mentions health as telemedicine (#16).
+LETTER_PREFIX = re.compile(r"(?<![^\W\d_])([^\W\d_])-(?=[^\W\d_]{2})")
+
+
+def concept_tokens(text: str) -> list[str]:
+    """Folded tokens for concept lookup: stop words kept (phrases contain them), prefixes joined."""
+    return TOKEN.findall(LETTER_PREFIX.sub(r"\1", fold(text)))
 
 
 def words(text: str) -> list[str]:
@@ -82,49 +112,66 @@ class Doc:
 
 
 class Lexicon:
-    """Multilingual terms → concept ids; single words also match as prefixes (inflected forms)."""
+    """Multilingual terms → concept ids; single words also match as prefixes (inflected forms).
+
+    A concept's ``weight`` (1 unless the lexicon says otherwise) scales its concept token in the
+    lexical score; concepts below 1 are background (``cancer`` is named by most texts of the
+    platform) and are never given as a reason for a suggestion. ``echos synergies lexicon-audit``
+    shows which concepts are too common on the shipped texts.
+    """
 
     def __init__(self, path: Path = DATA / "concepts.json"):
         doc = json.loads(path.read_text(encoding="utf-8"))
         self.labels: dict[str, str] = {}
+        self.weights: dict[str, float] = {}
         self.single: dict[str, set[str]] = {}
         self.phrases: dict[str, list[tuple[tuple[str, ...], str]]] = {}
         self.stems: dict[str, set[str]] = {}
         for concept in doc["concepts"]:
             self.labels[concept["id"]] = concept["label"]
+            self.weights[concept["id"]] = float(concept.get("weight", 1.0))
             for terms in concept["terms"].values():
                 for term in terms:
-                    tokens = tuple(TOKEN.findall(fold(term)))
+                    tokens = tuple(concept_tokens(term))
                     if not tokens:
                         continue
                     if len(tokens) == 1:
                         self.single.setdefault(tokens[0], set()).add(concept["id"])
-                        if len(tokens[0]) >= 6:
+                        if len(tokens[0]) >= STEM_MIN_TERM:
                             # "survivorship" also answers to "survivors", "screening" to "screened".
-                            stem = tokens[0][: max(5, len(tokens[0]) - 3)]
-                            self.stems.setdefault(stem, set()).add(concept["id"])
+                            stem = tokens[0][: max(STEM_MIN, len(tokens[0]) - 3)]
+                            if stem not in STEM_STOP:
+                                self.stems.setdefault(stem, set()).add(concept["id"])
                     else:
                         self.phrases.setdefault(tokens[0], []).append((tokens, concept["id"]))
         self.min_prefix = 5
 
-    def concepts(self, tokens: list[str]) -> set[str]:
-        """Concept ids named in a token list (keep stop words in it: phrases contain them)."""
-        found: set[str] = set()
+    def background(self, concept: str) -> bool:
+        """A down-weighted concept: counted (scaled) but never named as a shared topic."""
+        return self.weights.get(concept, 1.0) < 1
+
+    def hits(self, tokens: list[str]) -> list[tuple[str, str]]:
+        """(concept id, the text form that named it) for every hit, in text order."""
+        found: list[tuple[str, str]] = []
         for i, token in enumerate(tokens):
             hit = self.single.get(token)
             if hit:
-                found |= hit
+                found += [(c, token) for c in hit]
             elif len(token) > self.min_prefix:
                 # Inflected forms: "screeningu", "szűrést", "darmkrebsvorsorge" keep the lexicon stem.
                 for end in range(len(token), self.min_prefix - 1, -1):
                     hit = self.single.get(token[:end]) or self.stems.get(token[:end])
                     if hit:
-                        found |= hit
+                        found += [(c, token) for c in hit]
                         break
             for phrase, concept in self.phrases.get(token, ()):
                 if tuple(tokens[i : i + len(phrase)]) == phrase:
-                    found.add(concept)
+                    found.append((concept, " ".join(phrase)))
         return found
+
+    def concepts(self, tokens: list[str]) -> set[str]:
+        """Concept ids named in a token list (keep stop words in it: phrases contain them)."""
+        return {c for c, _form in self.hits(tokens)}
 
 
 @cache
@@ -158,12 +205,16 @@ def embed(texts: list[str], batch: int = 64) -> np.ndarray:
     return vectors / np.where(norms == 0, 1, norms)
 
 
-def analyse(doc: Doc) -> tuple[list[str], set[str]]:
-    """A document's BM25 tokens (words + concept tokens) and its concepts."""
-    raw = TOKEN.findall(fold(doc.text))
-    tokens = [w for w in raw if w not in STOPWORDS]
-    concepts = lexicon().concepts(raw)
-    return tokens + [f"C:{c}" for c in sorted(concepts)], concepts
+def analyse(doc: Doc) -> tuple[list[str], Counter[str]]:
+    """A document's BM25 tokens (words + one token per concept) and how often each concept is named."""
+    tokens = [w for w in TOKEN.findall(fold(doc.text)) if w not in STOPWORDS]
+    concepts = Counter(c for c, _form in lexicon().hits(concept_tokens(doc.text)))
+    if not TARGET_CONCEPT_TF:
+        return tokens + [f"C:{c}" for c in sorted(concepts)], concepts
+    # A concept token as often as the concept is named: what a text is about weighs more in BM25.
+    return tokens + [
+        f"C:{c}" for c in sorted(concepts) for _ in range(min(concepts[c], TARGET_CONCEPT_TF))
+    ], concepts
 
 
 class Index:
@@ -174,7 +225,7 @@ class Index:
     ):
         self.targets = targets
         analysed = [analyse(d) for d in targets]
-        self.concepts = [c for _t, c in analysed]
+        self.concepts = [set(c) for _t, c in analysed]
         counts = [Counter(t) for t, _c in analysed]
         self.vocab: dict[str, int] = {}
         for c in counts:
@@ -195,7 +246,18 @@ class Index:
         idf = np.log(1 + (n - df + 0.5) / (df + 0.5)).astype(np.float32)
         tf = np.asarray(tfs, dtype=np.float32)
         norm = BM25_K1 * (1 - BM25_B + BM25_B * lengths[rows] / max(avg, 1e-9)) if n else tf
-        weights = idf[cols] * tf * (BM25_K1 + 1) / (tf + norm)
+        # Concept tokens count by their lexicon weight (0 for background concepts like "cancer").
+        scale = np.ones(len(self.vocab), dtype=np.float32)
+        for term, j in self.vocab.items():
+            if term.startswith("C:"):
+                scale[j] = lexicon().weights.get(term[2:], 1.0)
+        weights = scale[cols] * idf[cols] * tf * (BM25_K1 + 1) / (tf + norm)
+        concept_df = Counter(c for found in self.concepts for c in found)
+        self.common = (
+            {c for c, k in concept_df.items() if k > COMMON_SHARE * n}
+            if n >= COMMON_MIN_DOCS
+            else set()
+        )
         self.bm25 = sparse.csr_matrix(
             (weights, (rows, cols)), shape=(n, len(self.vocab)), dtype=np.float32
         )
@@ -214,19 +276,25 @@ class Index:
         )
 
     def query_matrix(self, queries: list[Doc]) -> tuple[sparse.csr_matrix, list[set[str]]]:
-        """Binary term-presence rows of the queries over this index's vocabulary."""
-        rows, cols, concepts = [], [], []
+        """Query rows over this index's vocabulary: words by presence, concepts by how often named.
+
+        A concept named several times is what the activity is about ("Røykfri skole": smoking four
+        times, school twice), so its token counts 1 + ln(times) rather than 1.
+        """
+        rows, cols, data, concepts = [], [], [], []
         for i, q in enumerate(queries):
             tokens, found = analyse(q)
-            concepts.append(found)
+            concepts.append(set(found))
             for term in set(tokens):
                 j = self.vocab.get(term)
                 if j is not None:
                     rows.append(i)
                     cols.append(j)
-        data = np.ones(len(rows), dtype=np.float32)
+                    named = found[term[2:]] if term.startswith("C:") else 0
+                    data.append(1 + QUERY_CONCEPT_TF * math.log(named) if named else 1.0)
         return sparse.csr_matrix(
-            (data, (rows, cols)), shape=(len(queries), len(self.vocab))
+            (np.asarray(data, dtype=np.float32), (rows, cols)),
+            shape=(len(queries), len(self.vocab)),
         ), concepts
 
 
@@ -250,6 +318,24 @@ def _structure(queries: list[Doc], index: "Index") -> np.ndarray:
     inter = q @ index.tag_matrix.T
     union = extra + index.tag_counts[None, :] - inter
     return np.divide(inter, union, out=np.zeros_like(inter), where=union > 0)
+
+
+def semantic_weights(queries: list[Doc], index: "Index") -> np.ndarray:
+    """Weight of the semantic score for each (query, target) pair in "combined".
+
+    The model was trained on 16 languages; between texts in other languages (Norwegian, Swedish,
+    Finnish, Czech, Greek...) its similarity is mostly noise, so there the concept lexicon (which
+    covers all EU languages) carries the score. A text of unknown language counts as covered.
+    """
+    q = np.array([covered(d.language) for d in queries], dtype=bool)
+    t = np.array([covered(d.language) for d in index.targets], dtype=bool)
+    both = q[:, None] & t[None, :]
+    return np.where(both, SEMANTIC_WEIGHT, SEMANTIC_WEIGHT_UNCOVERED).astype(np.float32)
+
+
+def covered(language: str | None) -> bool:
+    """Whether the semantic model was trained on this language (unknown: assumed so)."""
+    return not language or language.split("-")[0].lower() in SEMANTIC_LANGUAGES
 
 
 def match(
@@ -299,9 +385,10 @@ def match(
                 scores = semantic
             else:
                 peak = lexical.max(axis=1, keepdims=True) if n else 1
+                weight = semantic_weights(part, index)
                 scores = (
-                    SEMANTIC_WEIGHT * np.clip(semantic, 0, 1)
-                    + (1 - SEMANTIC_WEIGHT) * (lexical / np.where(peak == 0, 1, peak))
+                    weight * np.clip(semantic, 0, 1)
+                    + (1 - weight) * (lexical / np.where(peak == 0, 1, peak))
                     + STRUCTURE_WEIGHT * _structure(part, index)
                 )
         scores = np.array(scores, dtype=np.float32)
@@ -329,7 +416,11 @@ def match(
                 target = index.targets[j]
                 item = {"initiative": target.id, "score": round(float(value), 4)}
                 if explain:
-                    shared = sorted(qconcepts[row] & index.concepts[j])
+                    shared = sorted(
+                        c
+                        for c in qconcepts[row] & index.concepts[j]
+                        if c not in index.common and not lexicon().background(c)
+                    )
                     item["why"] = {
                         "concepts": [lexicon().labels[c] for c in shared],
                         "objectives": sorted(query.objectives & target.objectives),

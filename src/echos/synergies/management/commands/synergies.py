@@ -25,8 +25,21 @@ class Command(BaseCommand):
         m.add_argument(
             "--explain", action="store_true", help="Add the shared concepts to each match (JSON)"
         )
+        a = sub.add_parser(
+            "lexicon-audit",
+            help="Concepts of the lexicon found in too many texts (exit 1 if one is not down-weighted).",
+        )
+        a.add_argument(
+            "--stored",
+            action="store_true",
+            help="Also count the initiatives and activities stored in the database",
+        )
+        a.add_argument("--top", type=int, default=15, help="How many of the commonest to list")
 
     def handle(self, *args, **options):
+        if options["action"] == "lexicon-audit":
+            self.lexicon_audit(stored=options["stored"], top=options["top"])
+            return
         try:
             if options["top"] < 1:
                 raise batch.BatchError("--top must be at least 1")
@@ -58,3 +71,16 @@ class Command(BaseCommand):
             self.stdout.write(batch.to_csv(results), ending="")
         else:
             self.stdout.write(json.dumps(results, ensure_ascii=False, indent=1))
+
+    def lexicon_audit(self, *, stored: bool, top: int) -> None:
+        from echos.synergies import lexicon_audit, matching
+        from echos.synergies.models import Activity, Initiative
+
+        texts = [text for _source, text in lexicon_audit.shipped_texts()]
+        if stored:
+            texts += [matching.initiative_doc(i).text for i in Initiative.objects.all()]
+            texts += [matching.activity_doc(a).text for a in Activity.objects.all()]
+        rows = lexicon_audit.audit(texts)
+        self.stdout.write(lexicon_audit.report(rows, len(texts), top=top), ending="")
+        if any(r.status == "too common" for r in rows):
+            sys.exit(1)
