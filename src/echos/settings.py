@@ -148,6 +148,7 @@ else:
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Cache: local memory by default, Redis in production.
+CACHES: dict[str, dict[str, object]]
 if os.getenv("REDIS_URL"):
     CACHES = {
         "default": {
@@ -377,5 +378,10 @@ if TESTING:
         "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
         "LOCATION": "echos-page-versions",
     }
+    if os.getenv("ECHOS_TEST_REDIS_URL"):  # the page cache's tests on Redis (docs/performance.md)
+        CACHES["pagecache"] = CACHES["pagecache_versions"] = {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": os.environ["ECHOS_TEST_REDIS_URL"],
+        }
     if os.getenv("ECHOS_TEST_DATABASE_URL"):
         DATABASES = {"default": dj_database_url.parse(os.environ["ECHOS_TEST_DATABASE_URL"])}

@@ -65,7 +65,7 @@ from django.conf import settings
 from django.core.cache import caches
 from django.db import connections
 from django.http import HttpResponse, QueryDict
-from django.middleware.csrf import _unmask_cipher_token, get_token
+from django.middleware.csrf import CSRF_ALLOWED_CHARS, get_token
 from django.utils import timezone
 from django.utils.cache import get_conditional_response, patch_cache_control
 from django.utils.http import http_date, quote_etag
@@ -386,6 +386,17 @@ def _messages_pending(request) -> bool:
     return storage is not None and len(storage) > 0
 
 
+def unmask(token: str) -> str:
+    """The secret a masked CSRF token carries (Django's own cipher, ``middleware/csrf.py``)."""
+    mask, cipher = token[:32], token[32:]
+    pairs = zip(
+        (CSRF_ALLOWED_CHARS.index(x) for x in cipher),
+        (CSRF_ALLOWED_CHARS.index(x) for x in mask),
+        strict=True,
+    )
+    return "".join(CSRF_ALLOWED_CHARS[x - y] for x, y in pairs)
+
+
 def _hide_csrf(body: bytes, secret: str) -> tuple[bytes, bool]:
     """The body with each CSRF token masked from ``secret`` replaced by the placeholder."""
     found = False
@@ -393,7 +404,7 @@ def _hide_csrf(body: bytes, secret: str) -> tuple[bytes, bool]:
     def swap(match: re.Match) -> bytes:
         nonlocal found
         token = match.group(0).decode()
-        if _unmask_cipher_token(token) == secret:
+        if unmask(token) == secret:
             found = True
             return CSRF_PLACEHOLDER
         return match.group(0)
@@ -478,7 +489,7 @@ class PageCacheMiddleware:
             response[name] = value
         response = self._finish(request, response, etag, entry.last_modified, entry.csrf)
         response[HEADER] = "hit"
-        response._echos_pagecache_hit = True  # type: ignore[attr-defined]
+        response._echos_pagecache_hit = True
         return response
 
     def _store(self, request, response, key: str):
