@@ -129,3 +129,21 @@ def test_the_event_form_offers_every_countrys_zone():
 
     assert set(COUNTRY_TIMEZONES.values()) <= set(COMMON_TIMEZONES)
     assert {"America/Toronto", "Pacific/Auckland", "Africa/Tunis"} <= set(COMMON_TIMEZONES)
+
+
+def test_events_left_in_brussels_move_to_their_countrys_zone_when_nothing_reads_differently(hubs):
+    from echos.events.models import Event
+    from echos.events.zones import move_to_country_zones
+
+    italian = _event(hubs, country="IT", time_zone="Europe/Brussels")
+    belgian = _event(hubs, country="BE", time_zone="Europe/Brussels")
+    chosen = _event(hubs, country="PT", time_zone="Europe/Brussels")  # Lisbon is an hour behind
+    canadian = _event(hubs, time_zone="Europe/Brussels")
+    Event.objects.filter(pk=canadian.pk).update(country_id="CA")  # Toronto: hours behind
+    before = {e.pk: (e.start, e.end) for e in Event.objects.all()}
+    assert move_to_country_zones(Event.objects.all()) == 1
+    zones = dict(Event.objects.values_list("pk", "time_zone"))
+    assert zones[italian.pk] == "Europe/Rome"
+    assert zones[belgian.pk] == zones[chosen.pk] == zones[canadian.pk] == "Europe/Brussels"
+    assert {e.pk: (e.start, e.end) for e in Event.objects.all()} == before
+    assert Event.objects.get(pk=italian.pk).local_start.hour == 18

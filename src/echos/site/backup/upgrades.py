@@ -106,7 +106,21 @@ UPGRADES: tuple[BackupUpgrade, ...] = (
         "Messages to registrants (#16)", ("events", "0004_eventmessage"), "events.eventmessage"
     ),
     additive("Team invitations (#16)", ("hubs", "0003_invitation"), "hubs.invitation"),
+    # Issue #16 (dates): events kept in Brussels' zone outside Belgium move to their country's.
+    BackupUpgrade(
+        name="Events in their country's time zone (#16)",
+        migrations=frozenset({("events", "0005_events_in_country_zones")}),
+        renamed_models={},
+        after_load=lambda using: _events_in_country_zones(using),
+    ),
 )
+
+
+def _events_in_country_zones(using: str) -> None:
+    from echos.events.models import Event
+    from echos.events.zones import move_to_country_zones
+
+    move_to_country_zones(Event.objects.using(using))
 
 
 @dataclass
