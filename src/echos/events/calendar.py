@@ -10,6 +10,7 @@ from django.conf import settings
 from django.db.models import Q
 from django.utils import timezone
 
+from echos.core.models import Country, Region
 from echos.events.models import Audience, Event, EventType, Format
 
 FILTERS = ("country", "region", "hub", "type", "audience", "objective", "language", "format")
@@ -71,6 +72,11 @@ class Filters:
             value = getattr(f, name)
             if value and ("," in value or not value.replace("_", "").isalnum()):
                 f.drop(name)
+        # A country or region that names none would quietly show no event at all.
+        if f.country and not Country.objects.filter(pk=f.country.upper()).exists():
+            f.drop("country")
+        if f.region and not Region.objects.filter(pk=f.region).exists():
+            f.drop("region")
         return f
 
     def drop(self, name: str) -> None:

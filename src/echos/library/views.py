@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from echos.core.exceptions import RuleViolation
+from echos.core.filters import ignored_item, say_ignored, unknown_parameters
 from echos.library import permissions as perms
 from echos.library import search, services, vocab
 from echos.library.forms import FilterForm, ResourceForm, VersionForm
@@ -32,6 +33,12 @@ def index(request):
     labels = vocab.all_choices()  # read once: the filters' checkboxes and the results' tags
     form = FilterForm(request.GET or None, known=labels)
     filters = form.filters()
+    # A value that names nothing is dropped and named in the site's one notice (core.filters).
+    say_ignored(
+        request,
+        [ignored_item(n, request.GET.get(n)) for n in form.errors if n in form.fields and n != "q"]
+        + unknown_parameters(request.GET, form.fields),
+    )
     query = request.GET.get("q", "").strip()
     page_number = request.GET.get("page", "1")
     number = int(page_number) if page_number.isdigit() and 0 < int(page_number) < 10_000 else 1

@@ -2,15 +2,14 @@
 
 from datetime import date
 
-from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import gettext as _
 
+from echos.core.filters import ignored_item, say_ignored, unknown_parameters
 from echos.core.languages import language_choices
 from echos.core.models import Country, Region, Term
 from echos.events import calendar
@@ -47,14 +46,17 @@ def _filter_context(request, filters: calendar.Filters) -> dict:
     }
 
 
+# The parameters the list and the month grid read; any other is named as ignored.
+KNOWN_PARAMETERS = (*calendar.FILTERS, "q", "from", "to", "when")
+
+
 def _say_ignored(request, filters: calendar.Filters) -> None:
-    """Tell the reader which filters were not understood (a full page only, not an htmx swap)."""
-    if filters.ignored and not request.htmx:
-        messages.warning(
-            request,
-            _("These filters were not understood and are ignored: %(names)s.")
-            % {"names": ", ".join(filters.ignored)},
-        )
+    """Tell the reader which filters (and values) were not understood, in the site's one notice."""
+    say_ignored(
+        request,
+        [ignored_item(name, request.GET.get(name)) for name in filters.ignored]
+        + unknown_parameters(request.GET, KNOWN_PARAMETERS),
+    )
 
 
 def calendar_list(request):
@@ -68,6 +70,7 @@ def calendar_list(request):
         {
             "page": page,
             "month_url": reverse("events:month", args=[today.year, today.month]),
+            "live_filters": "#event-list",
             "can_create": bool(
                 request.user.is_authenticated and hub_perms.editable_hubs(request.user).exists()
             ),

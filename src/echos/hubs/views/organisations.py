@@ -12,7 +12,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from echos.core.audit import entries_for
-from echos.core.models import Country, Region
+from echos.core.filters import ignored_item, say_ignored, unknown_parameters
+from echos.core.models import Country, Region, Term
 from echos.hubs import permissions as perms
 from echos.hubs import services
 from echos.hubs.forms import ContactForm, OrganisationForm
@@ -23,10 +24,21 @@ from echos.hubs.views._common import _apply, _delete
 
 def organisation_list(request):
     q = request.GET.get("q", "")
+    country = (request.GET.get("country") or "").strip().upper()
+    group = (request.GET.get("group") or "").strip()
+    # A country or group that names none is named in the notice, never an empty list.
+    ignored = unknown_parameters(request.GET, ("q", "country", "group"))
+    if country and not Country.objects.filter(pk=country).exists():
+        ignored.append(ignored_item("country", request.GET.get("country")))
+        country = ""
+    if group and not Term.objects.of("stakeholder_groups").filter(code=group).exists():
+        ignored.append(ignored_item("group", group))
+        group = ""
+    say_ignored(request, ignored)
     qs = filter_organisations(
         Organisation.objects.select_related("country", "stakeholder_group"),
-        country=request.GET.get("country"),
-        stakeholder_group=request.GET.get("group"),
+        country=country,
+        stakeholder_group=group,
         q=q,
     )
     page = Paginator(qs.order_by("name"), 50).get_page(request.GET.get("page"))
@@ -34,10 +46,12 @@ def organisation_list(request):
     query.pop("page", None)
     return render(
         request,
-        "hubs/organisation_list.html",
+        "hubs/_organisation_results.html" if request.htmx else "hubs/organisation_list.html",
         {
             "page": page,
             "q": q,
+            "country": country,
+            "group": group,
             "query": query.urlencode(),
             "can_create": perms.is_network_coordinator(request.user)
             or perms.editable_hubs(request.user).exists(),

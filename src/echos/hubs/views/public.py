@@ -9,6 +9,7 @@ from django.urls import reverse
 
 from echos.core.audit import entries_for
 from echos.core.charts import MAP_CODES
+from echos.core.filters import form_filters, say_ignored, unknown_parameters
 from echos.core.models import Country
 from echos.hubs import charts
 from echos.hubs import permissions as perms
@@ -69,17 +70,18 @@ def directory(request):
     hubs = Hub.objects.select_related("country", "parent", "host_organisation").annotate(
         member_count=_member_count()
     )
-    if form.is_valid():
-        data = form.cleaned_data
-        hubs = filter_hubs(
-            hubs,
-            country=data["country"] and data["country"].code,
-            level=data["level"],
-            stage=data["stage"],
-            archetype=data["archetype"],
-            stakeholder_group=data["stakeholder_group"] and data["stakeholder_group"].code,
-            q=data["q"],
-        )
+    # A wrong value (?country=XX) is named in the notice; the other filters still apply.
+    data, ignored = form_filters(form, request.GET)
+    say_ignored(request, ignored + unknown_parameters(request.GET, form.fields))
+    hubs = filter_hubs(
+        hubs,
+        country=data.get("country") and data["country"].code,
+        level=data.get("level"),
+        stage=data.get("stage"),
+        archetype=data.get("archetype"),
+        stakeholder_group=data.get("stakeholder_group") and data["stakeholder_group"].code,
+        q=data.get("q"),
+    )
     page = Paginator(hubs.in_hierarchy_order(), 25).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)

@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 
 from echos.core.abuse import check_public_post
 from echos.core.exceptions import RuleViolation
+from echos.core.filters import ignored_item, say_ignored, unknown_parameters
 from echos.hubs.models import Hub
 from echos.participation import permissions as perms
 from echos.participation import services
@@ -37,6 +38,17 @@ def proposal_list(request):
     """Public proposals, filtered by hub, consultation and status, with their supports."""
     qs = Proposal.objects.public().select_related("hub")
     hub = consultation = None
+    params = request.GET
+    # Values that name nothing are named in the site's one notice (core.filters), then ignored.
+    ignored = unknown_parameters(params, ("hub", "consultation", "status", "order"))
+    for name in ("hub", "consultation"):
+        if params.get(name, "") and not params[name].isdigit():
+            ignored.append(ignored_item(name, params[name]))
+    if params.get("status", "") and params["status"] not in Proposal.Status.values:
+        ignored.append(ignored_item("status", params["status"]))
+    if params.get("order", "") not in ("", "supports"):
+        ignored.append(ignored_item("order", params["order"]))
+    say_ignored(request, ignored)
     if request.GET.get("hub", "").isdigit():
         hub = get_object_or_404(Hub, pk=request.GET["hub"])
         qs = qs.filter(hub=hub)
