@@ -14,6 +14,7 @@ from echos.events import services as events
 from echos.events.services.links import personal_token
 from echos.participation import services as participation
 from echos.synergies import services as synergies
+from tests.browser.test_accessibility import serious_violations
 from tests.conftest import PASSWORD
 
 PHONE = {"width": 390, "height": 844}
@@ -287,6 +288,7 @@ def test_the_month_is_an_agenda_on_a_phone(live_server, data, browser, viewport)
     assert page.evaluate(SQUEEZED_TEXT) == []
     lines = agenda.get_by_role("link", name=LONG_TITLE).evaluate("a => a.getClientRects().length")
     assert lines <= len(LONG_TITLE.split()) / 2, lines  # two words a line at least
+    assert serious_violations(page, live_server.url) == []
     context.close()
 
 
@@ -314,6 +316,7 @@ def test_check_in_on_a_phone(live_server, data, phone):
     rows = phone.locator("#participant-rows")
     # The search box comes before the list and the tools; the tools are folded.
     assert search.bounding_box()["y"] < rows.bounding_box()["y"]
+    assert serious_violations(phone, live_server.url) == []
     expect(phone.get_by_label("Status", exact=True)).to_be_hidden()
     expect(phone.get_by_role("button", name="Export (CSV)")).to_be_hidden()
     buttons = phone.locator(".participant button.tap, .participant-more > summary")
