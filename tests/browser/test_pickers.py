@@ -70,6 +70,7 @@ def test_typing_in_the_picker_and_choosing_with_the_keyboard(live_server, data, 
     results = phone.locator("#org-results")
     expect(results).to_contain_text("Instituto Português de Oncologia", timeout=10000)
     assert "q=portugues" in phone.url  # the search is in the address: back and reload keep it
+    assert phone.evaluate("document.documentElement.scrollWidth") <= 390
     name.fill("")
     phone.get_by_label("Country", exact=True).select_option("NO")
     expect(results).to_contain_text("Oslo Cancer Cluster (already a member)", timeout=10000)

@@ -163,3 +163,11 @@ def test_activity_checkbox_groups_have_a_fieldset_and_legend(hubs, personas, log
         assert any(f'name="{name}"' in body for body in groups.values()), name
     outside = re.sub(r"<fieldset.*?</fieldset>", "", page, flags=re.S)
     assert 'type="checkbox"' not in outside
+
+
+def test_activity_language_is_chosen_by_name(hubs, personas, login):
+    url = reverse("synergies:activity_create", args=[hubs["norway"].pk])
+    page = login(personas["coord_no"]).get(url).content.decode()
+    select = re.search(r'<select name="language".*?</select>', page, re.S).group(0)
+    assert '<option value="pl">Polish</option>' in select
+    assert "ISO 639-1" not in page

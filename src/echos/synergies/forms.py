@@ -6,6 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from echos.core.forms import DateInput
+from echos.core.languages import language_choices
 from echos.core.models import Term
 from echos.synergies.models import Activity, Initiative
 
@@ -39,6 +40,12 @@ class ActivityForm(forms.ModelForm):
         if hub is not None:
             region = cast(forms.ModelChoiceField, self.fields["region"])
             region.queryset = hub.country.regions.all()
+        # Chosen by name in the visitor's language; the ISO 639-1 code is stored (#16).
+        language = self.fields["language"]
+        language.widget = forms.Select(
+            choices=[("", _("Choose a language")), *language_choices([self.instance.language])]
+        )
+        language.help_text = _("The language the activity is written in.")
         self.fields["objectives"].label = _("Mission objectives")
         self.fields["policy_areas"].label = _("Policy areas")
         self.fields["target_groups"].label = _("Target groups")
