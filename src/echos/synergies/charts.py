@@ -20,7 +20,7 @@ def matrix_spec(cells: list[dict]) -> dict:
                 "type": "nominal",
                 "title": _("Policy area"),
                 "sort": None,
-                "axis": {"labelAngle": -30, "labelLimit": 160},
+                "axis": {"labelAngle": -50, "labelLimit": 160},
             },
             "y": {
                 "field": "objective",
@@ -30,7 +30,7 @@ def matrix_spec(cells: list[dict]) -> dict:
                 # The title sits level above the labels: turned along the axis it ran into the
                 # longest label.
                 "axis": {
-                    "labelLimit": 200,
+                    "labelLimit": 150,
                     "titleAngle": 0,
                     "titleAlign": "right",
                     "titleBaseline": "bottom",
