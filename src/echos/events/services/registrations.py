@@ -113,6 +113,7 @@ def register(
     address; for anyone else the existing registration is returned unchanged and its address is
     e-mailed a notice, so the answer does not tell whether the address was registered.
     """
+    given_now = now
     now = now or timezone.now()
     name = (name or "").strip()
     if not name:
@@ -135,6 +136,11 @@ def register(
             code, message = next(iter(errors.items()))
             raise RuleViolation(message, f"q_{code}")
     event = Event.objects.select_for_update().get(pk=event.pk)
+    # The registration time orders the waitlist (places.waitlist_position): read it once the lock
+    # is held, so it follows the order in which registrations commit. Read before the lock, a
+    # person who waited longer for it would overtake people already told their place (PostgreSQL;
+    # SQLite takes its write lock when the transaction begins).
+    now = given_now or timezone.now()
     _expire(event, now)
     is_open, why = registration_state(event, now)
     if not is_open:
