@@ -1,6 +1,8 @@
+from django.db.backends.signals import connection_created
+from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
 
-from echos.core import registry
+from echos.core import pagecache, registry
 
 
 class CoreConfig(registry.EchosAppConfig):
@@ -23,11 +25,6 @@ class CoreConfig(registry.EchosAppConfig):
 
     def ready(self):
         # The shared page cache watches every database write (core/pagecache.py).
-        from django.db.backends.signals import connection_created
-        from django.db.models.signals import post_migrate
-
-        from echos.core import pagecache
-
         connection_created.connect(pagecache.install, dispatch_uid="echos-pagecache-install")
         post_migrate.connect(pagecache.after_migrate, dispatch_uid="echos-pagecache-migrate")
         pagecache.install_all()

@@ -70,6 +70,7 @@ from django.utils import timezone
 from django.utils.cache import get_conditional_response, patch_cache_control
 from django.utils.http import http_date, quote_etag
 from django.utils.module_loading import import_string
+from pydantic import BaseModel
 
 from echos.core import registry
 
@@ -168,8 +169,6 @@ def expand(topics: Iterable[str], ignore: Iterable[str] = ()) -> tuple[str, ...]
 
 def _api_params(func) -> tuple[str, ...] | None:
     """The query parameters of the django-ninja GET operation behind a resolved view, if any."""
-    from pydantic import BaseModel
-
     for cell in getattr(func, "__closure__", None) or ():
         operations = getattr(cell.cell_contents, "operations", None)
         for op in operations or ():

@@ -5,11 +5,10 @@ everything (``"*"``).
 """
 
 from echos.core.pagecache import PageRule
+from echos.hubs.forms import DirectoryFilterForm
 
 
 def directory_params() -> list[str]:
-    from echos.hubs.forms import DirectoryFilterForm
-
     return [*DirectoryFilterForm.base_fields, "page"]
 
 

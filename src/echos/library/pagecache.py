@@ -4,12 +4,11 @@ See ``core.pagecache``.
 """
 
 from echos.core.pagecache import PageRule
+from echos.library.forms import FilterForm
+from echos.library.models import Vocabulary
 
 
 def index_params() -> list[str]:
-    from echos.library.forms import FilterForm
-    from echos.library.models import Vocabulary
-
     return [*FilterForm.base_fields, *(f"tag_{v}" for v in Vocabulary.values), "page"]
 
 
