@@ -207,6 +207,12 @@ def test_the_hub_form_lists_its_countrys_regions_only(hubs, personas, login):
     assert 'value="NO-46" selected' in page and 'value="PT-11"' not in page
 
 
+def test_the_hub_form_places_the_hub_on_its_countrys_map(hubs, personas, login):
+    page = login(personas["coord_no"]).get(f"/hubs/{hubs['vestland'].pk}/edit/").content.decode()
+    assert 'class="point-map"' in page and "Use the centre of Norway" in page
+    assert '<label for="id_latitude">' in page and '<label for="id_longitude">' in page
+
+
 def test_region_options_follow_the_country(hubs, client):
     options = client.get("/regions/options/", {"country": "PT"}).content.decode()
     assert 'value="PT-11"' in options and 'value="NO-46"' not in options

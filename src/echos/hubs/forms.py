@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from echos.core.emails import EmailAddressField
 from echos.core.forms import DateInput, ServiceFormMixin
 from echos.core.models import Country, Region, Term
+from echos.core.outline import PointOnMapInput
 from echos.hubs.models import Archetype, Hub, Level, Membership, Organisation, Stage
 
 
@@ -19,15 +20,20 @@ class RegionOfCountryMixin:
     another country is refused on the region field; the country select reloads the options with
     htmx when it changes (``hubs:region_options``)."""
 
-    def limit_regions(self) -> None:
+    def chosen_country(self) -> str:
+        """The ISO code of the country the form is about (bound, initial or the instance's)."""
         form = cast(forms.ModelForm, self)
         if form.is_bound:
             code = form.data.get(form.add_prefix("country")) or ""
         else:
             code = form.initial.get("country") or getattr(form.instance, "country_id", "") or ""
-        code = getattr(code, "pk", code)
+        return str(getattr(code, "pk", code)).upper()[:2]
+
+    def limit_regions(self) -> None:
+        form = cast(forms.ModelForm, self)
+        code = self.chosen_country()
         region = cast(forms.ModelChoiceField, form.fields["region"])
-        region.queryset = Region.objects.filter(country_id=str(code).upper()[:2]).order_by("name")
+        region.queryset = Region.objects.filter(country_id=code).order_by("name")
         region.empty_label = _("No region") if code else _("Choose the country first")
         region.error_messages["invalid_choice"] = _(
             "The region is not in the chosen country: choose one of its regions, or none."
@@ -71,6 +77,14 @@ class HubForm(RegionOfCountryMixin, ServiceFormMixin, forms.ModelForm):
         ).queryset = Organisation.objects.order_by("name")
         cast(forms.ModelChoiceField, self.fields["country"]).queryset = Country.objects.all()
         self.limit_regions()
+        country = Country.objects.filter(pk=self.chosen_country()).first()
+        if country is not None:
+            # Click the country's outline to place the hub (the number fields stay typable).
+            self.fields["longitude"].widget = PointOnMapInput(
+                country_code=country.code,
+                country_name=country.display_name,
+                lat_id=self["latitude"].auto_id,
+            )
         self.fields["region"].help_text = _("ISO 3166-2 subdivision, for regional and local hubs.")
 
     def clean(self):
