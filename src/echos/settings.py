@@ -167,7 +167,7 @@ else:
 # by every process (app workers, cron commands), so without Redis they are files in the data dir.
 ECHOS_PAGE_CACHE = envbool("ECHOS_PAGE_CACHE", True)
 ECHOS_PAGE_CACHE_SECONDS = envint("ECHOS_PAGE_CACHE_SECONDS", 600)
-ECHOS_PAGE_CACHE_MAX_BYTES = envint("ECHOS_PAGE_CACHE_MAX_BYTES", 2_000_000)
+ECHOS_PAGE_CACHE_MAX_BYTES = envint("ECHOS_PAGE_CACHE_MAX_BYTES", 5_000_000)
 if os.getenv("REDIS_URL"):
     CACHES["pagecache"] = CACHES["pagecache_versions"] = CACHES["default"]
 else:
