@@ -7,6 +7,7 @@ import pytest
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 
+from echos.core import dates
 from echos.core.exceptions import RuleViolation
 from echos.core.models import ActionLog
 from echos.events import services
@@ -115,6 +116,17 @@ def test_sending_queues_one_email_per_recipient_in_their_language(
     assert message.sender == personas["coord_no"] and message.status_codes == ["registered"]
     entry = ActionLog.objects.get(action="events.message.sent")
     assert entry.data["recipients"] == 2 and "person0@example.invalid" not in str(entry.data)
+
+
+def test_start_placeholder_in_the_registrants_language(event):
+    registration = event.registrations.first()
+    registration.language = "nb"
+    _subject, text = messaging.render_message(
+        subject="S", body="Starts {start}", registration=registration
+    )
+    in_norwegian = dates.long_datetime(event.start, lang="nb", tz=event.time_zone)
+    assert f"Starts {in_norwegian} (" in text
+    assert in_norwegian != dates.long_datetime(event.start, lang="en", tz=event.time_zone)
 
 
 def test_a_rollback_sends_nothing(event, personas, mailoutbox, django_capture_on_commit_callbacks):

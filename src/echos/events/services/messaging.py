@@ -24,6 +24,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from echos.core import dates
 from echos.core.audit import log_action
 from echos.core.exceptions import RuleViolation, guard
 from echos.events import permissions as perms
@@ -133,7 +134,8 @@ def _values(registration: Registration) -> dict[str, str]:
     return {
         "name": registration.name,
         "event": event.title,
-        "start": f"{event.local_start:%Y-%m-%d %H:%M} ({event.time_zone})",
+        "start": dates.long_datetime(event.start, tz=event.time_zone)
+        + f" ({dates.zone_label(event.time_zone)})",
         "event_url": settings.SITE_URL.rstrip("/") + event.get_absolute_url(),
         "registration_url": personal_url(registration),
     }
@@ -142,8 +144,8 @@ def _values(registration: Registration) -> dict[str, str]:
 def render_message(*, subject: str, body: str, registration: Registration) -> tuple[str, str]:
     """The subject and the whole e-mail text for one registrant, in the registrant's language
     (the organisers' words as written, the frame and the "why you get this" line translated)."""
-    values = _values(registration)
     with translation.override(registration.language or settings.LANGUAGE_CODE):
+        values = _values(registration)
         text = render_to_string(
             "events/message_email.txt",
             {

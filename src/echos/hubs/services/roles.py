@@ -1,5 +1,7 @@
 """Roles of users on hubs (coordinator, editor…)."""
 
+from datetime import datetime
+
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -47,7 +49,9 @@ def may_grant(actor, hub: Hub, role: str) -> bool:
 
 def grantable_roles(actor, hub: Hub) -> list[tuple[str, str]]:
     """The roles ``actor`` may give on ``hub``, as (value, label) choices."""
-    return [(value, label) for value, label in HubRole.Role.choices if may_grant(actor, hub, value)]
+    return [
+        (value, str(label)) for value, label in HubRole.Role.choices if may_grant(actor, hub, value)
+    ]
 
 
 def _check_change(actor, role: HubRole, new: str | None) -> None:
@@ -121,10 +125,10 @@ def remove_role(*, actor, role: HubRole) -> None:
     role.delete()
 
 
-def roles_since(hub: Hub) -> dict[int, object]:
+def roles_since(hub: Hub) -> dict[int, datetime]:
     """When each user got their current role on ``hub``, from the audit log (newest entry per
     user); a role given before the log existed has none."""
-    since: dict[int, object] = {}
+    since: dict[int, datetime] = {}
     entries = entries_for(hub).filter(action__in=("hubs.role.granted", "hubs.role.changed"))
     for entry in entries.select_related(None).only("data", "at"):
         user = entry.data.get("user")
