@@ -38,7 +38,7 @@ format: install
 	$(BIN)/ruff format src tests bench scripts
 	$(BIN)/ruff check --fix src tests bench scripts
 
-bench: install  ## Europe-scale data (cached), production server, ratios against baselines
+bench: install  ## Europe-scale data (cached) on SQLite and on PostgreSQL + Redis, warm and cold pages as ratios to /healthz
 	$(BIN)/python bench/run.py
 	$(BIN)/python bench/synergies.py
 	$(BIN)/python bench/continuity.py
@@ -49,7 +49,7 @@ bench: install  ## Europe-scale data (cached), production server, ratios against
 	$(BIN)/python bench/dashboards.py
 	$(BIN)/python bench/reports.py
 
-load: install  ## loopback load test at Europe scale: page mix + consultation burst, vs /healthz
+load: install  ## loopback load test on PostgreSQL + Redis: page mix, consultation burst, fair day; vs /healthz
 	$(BIN)/python bench/load.py
 
 audit: install  ## pip-audit of requirements.lock; says "NOT DONE" (and passes) when the database is unreachable

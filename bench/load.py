@@ -1,8 +1,9 @@
 """Load test of echos at Europe scale on loopback (run by ``make load``).
 
-1. Reuses ``bench/run.py``: the cached Europe-scale database (built once), collected static files
-   and the production server (``echos serve``: gunicorn, several workers, DEBUG off) on a free
-   port of 127.0.0.1.
+1. Reuses ``bench/run.py``: the cached Europe-scale data of a stack (``--stack postgres``, the
+   default: PostgreSQL + Redis with ``echos worker``, as in production; ``--stack sqlite``: the
+   embedded default), collected static files and ``echos serve`` (gunicorn, several workers,
+   DEBUG off) on a free port of 127.0.0.1.
 2. Opens a consultation of its own (``Load test consultation <run>``, open now) in that database.
 3. Measures /healthz alone for a few seconds with the same number of clients: the baseline.
 4. For ``--duration`` seconds, at the same time:
@@ -13,16 +14,27 @@
      each, no account, a new connection each): GET the form for the CSRF cookie and token, POST
      the answers on the same connection with the honeypot left empty. A submission is confirmed
      when the server redirects to the "check your inbox" page.
-5. Stops the server, counts the stored answers of the consultation in SQLite and compares them
+5. The fair day (``--no-fair`` skips it): ``--fair-people`` (600) people, each with a new e-mail
+   and connection, register through the event page's form for one event with ``--fair-places``
+   (300) places, started at even intervals over ``--fair-seconds`` (60), while the public clients
+   browse, a writer publishes an event every ``--writer-every`` s through the events service
+   (bench/agent.py) and checkers read the calendar searched for the writer's events. Afterwards:
+   exactly ``places`` registered and the rest waitlisted, positions 1, 2, 3 … in the order of
+   commitment (registration ids: they are written under the event lock), nobody confirmed and not
+   stored, 0 errors, exactly one registration e-mail per person of the right kind and position
+   (the e-mails are written to files of the run and read back), and no calendar response to a
+   request sent after a commit without that commit's event.
+6. Stops the server, counts the stored answers of the consultation and compares them
    with the confirmed submissions (no answer may be lost), then deletes the consultation again
    (``--keep`` keeps it).
-6. Prints the table (requests, req/s, p50/p95/p99 latency, errors, each against /healthz) and
-   writes it to ``.bench/load.md``. Exits 1 if any request failed or any submission was lost.
+7. Prints the tables (requests, req/s, p50/p95/p99 latency, errors, each against /healthz) and
+   writes them to ``.bench/load.md``. Exits 1 if any request failed, any submission was lost or
+   any fair-day check failed.
 
 Every client comes from 127.0.0.1, so the per-address limits would refuse most of the burst by
 design: this run starts the server with the API-read, form and public-consultation limits raised
-(still counted, never reached; see ``LOAD_ENV``), and with the dummy e-mail backend so that the
-confirmation e-mails of thousands of participants are built but not printed. The report says so.
+(still counted, never reached; see ``LOAD_ENV``), and with the file e-mail backend (a directory of
+the run, emptied afterwards) so that e-mails are built and counted, not sent. The report says so.
 
 The server is stopped at the end, also on error, Ctrl-C or --timeout.
 """

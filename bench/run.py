@@ -1,16 +1,26 @@
-"""Benchmark echos at Europe scale against its own baselines (run by ``make bench``).
+"""Benchmark echos at Europe scale on both stacks, against each stack's /healthz (``make bench``).
 
-1. Builds Europe-scale synthetic data once into ``.bench/europe-seed1.sqlite3`` (reused while the
-   marker file says the build completed with the same generator and seed).
-2. Collects static files and starts the production server (``echos serve``, gunicorn, DEBUG off)
-   on a free loopback port.
-3. Times sequential keep-alive requests to /healthz (the baseline) and the heavy pages, plus raw
-   SQLite queries and a NumPy computation in-process, and prints one table; the same table goes to
-   ``.bench/latest.md``. The assessment pages are for the network's secretariat: a network
-   coordinator (``bench-network``, its password reset each run) signs in through the login form
-   on a second connection that keeps the session cookie.
+Stacks (``--stack sqlite|postgres|both``, default both, one after the other in one run):
 
-The server is stopped at the end, also on error or Ctrl-C; the whole run is bounded by --timeout.
+- ``sqlite``, the embedded default: the data in ``.bench/europe-seed1.sqlite3``, local-memory
+  cache, background tasks in the process that queues them; ``echos serve`` with 2 workers;
+- ``postgres``, the production stack of docs/deploy.md: the same data generated into the
+  PostgreSQL database ``echos_bench`` on 127.0.0.1 (``BENCH_DATABASE_URL``), Redis db 10
+  (``BENCH_REDIS_URL``; emptied at the start) for cache, sessions and the task queue,
+  ``echos serve --workers 3`` and ``echos worker --threads 2``.
+
+Each stack's data is built once (``echos generate-data``) and reused while its marker file says
+the build completed with the same generator and seed (``--rebuild`` forces it; ``--scale small``
+for a quick run). Per stack: collect static files, start the server on a free loopback port, time
+sequential keep-alive requests to /healthz (the unit), then every page warm (repeated requests)
+and cold (a write through the service just before: the first event or hub the page links to gets
+a new name, then the first request, whose body must show it), then count each page's SQL queries
+in-process (bench/agent.py: Django's test client after the same kind of write, then again). The
+assessment pages are for the network's secretariat: a network coordinator (``bench-network``,
+its password reset each run) signs in through the login form on a second connection.
+
+One table per stack goes to standard output and ``.bench/latest.md``. The servers are stopped at
+the end, also on error or Ctrl-C; the whole run is bounded by --timeout.
 """
 
 import argparse
@@ -847,7 +857,10 @@ def on_alarm(signum, frame):
 
 def configure(scale: str) -> None:
     """Point the cached data at another scale (``small`` for a quick run)."""
-    global SCALE, DB_PATH, MARKER, PG_MARKER
+    global SCALE, DB_PATH, MARKER, PG_MARKER, PG_URL
+    if scale != SCALE and "BENCH_DATABASE_URL" not in os.environ:
+        # Another scale never replaces the Europe build in PostgreSQL: it gets its own database.
+        PG_URL = f"{PG_URL}_{scale}"
     SCALE = scale
     DB_PATH = BENCH_DIR / f"{SCALE}-seed{SEED}.sqlite3"
     MARKER = DB_PATH.with_suffix(".done.json")
