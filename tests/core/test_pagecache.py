@@ -348,3 +348,58 @@ def test_today_is_part_of_the_key(page_cache, hubs, monkeypatch):
     client.get("/events/")
     monkeypatch.setattr(pagecache.timezone, "localdate", lambda: date(2031, 1, 1))
     assert state(client.get("/events/")) == "miss"
+
+
+# --- the embedded default ----------------------------------------------------------------------
+
+
+def _caches_of(env: dict) -> dict:
+    import json
+    import os
+    import subprocess
+    import sys
+
+    code = (
+        "import json, echos.settings as s;"
+        "print(json.dumps({k: v['BACKEND'] for k, v in s.CACHES.items()}))"
+    )
+    clean = {k: v for k, v in os.environ.items() if k not in {"REDIS_URL", "ECHOS_TESTING"}}
+    out = subprocess.run(
+        [sys.executable, "-c", code],
+        env={**clean, "ECHOS_TESTING": "0", **env},
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def test_every_process_of_the_embedded_default_sees_the_same_versions(tmp_path):
+    embedded = _caches_of({"ECHOS_DATA_DIR": str(tmp_path)})
+    assert embedded[pagecache.VERSIONS_ALIAS].endswith("FileBasedCache")
+    assert embedded[pagecache.PAGES_ALIAS].endswith("LocMemCache")
+    production = _caches_of({"ECHOS_DATA_DIR": str(tmp_path), "REDIS_URL": "redis://x:6379/0"})
+    assert production[pagecache.VERSIONS_ALIAS].endswith("RedisCache")
+    assert production[pagecache.PAGES_ALIAS].endswith("RedisCache")
+
+
+def test_versions_in_files_invalidate_like_redis(
+    page_cache, hubs, settings, tmp_path, django_capture_on_commit_callbacks
+):
+    from echos.hubs import services
+
+    settings.CACHES = {
+        **settings.CACHES,
+        pagecache.VERSIONS_ALIAS: {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": str(tmp_path / "page-versions"),
+        },
+    }
+    client = Client()
+    assert state(client.get("/hubs/")) == "miss"
+    assert state(client.get("/hubs/")) == "hit"
+    with django_capture_on_commit_callbacks(execute=True):
+        services.update_hub(actor=None, hub=hubs["norway"], name_en="Renamed on disk")
+    fresh = client.get("/hubs/")
+    assert state(fresh) == "miss" and b"Renamed on disk" in fresh.content
+    assert any((tmp_path / "page-versions").iterdir())
