@@ -95,7 +95,7 @@ def test_suggestions_keep_codes_for_the_api_and_labels_for_pages(client, pair):
         found = matching.suggestions(activity, top=5)
     [row] = found["initiatives"]
     assert row["why"]["objectives"] == ["prevention"]
-    assert row["why_labels"] == {
+    assert {k: v for k, v in row["why_labels"].items() if k != "concepts"} == {
         "objectives": ["Prevention, including screening and early detection"],
         "policy_areas": ["Health"],
     }
@@ -104,3 +104,22 @@ def test_suggestions_keep_codes_for_the_api_and_labels_for_pages(client, pair):
     assert body["initiatives"][0]["why"]["policy_areas"] == ["health"]
     assert body["activities"][0]["activity"] == other.pk
     assert body["activities"][0]["why"]["policy_areas"] == ["health"]
+
+
+def test_every_concept_label_is_marked_for_translation():
+    from echos.synergies import engine
+    from echos.synergies.concept_labels import LABELS
+
+    assert sorted(LABELS) == sorted(engine.lexicon().labels.values())
+
+
+def test_shared_topics_are_shown_by_their_labels(client, pair):
+    activity, _other = pair
+    with translation.override("en"):
+        [row] = matching.suggestions(activity, top=5)["initiatives"]
+    assert "Cancer screening" in row["why"]["concepts"]
+    assert row["why_labels"]["concepts"] == row["why"]["concepts"]
+    html = client.get(
+        f"/synergies/activities/{activity.pk}/", HTTP_ACCEPT_LANGUAGE="en"
+    ).content.decode()
+    assert "Shared topics: " in html and "Cancer screening" in _why_cells(html)[0]

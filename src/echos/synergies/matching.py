@@ -4,6 +4,7 @@ import threading
 
 import numpy as np
 from django.db.models import Max
+from django.utils.translation import gettext
 
 from echos.core.models import Term
 from echos.synergies import engine
@@ -76,7 +77,7 @@ def activity_index() -> tuple[engine.Index, list[Activity]]:
 
 
 def why_labels(rows: list[dict]) -> None:
-    """Add ``why_labels``: the shared objectives and policy areas by their labels in the active language.
+    """Add ``why_labels``: shared concepts, objectives and policy areas in the active language.
 
     ``why`` keeps the codes (the API returns them); pages show these labels instead.
     """
@@ -87,6 +88,8 @@ def why_labels(rows: list[dict]) -> None:
     label = {(t.vocabulary, t.code): t.display for t in terms}
     for r in rows:
         r["why_labels"] = {
+            # Concept labels are English in the lexicon; concept_labels.py marks them for translation.
+            "concepts": [gettext(c) for c in r["why"]["concepts"]],
             "objectives": [
                 label.get((Term.Vocabulary.OBJECTIVES, c), c) for c in r["why"]["objectives"]
             ],
