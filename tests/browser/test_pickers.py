@@ -101,7 +101,8 @@ def test_the_region_select_follows_the_country(live_server, data, phone):
 
 def test_clicking_the_map_places_the_venue(live_server, data, phone):
     sign_in(phone, live_server, f"/events/new/?hub={data['norway'].pk}")
-    latitude, longitude = phone.get_by_label("Latitude"), phone.get_by_label("Longitude")
+    latitude = phone.get_by_label("Latitude", exact=True)
+    longitude = phone.get_by_label("Longitude", exact=True)
     svg = phone.locator(".point-map svg")
     svg.scroll_into_view_if_needed()
     box = svg.bounding_box()

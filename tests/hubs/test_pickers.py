@@ -7,7 +7,7 @@ from echos.core.models import Region
 from echos.hubs import pickers, services
 from echos.hubs.models import Membership, Organisation
 
-HTMX = {"HTTP_HX_REQUEST": "true"}
+HTMX = {"HTTP_HX_REQUEST": "true", "HTTP_HX_TARGET": "org-results"}
 
 
 def add_url(hub) -> str:
@@ -124,6 +124,15 @@ def test_the_page_lists_no_organisations_before_a_search(hubs, personas, login):
     assert "AICIB" not in page and "Oslo Cancer Cluster" not in page
     assert 'id="org-country"' in page and 'id="org-group"' in page
     assert "data-organisation" not in page
+
+
+def test_typing_gets_the_results_only_and_a_history_restore_the_whole_page(hubs, personas, login):
+    client = login(personas["coord_no"])
+    typed = client.get(add_url(hubs["norway"]), {"q": "aicib"}, **HTMX).content.decode()
+    assert typed.startswith('<div id="org-results"') and "<html" not in typed
+    restore = {**HTMX, "HTTP_HX_HISTORY_RESTORE_REQUEST": "true"}
+    whole = client.get(add_url(hubs["norway"]), {"q": "aicib"}, **restore).content.decode()
+    assert "<html" in whole and "AICIB" in whole
 
 
 # Bounds ------------------------------------------------------------------------------------------

@@ -147,7 +147,7 @@ def stakeholder_add(request, hub_id: int):
         choose="organisation",
         marks=_in_register(hub),
     )
-    if request.htmx and request.method == "GET":
+    if request.method == "GET" and pickers.wants_results(request):
         return _picker_results(request, found)
     context = {"hub": hub, "form": form, "chosen": chosen, "picker": found}
     status = status if found.valid else 422
@@ -290,7 +290,7 @@ def relationship_create(request, org_id: int):
         exclude={source.pk},
         keep={"hub": request.GET.get("hub", "")[:20]},
     )
-    if request.htmx and request.method == "GET":
+    if request.method == "GET" and pickers.wants_results(request):
         return _picker_results(request, found)
     context = {"org": source, "form": form, "target": target, "picker": found}
     status = status if found.valid else 422

@@ -141,3 +141,9 @@ def picker(
         org.choose_url = "?" + urlencode({choose: org.pk, **query})
         found.results.append(org)
     return found
+
+
+def wants_results(request) -> bool:
+    """An htmx request for the results only (typing); a history restore wants the whole page."""
+    htmx = getattr(request, "htmx", None)
+    return bool(htmx) and htmx.target == "org-results" and not htmx.history_restore_request

@@ -42,7 +42,7 @@ def membership_add(request, pk: int):
         choose="organisation",
         marks=_current_members(hub),
     )
-    if request.htmx and request.method == "GET":
+    if request.method == "GET" and pickers.wants_results(request):
         status = 200 if found.valid else 422
         return render(request, "hubs/_org_picker_results.html", {"picker": found}, status=status)
     pick = request.GET.get("organisation", "")
