@@ -9,6 +9,7 @@ from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from echos.core import revert
 from echos.core.exceptions import RuleViolation
 from echos.core.models import ActionLog, User
 from echos.hubs.models import HubRole, Invitation
@@ -484,3 +485,31 @@ def test_erasing_the_inviter_keeps_the_invitation_without_them(invite, personas)
     invite()
     privacy.erase_subject(privacy.find_subject(username="coordinator-no"), apply=True)
     assert Invitation.objects.get().invited_by is None
+
+
+# --- revert by the network -----------------------------------------------------------------------
+
+
+def test_network_reverts_a_role_change_and_a_removal(personas, hubs):
+    editor = role_of(personas, "editor_no", hubs["norway"])
+    roles.change_role(actor=personas["coord_no"], role=editor, new_role="member")
+    changed = ActionLog.objects.get(action="hubs.role.changed")
+    with pytest.raises(PermissionDenied):
+        revert.revert(actor=personas["coord_no"], entry=changed)
+    revert.revert(actor=personas["network"], entry=changed)
+    assert HubRole.objects.get(pk=editor.pk).role == "editor"
+    roles.remove_role(actor=personas["coord_no"], role=HubRole.objects.get(pk=editor.pk))
+    removed = ActionLog.objects.get(action="hubs.role.removed")
+    revert.revert(actor=personas["network"], entry=removed)
+    assert HubRole.objects.get(user=personas["editor_no"], hub=hubs["norway"]).role == "editor"
+    with pytest.raises(RuleViolation):  # once only
+        revert.revert(actor=personas["network"], entry=removed)
+
+
+def test_a_superseded_role_change_is_not_reverted(personas, hubs):
+    editor = role_of(personas, "editor_no", hubs["norway"])
+    roles.change_role(actor=personas["coord_no"], role=editor, new_role="member")
+    first = ActionLog.objects.get(action="hubs.role.changed")
+    roles.change_role(actor=personas["coord_no"], role=editor, new_role="editor")
+    with pytest.raises(RuleViolation):
+        revert.revert(actor=personas["network"], entry=first)

@@ -5,12 +5,14 @@ declares this module as its ``revert_handlers``). Each undo goes through the hub
 their rules still apply.
 """
 
+from django.contrib.auth import get_user_model
 from django.utils.translation import gettext as _
 
 from echos.core.exceptions import Conflict
 from echos.core.revert import audit_values, reverter
 from echos.hubs import services
-from echos.hubs.models import Hub, Membership, Organisation, StageChange
+from echos.hubs.models import Hub, HubRole, Membership, Organisation, StageChange
+from echos.hubs.services import roles
 
 
 @reverter("hubs.hub.updated")
@@ -66,3 +68,28 @@ def _organisation_updated(entry, actor):
     services.update_organisation(
         actor=None, organisation=organisation, **audit_values(Organisation, old)
     )
+
+
+# Team roles (issue #16): a change or removal from the Team page is undone by the network.
+
+
+@reverter("hubs.role.changed")
+def _role_changed(entry, actor):
+    role = HubRole.objects.filter(hub_id=entry.target_id, user_id=entry.data["user"]).first()
+    if role is None:
+        raise Conflict(_("That role was removed since."), "entry")
+    old, new = entry.data["role"]
+    if role.role != new:
+        raise Conflict(_("That role was changed again since."), "entry")
+    roles.change_role(actor=None, role=role, new_role=old)
+
+
+@reverter("hubs.role.removed")
+def _role_removed(entry, actor):
+    hub = Hub.objects.filter(pk=entry.target_id).first()
+    user = get_user_model().objects.filter(pk=entry.data["user"]).first()
+    if hub is None or user is None:
+        raise Conflict(_("The hub or the account no longer exists."), "entry")
+    if HubRole.objects.filter(hub=hub, user=user).exists():
+        raise Conflict(_("The person has a role on this hub again."), "entry")
+    services.grant_role(actor=None, hub=hub, user=user, role=entry.data["role"])
