@@ -352,3 +352,19 @@ def test_export_and_erasure_follow_the_sender(event, personas):
     assert message.sender is None and message.recipient_count == 2
     other = privacy.export_subject(privacy.find_subject(username="editor-no"))
     assert other["events"]["messages_sent"] == []
+
+
+def test_a_form_without_a_valid_key_says_so_above_the_form(event, personas, login):
+    response = login(personas["coord_no"]).post(
+        f"/events/{event.pk}/messages/",
+        {
+            "subject": "News",
+            "body": "Hello",
+            "statuses": ["registered"],
+            "token": "not-a-key",
+            "action": "send",
+        },
+    )
+    assert response.status_code == 422 and not EventMessage.objects.exists()
+    assert response.context["form"].non_field_errors() == ["This form has expired; open it again."]
+    assert "This form has expired" in response.content.decode()

@@ -32,7 +32,9 @@ class MessageForm(ServiceFormMixin, forms.Form):
         widget=forms.CheckboxSelectMultiple,
         initial=list(messaging.DEFAULT_STATUSES),
     )
-    token = forms.UUIDField(widget=forms.HiddenInput)
+    # Checked by the service (a RuleViolation on "token" is shown above the form, not on a
+    # hidden field nobody sees).
+    token = forms.CharField(widget=forms.HiddenInput, required=False, max_length=64)
 
     def __init__(self, *args, counts: dict[str, int], **kwargs):
         super().__init__(*args, **kwargs)
@@ -89,7 +91,10 @@ def message_registrants(request, pk: int):
                 )
                 preview = {"count": count, "subject": subject, "text": text}
             except RuleViolation as exc:
-                form.add_rule_violation(exc)
+                if exc.field == "token":
+                    form.add_error(None, exc.message)
+                else:
+                    form.add_rule_violation(exc)
         if form.errors:
             status = 422
     else:
