@@ -284,7 +284,7 @@ import json, os, random
 from datetime import timedelta
 from django.http import QueryDict
 from django.utils import timezone
-from echos.assessment import engine
+from echos.questionnaires import engine
 from echos.events.models import Event, Registration
 from echos.hubs.models import Hub
 from echos.participation import services
