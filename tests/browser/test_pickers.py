@@ -2,6 +2,7 @@
 choosing with the keyboard, the region select following the country, clicking the map to place
 a venue."""
 
+import re
 from datetime import date
 
 import pytest
@@ -125,5 +126,20 @@ def test_clicking_the_map_places_the_venue(live_server, data, phone):
     longitude.fill("10.75")
     cy = phone.locator(".point-map-marker").get_attribute("cy")
     assert abs(float(cy) - outline.point(59.91, 10.75)[1]) < 1
+    assert phone.evaluate("document.documentElement.scrollWidth") <= 390
+    assert not phone.js_errors, phone.js_errors
+
+
+def test_calendar_filters_by_language_and_region_names(live_server, data, phone):
+    phone.goto(f"{live_server.url}/events/?country=PT&region=PT-11")
+    region = phone.locator("#f-region")
+    expect(region).to_have_value("PT-11")
+    phone.locator("#f-country").select_option("NO")
+    # The region of the previous country is not sent with the new one, and Norway's are listed.
+    expect(region.locator("option[value='NO-46']")).to_have_count(1, timeout=10000)
+    expect(phone).to_have_url(re.compile(r"country=NO"), timeout=10000)
+    assert "region=PT-11" not in phone.url
+    phone.locator("#f-language").select_option(label="Polish")
+    expect(phone).to_have_url(re.compile(r"language=pl"), timeout=10000)
     assert phone.evaluate("document.documentElement.scrollWidth") <= 390
     assert not phone.js_errors, phone.js_errors
