@@ -2,7 +2,6 @@
 an organiser previews a message to registrants; both pages pass axe at phone and desktop widths."""
 
 import os
-import re
 from datetime import date, timedelta
 
 import pytest
@@ -13,6 +12,7 @@ from echos.core.models import Country, User
 from echos.events import services as events
 from echos.hubs import services
 from echos.hubs.models import HubRole
+from echos.hubs.services import invitations
 from tests.browser.test_accessibility import serious_violations
 
 PASSWORD = "a long demo password 2026"
@@ -101,3 +101,22 @@ def test_message_preview(page, live_server, data, width):
     assert serious_violations(page, live_server.url) == []
     assert page.evaluate("document.documentElement.scrollWidth") <= width + 1
     shoot(page, "messages")
+
+
+@pytest.mark.parametrize("width", [390, 1366])
+def test_invitation_link_creates_an_account(page, live_server, data, width):
+    page.set_viewport_size({"width": width, "height": 900})
+    coordinator = User.objects.get(username="coordinator-no")
+    _invitation, raw = invitations.invite(
+        actor=coordinator, hub=data["norway"], email="new.editor@example.invalid", role="editor"
+    )
+    page.goto(f"{live_server.url}/invitations/{raw}/")
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Cancer Mission Hub Norway")
+    assert serious_violations(page, live_server.url) == []
+    shoot(page, "invitation")
+    page.locator("#id_username").fill(f"new-editor-{width}")
+    page.locator("#id_password1").fill(PASSWORD)
+    page.locator("#id_password2").fill(PASSWORD)
+    page.get_by_role("button", name="Create account and accept").click()
+    expect(page.locator("body")).to_contain_text("Welcome to the team of")
+    assert HubRole.objects.get(user__username=f"new-editor-{width}").role == "editor"
