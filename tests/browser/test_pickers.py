@@ -12,6 +12,7 @@ from echos.core.models import Country, Term, User
 from echos.core.outline import country_outline
 from echos.hubs import services
 from echos.hubs.models import HubRole, Membership
+from tests.browser.test_accessibility import serious_violations
 
 PASSWORD = "a long demo password 2026"
 
@@ -72,6 +73,7 @@ def test_typing_in_the_picker_and_choosing_with_the_keyboard(live_server, data, 
     expect(results).to_contain_text("Instituto Português de Oncologia", timeout=10000)
     assert "q=portugues" in phone.url  # the search is in the address: back and reload keep it
     assert phone.evaluate("document.documentElement.scrollWidth") <= 390
+    assert serious_violations(phone, live_server.url) == []
     name.fill("")
     phone.get_by_label("Country", exact=True).select_option("NO")
     expect(results).to_contain_text("Oslo Cancer Cluster (already a member)", timeout=10000)
@@ -122,6 +124,7 @@ def test_clicking_the_map_places_the_venue(live_server, data, phone):
     phone.get_by_role("button", name="Use the centre of Norway").click()
     expect(latitude).to_have_value(str(outline.centre_lat))
     expect(longitude).to_have_value(str(outline.centre_lon))
+    assert serious_violations(phone, live_server.url) == []
     latitude.fill("59.91")  # typing stays possible, the marker follows
     longitude.fill("10.75")
     cy = phone.locator(".point-map-marker").get_attribute("cy")
