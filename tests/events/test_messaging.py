@@ -161,7 +161,7 @@ def test_daily_limit(event, personas):
         send(event, personas["coord_no"])
     with pytest.raises(RuleViolation) as exc:
         send(event, personas["coord_no"])
-    assert "At most 5 messages a day" in exc.value.message
+    assert "At most 5 messages a day" in exc.value.message and exc.value.field is None
     assert EventMessage.objects.count() == messaging.MESSAGES_PER_DAY
 
 

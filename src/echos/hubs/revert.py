@@ -1,4 +1,4 @@
-"""Revert handlers of hubs: hub profile and stage, memberships and organisations.
+"""Revert handlers of hubs: hub profile and stage, memberships, organisations and team roles.
 
 Registered with ``core.revert.reverter`` when ``core.revert`` first needs them (``HubsConfig``
 declares this module as its ``revert_handlers``). Each undo goes through the hubs services, so

@@ -201,7 +201,7 @@ def send_message(
                 "24 hours after the oldest of today's."
             )
             % {"n": MESSAGES_PER_DAY},
-            "body",
+            None,  # no field is wrong: the whole form waits
         )
     found = recipients(event, chosen)
     if not found:
