@@ -146,4 +146,6 @@ def picker(
 def wants_results(request) -> bool:
     """An htmx request for the results only (typing); a history restore wants the whole page."""
     htmx = getattr(request, "htmx", None)
-    return bool(htmx) and htmx.target == "org-results" and not htmx.history_restore_request
+    if not htmx:
+        return False
+    return htmx.target == "org-results" and not htmx.history_restore_request
