@@ -371,7 +371,7 @@ def _normalised(query: QueryDict, params: tuple[str, ...]) -> QueryDict | None:
     """The declared parameters of a query (in declared order), None when a value is too long."""
     kept = QueryDict(mutable=True)
     for name in params:
-        values = [v for v in query.getlist(name)]
+        values = query.getlist(name)
         if len(values) > MAX_VALUES or any(len(v) > MAX_VALUE for v in values):
             return None
         if values:
