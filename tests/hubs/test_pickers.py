@@ -278,3 +278,12 @@ def test_next_elsewhere_is_ignored(hubs, personas, login, terms, target):
     )
     org = Organisation.objects.get(name="Stavanger Forum")
     assert created.status_code == 302 and created["Location"] == org.get_absolute_url()
+
+
+def test_the_relationship_picker_leaves_out_the_organisation_itself(hubs, personas, login):
+    url = f"/engagement/organisations/{hubs['occ'].pk}/relationships/new/"
+    client = login(personas["coord_no"])
+    page = client.get(url, {"country": "NO", "hub": hubs["norway"].pk}, **HTMX).content.decode()
+    assert f'data-organisation="{hubs["occ"].pk}"' not in page
+    assert f"?target={hubs['ncs'].pk}&amp;country=NO&amp;hub={hubs['norway'].pk}" in page
+    assert login(personas["member_no"]).get(url, {"country": "NO"}, **HTMX).status_code == 403
