@@ -13,10 +13,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from openpyxl import Workbook
 
-from echos.assessment import analysis, benchmarks, charts, scoring, services
+from echos.assessment import benchmarks, cached, charts, scoring, services
 from echos.assessment import permissions as perms
 from echos.assessment.models import ConsensusRound, Evidence, Response
-from echos.core.charts import choropleth_spec
 from echos.core.exceptions import RuleViolation
 from echos.core.models import Country
 from echos.core.spreadsheets import SafeWriter, append_row
@@ -26,8 +25,6 @@ from echos.questionnaires import engine
 from echos.questionnaires.services import AnswersInvalid
 
 NETWORK_PAGE = 100
-STALE_SHOWN = 200
-MATURITY_COLOURS = ["#f7fbff", "#c6dbef", "#6baed6", "#2171b5", "#08306b"]
 
 
 def _definition_sections(response: Response, errors: dict | None = None) -> list[dict]:
@@ -226,17 +223,14 @@ def hub_maturity(request, hub_id: int):
     hub = get_object_or_404(Hub.objects.select_related("country"), pk=hub_id)
     if not perms.can_view_hub_scores(request.user, hub):
         raise PermissionDenied
-    definition = benchmarks.maturity_definition()
-    titles = scoring.dimension_titles(definition)
-    dims = [
-        (scoring.dimension_of(q), titles[scoring.dimension_of(q)])
-        for q in scoring.dimension_questions(definition)
-    ]
-    scores = benchmarks.latest_scores()
-    own = next((s for s in scores if s["hub_id"] == hub.pk), None)
-    codes = [c for c, _t in dims]
-    network = scoring.medians(scores, codes)
-    same_stage = scoring.medians([s for s in scores if s["stage"] == hub.stage], codes)
+    # Every hub's scores and the medians are shared by every viewer (cached per data version);
+    # which peers may be named is decided for this user below.
+    summary = cached.maturity()
+    definition, dims, scores = summary["definition"], summary["dims"], summary["scores"]
+    index = summary["by_hub"].get(hub.pk)
+    own = scores[index] if index is not None else None
+    network = summary["network"]
+    same_stage = summary["stages"].get(hub.stage) or scoring.medians([], [c for c, _t in dims])
     series = [
         (_("Network median"), network),
         (_("Hubs at stage: %(s)s") % {"s": Stage(hub.stage).label}, same_stage),
@@ -258,6 +252,13 @@ def hub_maturity(request, hub_id: int):
         for c, t in dims
     ]
     can_manage = perms.can_manage_round(request.user, hub)
+    recommendations = (
+        scoring.recommendations(definition, own["dimensions"], network, peers) if own else []
+    )
+    # The library's next-steps panel reads the resources of every step shown at once.
+    page_dimensions = [r["dimension"] for r in recommendations]
+    for r in recommendations:
+        r["page_dimensions"] = page_dimensions
     return render(
         request,
         "assessment/hub.html",
@@ -271,11 +272,7 @@ def hub_maturity(request, hub_id: int):
             "median_min_hubs": scoring.MEDIAN_MIN_HUBS,
             "history": benchmarks.hub_history(hub, request.user),
             "dims": dims,
-            "recommendations": scoring.recommendations(
-                definition, own["dimensions"], network, peers
-            )
-            if own
-            else [],
+            "recommendations": recommendations,
             "can_answer": perms.can_answer_for(request.user, hub),
             "can_manage": can_manage,
             "open_round": hub.consensus_rounds.filter(status=ConsensusRound.Status.OPEN).first(),
@@ -363,25 +360,8 @@ def round_detail(request, round_id: int):
 
 
 def _network_rows(request):
-    definition = benchmarks.maturity_definition()
-    titles = scoring.dimension_titles(definition)
-    dims = [
-        (scoring.dimension_of(q), titles[scoring.dimension_of(q)])
-        for q in scoring.dimension_questions(definition)
-    ]
-    scores = benchmarks.latest_scores()
-    sort = request.GET.get("sort", "country")
-    keys = {
-        "country": lambda s: (s["country"], s["name"]),
-        "name": lambda s: s["name"],
-        "overall": lambda s: (-(s["overall"] or 0), s["name"]),
-        "date": lambda s: s["submitted_at"],
-    }
-    if sort in {c for c, _t in dims}:
-        scores.sort(key=lambda s: (-(s["dimensions"].get(sort) or 0), s["name"]))
-    else:
-        scores.sort(key=keys.get(sort, keys["country"]))
-    return definition, dims, scores, sort
+    view = cached.network(request.GET.get("sort", "country"))
+    return view["definition"], view["dims"], view["scores"], view["sort"]
 
 
 @login_required
@@ -389,42 +369,20 @@ def network(request):
     """The secretariat's view of Europe's maturity."""
     if not perms.can_view_network(request.user):
         raise PermissionDenied
-    definition, dims, scores, sort = _network_rows(request)
-    national = {s["country"]: s for s in scores if s["level"] == "national"}
-    labels = [f"{i} – {i + 1}" if i < 5 else "5" for i in range(1, 6)]
-    map_rows = []
-    for country in Country.objects.all():
-        s = national.get(country.code)
-        bucket = labels[min(int(s["overall"]), 5) - 1] if s and s["overall"] is not None else None
-        map_rows.append(
-            {
-                "code": country.code,
-                "country": country.display_name,
-                "category": bucket or _("Not assessed"),
-                "detail": s["name"] if s else "",
-                "url": reverse("assessment:hub", args=[s["hub_id"]]) if s else "",
-            }
-        )
-    spec = choropleth_spec(
-        map_rows,
-        title=_("Overall maturity of the national hub"),
-        domain=[_("Not assessed"), *labels],
-        colours=["#fdd0a2", *MATURITY_COLOURS],
-        detail_title=_("National hub"),
-    )
-    stale = benchmarks.not_assessed_since(12)
+    view = cached.network(request.GET.get("sort", "country"))
+    scores, sort = view["scores"], view["sort"]
     context = {
-        "dims": dims,
+        "dims": view["dims"],
         "scores": scores,
         "sort": sort,
-        "map_spec": spec,
-        "map_rows": map_rows,
+        "map_spec": view["map_spec"],
+        "map_rows": view["map_rows"],
         # 2,000 hubs × 8 dimensions is too long for one page; the exports hold everything.
         "page": Paginator(scores, NETWORK_PAGE).get_page(request.GET.get("page")),
         "query": f"sort={sort}",
-        "distribution": charts.distribution_spec(benchmarks.level_distribution(scores, definition)),
-        "stale": stale[:STALE_SHOWN],
-        "stale_count": len(stale),
+        "distribution": view["distribution"],
+        "stale": view["stale"],
+        "stale_count": view["stale_count"],
     }
     return render(request, "assessment/network.html", context)
 
@@ -485,65 +443,20 @@ def mapping_analysis(request):
     """Distributions, common traits, unique features, clusters and a map per question."""
     if not perms.can_view_network(request.user):
         raise PermissionDenied
-    definition, rows = benchmarks.mapping_rows()
-    dists = analysis.distributions(definition, rows)
-    choice_questions = [
-        q for q in engine.questions(definition) if q.type in {"single", "multiple", "scale"}
-    ]
-    selected = request.GET.get("question") or (choice_questions[0].code if choice_questions else "")
-    if selected not in {q.code for q in choice_questions}:
-        selected = choice_questions[0].code
-    names = dict(Country.objects.values_list("code", "name"))
-    by_country = analysis.answers_by_country(definition, rows, selected)
-    labels = [
-        label for _v, label in next(q for q in choice_questions if q.code == selected).options
-    ] or []
-    map_rows = [
-        {
-            "code": r["code"],
-            "country": names.get(r["code"], r["code"]),
-            "category": r["label"],
-            "detail": r["label"],
-            "url": "",
-        }
-        for r in by_country
-    ]
-    palette = [
-        "#08306b",
-        "#d94801",
-        "#238b45",
-        "#6a51a3",
-        "#a50f15",
-        "#fdae6b",
-        "#74c476",
-        "#9e9ac8",
-        "#636363",
-        "#fd8d3c",
-        "#6baed6",
-        "#c7e9c0",
-    ]
-    categories = sorted(
-        {r["category"] for r in map_rows}, key=lambda c: (labels.index(c) if c in labels else 99, c)
-    )
+    view = cached.mapping(request.GET.get("question") or "")
     return render(
         request,
         "assessment/mapping.html",
         {
-            "rows": rows,
-            "distributions": dists,
-            "traits": analysis.common_and_unique(dists, len(rows)),
-            "clusters": analysis.cluster(definition, rows, seed=0),
-            "questions": choice_questions,
-            "selected": selected,
-            "by_country": by_country,
-            "names": names,
-            "map_spec": choropleth_spec(
-                map_rows,
-                title=_("Answer"),
-                domain=categories,
-                colours=(palette * 4)[: len(categories)],
-                detail_title=_("Answer"),
-            ),
+            "rows": view["rows"],
+            "distributions": view["distributions"],
+            "traits": view["traits"],
+            "clusters": view["clusters"],
+            "questions": view["questions"],
+            "selected": view["selected"],
+            "by_country": view["by_country"],
+            "names": view["names"],
+            "map_spec": view["map_spec"],
         },
     )
 
@@ -553,13 +466,13 @@ def mapping_export(request):
     """Every answer option of the mapping survey with its count, share and countries, as CSV."""
     if not perms.can_view_network(request.user):
         raise PermissionDenied
-    definition, rows = benchmarks.mapping_rows()
+    view = cached.mapping("")
     out = io.StringIO()
     writer = SafeWriter(out)
     writer.writerow(
         ["section", "question", "text", "answer", "label", "count", "share", "countries"]
     )
-    for d in analysis.distributions(definition, rows):
+    for d in view["distributions"]:
         for c in d.get("counts", []):
             writer.writerow(
                 [

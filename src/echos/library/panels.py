@@ -52,8 +52,11 @@ def one_per_group(resources: list[Resource], limit: int) -> list[Resource]:
     return picked
 
 
-def _by_dimension(user: Any, language: str) -> dict[str, list[Resource]]:
-    """Up to ``CANDIDATES`` readable resources per maturity dimension, in one query.
+def _by_dimension(
+    user: Any, language: str, dimensions: list[str] | None = None
+) -> dict[str, list[Resource]]:
+    """Up to ``CANDIDATES`` readable resources per maturity dimension (of ``dimensions`` when
+    given: those the page shows next steps for), in one query.
 
     The maturity page shows several next steps; reading every dimension's candidates at once (a
     row number per dimension) keeps the page at one library query however many steps it shows.
@@ -61,9 +64,12 @@ def _by_dimension(user: Any, language: str) -> dict[str, list[Resource]]:
     foreign = Case(
         When(language=language, then=Value(0)), default=Value(1), output_field=IntegerField()
     )
+    found = Resource.objects.visible_to(user).filter(tags__vocabulary=Vocabulary.DIMENSIONS)
+    if dimensions is not None:
+        found = found.filter(tags__code__in=dimensions)
     rows = (
-        Resource.objects.visible_to(user)
-        .filter(tags__vocabulary=Vocabulary.DIMENSIONS)
+        # Only what the panel shows and picks by: up to CANDIDATES rows per dimension are built.
+        found.only("pk", "title", "language", "type", "visibility", "translation_group")
         .annotate(
             _dimension=F("tags__code"),
             _rank=Window(
@@ -94,7 +100,11 @@ def next_steps(request: HttpRequest | None, recommendation: Mapping[str, Any]) -
     user, language = _viewer(request)
     grouped = getattr(request, "_library_next_steps", None)
     if grouped is None:
-        grouped = _by_dimension(user, language)
+        # "page_dimensions": every dimension the page shows a next step for, read at once.
+        page_dimensions = recommendation.get("page_dimensions")
+        grouped = _by_dimension(
+            user, language, [str(d) for d in page_dimensions] if page_dimensions else None
+        )
         if request is not None:
             request._library_next_steps = grouped  # type: ignore[attr-defined]
     resources = one_per_group(grouped.get(dimension, []), NEXT_STEPS)
