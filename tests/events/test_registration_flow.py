@@ -4,6 +4,7 @@ person (one registration, the notice to the address, the Conflict only to its ow
 
 import pytest
 
+from echos.core import pagecache
 from echos.core.exceptions import Conflict
 from echos.events import services
 from echos.events.models import Registration
@@ -22,10 +23,11 @@ def test_the_address_is_stored_with_its_local_part_as_typed(
     with django_capture_on_commit_callbacks() as queued:
         first = _register(event, "  Ana.Maria@Example.ORG ")
     assert first.email == "Ana.Maria@example.org" and first.email_confirmed_at is None
+    queued = [c for c in queued if not pagecache.is_bump(c)]
     assert len(queued) == 1  # the confirmation with the personal link
     with django_capture_on_commit_callbacks() as again:
         assert _register(event, "ana.maria@example.org") == first
-    assert len(again) == 1  # the notice to the address, nothing new written
+    assert len([c for c in again if not pagecache.is_bump(c)]) == 1  # the notice, nothing new written
     ana = make_user("anamaria", email="ana.maria@example.org")
     with pytest.raises(Conflict) as own:
         _register(event, "ANA.MARIA@example.org", user=ana)

@@ -2,6 +2,7 @@
 
 import pytest
 
+from echos.core import pagecache
 from echos.synergies import services
 
 pytestmark = pytest.mark.django_db
@@ -17,6 +18,7 @@ def test_changed_activity_text_is_embedded_after_commit(hubs, django_capture_on_
             language="en",
         )
     activity.refresh_from_db()
+    queued = [c for c in queued if not pagecache.is_bump(c)]
     assert activity.get_vector() is None and len(queued) == 1  # queued, not computed in the request
     queued[0]()
     activity.refresh_from_db()
@@ -32,4 +34,4 @@ def test_changed_activity_text_is_embedded_after_commit(hubs, django_capture_on_
     # Saving without a text change queues nothing.
     with django_capture_on_commit_callbacks(execute=False) as queued:
         services.save_activity(actor=None, activity=activity, start=None)
-    assert queued == []
+    assert [c for c in queued if not pagecache.is_bump(c)] == []

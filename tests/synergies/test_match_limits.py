@@ -7,6 +7,7 @@ import pytest
 from django.core.management import call_command
 from django.test import Client
 
+from echos.core import pagecache
 from echos.synergies import batch, engine, jobs
 from echos.synergies.models import MatchJob
 
@@ -149,6 +150,7 @@ def test_a_queued_job_reports_its_progress(
     body = {"initiatives": INITIATIVES, "activities": ACTIVITIES, "background": True}
     with django_capture_on_commit_callbacks(execute=False) as queued:
         started = post(owner, body)
+    queued = [c for c in queued if not pagecache.is_bump(c)]
     assert started.status_code == 202 and len(queued) == 1
     answer = owner.get(started.json()["url"]).json()
     assert answer["status"] == "queued" and "result" not in answer

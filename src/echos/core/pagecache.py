@@ -321,6 +321,12 @@ def schedule(connection, topics: set[str]) -> None:
     connection.on_commit(pending.flush)
 
 
+def is_bump(callback) -> bool:
+    """Whether an on-commit callback is the page cache's own bump (tests counting their callbacks
+    leave these out: every write statement in a transaction schedules one)."""
+    return getattr(callback, "__self__", None).__class__ is _Pending
+
+
 def _execute_wrapper(execute, sql, params, many, context):
     result = execute(sql, params, many, context)
     # Versions move even while serving is off, so the views' own caches (the gap report) stay exact.
