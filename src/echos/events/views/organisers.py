@@ -185,7 +185,6 @@ def participants(request, pk: int):
                 % {"value": status[:30]},
             )
         status = ""
-    counts = dict(event.registrations.values_list("status").annotate(n=Count("id")).order_by())
     page = Paginator(qs.order_by("name", "id"), 50).get_page(request.GET.get("page"))
     context = {
         "event": event,
@@ -195,13 +194,28 @@ def participants(request, pk: int):
         "statuses": Registration.Status.choices,
         # (code, label, number): the summary shows a status only when someone has it (registered
         # and attended always), to stay one or two lines on a phone.
-        "counts": [
-            (value, label, counts.get(value, 0)) for value, label in Registration.Status.choices
-        ],
+        "counts": _status_counts(event),
         "query": urlencode({"q": q, "status": status}),
     }
     template = "events/_participants_rows.html" if request.htmx else "events/participants.html"
     return render(request, template, context)
+
+
+def _status_counts(event: Event) -> list[tuple[str, str, int]]:
+    """(code, label, number) of every status, in one query."""
+    counts = dict(event.registrations.values_list("status").annotate(n=Count("id")).order_by())
+    return [(value, label, counts.get(value, 0)) for value, label in Registration.Status.choices]
+
+
+def _row_response(request, event: Event, registration, error: str = "") -> HttpResponse:
+    """The participant's row (with the refusal inline, announced) and, out of band, the status
+    summary, so both stay current after an htmx check-in."""
+    return render(
+        request,
+        "events/_participant_action.html",
+        {"event": event, "r": registration, "error": error, "counts": _status_counts(event)},
+        status=422 if error else 200,
+    )
 
 
 @login_required
@@ -223,11 +237,12 @@ def participant_action(request, pk: int, registration_id: int):
             raise RuleViolation(_("Unknown action."), "action")
     except RuleViolation as exc:
         if request.htmx:
-            return HttpResponse(exc.message, status=422)
+            registration.refresh_from_db()
+            return _row_response(request, event, registration, exc.message)
         messages.error(request, exc.message)
         return redirect("events:participants", event.pk)
     if request.htmx:
-        return render(request, "events/_participant_row.html", {"event": event, "r": registration})
+        return _row_response(request, event, registration)
     return redirect("events:participants", event.pk)
 
 
