@@ -181,7 +181,7 @@ def ensure_data(rebuild: bool, stack: str = "sqlite") -> dict:
     echos("migrate", "--noinput", "-v0", timeout=300)
     migrated = time.perf_counter()
     result = echos(
-        "generate-data", "--scale", SCALE, "--seed", str(SEED), timeout=1200, capture=True
+        "generate-data", "--scale", SCALE, "--seed", str(SEED), timeout=3600, capture=True
     )
     finished = time.perf_counter()
     print(result.stdout, file=sys.stderr, end="")
@@ -909,7 +909,10 @@ def main() -> int:
         help="gunicorn workers (default: 2 on sqlite, 3 on postgres as in docs/deploy.md)",
     )  # fmt: skip
     parser.add_argument("--rebuild", action="store_true", help="rebuild the cached data")
-    parser.add_argument("--timeout", type=int, default=3600, help="give up after this many s")
+    parser.add_argument(
+        "--timeout", type=int, default=3 * 3600,
+        help="give up after this many s (builds of missing data included)",
+    )  # fmt: skip
     args = parser.parse_args()
     heavy = args.heavy_requests or max(10, args.requests // 4)
     signal.signal(signal.SIGALRM, on_alarm)
