@@ -27,7 +27,8 @@ def test_the_address_is_stored_with_its_local_part_as_typed(
     assert len(queued) == 1  # the confirmation with the personal link
     with django_capture_on_commit_callbacks() as again:
         assert _register(event, "ana.maria@example.org") == first
-    assert len([c for c in again if not pagecache.is_bump(c)]) == 1  # the notice, nothing new written
+    # The notice to the address; nothing new written.
+    assert len([c for c in again if not pagecache.is_bump(c)]) == 1
     ana = make_user("anamaria", email="ana.maria@example.org")
     with pytest.raises(Conflict) as own:
         _register(event, "ANA.MARIA@example.org", user=ana)

@@ -12,6 +12,7 @@ from collections import Counter
 from dataclasses import dataclass
 
 from echos.synergies import engine
+from echos.synergies.demo import ACTIVITIES
 
 COMMON_SHARE = engine.COMMON_SHARE
 
@@ -45,7 +46,6 @@ def idf_weight(share: float) -> float:
 def shipped_texts() -> list[tuple[str, str]]:
     """(source, text) of every text shipped with the platform: initiatives, demo activities and
     the activities of both labelled evaluation sets."""
-    from echos.synergies.demo import ACTIVITIES
 
     def read(name: str) -> dict:
         return json.loads((engine.DATA / name).read_text(encoding="utf-8"))

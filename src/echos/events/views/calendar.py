@@ -37,7 +37,9 @@ def _filter_context(request, filters: calendar.Filters) -> dict:
         "objectives": Term.objects.of("objectives"),
         "hub_choice": Hub.objects.filter(pk=filters.hub).first() if filters.hub else None,
         # Forms that scale (#16): languages and the chosen country's regions by name.
-        "language_options": language_choices([filters.language.lower()] if filters.language else []),
+        "language_options": language_choices(
+            [filters.language.lower()] if filters.language else []
+        ),
         "region_options": Region.objects.filter(
             Q(country_id=filters.country.upper()[:2]) | Q(pk=filters.region)
         ).order_by("name")

@@ -23,6 +23,8 @@ from django.contrib.auth.management import create_permissions
 from django.contrib.contenttypes.management import create_contenttypes
 from django.contrib.contenttypes.models import ContentType
 
+from echos.events.models import Event
+from echos.events.zones import move_to_country_zones
 from echos.questionnaires import upgrades as questionnaires
 
 Migration = tuple[str, str]
@@ -117,9 +119,6 @@ UPGRADES: tuple[BackupUpgrade, ...] = (
 
 
 def _events_in_country_zones(using: str) -> None:
-    from echos.events.models import Event
-    from echos.events.zones import move_to_country_zones
-
     move_to_country_zones(Event.objects.using(using))
 
 

@@ -4,7 +4,8 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand
 
-from echos.synergies import batch, engine
+from echos.synergies import batch, engine, lexicon_audit, matching
+from echos.synergies.models import Activity, Initiative
 
 
 class Command(BaseCommand):
@@ -73,9 +74,6 @@ class Command(BaseCommand):
             self.stdout.write(json.dumps(results, ensure_ascii=False, indent=1))
 
     def lexicon_audit(self, *, stored: bool, top: int) -> None:
-        from echos.synergies import lexicon_audit, matching
-        from echos.synergies.models import Activity, Initiative
-
         texts = [text for _source, text in lexicon_audit.shipped_texts()]
         if stored:
             texts += [matching.initiative_doc(i).text for i in Initiative.objects.all()]
