@@ -174,7 +174,12 @@ def _network(base: dict, sort: str) -> dict:
         ),
         "distribution": charts.distribution_spec(benchmarks.level_distribution(scores, definition)),
         "stale": [
-            {"pk": h.pk, "name_en": h.name_en, "country_id": h.country_id}
+            {
+                "pk": h.pk,
+                "name_en": h.name_en,
+                "country_id": h.country_id,
+                "url": reverse("assessment:hub", args=[h.pk]),
+            }
             for h in stale[:STALE_SHOWN]
         ],
         "stale_count": len(stale),
@@ -271,4 +276,3 @@ def _answers(base: dict, selected: str) -> dict:
             detail_title=_("Answer"),
         ),
     }
-
