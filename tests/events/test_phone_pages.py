@@ -161,3 +161,15 @@ def test_check_in_list_search_is_for_organisers_only(checkin, login, personas, p
     assert response.status_code == expected
     if expected != 200:
         assert b"Silva" not in response.content
+
+
+def test_the_month_follows_its_filters_like_the_list(client, db):
+    """#16 item 6: every list filters live (htmx) with a button for no-JS; the month answers an
+    htmx request with its links, grid and agenda only, keeping the filter in the month links."""
+    page = client.get("/events/month/2026/3/?audience=citizens")
+    html = page.content.decode()
+    assert 'hx-target="#month-body"' in html and '<div id="month-body">' in html
+    partial = client.get("/events/month/2026/3/?audience=citizens", HTTP_HX_REQUEST="true")
+    body = partial.content.decode()
+    assert partial.status_code == 200 and "<html" not in body
+    assert "/events/month/2026/4/?audience=citizens" in body and 'class="month-agenda"' in body

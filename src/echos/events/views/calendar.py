@@ -125,6 +125,9 @@ def month(request, year: int | None = None, month: int | None = None):
             "total": len(spans),
             "previous": previous,
             "following": following,
+            # Like the list and the directory: the month follows its filters as they change.
+            "live_filters": "#month-body",
         }
     )
-    return render(request, "events/month.html", context)
+    template = "events/_month_body.html" if request.htmx else "events/month.html"
+    return render(request, template, context)
