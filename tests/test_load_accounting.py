@@ -211,7 +211,12 @@ def test_a_small_real_fair_day_passes_its_checks(load, tmp_path, monkeypatch):
             fair_people=12, fair_places=6, fair_seconds=2, fair_threads=4, clients=1, seed=1,
             writer_every=0.5, checkers=1,
         )  # fmt: skip
-        facts = {"run_id": "t", "hubs": [event["hub"]], "events": [event["id"]], "countries": []}
+        facts = {
+            "run_id": "t",
+            "hubs": [event["hub"]],
+            "events": [event["id"]],
+            "countries": ["NO"],
+        }
 
         def publish(title: str) -> None:
             agent.call("publish", title=title, hub=event["hub"])
