@@ -1,6 +1,8 @@
 """Organisers' pages: create and change events and their programme, participants, check-in,
 the participants' CSV and the event as a synergies activity."""
 
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -201,7 +203,7 @@ def participants(request, pk: int):
     return render(request, template, context)
 
 
-def _status_counts(event: Event) -> list[tuple[str, str, int]]:
+def _status_counts(event: Event) -> list[tuple[str, Any, int]]:
     """(code, label, number) of every status, in one query."""
     counts = dict(event.registrations.values_list("status").annotate(n=Count("id")).order_by())
     return [(value, label, counts.get(value, 0)) for value, label in Registration.Status.choices]
