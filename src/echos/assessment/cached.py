@@ -19,6 +19,7 @@ committed, the aggregate is computed every time and never stored.
 from __future__ import annotations
 
 import hashlib
+import secrets
 import threading
 from collections import OrderedDict
 from collections.abc import Callable
@@ -93,6 +94,21 @@ def memo(name: str, build: Callable[[], Any], *parts: object) -> Any:
     return value
 
 
+def fragment(source: dict, name: str, build: Callable[[], Any], *parts: object) -> Any:
+    """``build()`` (e.g. rendered HTML) made from the aggregate ``source`` alone, kept as long as
+    that aggregate: keyed by its ``token`` (new each time it is computed), never by a version read
+    later, so a fragment can never pair newer keys with older rows."""
+    if _uncommitted_writes():
+        return build()
+    digest = hashlib.sha256(repr((source["token"], parts, get_language())).encode()).hexdigest()
+    key = f"echos:assessment:{name}:{digest[:40]}"
+    value = cache.get(key)
+    if value is None:
+        value = build()
+        cache.set(key, value, CACHE_SECONDS)
+    return value
+
+
 def clear_local() -> None:
     """Forget the values this process kept (tests)."""
     with _local_lock:
@@ -160,6 +176,7 @@ def _network(base: dict, sort: str) -> dict:
         )
     stale = benchmarks.not_assessed_since(12)
     return {
+        "token": secrets.token_hex(16),
         "definition": definition,
         "dims": dims,
         "scores": scores,

@@ -8,6 +8,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -371,6 +372,7 @@ def network(request):
         raise PermissionDenied
     view = cached.network(request.GET.get("sort", "country"))
     scores, sort = view["scores"], view["sort"]
+    page = Paginator(scores, NETWORK_PAGE).get_page(request.GET.get("page"))
     context = {
         "dims": view["dims"],
         "scores": scores,
@@ -378,7 +380,16 @@ def network(request):
         "map_spec": view["map_spec"],
         "map_rows": view["map_rows"],
         # 2,000 hubs × 8 dimensions is too long for one page; the exports hold everything.
-        "page": Paginator(scores, NETWORK_PAGE).get_page(request.GET.get("page")),
+        "page": page,
+        # The table's rows are the same for everyone who may see them: rendered once per page.
+        "rows_html": cached.fragment(
+            view,
+            "network-rows",
+            lambda: render_to_string(
+                "assessment/_network_rows.html", {"page": page, "dims": view["dims"]}
+            ),
+            page.number,
+        ),
         "query": f"sort={sort}",
         "distribution": view["distribution"],
         "stale": view["stale"],
