@@ -181,3 +181,29 @@ def test_commitment_form_names_the_missing_date(hubs, personas, login):
     )
     assert response.status_code == 422
     assert not s.commitments.exists()
+
+
+def test_session_form_offers_languages_by_name_and_the_host_hubs_zone(hubs, personas, login):
+    """#16 forms that scale: languages chosen by name (codes stored), the zone left blank is the
+    host hub's country's (Oslo for Norway), not Brussels."""
+    client = login(personas["coord_no"])
+    page = client.get("/exchange/sessions/new/").content.decode()
+    assert 'type="checkbox" name="languages" value="nb"' in page and "Norwegian" in page
+    assert "ISO 639-1" not in page
+    response = client.post(
+        "/exchange/sessions/new/",
+        {
+            "kind": "study_visit",
+            "hub": hubs["norway"].pk,
+            "title": "Study visit to Bergen",
+            "description": "Peers from three hubs.",
+            "format": "in_person",
+            "languages": ["en", "nb"],
+            "start": "2026-03-03T09:00",
+            "end": "2026-03-03T17:00",
+            "time_zone": "",
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    event = ExchangeSession.objects.get().event
+    assert event.time_zone == "Europe/Oslo" and event.language_codes == ["en", "nb"]

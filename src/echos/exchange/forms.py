@@ -4,8 +4,10 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from echos.core.forms import DateInput, DateTimeLocalInput, ServiceFormMixin
+from echos.core.languages import language_choices
 from echos.core.models import Country, Term
-from echos.events.models import Format
+from echos.events.forms import COMMON_TIMEZONES, LanguagesField
+from echos.events.models import Format, country_timezone
 from echos.exchange.levels import dimension_titles
 from echos.exchange.models import (
     Challenge,
@@ -146,14 +148,20 @@ class SessionForm(SessionFieldsForm):
     title = forms.CharField(label=_("Title"), max_length=200)
     description = _text(_("Description"), max_length=20000, rows=4)
     format = forms.ChoiceField(label=_("Format"), choices=Format.choices)
-    languages = forms.CharField(
+    # Forms that scale (#16): languages by name, the zone of the host hub's country by default.
+    languages = LanguagesField(
         label=_("Languages"),
-        max_length=100,
-        help_text=_("ISO 639-1 codes separated by commas, e.g. en, pl"),
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("The languages spoken or interpreted at the session."),
     )
     start = forms.DateTimeField(label=_("Start"), widget=DateTimeLocalInput)
     end = forms.DateTimeField(label=_("End"), widget=DateTimeLocalInput)
-    time_zone = forms.CharField(label=_("Time zone"), max_length=64, initial="Europe/Brussels")
+    time_zone = forms.ChoiceField(
+        label=_("Time zone"),
+        choices=[("", _("The host hub's country's")), *((tz, tz) for tz in COMMON_TIMEZONES)],
+        required=False,
+        help_text=_("Start and end are in this time zone."),
+    )
     online_url = forms.URLField(
         label=_("Online link"), required=False, max_length=200, assume_scheme="https"
     )
@@ -161,6 +169,7 @@ class SessionForm(SessionFieldsForm):
     def __init__(self, *args, hubs=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["hub"].queryset = hubs if hubs is not None else Hub.objects.none()  # type: ignore[attr-defined]
+        self.fields["languages"].choices = language_choices()  # type: ignore[attr-defined]
 
     def event_fields(self) -> dict:
         d = self.cleaned_data
@@ -168,10 +177,10 @@ class SessionForm(SessionFieldsForm):
             "title": d["title"],
             "description": d["description"],
             "format": d["format"],
-            "languages": [c.strip() for c in d["languages"].split(",") if c.strip()],
+            "languages": d["languages"],
             "start": d["start"].replace(tzinfo=None),
             "end": d["end"].replace(tzinfo=None),
-            "time_zone": d["time_zone"],
+            "time_zone": d["time_zone"] or country_timezone(d["hub"].country_id),
         }
         if d.get("online_url"):
             event["online_url"] = d["online_url"]
