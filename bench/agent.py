@@ -107,7 +107,9 @@ def retitle(request):
         else:
             hub = Hub.objects.get(pk=request["id"])
             title = SUFFIX.sub("", hub.name)[: 200 - len(suffix)] + suffix
-            update_hub(actor=None, hub=hub, name=title)
+            english = SUFFIX.sub("", hub.name_en or hub.name)[: 200 - len(suffix)] + suffix
+            # Both names: the map and the lists show the English name, the hub page both.
+            update_hub(actor=None, hub=hub, name=title, name_en=english)
     return {"marker": suffix.strip(), "title": title}
 
 
