@@ -181,3 +181,15 @@ def test_unknown_sort_and_question_add_no_cache_entry(instruments, hubs, persona
         assert client.get(f"/assessment/network/?sort=x{n}").status_code == 200
         assert client.get(f"/assessment/mapping/?question=x{n}").status_code == 200
     assert len(cached._local) == kept
+
+
+def test_the_history_shows_each_dimensions_change(
+    instruments, hubs, personas, login, levels_answers
+):
+    network = personas["network"]
+    submit(network, instruments["maturity"], hubs["norway"], levels_answers(2), True)
+    submit(network, instruments["maturity"], hubs["norway"], levels_answers({"funding": 4}), True)
+    page = login(personas["coord_no"]).get(f"/assessment/hubs/{hubs['norway'].pk}/")
+    history = page.content.decode().split("<tbody>")[-1].split("</tbody>")[0]
+    # Every dimension went from 2 to 3, funding from 2 to 4.
+    assert history.count("<small>(+1)</small>") == 7 and history.count("<small>(+2)</small>") == 1

@@ -256,6 +256,9 @@ def hub_maturity(request, hub_id: int):
     recommendations = (
         scoring.recommendations(definition, own["dimensions"], network, peers) if own else []
     )
+    history = benchmarks.hub_history(hub, request.user)
+    for h in history:  # each dimension's level and change, in column order
+        h["cells"] = [(h["dimensions"].get(c), h["change"].get(c)) for c, _t in dims]
     # The library's next-steps panel reads the resources of every step shown at once.
     page_dimensions = [r["dimension"] for r in recommendations]
     for r in recommendations:
@@ -271,7 +274,7 @@ def hub_maturity(request, hub_id: int):
             "legend": charts.radar_legend(series),
             "medians_withheld": any(r["network"] is None or r["stage"] is None for r in table),
             "median_min_hubs": scoring.MEDIAN_MIN_HUBS,
-            "history": benchmarks.hub_history(hub, request.user),
+            "history": history,
             "dims": dims,
             "recommendations": recommendations,
             "can_answer": perms.can_answer_for(request.user, hub),
