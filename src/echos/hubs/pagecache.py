@@ -1,7 +1,9 @@
 """The hubs pages served to anonymous visitors from the shared page cache (``core.pagecache``).
 
 The map, the directory, a hub and a country show panels of every app, so they depend on
-everything (``"*"``).
+everything (``"*"``) except registrations: no hubs page shows a registration or places left, and
+at a fair hundreds of people register a minute (#18's fair day), which would otherwise empty these
+pages from the cache with every one.
 """
 
 from echos.core.pagecache import PageRule
@@ -12,11 +14,15 @@ def directory_params() -> list[str]:
     return [*DirectoryFilterForm.base_fields, "page"]
 
 
+NO_REGISTRATIONS = ("events.registration",)
+
 PAGES = {
-    "hubs:home": PageRule(),
-    "hubs:directory": PageRule(params="echos.hubs.pagecache.directory_params"),
-    "hubs:hub": PageRule(params=("members",)),
-    "hubs:country": PageRule(params=("page",)),
-    "api:list_hubs": PageRule(params="api"),
-    "api:get_hub": PageRule(params="api"),
+    "hubs:home": PageRule(ignore=NO_REGISTRATIONS),
+    "hubs:directory": PageRule(
+        params="echos.hubs.pagecache.directory_params", ignore=NO_REGISTRATIONS
+    ),
+    "hubs:hub": PageRule(params=("members",), ignore=NO_REGISTRATIONS),
+    "hubs:country": PageRule(params=("page",), ignore=NO_REGISTRATIONS),
+    "api:list_hubs": PageRule(params="api", ignore=NO_REGISTRATIONS),
+    "api:get_hub": PageRule(params="api", ignore=NO_REGISTRATIONS),
 }
