@@ -193,3 +193,35 @@ def test_the_history_shows_each_dimensions_change(
     history = page.content.decode().split("<tbody>")[-1].split("</tbody>")[0]
     # Every dimension went from 2 to 3, funding from 2 to 4.
     assert history.count("<small>(+1)</small>") == 7 and history.count("<small>(+2)</small>") == 1
+
+
+def test_a_submitted_mapping_survey_shows_on_the_next_request(
+    instruments, hubs, personas, login, django_capture_on_commit_callbacks
+):
+    import random
+
+    from echos.assessment.models import Response
+    from echos.assessment.synthetic import answers_for
+    from echos.core.models import Country
+    from echos.core.reference import vocabulary_codes
+
+    rng = random.Random(1)
+
+    def survey(code: str) -> None:
+        response = Response.objects.create(
+            instrument=instruments["mapping"],
+            country=Country.objects.get(pk=code),
+            answers=answers_for(instruments["mapping"].definition, rng, options=vocabulary_codes()),
+        )
+        services.submit_response(actor=None, response=response)
+
+    for code in ("FR", "DE", "IT"):
+        survey(code)
+    settle()
+    client = login(personas["network"])
+    url = "/assessment/mapping/?question=legal_form"
+    assert "mapping surveys of 3 countries" in client.get(url).content.decode()
+    assert "mapping surveys of 3 countries" in client.get(url).content.decode()  # cached
+    with django_capture_on_commit_callbacks(execute=True):
+        survey("SE")
+    assert "mapping surveys of 4 countries" in client.get(url).content.decode()

@@ -242,13 +242,15 @@ def mapping(selected: str) -> dict:
     codes = [q.code for q in base["questions"]]
     if selected not in codes:
         selected = codes[0] if codes else ""
-    return {**base, **memo("mapping-answer", lambda: _answers(base, selected), selected)}
+    # Keyed by the base's token: the answers are always those of the rows they are shown with.
+    return {**base, **fragment(base, "mapping-answer", lambda: _answers(base, selected), selected)}
 
 
 def _mapping() -> dict:
     definition, rows = benchmarks.mapping_rows()
     dists = analysis.distributions(definition, rows)
     return {
+        "token": secrets.token_hex(16),
         "definition": definition,
         "rows": rows,
         "countries": len(rows),

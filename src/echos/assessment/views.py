@@ -458,21 +458,25 @@ def mapping_analysis(request):
     if not perms.can_view_network(request.user):
         raise PermissionDenied
     view = cached.mapping(request.GET.get("question") or "")
-    return render(
-        request,
-        "assessment/mapping.html",
-        {
-            "rows": view["rows"],
-            "distributions": view["distributions"],
-            "traits": view["traits"],
-            "clusters": view["clusters"],
-            "questions": view["questions"],
-            "selected": view["selected"],
-            "by_country": view["by_country"],
-            "names": view["names"],
-            "map_spec": view["map_spec"],
-        },
+    context = {
+        "rows": view["rows"],
+        "distributions": view["distributions"],
+        "traits": view["traits"],
+        "clusters": view["clusters"],
+        "questions": view["questions"],
+        "selected": view["selected"],
+        "by_country": view["by_country"],
+        "names": view["names"],
+        "map_spec": view["map_spec"],
+    }
+    # Every network coordinator sees the same analysis: rendered once per question and aggregate.
+    context["body"] = cached.fragment(
+        view,
+        "mapping-body",
+        lambda: render_to_string("assessment/_mapping_body.html", context),
+        view["selected"],
     )
+    return render(request, "assessment/mapping.html", context)
 
 
 @login_required
