@@ -39,7 +39,7 @@ def progress_spec(model: impact.ImpactModel) -> dict:
                     "y": {
                         "field": "percent",
                         "type": "quantitative",
-                        "title": _("% of the way from baseline to target"),
+                        "title": _("Progress from baseline to target"),
                     },
                     "color": {
                         "field": "indicator",
@@ -50,7 +50,7 @@ def progress_spec(model: impact.ImpactModel) -> dict:
                     "tooltip": [
                         {"field": "indicator", "title": _("Indicator")},
                         {"field": "period", "type": "temporal", "title": _("End of period")},
-                        {"field": "percent", "title": _("% of the way")},
+                        {"field": "percent", "title": _("Progress to target (per cent)")},
                     ],
                 },
             },
