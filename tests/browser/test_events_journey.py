@@ -87,7 +87,10 @@ def tab_to(page, selector: str, limit: int = 80) -> None:
 def test_citizen_finds_registers_and_downloads_ics_with_the_keyboard_only(page, live_server, data):
     page.goto(live_server.url + "/events/")
     expect(page.get_by_role("heading", name="Calendar of events")).to_be_visible()
-    # Filter to Norway with the keyboard: focus the select, pick by typing, submit with Enter.
+    # Filter to Norway with the keyboard: open the folded filters, focus the select, pick by
+    # typing, submit with Enter.
+    tab_to(page, "details.month-filters > summary")
+    page.keyboard.press("Enter")
     tab_to(page, "#f-country")
     page.keyboard.type("Norway")
     tab_to(page, "button[type=submit]")
