@@ -171,3 +171,12 @@ def test_activity_language_is_chosen_by_name(hubs, personas, login):
     select = re.search(r'<select name="language".*?</select>', page, re.S).group(0)
     assert '<option value="pl">Polish</option>' in select
     assert "ISO 639-1" not in page
+
+
+def test_pages_name_an_events_languages(client, make_event):
+    """#16 forms and pages by name: the calendar and the event page say "Norwegian Bokmål,
+    English", not "nb, en"."""
+    event = make_event(languages=["nb", "en"])
+    for path in (event.get_absolute_url(), "/events/"):
+        html = client.get(path).content.decode()
+        assert "English" in html and "nb, en" not in html, path

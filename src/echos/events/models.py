@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from echos.core.languages import language_name
 from echos.core.models import Country, Region
 from echos.hubs.models import Hub
 from echos.questionnaires.models import Instrument
@@ -339,6 +340,11 @@ class Event(models.Model):
     @property
     def audience_codes(self) -> list[str]:
         return codes(self.audiences)
+
+    @property
+    def language_labels(self) -> list[str]:
+        """The event's languages by name in the reader's language ("German, English")."""
+        return [language_name(c) for c in self.language_codes]
 
     @property
     def audience_labels(self) -> list[str]:
