@@ -151,3 +151,17 @@ def test_hub_with_sub_hubs_cannot_be_deleted_from_the_page(hubs, personas, login
     response = login(personas["network"]).post(f"/hubs/{hubs['norway'].pk}/delete/", follow=True)
     assert "sub-hubs" in response.content.decode()
     services.delete_hub(actor=None, hub=hubs["bergen"])
+
+
+def test_the_hub_form_offers_the_countrys_organisations_and_hubs_only(hubs, personas, login):
+    """#16 forms that scale: a hub's host and parent come from its own country, not from every
+    organisation and hub in Europe (50,000 options at Europe scale)."""
+    from echos.hubs.forms import HubForm
+    from echos.hubs.models import Organisation
+
+    norway = hubs["norway"]
+    form = HubForm(instance=norway)
+    hosts = form.fields["host_organisation"].queryset
+    assert hosts.exists() and not hosts.exclude(country_id="NO").exists()
+    assert not form.fields["parent"].queryset.exclude(country_id="NO").exists()
+    assert Organisation.objects.exclude(country_id="NO").exists()

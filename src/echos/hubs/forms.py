@@ -3,6 +3,7 @@
 from typing import cast
 
 from django import forms
+from django.db.models import Q
 from django.urls import reverse_lazy
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -72,11 +73,20 @@ class HubForm(RegionOfCountryMixin, ServiceFormMixin, forms.ModelForm):
         cast(forms.ModelChoiceField, self.fields["parent"]).queryset = (
             parents if parents is not None else Hub.objects.exclude(level=Level.LOCAL)
         )
-        cast(
-            forms.ModelChoiceField, self.fields["host_organisation"]
-        ).queryset = Organisation.objects.order_by("name")
         cast(forms.ModelChoiceField, self.fields["country"]).queryset = Country.objects.all()
         self.limit_regions()
+        # Forms that scale (#16): the host is one of the chosen country's organisations (or the
+        # current host), and a parent one of its hubs — not every organisation and hub in Europe.
+        code = self.chosen_country()
+        current = getattr(self.instance, "host_organisation_id", None)
+        cast(
+            forms.ModelChoiceField, self.fields["host_organisation"]
+        ).queryset = Organisation.objects.filter(Q(country_id=code) | Q(pk=current)).order_by(
+            "name"
+        )
+        if code:
+            parent = cast(forms.ModelChoiceField, self.fields["parent"])
+            parent.queryset = parent.queryset.filter(country_id=code)
         country = Country.objects.filter(pk=self.chosen_country()).first()
         if country is not None:
             # Click the country's outline to place the hub (the number fields stay typable).
