@@ -3,7 +3,7 @@
 from typing import cast
 
 from django import forms
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.urls import reverse_lazy
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -86,7 +86,7 @@ class HubForm(RegionOfCountryMixin, ServiceFormMixin, forms.ModelForm):
         )
         if code:
             parent = cast(forms.ModelChoiceField, self.fields["parent"])
-            parent.queryset = parent.queryset.filter(country_id=code)
+            parent.queryset = cast(QuerySet, parent.queryset).filter(country_id=code)
         country = Country.objects.filter(pk=self.chosen_country()).first()
         if country is not None:
             # Click the country's outline to place the hub (the number fields stay typable).
