@@ -467,12 +467,12 @@ class TeamRolePatch(Schema):
     role: Annotated[str, one_of(HubRole.Role)]
 
 
-class InvitationIn(Schema):
+class TeamInvitationIn(Schema):
     email: str = Field(max_length=254)
     role: Annotated[str, one_of(HubRole.Role)]
 
 
-class InvitationOut(Schema):
+class TeamInvitationOut(Schema):
     id: int
     hub: int
     email: str
@@ -552,14 +552,18 @@ def remove_team_role(request, hub_id: int, role_id: int):
     return Status(204, None)
 
 
-@router.get("/hubs/{hub_id}/invitations", response=page_of(InvitationOut), auth=auth, tags=["team"])
+@router.get(
+    "/hubs/{hub_id}/invitations", response=page_of(TeamInvitationOut), auth=auth, tags=["team"]
+)
 def list_invitations(request, hub_id: int, limit: int = 100, offset: int = 0):
     hub = _team_hub(request, hub_id)
     return paginate(hub.invitations.all(), limit, offset, invitation_out)
 
 
-@router.post("/hubs/{hub_id}/invitations", response={201: InvitationOut}, auth=auth, tags=["team"])
-def create_invitation(request, hub_id: int, payload: InvitationIn):
+@router.post(
+    "/hubs/{hub_id}/invitations", response={201: TeamInvitationOut}, auth=auth, tags=["team"]
+)
+def create_invitation(request, hub_id: int, payload: TeamInvitationIn):
     """Invite an e-mail address to a role; the link goes out by e-mail only."""
     hub = get_object_or_404(Hub, pk=hub_id)
     invitation, _raw = invitations.invite(
@@ -570,7 +574,7 @@ def create_invitation(request, hub_id: int, payload: InvitationIn):
 
 @router.post(
     "/hubs/{hub_id}/invitations/{invitation_id}/{action}",
-    response=InvitationOut,
+    response=TeamInvitationOut,
     auth=auth,
     tags=["team"],
 )
