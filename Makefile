@@ -59,7 +59,7 @@ lock:  ## re-pin every dependency with hashes after changing pyproject.toml (nee
 	$(BIN)/pip install --quiet pip-tools
 	$(BIN)/pip-compile --quiet --extra test --generate-hashes --strip-extras -o requirements.lock pyproject.toml
 
-LANGS := de fr nb pl pt
+LANGS := bg cs da de el es et fi fr ga hr hu is it lt lv mt nb nl pl pt ro sk sl sv
 messages: install  ## re-extract UI strings into the .po catalogues, then compile the .mo files (needs GNU gettext)
 	cd src/echos && ECHOS_TESTING=1 ECHOS_DATA_DIR=$(CURDIR)/data/test $(CURDIR)/$(BIN)/echos makemessages --no-obsolete --no-location $(addprefix -l ,$(LANGS))
 	cd src/echos && ECHOS_TESTING=1 ECHOS_DATA_DIR=$(CURDIR)/data/test $(CURDIR)/$(BIN)/echos compilemessages $(addprefix -l ,$(LANGS))

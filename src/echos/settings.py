@@ -6,6 +6,7 @@ import sys
 from pathlib import Path
 
 import dj_database_url
+from django.conf.locale import LANG_INFO
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent
@@ -282,14 +283,38 @@ SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 
 LANGUAGE_CODE = "en"
+# The 24 official languages of the EU plus Norwegian Bokmål and Icelandic (issue #17), in the
+# order of their codes; `make messages` keeps a catalogue for each (LANGS in the Makefile).
 LANGUAGES = [
-    ("en", _("English")),
+    ("bg", _("Bulgarian")),
+    ("cs", _("Czech")),
+    ("da", _("Danish")),
     ("de", _("German")),
+    ("el", _("Greek")),
+    ("en", _("English")),
+    ("es", _("Spanish")),
+    ("et", _("Estonian")),
+    ("fi", _("Finnish")),
     ("fr", _("French")),
+    ("ga", _("Irish")),
+    ("hr", _("Croatian")),
+    ("hu", _("Hungarian")),
+    ("is", _("Icelandic")),
+    ("it", _("Italian")),
+    ("lt", _("Lithuanian")),
+    ("lv", _("Latvian")),
+    ("mt", _("Maltese")),
     ("nb", _("Norwegian Bokmål")),
+    ("nl", _("Dutch")),
     ("pl", _("Polish")),
     ("pt", _("Portuguese")),
+    ("ro", _("Romanian")),
+    ("sk", _("Slovak")),
+    ("sl", _("Slovenian")),
+    ("sv", _("Swedish")),
 ]
+# Django knows every one of them but Maltese: its name for the language menu.
+LANG_INFO.setdefault("mt", {"bidi": False, "code": "mt", "name": "Maltese", "name_local": "Malti"})
 LOCALE_PATHS = [BASE_DIR / "locale"]
 # Dates (issue #16): pages write them through echos.core.dates (CLDR via Babel); what Django writes
 # itself follows these overrides, British English rather than Django's American "Dec. 25, 2026".
