@@ -14,11 +14,12 @@ document type declaration is refused (no entity expansion), and every text stops
 """
 
 import re
-import unicodedata
 import zipfile
 from collections.abc import Iterator
 from typing import BinaryIO
 from xml.etree import ElementTree
+
+from echos.core.folding import fold
 
 MAX_TEXT_CHARS = 1_000_000  # text kept from one file
 MAX_PART_BYTES = 50 * 1024 * 1024  # decompressed size of one XML part of an office document
@@ -34,41 +35,6 @@ WORD = re.compile(r"[^\W_]+")
 
 class ExtractionError(Exception):
     """The text of a file could not be read (damaged, encrypted, too large, a zip bomb)."""
-
-
-# Letters that carry their accent without a Unicode decomposition; and markup characters, which
-# PostgreSQL's parser would read as tags that its headlines drop (breaking the position match).
-LETTERS = {
-    "ł": "l", "Ł": "l", "đ": "d", "Đ": "d", "ø": "o", "Ø": "o", "ħ": "h", "Ħ": "h", "ı": "i",
-    "<": " ", ">": " ", "&": " ",
-}  # fmt: skip
-
-
-class _Fold(dict):
-    """``str.translate`` table filled on demand: one character in, one character out."""
-
-    def __missing__(self, code: int) -> str:
-        char = chr(code)
-        if char in LETTERS:
-            self[code] = LETTERS[char]
-            return LETTERS[char]
-        base = "".join(
-            c for c in unicodedata.normalize("NFKD", char) if not unicodedata.combining(c)
-        ).lower()
-        if len(base) != 1:
-            base = char.lower() if len(char.lower()) == 1 else char
-        if base == "ς":  # Greek final sigma is the same letter as σ
-            base = "σ"
-        self[code] = base
-        return base
-
-
-_FOLD = _Fold()
-
-
-def fold(text: str) -> str:
-    """``text`` without accents and in lower case, character for character (same length)."""
-    return text.translate(_FOLD)
 
 
 def clean(text: str) -> str:
