@@ -1,7 +1,9 @@
 """Instruments, responses and maturity benchmarks over JSON (same services as the pages)."""
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404
+from django.utils.translation import get_language
 from ninja import File, Form, Router, Schema, Status
 from ninja.files import UploadedFile
 
@@ -22,6 +24,7 @@ from echos.core.api import TokenAuth, api_user, page_of, paginate
 from echos.core.exceptions import RuleViolation
 from echos.core.models import Country
 from echos.hubs.models import Hub
+from echos.questionnaires import engine
 from echos.questionnaires.models import Instrument
 from echos.questionnaires.services import AnswersInvalid
 
@@ -46,10 +49,15 @@ def instrument_out(i: Instrument, full: bool = False) -> dict:
         "code": i.code,
         "version": i.version,
         "kind": i.kind,
-        "title": i.title,
+        "title": i.display_title,
         "current": i.is_current,
     }
     if full:
+        # The texts in the request's language (plain strings); the definition as authored.
+        texts = engine.localised(i.definition)
+        out["language"] = get_language() or settings.LANGUAGE_CODE
+        out["description"] = i.display_description
+        out["sections"] = texts["sections"]
         out["definition"] = i.definition
     return out
 

@@ -20,9 +20,12 @@ class AssessmentConfig(registry.EchosAppConfig):
 
     def ready(self):
         # cycle: apps.py is imported while the app registry loads, models only once it is ready.
+        from echos.assessment.instruments_i18n import INSTRUMENTS
         from echos.assessment.services import organisation_names
-        from echos.questionnaires.engine import register_organisation_names
+        from echos.questionnaires.engine import register_catalogued, register_organisation_names
 
         # The questionnaire engine sits below hubs: it names the organisations an answer picks
         # through this lookup (the mapping survey asks for them).
         register_organisation_names(organisation_names)
+        # The shipped mapping survey and maturity model show their texts through the catalogues.
+        register_catalogued(INSTRUMENTS)

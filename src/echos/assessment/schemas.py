@@ -16,7 +16,41 @@ class InstrumentOut(Schema):
     current: bool
 
 
+class OptionOut(Schema):
+    value: str
+    label: str
+
+
+class LevelOut(Schema):
+    value: int
+    label: str
+    descriptor: str
+
+
+class QuestionOut(Schema):
+    code: str
+    type: str
+    required: bool
+    text: str
+    help: str
+    unit: str
+    options: list[OptionOut] | None = None
+    levels: list[LevelOut] | None = None
+
+
+class SectionOut(Schema):
+    code: str
+    title: str
+    description: str
+    questions: list[QuestionOut]
+
+
 class InstrumentDetailOut(InstrumentOut):
+    """``definition`` as authored (every language it carries); the texts in ``language`` beside."""
+
+    language: str
+    description: str
+    sections: list[SectionOut]
     definition: dict[str, Any]
 
 

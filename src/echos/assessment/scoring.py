@@ -4,7 +4,7 @@ import math
 from statistics import median
 from typing import Any, cast
 
-from echos.questionnaires.engine import Question, questions, tr
+from echos.questionnaires.engine import Question, catalogued, questions, tr
 
 AGREE, MINOR, DISAGREE = "agree", "minor", "disagree"
 
@@ -22,7 +22,7 @@ def dimension_of(question: Question) -> str:
 def dimension_titles(definition: dict) -> dict[str, str]:
     """Dimension code → section title."""
     return {
-        s["dimension"]: tr(s.get("title", s["dimension"]))
+        s["dimension"]: tr(s.get("title"), catalogued(definition)) or s["dimension"]
         for s in definition["sections"]
         if s.get("dimension")
     }

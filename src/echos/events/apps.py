@@ -19,3 +19,11 @@ class EventsConfig(registry.EchosAppConfig):
     api_router = "echos.events.api.router"
     urls = ("events/", "echos.events.urls")
     nav = (registry.NavItem("events:calendar", _("Events"), 40),)
+
+    def ready(self):
+        # cycle: apps.py is imported while the app registry loads, the engine (models) after.
+        from echos.events.questions_i18n import INSTRUMENTS
+        from echos.questionnaires.engine import register_catalogued
+
+        # The shipped registration questions show their texts through the catalogues.
+        register_catalogued(INSTRUMENTS)

@@ -182,7 +182,7 @@ class EventForm(ServiceFormMixin, forms.Form):
                 lat_id=self["latitude"].auto_id,
             )
         cast(forms.ChoiceField, self.fields["questions"]).choices = [("", _("No questions"))] + [
-            (i.code, i.title) for i in registration_instruments()
+            (i.code, i.display_title) for i in registration_instruments()
         ]
 
     @classmethod

@@ -19,3 +19,11 @@ class ParticipationConfig(registry.EchosAppConfig):
     api_router = "echos.participation.api.router"
     urls = ("participate/", "echos.participation.urls")
     nav = (registry.NavItem("participation:index", _("Have your say"), 50),)
+
+    def ready(self):
+        # cycle: apps.py is imported while the app registry loads, the engine (models) after.
+        from echos.participation.questions_i18n import INSTRUMENTS
+        from echos.questionnaires.engine import register_catalogued
+
+        # The shipped consultation questionnaire show their texts through the catalogues.
+        register_catalogued(INSTRUMENTS)

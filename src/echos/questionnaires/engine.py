@@ -17,11 +17,12 @@ from functools import cached_property
 import pycountry
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
-from django.utils.translation import get_language
+from django.utils.translation import get_language, pgettext
 from django.utils.translation import gettext as _
 
 from echos.core.models import Term
 from echos.core.uploads import CleanUpload, validate_upload
+from echos.questionnaires.i18n import CONTEXT, CONTEXTUAL
 
 TYPES = {
     "single",
@@ -50,12 +51,49 @@ EVIDENCE_EXTENSIONS = {
 EVIDENCE_MAX_BYTES = 10 * 1024 * 1024
 
 
-def tr(value) -> str:
-    """A label in the active language: definitions may give ``{"en": ..., "fr": ...}`` or plain text."""
+# Shipped instruments whose texts are listed for the gettext catalogues (each app's generated
+# ``*_i18n`` module, registered in its AppConfig.ready()). Other definitions (a consultation's own
+# questions) are user content: shown as written.
+_catalogued: set[str] = set()
+
+
+def register_catalogued(codes: Iterable[str]) -> None:
+    """Declare instruments (by code) whose texts are translated through the gettext catalogues."""
+    _catalogued.update(codes)
+
+
+def is_catalogued(code: str) -> bool:
+    """Whether the instrument ``code`` is shipped with its texts in the catalogues."""
+    return code in _catalogued
+
+
+def catalogued(definition) -> bool:
+    """Whether a definition's texts are translated through the catalogues (shipped instruments)."""
+    return isinstance(definition, dict) and is_catalogued(definition.get("code", ""))
+
+
+def translated(text: str) -> str:
+    """A shipped English text in the active language, from the catalogue (itself when missing)."""
+    return pgettext(CONTEXT, text) if text in CONTEXTUAL else _(text)
+
+
+def tr(value, catalogue: bool = False) -> str:
+    """A label in the active language: definitions may give ``{"en": ..., "fr": ...}`` or plain text.
+
+    In order: the definition's own entry for the active language; with ``catalogue`` (shipped
+    instruments), the catalogue's translation of the English; the English; any entry at all.
+    """
     if isinstance(value, dict):
         language = (get_language() or "en").split("-")[0]
-        return value.get(language) or value.get("en") or next(iter(value.values()), "")
-    return value or ""
+        if value.get(language):
+            return value[language]
+        english = value.get("en")
+        if english:
+            return translated(english) if catalogue else english
+        return next((v for v in value.values() if v), "")
+    if not value:
+        return ""
+    return translated(value) if catalogue else value
 
 
 _VOCABULARY_CACHE: dict[str, list[tuple[str, str]]] = {}
@@ -105,6 +143,7 @@ class Question:
     required: bool = False
     help: str = ""
     spec: dict = field(default_factory=dict)
+    catalogue: bool = False  # a shipped instrument's: labels translated through the catalogues
 
     @property
     def show_if(self) -> dict | None:
@@ -115,15 +154,26 @@ class Question:
         """(value, label) pairs of a choice question, from the definition or a vocabulary."""
         if self.spec.get("options_from"):
             return vocabulary_options(self.spec["options_from"])
-        return [(str(o["value"]), tr(o["label"])) for o in self.spec.get("options", [])]
+        return [
+            (str(o["value"]), tr(o["label"], self.catalogue)) for o in self.spec.get("options", [])
+        ]
 
     @property
     def levels(self) -> list[dict]:
         """Scale levels with label and descriptor in the active language."""
         return [
-            {**lv, "label": tr(lv.get("label")), "descriptor": tr(lv.get("descriptor"))}
+            {
+                **lv,
+                "label": tr(lv.get("label"), self.catalogue),
+                "descriptor": tr(lv.get("descriptor"), self.catalogue),
+            }
             for lv in self.spec.get("levels", [])
         ]
+
+    @property
+    def unit(self) -> str:
+        """The unit shown after a number answer ("FTE"), in the active language."""
+        return tr(self.spec.get("unit"), self.catalogue)
 
     @property
     def dimension(self) -> str | None:
@@ -261,6 +311,7 @@ def parse(definition: dict) -> list[Section]:
         raise DefinitionError(_("the definition must be a JSON object"))
     sections: list = []
     seen: set[str] = set()
+    catalogue = catalogued(definition)
     found = definition.get("sections", [])
     if not isinstance(found, list):
         raise DefinitionError(_('"sections" must be a list'))
@@ -282,23 +333,74 @@ def parse(definition: dict) -> list[Section]:
                 Question(
                     code=code,
                     type=kind,
-                    text=tr(q.get("text", code)),
+                    text=tr(q.get("text"), catalogue) or code,
                     section=s["code"],
                     required=bool(q.get("required")),
-                    help=tr(q.get("help", "")),
+                    help=tr(q.get("help", ""), catalogue),
                     spec=extra,
+                    catalogue=catalogue,
                 )
             )
         sections.append(
             Section(
                 code=s["code"],
-                title=tr(s.get("title", s["code"])),
-                description=tr(s.get("description", "")),
+                title=tr(s.get("title"), catalogue) or s["code"],
+                description=tr(s.get("description", ""), catalogue),
                 dimension=s.get("dimension"),
                 questions=qs,
             )
         )
     return sections
+
+
+def localised(definition: dict) -> dict:
+    """Every text of a definition in the active language, as plain strings (API and exports).
+
+    ``{"title", "description", "sections": [{"code", "title", "description", "questions":
+    [{"code", "type", "required", "text", "help", "unit", "options": [{"value", "label"}],
+    "levels": [{"value", "label", "descriptor"}]}]}]}``; options and levels are None where the
+    type has none.
+    """
+    catalogue = catalogued(definition)
+    out_sections = []
+    for section in parse(definition):
+        out_questions = []
+        for q in section.questions:
+            item: dict = {
+                "code": q.code,
+                "type": q.type,
+                "required": q.required,
+                "text": str(q.text),
+                "help": str(q.help),
+                "unit": q.unit,
+                "options": None,
+                "levels": None,
+            }
+            if q.type in {"single", "multiple"}:
+                item["options"] = [{"value": v, "label": str(label)} for v, label in q.options]
+            if q.type == "scale":
+                item["levels"] = [
+                    {
+                        "value": int(lv["value"]),
+                        "label": lv["label"],
+                        "descriptor": lv["descriptor"],
+                    }
+                    for lv in q.levels
+                ]
+            out_questions.append(item)
+        out_sections.append(
+            {
+                "code": section.code,
+                "title": section.title,
+                "description": section.description,
+                "questions": out_questions,
+            }
+        )
+    return {
+        "title": tr(definition.get("title"), catalogue),
+        "description": tr(definition.get("description"), catalogue),
+        "sections": out_sections,
+    }
 
 
 def questions(definition: dict) -> list[Question]:

@@ -5,6 +5,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from echos.questionnaires import engine
+
 
 class Instrument(models.Model):
     """One version of a questionnaire; its questions live in ``definition`` (see engine.py)."""
@@ -40,3 +42,13 @@ class Instrument(models.Model):
 
     def __str__(self) -> str:
         return f"{self.title} (v{self.version})"
+
+    @property
+    def display_title(self) -> str:
+        """The title in the active language (through the catalogues for a shipped instrument)."""
+        return engine.tr(self.title, engine.is_catalogued(self.code))
+
+    @property
+    def display_description(self) -> str:
+        """The description in the active language (as ``display_title``)."""
+        return engine.tr(self.description, engine.is_catalogued(self.code))
