@@ -89,7 +89,8 @@ MIDDLEWARE = [
     "echos.core.middleware.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
+    # Language from the URL prefix (/el/events/), else cookie, else Accept-Language (core/i18n.py).
+    "echos.core.i18n.LanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     # Refuses an oversized batch-matching body by its Content-Length, before anything parses it.
     "echos.synergies.limits.MatchBodyLimitMiddleware",
@@ -97,6 +98,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
+    # A signed-in user's own language on unprefixed URLs, once the user is known.
+    "echos.core.i18n.UserLanguageMiddleware",
     "echos.core.twofactor.RequireTwoFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",

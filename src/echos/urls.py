@@ -5,7 +5,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from echos.api import api
-from echos.core import passwords, registry, twofactor
+from echos.core import passwords, registry, twofactor, views_language
 from echos.core import views as core_views
 from echos.site import views as site_views
 
@@ -44,7 +44,9 @@ urlpatterns = [
         auth_views.PasswordResetCompleteView.as_view(),
         name="password_reset_complete",
     ),
-    path("i18n/", include("django.conf.urls.i18n")),
+    # The header's language switch and the account's language (core/views_language.py).
+    path("i18n/setlang/", views_language.set_language, name="set_language"),
+    path("accounts/language/", views_language.account_language, name="account_language"),
     path("about/", core_views.about, name="about"),
     path("search/", site_views.site_search, name="search"),
     path("accessibility/", core_views.accessibility, name="accessibility"),

@@ -20,9 +20,10 @@ from ninja.security import HttpBearer
 from pydantic import create_model
 from pydantic_core import core_schema
 
+from echos.core import i18n
 from echos.core.exceptions import RuleViolation
 from echos.core.models import ApiToken, Country, Region, Term
-from echos.core.schemas import CountryOut, RegionOut, TermOut
+from echos.core.schemas import CountryOut, LanguageOut, RegionOut, TermOut
 
 MAX_LIMIT = 500
 
@@ -458,3 +459,42 @@ def list_terms(
     offset: int = 0,
 ):
     return paginate(Term.objects.of(vocabulary), limit, offset, term_out)
+
+
+# --- the caller's own settings (issue #17) -----------------------------------------------------
+
+
+class LanguageIn(Schema):
+    """An offered interface language, or "" to follow the browser (``Accept-Language``)."""
+
+    language: Annotated[str, one_of(sorted(i18n.offered()), blank=True)]
+
+
+def language_out(user) -> dict:
+    return {"language": i18n.preferred_language(user), "offered": sorted(i18n.offered())}
+
+
+@router.get(
+    "/me/language",
+    response=LanguageOut,
+    auth=TokenAuth(),
+    tags=["me"],
+    summary="Your interface language",
+)
+def get_my_language(request):
+    """The token owner's own language (pages and e-mails); only ever the caller's."""
+    return language_out(request.auth)
+
+
+@router.patch(
+    "/me/language",
+    response=LanguageOut,
+    auth=TokenAuth(),
+    tags=["me"],
+    summary="Change your interface language",
+)
+def set_my_language(request, payload: LanguageIn):
+    """Set the token owner's language; a language echos does not offer is a 422 naming
+    ``language``."""
+    i18n.set_preferred_language(request.auth, payload.language)
+    return language_out(request.auth)

@@ -2,7 +2,7 @@ from django.db.backends.signals import connection_created
 from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
 
-from echos.core import pagecache, registry
+from echos.core import i18n, pagecache, registry  # noqa: F401 (i18n: the sign-in receiver)
 
 
 class CoreConfig(registry.EchosAppConfig):

@@ -224,3 +224,44 @@ class ActionLog(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.action} {self.target_repr}"
+
+
+def validate_offered_language(value: str) -> None:
+    """A language code the site's interface is offered in (settings.LANGUAGES), or blank."""
+    from django.core.exceptions import ValidationError  # lazy: only this validator needs it
+
+    if value and value not in {code for code, _name in settings.LANGUAGES}:
+        raise ValidationError(
+            _("%(value)s is not a language echos is offered in."),
+            code="invalid_choice",
+            params={"value": value},
+        )
+
+
+class UserPreference(models.Model):
+    """A person's own settings (issue #17): the interface language chosen for their account.
+
+    Personal data: in the privacy export and deleted on erasure (``core/privacy.py``).
+    """
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="preference",
+        verbose_name=_("user"),
+    )
+    language = models.CharField(
+        _("language"),
+        max_length=8,
+        blank=True,
+        validators=[validate_offered_language],
+        help_text=_("The language of the interface and of the e-mails sent to you."),
+    )
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("user preference")
+        verbose_name_plural = _("user preferences")
+
+    def __str__(self) -> str:
+        return f"{self.user_id}: {self.language or '-'}"

@@ -15,8 +15,9 @@ understood is such a warning), so a page with a form error is never stored.
 
 **The key** is the URL name and its arguments, the *declared* query parameters only (unknown
 ones are dropped from the key *and* from the request the view sees, so a random parameter
-neither grows the cache nor reaches a page's links), the language, htmx or not, today's date and
-the current version of every topic the page shows. A value longer than ``MAX_VALUE`` characters,
+neither grows the cache nor reaches a page's links), the language, the script prefix (a page
+under ``/<code>/`` links under it, ``core/i18n.py``), htmx or not, today's date and the current
+version of every topic the page shows. A value longer than ``MAX_VALUE`` characters,
 or more than ``MAX_VALUES`` values of one parameter, is served uncached.
 
 **Topics and versions.** A topic is a model label (``"events.registration"``), an app label
@@ -66,6 +67,7 @@ from django.core.cache import caches
 from django.db import connections
 from django.http import HttpResponse, QueryDict
 from django.middleware.csrf import CSRF_ALLOWED_CHARS, get_token
+from django.urls import get_script_prefix
 from django.utils import timezone
 from django.utils.cache import get_conditional_response, patch_cache_control
 from django.utils.http import http_date, quote_etag
@@ -466,6 +468,8 @@ class PageCacheMiddleware:
             sorted((k, str(v)) for k, v in match.kwargs.items()),
             request.META["QUERY_STRING"],
             getattr(request, "LANGUAGE_CODE", ""),
+            # The page's links: under /<code>/ (core/i18n.py) they carry the prefix.
+            get_script_prefix(),
             bool(getattr(request, "htmx", False)),
             timezone.localdate().isoformat(),
             found,

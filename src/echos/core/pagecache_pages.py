@@ -14,4 +14,4 @@ PAGES = {
     "api:list_terms": PageRule(params="api", topics=("core",), ignore=("core.user",)),
 }
 SEPARATE = ("user",)
-PRIVATE = ("apitoken", "actionlog")
+PRIVATE = ("apitoken", "actionlog", "userpreference")

@@ -27,6 +27,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from echos.core.emails import EmailAddressField
+from echos.core.i18n import language_for_user
 from echos.core.ratelimit import allow, client_address
 from echos.core.tasks import send_password_reset_email
 
@@ -61,6 +62,12 @@ class ResetForm(PasswordResetForm):
         label=PasswordResetForm.base_fields["email"].label,
         widget=PasswordResetForm.base_fields["email"].widget,
     )
+
+    def send_mail(self, subject_template_name, email_template_name, context, *args, **kwargs):
+        """Each account's e-mail in the language it chose (issue #17), else the one asked in."""
+        language = language_for_user(context.get("user"), translation.get_language())
+        with translation.override(language):
+            super().send_mail(subject_template_name, email_template_name, context, *args, **kwargs)
 
 
 def send_reset_now(email: str, language: str | None = None) -> None:

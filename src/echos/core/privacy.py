@@ -1,10 +1,10 @@
-"""Personal data of core: the account, its API tokens and two-factor devices, sign-in records.
+"""Personal data of core: the account (and its language), API tokens, two-factor devices, sign-ins.
 
 Core's privacy section, in the shape of every app's (see ``echos.site.privacy``): ``SECTION``
 and its labels, ``collect``, ``erase`` (counts; ``apply=False`` only counts), ``names`` (scrubbed
 from the audit log on erasure), ``find_people`` and ``retention_rules``. Erasure deletes the
-tokens, devices and sign-in records and anonymises the account; the audit log itself is handled
-by ``site.privacy`` (it describes every app).
+tokens, devices, preferences and sign-in records and anonymises the account; the audit log
+itself is handled by ``site.privacy`` (it describes every app).
 """
 
 from __future__ import annotations
@@ -21,7 +21,8 @@ from django.db.models.functions import Concat
 from django.utils.translation import gettext_lazy as _
 from django_otp import devices_for_user
 
-from echos.core.models import ActionLog, ApiToken, User
+from echos.core.i18n import forget_preferred_language
+from echos.core.models import ActionLog, ApiToken, User, UserPreference
 from echos.core.retention import RetentionRule
 
 SECTION = "accounts"
@@ -39,6 +40,7 @@ COUNT_LABELS = {
     "two_factor_devices_deleted": _("two-factor devices deleted"),
     "sign_in_records_deleted": _("sign-in records deleted"),
     "account_anonymised": _("account anonymised"),
+    "preferences_deleted": _("account preferences deleted"),
 }
 # What other apps keep of the account itself (``collect_account``) follows this key.
 ACCOUNT_PARTS_AFTER = "api_tokens"
@@ -114,6 +116,11 @@ def _account(user: User | None) -> dict | None:
         "date_joined": _iso(user.date_joined),
         "last_login": _iso(user.last_login),
         "has_password": user.has_usable_password(),
+        # The interface language chosen for the account (core.UserPreference), "" when none.
+        "language": UserPreference.objects.filter(user=user)
+        .values_list("language", flat=True)
+        .first()
+        or "",
     }
 
 
@@ -205,6 +212,7 @@ def erase(user: User | None, emails: list[str], *, apply: bool = True) -> dict[s
         "two_factor_devices_deleted": len(otp_devices(user)),
         "sign_in_records_deleted": sum(_axes(m, user, emails).count() for m in SIGN_IN_MODELS),
         "account_anonymised": int(anonymise),
+        "preferences_deleted": UserPreference.objects.filter(user=user).count() if user else 0,
     }
     if not apply:
         return counts
@@ -212,6 +220,7 @@ def erase(user: User | None, emails: list[str], *, apply: bool = True) -> dict[s
         ApiToken.objects.filter(user=user).delete()
         for device in otp_devices(user):
             device.delete()
+        forget_preferred_language(user)
     for model in SIGN_IN_MODELS:
         _axes(model, user, emails).delete()
     if anonymise and user is not None:  # only an account is anonymised

@@ -24,3 +24,10 @@ class TermOut(Schema):
     code: str
     label: str
     description: str
+
+
+class LanguageOut(Schema):
+    """The signed-in user's interface language ("" when they follow their browser)."""
+
+    language: str
+    offered: list[str]

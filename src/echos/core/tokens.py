@@ -21,6 +21,7 @@ from django.utils.translation import gettext_lazy
 from echos.core import dates
 from echos.core.audit import log_action
 from echos.core.exceptions import RuleViolation
+from echos.core.i18n import language_for_user
 from echos.core.models import ApiToken, User
 from echos.core.tasks import send_token_email
 
@@ -103,7 +104,7 @@ TOKEN_EMAILS = {
 def send_token_email_now(user, kind: str, name: str, prefix: str) -> None:
     """Tell the account's owner which token changed, and what to do if it was not them."""
     subject, what = TOKEN_EMAILS[kind]
-    with translation.override(settings.LANGUAGE_CODE):
+    with translation.override(language_for_user(user)):
         body = "\n\n".join(
             [
                 str(what) % {"name": name, "prefix": prefix},

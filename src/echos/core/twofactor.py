@@ -39,6 +39,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from echos.core import dates
 from echos.core.audit import log_action
+from echos.core.i18n import language_for_user
 from echos.core.tasks import send_account_email
 
 EXEMPT_PREFIXES = (
@@ -76,7 +77,11 @@ class RequireTwoFactorMiddleware:
 
     def __call__(self, request):
         user = getattr(request, "user", None)
-        if user is not None and not request.path.startswith(EXEMPT_PREFIXES) and must_verify(user):
+        if (
+            user is not None
+            and not request.path_info.startswith(EXEMPT_PREFIXES)
+            and must_verify(user)
+        ):
             target = "verify" if user_has_device(user, confirmed=True) else "setup"
             return redirect(f"{reverse('twofactor_' + target)}?next={request.get_full_path()}")
         return self.get_response(request)
@@ -127,7 +132,7 @@ def send_account_email_now(user, kind: str) -> None:
     """Tell the account's owner what changed about their second factor, and what to do if it was
     not them."""
     subject, what = ACCOUNT_EMAILS[kind]
-    with translation.override(settings.LANGUAGE_CODE):
+    with translation.override(language_for_user(user)):
         body = "\n\n".join(
             [
                 str(what),

@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy
 from huey import crontab
 from huey.contrib.djhuey import db_periodic_task
 
+from echos.core.i18n import preferred_language
 from echos.core.languages import COUNTRY_LANGUAGE
 from echos.engagement import services
 from echos.engagement.models import FollowUp
@@ -32,8 +33,8 @@ def week_start(today: date) -> datetime:
 
 
 def _language(follow_ups: list[FollowUp]) -> str:
-    """Accounts keep no language: the e-mail speaks the language of the owner's (first) hub's
-    country when the site offers it, else the site's default."""
+    """For an owner who chose no language (``core.UserPreference``): the language of their
+    (first) hub's country when the site offers it, else the site's default."""
     offered = {code for code, _name in settings.LANGUAGES}
     for f in follow_ups:
         code = COUNTRY_LANGUAGE.get(f.record.hub.country_id, "")
@@ -73,7 +74,7 @@ def digest(today: date | None = None) -> int:
         assert owner is not None  # filtered on owner__isnull=False
         overdue = [f for f in follow_ups if f.due_date < today]
         soon = [f for f in follow_ups if f.due_date >= today]
-        with translation.override(_language(follow_ups)):
+        with translation.override(preferred_language(owner) or _language(follow_ups)):
             body = render_to_string(
                 "engagement/followup_digest.txt",
                 {"owner": owner, "overdue": overdue, "soon": soon, "site_url": site},
