@@ -1,6 +1,8 @@
 """Template filters of the library pages."""
 
 from django import template
+from django.utils.html import format_html
+from django.utils.safestring import SafeString
 
 from echos.library.vocab import language_name
 
@@ -8,9 +10,10 @@ register = template.Library()
 
 
 @register.filter
-def language_label(code: str) -> str:
-    """A language named in itself, e.g. ``português``."""
-    return language_name(code)
+def language_label(code: str) -> SafeString:
+    """A language named in itself, e.g. ``português``, marked as such (``lang``) for screen readers
+    and for the pages' check that no English is left in another language's page."""
+    return format_html('<span lang="{}">{}</span>', code, language_name(code))
 
 
 @register.filter

@@ -1,6 +1,9 @@
 // Render every Vega-Lite chart whose spec sits in a JSON <script> block (no inline code, CSP-safe).
 (function () {
   "use strict";
+  // The page's language: the message comes translated on the script tag (templates/_charts_js.html).
+  var script = document.currentScript;
+  var FAILED = (script && script.dataset.failed) || "The chart could not be drawn; the table on this page has the same data.";
 
   function render(root) {
     root.querySelectorAll("[data-vega-spec]").forEach(function (el) {
@@ -9,6 +12,10 @@
       if (!source || typeof vegaEmbed === "undefined") return;
       el.dataset.rendered = "1";
       var spec = JSON.parse(source.textContent);
+      // The container is the described image (role=img, its translated aria-label): Vega adds no
+      // ARIA of its own ("Title text …", "Vega visualization", in English) to the hidden drawing.
+      spec.config = Object.assign({ aria: false }, spec.config || {});
+      if (!spec.description && el.getAttribute("aria-label")) spec.description = el.getAttribute("aria-label");
       // On a narrow screen a fixed-width chart shrinks to its box (room left for the axis labels);
       // a chart made of several panels keeps its size and scrolls inside its box (CSS).
       var room = el.clientWidth - 60;
@@ -33,7 +40,7 @@
         })
         .catch(function (error) {
           el.classList.add("vega-failed");
-          el.textContent = "The chart could not be drawn; the table on this page has the same data.";
+          el.textContent = FAILED;
           if (window.console) console.error(error);
         });
     });

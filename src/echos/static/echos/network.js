@@ -45,6 +45,13 @@
     }
   }
 
+  // The node's kind in the page's language (data-kind-hub… on the graph box), the code otherwise.
+  function kindName(kind) {
+    var box = document.getElementById("network-graph");
+    var key = "kind" + kind.charAt(0).toUpperCase() + kind.slice(1);
+    return (box && box.dataset[key]) || kind;
+  }
+
   function draw(box, data) {
     var nodes = data.nodes, edges = data.edges, size = 800;
     layout(nodes, edges, size);
@@ -62,7 +69,7 @@
     var details = document.getElementById("network-details");
     var shapes = nodes.map(function (d) {
       var g = el("g", { "class": "node", tabindex: "0", role: "button",
-        "aria-label": d.label + " (" + d.kind + "), " + box.dataset.degree + " " + d.degree });
+        "aria-label": d.label + " (" + kindName(d.kind) + "), " + box.dataset.degree + " " + d.degree });
       var r = d.kind === "hub" ? 9 : 4 + 8 * Math.sqrt(d.betweenness / maxB);
       g.appendChild(el("circle", { cx: d.x, cy: d.y, r: r }));
       if (d.kind !== "record") {
@@ -76,7 +83,7 @@
         details.textContent = "";
         var h = document.createElement("p"), s = document.createElement("strong");
         s.textContent = d.label; h.appendChild(s);
-        h.appendChild(document.createTextNode(" · " + [d.kind, d.country, d.date].filter(Boolean).join(" · ")));
+        h.appendChild(document.createTextNode(" · " + [kindName(d.kind), d.country, d.date].filter(Boolean).join(" · ")));
         var f = document.createElement("p");
         f.textContent = box.dataset.degree + ": " + d.degree + " · " + box.dataset.betweenness + ": " +
           d.betweenness.toFixed(4) + " · " + box.dataset.community + ": " + (d.community + 1);
