@@ -32,6 +32,23 @@ def localized_iso_name(domain: str, english: str) -> str:
     return _iso_translation(domain, language).gettext(english)
 
 
+@lru_cache(maxsize=4096)
+def _cldr_names(kind: str, language: str) -> dict[str, str]:
+    from babel.core import Locale, UnknownLocaleError  # lazy: only for names pycountry lacks
+
+    try:
+        return dict(getattr(Locale.parse(language.replace("-", "_")), kind))
+    except (UnknownLocaleError, ValueError):
+        return {}
+
+
+def cldr_name(kind: str, code: str) -> str:
+    """CLDR's name (through Babel) of a territory (``kind="territories"``, ISO 3166 alpha-2) or a
+    language (``"languages"``, ISO 639-1) in the active language; "" when CLDR has none. For the
+    names pycountry does not translate: Kosovo (XK is no ISO code), Türkiye's new English name."""
+    return _cldr_names(kind, get_language() or "en").get(code, "")
+
+
 class User(AbstractUser):
     """A person with an account; roles on hubs live in ``hubs.HubRole``."""
 
@@ -75,8 +92,11 @@ class Country(models.Model):
 
     @property
     def display_name(self) -> str:
-        """The country's name in the active language."""
-        return localized_iso_name("iso3166-1", self.name)
+        """The country's name in the active language (CLDR's where pycountry has no translation)."""
+        name = localized_iso_name("iso3166-1", self.name)
+        if name == self.name and not (get_language() or "en").startswith("en"):
+            return cldr_name("territories", self.code) or name
+        return name
 
     @property
     def numeric(self) -> str | None:
