@@ -289,3 +289,20 @@ def test_the_form_for_one_must_keep_its_number_when_it_also_serves_21(tmp_path):
         "'%(n)s hubs': form 0 drops ['n']",
         "'{count} events': form 1 drops ['count']",
     ]
+
+
+def test_make_messages_regenerates_every_catalogue():
+    """`make messages` extracts and compiles each offered language but English, and JavaScript has no
+    strings of its own to extract (translated text reaches scripts through data attributes)."""
+    makefile = (Path(settings.BASE_DIR).parents[1] / "Makefile").read_text(encoding="utf-8")
+    langs = re.search(r"^LANGS\s*:=\s*(.+)$", makefile, re.MULTILINE)
+    assert langs, "the Makefile has no LANGS"
+    assert sorted(langs.group(1).split()) == sorted(LANGUAGES)
+    recipe = makefile.split("\nmessages:", 1)[1].split("\n\n", 1)[0]
+    assert "makemessages" in recipe and "compilemessages" in recipe
+    assert "$(addprefix -l ,$(LANGS))" in recipe
+    scripts = Path(settings.BASE_DIR) / "static" / "echos"
+    uses_gettext = [
+        js.name for js in scripts.glob("*.js") if re.search(r"\bn?gettext\(", js.read_text())
+    ]
+    assert uses_gettext == [] or "djangojs" in recipe, uses_gettext
