@@ -436,3 +436,39 @@ def test_a_registration_keeps_pages_that_show_none_in_the_cache(
         register_for_event(world)
     assert client.get(path)[pagecache.HEADER] == "hit"
     assert client.get(event_path)[pagecache.HEADER] == "miss"
+
+
+def answer_consultation(w):
+    from echos.participation import services
+
+    services.submit_answer(
+        consultation=w["consultation"],
+        answers={
+            "role": "citizen",
+            "objectives": ["prevention"],
+            "screening_awareness": "3",
+            "barriers": ["distance"],
+            "involvement": "consult",
+        },
+        email="answerer.campaign@example.invalid",
+    )
+
+
+@pytest.mark.parametrize(
+    "path", ["/", "/hubs/", "/events/", "/events/feed.ics", "/api/v1/events", "event"]
+)
+def test_an_answer_keeps_the_hubs_and_events_pages_in_the_cache(
+    page_cache, world, path, django_capture_on_commit_callbacks
+):
+    """During a campaign several people answer a consultation a second (#18 load test): no hubs
+    or events page shows an answer, so they stay cached while the consultation's own pages miss."""
+    client = Client()
+    path = world["event"].get_absolute_url() if path == "event" else path
+    own = f"/participate/consultations/{world['consultation'].pk}/"
+    for url in (path, own):
+        client.get(url)
+        assert client.get(url)[pagecache.HEADER] == "hit", url
+    with django_capture_on_commit_callbacks(execute=True):
+        answer_consultation(world)
+    assert client.get(path)[pagecache.HEADER] == "hit"
+    assert client.get(own)[pagecache.HEADER] == "miss"

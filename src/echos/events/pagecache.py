@@ -2,7 +2,9 @@
 
 Registrations are a topic of their own: the calendar, the month grid and the feeds show no
 places left, so a registration does not invalidate them; an event page, the gap dashboard and
-the API's event (places left) depend on them.
+the API's event (places left) depend on them. No events page shows a consultation's answers
+(participation sits above events): during a campaign several people answer a second, so the
+answers (a topic of their own) are ignored by every page here.
 """
 
 from echos.core.pagecache import PageRule
@@ -10,13 +12,14 @@ from echos.events.calendar import FILTERS
 
 CALENDAR = (*FILTERS, "q", "from", "to", "when", "page")
 FEED = (*FILTERS, "q", "from", "to")
-NO_PLACES = ("events.registration",)
+ANSWERS = ("participation.answer", "participation.answertally")
+NO_PLACES = ("events.registration", *ANSWERS)
 
 PAGES = {
     "events:calendar": PageRule(params=CALENDAR, ignore=NO_PLACES),
     "events:month_current": PageRule(params=CALENDAR, ignore=NO_PLACES),
     "events:month": PageRule(params=CALENDAR, ignore=NO_PLACES),
-    "events:event": PageRule(),
+    "events:event": PageRule(ignore=ANSWERS),
     "events:feed": PageRule(params=FEED, ignore=NO_PLACES),
     "events:feed_country": PageRule(params=FEED, ignore=NO_PLACES),
     "events:feed_hub": PageRule(params=FEED, ignore=NO_PLACES),
@@ -24,9 +27,9 @@ PAGES = {
     "events:feed_audience": PageRule(params=FEED, ignore=NO_PLACES),
     "events:feed_language": PageRule(params=FEED, ignore=NO_PLACES),
     "events:event_ics": PageRule(ignore=NO_PLACES),
-    "events:gap": PageRule(params=("from", "to", "country", "objective")),
-    "events:gap_csv": PageRule(params=("from", "to", "country", "objective")),
-    "api:list_events": PageRule(params="api"),
-    "api:get_event": PageRule(params="api"),
+    "events:gap": PageRule(params=("from", "to", "country", "objective"), ignore=ANSWERS),
+    "events:gap_csv": PageRule(params=("from", "to", "country", "objective"), ignore=ANSWERS),
+    "api:list_events": PageRule(params="api", ignore=ANSWERS),
+    "api:get_event": PageRule(params="api", ignore=ANSWERS),
 }
 SEPARATE = ("registration",)

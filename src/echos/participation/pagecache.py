@@ -2,6 +2,10 @@
 
 See ``core.pagecache``. A consultation page holds its form (with the visitor's own CSRF token on
 every hit); a form sent with errors is a POST, never cached.
+
+Answers and their tallies are topics of their own: during a campaign several people answer a
+second, and only participation's own pages (which keep ``"*"``) show them; the pages of the apps
+below (map, hubs, calendar, events) ignore them, so an answer does not empty those.
 """
 
 from echos.core.pagecache import PageRule
@@ -19,3 +23,4 @@ PAGES = {
     "api:list_proposals": PageRule(params="api"),
     "api:get_proposal": PageRule(params="api"),
 }
+SEPARATE = ("answer", "answertally")
