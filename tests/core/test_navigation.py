@@ -25,6 +25,9 @@ SIGNED_IN = [
     ("/accounts/tokens/", "API tokens"),
 ]
 
+# The account's own language (issue #17), before Sign out.
+YOUR_LANGUAGE = ("/accounts/language/", "Your language")
+
 
 def header_links(client):
     html = client.get("/").content.decode()
@@ -38,7 +41,7 @@ def test_anonymous_header(client):
 
 def test_member_header(client, make_user):
     client.force_login(make_user("member"))
-    assert header_links(client) == [*SIGNED_IN, ("/assessment/", "Assessment")]
+    assert header_links(client) == [*SIGNED_IN, ("/assessment/", "Assessment"), YOUR_LANGUAGE]
 
 
 def test_network_coordinator_header(client, make_user):
@@ -49,6 +52,7 @@ def test_network_coordinator_header(client, make_user):
         ("/continuity/network/", "Continuity"),
         ("/reports/network/", "Dashboard"),
         ("/admin/", "Admin"),
+        YOUR_LANGUAGE,
     ]
 
 

@@ -9,6 +9,7 @@ import pycountry
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import get_language, gettext
@@ -248,8 +249,6 @@ class ActionLog(models.Model):
 
 def validate_offered_language(value: str) -> None:
     """A language code the site's interface is offered in (settings.LANGUAGES), or blank."""
-    from django.core.exceptions import ValidationError  # lazy: only this validator needs it
-
     if value and value not in {code for code, _name in settings.LANGUAGES}:
         raise ValidationError(
             _("%(value)s is not a language echos is offered in."),
