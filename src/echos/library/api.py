@@ -5,11 +5,14 @@ answers 404 to reads and writes alike. Uploads are multipart; every refusal name
 stores nothing.
 """
 
+import json
+
 from django.db.models import Prefetch
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 from ninja import File, Form, Path, Query, Router, Status
 from ninja.files import UploadedFile
 
@@ -52,6 +55,8 @@ def resource_out(r: Resource, snippet: str | None = None, rank: float | None = N
         "title": r.title,
         "description": r.description,
         "language": r.language,
+        "source_language": r.source_language,
+        "translations": r.translations or {},
         "type": r.type,
         "url": r.url,
         "hub": r.hub_id,
@@ -108,6 +113,19 @@ def _organisation(pk: int | None) -> Organisation | None:
     return organisation
 
 
+def _json_translations(text: str) -> dict:
+    """The ``translations`` form field of a multipart upload: a JSON object (or nothing)."""
+    if not (text or "").strip():
+        return {}
+    try:
+        value = json.loads(text)
+    except ValueError:
+        raise RuleViolation(
+            _('Give translations as a JSON object: {"fr": {"title": "…"}}.'), "translations"
+        ) from None
+    return value
+
+
 @router.get(
     "/resources",
     response=page_of(ResourceOut),
@@ -159,7 +177,7 @@ def list_resources(
 def get_resource(request, resource_id: int = Path(..., ge=1, le=MAX_ID)):
     request.user = api_user(request)
     resource = _readable(request, resource_id)
-    translations = (
+    other_languages = (
         Resource.objects.visible_to(request.user)
         .filter(translation_group=resource.translation_group)
         .exclude(pk=resource.pk)
@@ -170,7 +188,7 @@ def get_resource(request, resource_id: int = Path(..., ge=1, le=MAX_ID)):
         "versions": [
             version_out(v) for v in sorted(resource.versions.all(), key=lambda v: -v.number)
         ],
-        "translations": list(translations),
+        "other_languages": list(other_languages),
     }
 
 
@@ -198,6 +216,8 @@ def create_resource(request, payload: Form[ResourceIn], file: UploadedFile | Non
         published=data["published"],
         visibility=data["visibility"],
         translation_of=translation_of,
+        source_language=data["source_language"],
+        translations=_json_translations(data["translations"]),
     )
     return Status(201, get_resource(request, resource.pk))
 

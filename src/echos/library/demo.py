@@ -21,6 +21,62 @@ from echos.library import demo_documents, services
 from echos.library.models import Resource, ResourceVersion, TextStatus, Visibility
 
 DATA = Path(__file__).resolve().parent / "data" / "demo_resources.json"
+
+# The catalogue text (title, description) of a few demo resources in other languages than their
+# document's (issue #17): a reader finds and reads what the document is about in their language,
+# the document itself staying in its own. Written for echos, demo data like the rest.
+CATALOGUE_TRANSLATIONS: dict[tuple[str, str], dict[str, dict[str, str]]] = {
+    ("prevention-week", "de"): {
+        "en": {
+            "title": "Case study: a bowel cancer screening action week",
+            "description": "How GP practices, pharmacies and schools promoted early detection "
+            "together for one week (demo). The document is in German.",
+        },
+        "fr": {
+            "title": "Étude de cas : une semaine d'action pour le dépistage du cancer colorectal",
+            "description": "Comment cabinets de médecine générale, pharmacies et écoles ont "
+            "promu ensemble le dépistage pendant une semaine (démo). Le document est en allemand.",
+        },
+        "pl": {
+            "title": "Studium przypadku: tydzień działań na rzecz badań przesiewowych jelita "
+            "grubego",
+            "description": "Jak przychodnie lekarzy rodzinnych, apteki i szkoły przez tydzień "
+            "wspólnie zachęcały do wczesnego wykrywania (demo). Dokument jest w języku niemieckim.",
+        },
+    },
+    ("return-to-work", "es"): {
+        "en": {
+            "title": "Case study: going back to work after cancer",
+            "description": "A programme with employers to adapt the jobs and working hours of "
+            "people who have had cancer (demo). The document is in Spanish.",
+        },
+        "pt": {
+            "title": "Estudo de caso: regressar ao trabalho depois do cancro",
+            "description": "Um programa com empresas para adaptar postos e horários de pessoas "
+            "que tiveram cancro (demo). O documento está em espanhol.",
+        },
+    },
+    ("ecac", "en"): {
+        "de": {
+            "title": "Europäischer Kodex zur Krebsbekämpfung (Link)",
+            "description": "Link zur Seite der IARC über den Europäischen Kodex zur "
+            "Krebsbekämpfung: die Empfehlungen, auf die die Präventionsarbeit eines Hubs die "
+            "Bürgerinnen und Bürger hinweisen kann.",
+        },
+        "fr": {
+            "title": "Code européen contre le cancer (lien)",
+            "description": "Lien vers la page du CIRC sur le Code européen contre le cancer, "
+            "les recommandations vers lesquelles les actions de prévention d'un hub peuvent "
+            "orienter les citoyens.",
+        },
+        "el": {
+            "title": "Ευρωπαϊκός Κώδικας κατά του Καρκίνου (σύνδεσμος)",
+            "description": "Σύνδεσμος προς τη σελίδα του IARC για τον Ευρωπαϊκό Κώδικα κατά "
+            "του Καρκίνου, τις συστάσεις στις οποίες μπορούν να παραπέμπουν τους πολίτες οι "
+            "δράσεις πρόληψης ενός κόμβου.",
+        },
+    },
+}
 EXTENSIONS = {"pdf": "pdf", "docx": "docx", "odt": "odt"}
 
 
@@ -87,6 +143,8 @@ def load_demo() -> dict[str, Any]:
                 visibility=visibility,
                 translation_of=translation_of,
                 is_demo=True,
+                source_language=version["language"],
+                translations=CATALOGUE_TRANSLATIONS.get((family["key"], version["language"])),
             )
             if "format" in version:
                 _read_text_now(resource)

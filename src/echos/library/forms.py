@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from echos.core.forms import DateInput, ServiceFormMixin
 from echos.core.languages import LANGUAGE_CODES
+from echos.core.multilingual import TranslationsFormMixin
 from echos.core.roles import is_network_coordinator
 from echos.hubs import permissions as hub_perms
 from echos.hubs.models import Hub, HubRole, Membership, Organisation
@@ -74,8 +75,16 @@ class TagFieldsMixin:
         return initial
 
 
-class ResourceForm(TagFieldsMixin, ServiceFormMixin, forms.Form):
-    """A new resource (with its file or link) or the fields of an existing one."""
+class ResourceForm(TranslationsFormMixin, TagFieldsMixin, ServiceFormMixin, forms.Form):
+    """A new resource (with its file or link) or the fields of an existing one; its title and
+    description may be given in other languages on the same form (``TranslationsFormMixin``)."""
+
+    translatable_fields = {
+        "title": forms.CharField(label=_("Title"), max_length=300),
+        "description": forms.CharField(
+            label=_("Description"), widget=forms.Textarea(attrs={"rows": 3}), max_length=20_000
+        ),
+    }
 
     title = forms.CharField(label=_("Title"), max_length=300)
     description = forms.CharField(
@@ -149,6 +158,15 @@ class ResourceForm(TagFieldsMixin, ServiceFormMixin, forms.Form):
             else:
                 del self.fields["url"]
         self.add_tag_fields()
+        self.setup_translations(resource)
+        source = self.fields["source_language"]
+        source.required = False  # default: the document's language
+        source.choices = [("", _("The document's language")), *source.choices]
+        source.initial = resource.source_language if resource is not None else ""
+        self.fields["source_language"].help_text = _(
+            "The language of the title and description above, when not the document's own "
+            "language. Add translations below."
+        )
 
     @classmethod
     def initial_for(cls, resource: Resource) -> dict:
@@ -185,6 +203,8 @@ class ResourceForm(TagFieldsMixin, ServiceFormMixin, forms.Form):
         if "url" in self.fields:
             fields["url"] = data.get("url") or ""
         fields["tags"] = self.tags(data)
+        fields["source_language"] = data.get("source_language") or data["language"]
+        fields["translations"] = self.cleaned_translations()
         return fields
 
 

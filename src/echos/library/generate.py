@@ -22,6 +22,7 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 
 from echos.core.languages import COUNTRY_LANGUAGE
+from echos.core.multilingual import refresh_search_text
 from echos.core.synthetic import REFERENCE_DATETIME, chunks, insert, random_day, step
 from echos.hubs.generate import Context
 from echos.library import demo, demo_documents, index, vocab
@@ -119,10 +120,11 @@ def generate_resources(ctx: Context) -> int:
                 ]
             )
             day = random_day(rng, start, end)
-            yield Resource(
+            resource = Resource(
                 title=f"Synthetic resource {i + 1}: {rng.choice(sentences)[:120]}",
                 description=" ".join(rng.sample(sentences, min(2, len(sentences)))),
                 language=language,
+                source_language=language,
                 type=rng.choice(types),
                 hub_id=hub.pk if hub is not None else None,
                 licence=rng.choice(["CC-BY-4.0", "CC0-1.0", ""]),
@@ -133,6 +135,7 @@ def generate_resources(ctx: Context) -> int:
                 is_demo=True,
                 created_at=datetime.combine(day, time(12, 0), tzinfo=UTC),
             )
+            yield refresh_search_text([resource])[0]  # bulk_create skips save()
 
     name, size, sha = _shared_file()
     made: list[int] = []

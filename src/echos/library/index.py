@@ -1,6 +1,7 @@
 """The database full-text index of the library (table ``library_search``, see migration 0002).
 
-One row per resource holds the folded title, description and text (``text.fold``) and the original
+One row per resource holds the folded title, description (each in every language of the catalogue
+text: the source and its translations) and text (``text.fold``) and the original
 description and text for snippets. SQLite matches with FTS5 and ranks with ``bm25``; PostgreSQL
 matches a GIN-indexed ``tsvector`` and ranks with ``ts_rank``. Both get the same folded words, each
 a prefix (``saud`` finds ``saúde``), all required. Ranks are turned so that lower is better on both.
@@ -35,6 +36,18 @@ def _vendor() -> str:
     return connection.vendor
 
 
+def _every_language(resource, field: str) -> str:
+    """A catalogue field in every language it is written in (the source text first), one per
+    line, so that a search in any language finds the resource."""
+    texts = resource.translations or {}
+    parts = [clean(getattr(resource, field) or "")] + [
+        clean(str((texts.get(language) or {}).get(field) or ""))
+        for language in sorted(texts)
+        if language != resource.source_language
+    ]
+    return "\n".join(p for p in parts if p)
+
+
 def _rows(resources: Iterable) -> list[tuple[int, str, str, str, str]]:
     """(id, folded title, folded description, folded text, original description + text)."""
     rows = []
@@ -45,7 +58,10 @@ def _rows(resources: Iterable) -> list[tuple[int, str, str, str, str]]:
         else:
             version = resource.latest_version()
         body = clean(version.text if version is not None else "")[:INDEX_TEXT_CHARS]
-        title, description = clean(resource.title), clean(resource.description)
+        title, description = (
+            _every_language(resource, "title"),
+            _every_language(resource, "description"),
+        )
         rows.append(
             (resource.pk, fold(title), fold(description), fold(body), f"{description}\n\n{body}")
         )

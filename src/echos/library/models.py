@@ -16,6 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from echos.core.multilingual import TranslatableModel
 from echos.core.roles import is_network_coordinator
 from echos.hubs.models import Hub, HubRole, Organisation
 
@@ -94,8 +95,17 @@ class ResourceQuerySet(models.QuerySet):
         )
 
 
-class Resource(models.Model):
-    """A document or a link of the library, in one language."""
+class Resource(TranslatableModel):
+    """A document or a link of the library, in one language.
+
+    ``language`` is the language of the document itself (the file or the linked page); another
+    language of the same document is another resource of its ``translation_group``.
+    ``source_language`` is the language the catalogue text (title, description) is written in,
+    and ``translations`` that text in other languages: a Polish report may be catalogued with an
+    English summary, and its title read in French without a French document existing.
+    """
+
+    TRANSLATABLE = ("title", "description")
 
     title = models.CharField(_("title"), max_length=300)
     description = models.TextField(_("description"), blank=True)
@@ -166,8 +176,9 @@ class Resource(models.Model):
         """The newest upload (None for a link)."""
         return self.versions.order_by("-number").first()
 
-    def translations(self) -> "ResourceQuerySet":
-        """The other resources of its translation group (visibility is the caller's to apply)."""
+    def other_languages(self) -> "ResourceQuerySet":
+        """The other resources of its translation group: the same document in other languages
+        (visibility is the caller's to apply)."""
         return Resource.objects.filter(translation_group=self.translation_group).exclude(pk=self.pk)
 
 

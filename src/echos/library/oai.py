@@ -31,12 +31,15 @@ from django.urls import reverse
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
+from echos.core.multilingual import every_language
 from echos.library.models import Resource, ResourceQuerySet, ResourceTag, ResourceType
 
 OAI_NS = "http://www.openarchives.org/OAI/2.0/"
 OAI_DC_NS = "http://www.openarchives.org/OAI/2.0/oai_dc/"
 DC_NS = "http://purl.org/dc/elements/1.1/"
 XSI_NS = "http://www.w3.org/2001/XMLSchema-instance"
+# ``xml:lang`` on dc:title and dc:description: the catalogue text in each of its languages.
+XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 OAI_SCHEMA = "http://www.openarchives.org/OAI/2.0/OAI-PMH.xsd"
 OAI_DC_SCHEMA = "http://www.openarchives.org/OAI/2.0/oai_dc.xsd"
 ID_NS = "http://www.openarchives.org/OAI/2.0/oai-identifier"
@@ -301,14 +304,16 @@ def dublin_core(
         _q(OAI_DC_NS, "dc"),
         {_q(XSI_NS, "schemaLocation"): f"{OAI_DC_NS} {OAI_DC_SCHEMA}"},
     )
-    _sub(dc, "title", resource.title, DC_NS)
+    for language, text in every_language(resource, "title").items():
+        _sub(dc, "title", text, DC_NS, **{XML_LANG: language})
     for source in (resource.organisation, resource.hub):
         if source is not None:
             _sub(dc, "creator", str(source), DC_NS)
     for tag in resource.tags.all():
         _sub(dc, "subject", f"{tag.vocabulary}:{tag.code}", DC_NS)
-    if resource.description:
-        _sub(dc, "description", resource.description, DC_NS)
+    for language, text in every_language(resource, "description").items():
+        if text:
+            _sub(dc, "description", text, DC_NS, **{XML_LANG: language})
     _sub(dc, "publisher", "echos – Cancer Mission Hubs library", DC_NS)
     day = resource.published or resource.created_at.date()
     _sub(dc, "date", day.isoformat(), DC_NS)

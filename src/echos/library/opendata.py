@@ -4,6 +4,7 @@ Metadata of the public resources only (the files stay on the library's pages, un
 licences); never who uploaded or created a resource.
 """
 
+import json
 from collections.abc import Iterator
 
 from echos.core.opendata import Field, Table, values_rows
@@ -11,11 +12,14 @@ from echos.library.models import Resource
 
 
 def _resources() -> Iterator[tuple]:
-    yield from values_rows(
+    for row in values_rows(
         Resource.objects.public(),
         ["pk", "title", "language", "type", "url", "hub_id", "organisation_id", "licence",
-         "published", "translation_group", "is_demo"],
-    )  # fmt: skip
+         "published", "translation_group", "is_demo", "description", "source_language",
+         "translations"],
+    ):  # fmt: skip
+        *head, translations = row
+        yield (*head, json.dumps(translations or {}, ensure_ascii=False, sort_keys=True))
 
 
 TABLES = [
@@ -38,6 +42,13 @@ TABLES = [
                 "translation_group", "string", "Resources with the same group translate each other"
             ),
             Field("is_demo", "boolean", "Invented demonstration data, not a real fact"),
+            Field("description", "string", "Description, in the source language"),
+            Field("source_language", "string", "ISO 639-1 code of title and description"),
+            Field(
+                "translations",
+                "string",
+                'Title and description in other languages, JSON: {"fr": {"title": "…"}}',
+            ),
         ),
         rows=_resources,
     ),

@@ -31,7 +31,11 @@ class ResourceOut(Schema):
     id: int
     title: str
     description: str
-    language: str
+    language: str = Field(description="The language of the document itself (ISO 639-1)")
+    source_language: str = Field(description="The language of title and description")
+    translations: dict[str, dict[str, str]] = Field(
+        description="Title and description in other languages: {language: {field: text}}"
+    )
     type: str
     url: str
     hub: int | None
@@ -52,10 +56,11 @@ class ResourceOut(Schema):
 
 
 class ResourceDetailOut(ResourceOut):
-    """A resource with its version history and its readable translations' ids."""
+    """A resource with its version history and the ids of the same document in other languages
+    (``other_languages``, those the caller may read)."""
 
     versions: list[VersionOut]
-    translations: list[int]
+    other_languages: list[int]
 
 
 class ResourceIn(Schema):
@@ -77,6 +82,14 @@ class ResourceIn(Schema):
     translation_of: int | None = Field(
         None, ge=1, le=MAX_ID, description="Id of the resource this one translates"
     )
+    source_language: str = Field(
+        "", max_length=8, description="Language of title and description (default: language)"
+    )
+    translations: str = Field(
+        "",
+        max_length=200_000,
+        description='JSON object of title and description in other languages: {"fr": {"title": …}}',
+    )
 
 
 class ResourcePatch(Schema):
@@ -93,3 +106,7 @@ class ResourcePatch(Schema):
     licence: str | None = Field(None, max_length=120)
     published: dt.date | None = None
     visibility: Annotated[str, one_of(Visibility)] | None = None
+    source_language: str | None = Field(None, max_length=8)
+    translations: dict[str, dict[str, str | None] | None] | None = Field(
+        None, description="Title and description in other languages (replaces them all)"
+    )

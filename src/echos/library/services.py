@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 
 from echos.core.audit import diff, log_action, snapshot
 from echos.core.exceptions import RuleViolation, guard
+from echos.core.multilingual import clean_source_language, clean_translations, field_limits
 from echos.core.rules import check_web_address
 from echos.core.uploads import CleanUpload, validate_upload
 from echos.hubs.models import Hub, Organisation
@@ -54,6 +55,8 @@ FIELDS = [
     "licence",
     "published",
     "visibility",
+    "source_language",
+    "translations",
 ]
 
 
@@ -81,6 +84,10 @@ def _check(resource: Resource) -> None:
     if len(resource.licence or "") > MAX_LICENCE:
         raise RuleViolation(_("The licence is too long."), "licence")
     resource.language = check_language(resource.language)
+    resource.source_language = clean_source_language(resource.source_language)
+    resource.translations = clean_translations(
+        resource.translations, field_limits(Resource), resource.source_language
+    )
     if resource.type not in ResourceType.values:
         raise RuleViolation(_("Unknown type of resource."), "type")
     if resource.visibility not in Visibility.values:
@@ -180,8 +187,13 @@ def create_resource(
     visibility: str = Visibility.PUBLIC,
     translation_of: Resource | None = None,
     is_demo: bool = False,
+    source_language: str = "",
+    translations: dict | None = None,
 ) -> Resource:
-    """Add a document (``file``) or a link (``url``) to the library, with its tags."""
+    """Add a document (``file``) or a link (``url``) to the library, with its tags.
+
+    ``source_language`` is the language of the title and description (by default the document's
+    ``language``); ``translations`` gives them in other languages (``{"fr": {"title": …}}``)."""
     _check_sources(actor, hub, organisation)
     resource = Resource(
         title=title,
@@ -196,6 +208,8 @@ def create_resource(
         visibility=visibility,
         created_by=actor if getattr(actor, "is_authenticated", False) else None,
         is_demo=is_demo,
+        source_language=source_language or language,
+        translations=translations or {},
     )
     _check(resource)
     if file is not None and resource.url:
@@ -257,7 +271,7 @@ def update_resource(
         setattr(resource, key, value.strip() if isinstance(value, str) else value)
     _check(resource)
     if "language" in changes and (
-        resource.translations().filter(language=resource.language).exists()
+        resource.other_languages().filter(language=resource.language).exists()
     ):
         raise RuleViolation(
             _("This resource already has a translation in this language."), "language"

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 
 from echos.core.exceptions import RuleViolation
 from echos.core.filters import ignored_item, say_ignored, unknown_parameters
+from echos.core.multilingual import languages_of, shown
 from echos.library import permissions as perms
 from echos.library import search, services, vocab
 from echos.library.forms import FilterForm, ResourceForm, VersionForm
@@ -101,6 +102,9 @@ def resource_detail(request, pk: int):
                 (tag, vocab.label(tag.vocabulary, tag.code, known)) for tag in resource.tags.all()
             ],
             "translations": translations,
+            "text_languages": [
+                code for code in languages_of(resource) if code != shown(resource, "title").language
+            ],
             "language_name": vocab.language_name(resource.language),
             "can_edit": perms.can_edit_resource(request.user, resource),
             "can_add": perms.can_add_resource(request.user),
@@ -144,7 +148,8 @@ def resource_edit(request, pk: int | None = None):
                         actor=request.user, resource=resource, **form.service_fields()
                     )
             except RuleViolation as exc:
-                form.add_rule_violation(exc)
+                if not form.add_translation_violation(exc):
+                    form.add_rule_violation(exc)
             else:
                 messages.success(request, _("Resource saved."))
                 return redirect(saved)
