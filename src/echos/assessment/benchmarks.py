@@ -86,6 +86,18 @@ def peers_visible_to(user, scores: list[dict], hub: Hub) -> list[dict]:
     ]
 
 
+def _score(questions: list[tuple[str, str]], answers: dict) -> dict:
+    """``scoring.score`` from a definition's dimension questions as (code, dimension) pairs, read
+    once per definition when scoring many responses."""
+    dims = {dimension: answers.get(code) for code, dimension in questions}
+    values = [v for v in dims.values() if isinstance(v, int | float)]
+    complete = bool(dims) and len(values) == len(dims)
+    return {
+        "dimensions": dims,
+        "overall": round(sum(values) / len(values), 2) if complete else None,
+    }
+
+
 def hub_history(hub: Hub, user) -> list[dict]:
     """The hub's official maturity assessments over time that ``user`` may see, oldest first,
     with the change per dimension since the previous one shown.
@@ -97,14 +109,26 @@ def hub_history(hub: Hub, user) -> list[dict]:
         Response.objects.official()
         .filter(hub=hub, instrument__code=MATURITY)
         .exclude(status=Response.Status.DRAFT)
-        .select_related("instrument")
         .order_by("submitted_at")
     )
     if not perms.can_view_private_scores(user, hub):
         rows = rows.filter(is_public=True)
-    history, previous = [], None
-    for r in rows:
-        s = scoring.score(r.instrument.definition, r.answers)
+    # Lean rows, and each instrument version's definition read once (not decoded per row).
+    found = list(
+        rows.values_list("pk", "submitted_at", "answers", "instrument_id", "instrument__version")
+    )
+    definitions = dict(
+        Instrument.objects.filter(pk__in={r[3] for r in found}).values_list("pk", "definition")
+    )
+    # A definition's dimension questions as (code, dimension), in the definition's order.
+    questions = {
+        pk: [(q.code, q.dimension) for q in scoring.dimension_questions(definition)]
+        for pk, definition in definitions.items()
+    }
+    history: list[dict] = []
+    previous = None
+    for pk, submitted_at, answers, instrument_id, version in found:
+        s = _score(questions[instrument_id], answers)
         change = {
             d: (v - previous[d])
             if previous and isinstance(v, int) and isinstance(previous.get(d), int)
@@ -113,12 +137,12 @@ def hub_history(hub: Hub, user) -> list[dict]:
         }
         history.append(
             {
-                "response": r,
-                "date": r.submitted_at,
+                "response_id": pk,
+                "date": submitted_at,
                 "overall": s["overall"],
                 "dimensions": s["dimensions"],
                 "change": change,
-                "version": r.instrument.version,
+                "version": version,
             }
         )
         previous = s["dimensions"]

@@ -17,12 +17,16 @@ from django.http import HttpRequest
 from django.template.loader import render_to_string
 from django.utils.translation import get_language
 
+from echos.core import memo
+from echos.core.roles import is_network_coordinator
 from echos.library.models import Resource, ResourceQuerySet, Vocabulary
 
 NEXT_STEPS = 5
 # Rows read to pick NEXT_STEPS distinct translation groups (a group has at most one per language).
 CANDIDATES = 60
 HUB_PUBLICATIONS = 10
+# What the readable resources depend on: the library, hub roles and the hub tree, users.
+TOPICS = ("library", "hubs", "core")
 
 
 def _viewer(request: HttpRequest | None) -> tuple[Any, str]:
@@ -52,7 +56,32 @@ def one_per_group(resources: list[Resource], limit: int) -> list[Resource]:
     return picked
 
 
+def _scope(user: Any) -> str:
+    """Who reads the same resources as ``user``: the whole network, the public, or this user."""
+    if is_network_coordinator(user):
+        return "network"
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return "public"
+    return f"user:{user.pk}"
+
+
 def _by_dimension(
+    user: Any, language: str, dimensions: list[str] | None = None
+) -> dict[str, list[Resource]]:
+    """``_read_by_dimension``, kept per reader scope, language and dimensions until a committed
+    write to the library, the hubs or the users (at Europe scale its window over every tagged
+    resource was most of a maturity page)."""
+    return memo.memo(
+        "library-next-steps",
+        TOPICS,
+        lambda: _read_by_dimension(user, language, dimensions),
+        _scope(user),
+        language,
+        sorted(dimensions) if dimensions is not None else None,
+    )
+
+
+def _read_by_dimension(
     user: Any, language: str, dimensions: list[str] | None = None
 ) -> dict[str, list[Resource]]:
     """Up to ``CANDIDATES`` readable resources per maturity dimension (of ``dimensions`` when

@@ -52,6 +52,9 @@ class GapReport:
     # Reference data for the filter form, read once with the figures.
     all_countries: list[Country] = field(default_factory=list)
     all_objectives: list[Term] = field(default_factory=list)
+    # The shared cache's key of this report ("" when it was not stored): what the page's rendered
+    # figures are kept under (``events.views.gap``), so they change exactly when the report does.
+    key: str = ""
 
     @property
     def country_gaps(self) -> list[PlaceRow]:
@@ -124,6 +127,7 @@ def report_for_request(params) -> GapReport:
         report = build_report(filters, countries, objectives)
         report.computed_at = timezone.now()
         if version:
+            report.key = key
             cache.set(key, report, CACHE_SECONDS)
     report.messages = messages
     return report

@@ -188,6 +188,7 @@ def participants(request, pk: int):
             )
         status = ""
     page = Paginator(qs.order_by("name", "id"), 50).get_page(request.GET.get("page"))
+    page.object_list = _labelled(page.object_list)
     context = {
         "event": event,
         "page": page,
@@ -203,6 +204,19 @@ def participants(request, pk: int):
     return render(request, template, context)
 
 
+def _labelled(registrations) -> list[Registration]:
+    """The registrations with ``status_label`` and ``audience_label`` set from one dictionary each
+    (``get_FOO_display`` rebuilds its choices, translating every label, on each call: most of a
+    50-row check-in page)."""
+    statuses = dict(Registration.Status.choices)
+    audiences = dict(Registration._meta.get_field("audience").flatchoices)
+    rows = list(registrations)
+    for r in rows:
+        r.status_label = statuses.get(r.status, r.status)  # type: ignore[attr-defined]
+        r.audience_label = audiences.get(r.audience, r.audience)  # type: ignore[attr-defined]
+    return rows
+
+
 def _status_counts(event: Event) -> list[tuple[str, Any, int]]:
     """(code, label, number) of every status, in one query."""
     counts = dict(event.registrations.values_list("status").annotate(n=Count("id")).order_by())
@@ -215,7 +229,12 @@ def _row_response(request, event: Event, registration, error: str = "") -> HttpR
     return render(
         request,
         "events/_participant_action.html",
-        {"event": event, "r": registration, "error": error, "counts": _status_counts(event)},
+        {
+            "event": event,
+            "r": _labelled([registration])[0],
+            "error": error,
+            "counts": _status_counts(event),
+        },
         status=422 if error else 200,
     )
 
