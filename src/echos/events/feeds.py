@@ -5,6 +5,7 @@ from dataclasses import replace
 from datetime import timedelta
 
 import pycountry
+from django.conf import settings
 from django.core.cache import cache
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404
@@ -29,6 +30,10 @@ KEEP_DAYS = 90
 MAX_EVENTS = 2000
 CONTENT_TYPE = "text/calendar; charset=utf-8"
 CACHE_SECONDS = 3600
+# Bump when the VEVENT's layout changes, so no VEVENT written by the previous code is served.
+VEVENT_FORMAT = 1
+# The columns read for the ETag; a VEVENT is kept under them (with the language and the site).
+FINGERPRINT = ("pk", "updated_at", "sequence", "status", "hub_id", "hub__updated_at")
 
 FEEDS_DESCRIPTION = f"""\
 ### iCalendar feeds (RFC 5545)
@@ -105,14 +110,40 @@ def _fingerprint(rows, *extra) -> tuple[str, int | None]:
     return f'W/"{digest.hexdigest()[:32]}"', last
 
 
+def _vevent_key(row: tuple) -> str:
+    """Where the VEVENT of an event's fingerprint row is kept: any change the feed shows moves the
+    event's ``updated_at`` or ``sequence`` (a session added) or its hub's ``updated_at``."""
+    version = (VEVENT_FORMAT, row[: len(FINGERPRINT)], get_language(), settings.SITE_URL)
+    return "echos:vevent:" + hashlib.sha256(repr(version).encode()).hexdigest()[:40]
+
+
+def _vevents(rows: list[tuple]) -> list[bytes | None]:
+    """Each row's VEVENT, in order: kept per event in the shared cache, so the first request
+    after a write builds the VEVENTs of the events that changed, not the whole calendar's."""
+    keys = [_vevent_key(row) for row in rows]
+    found = cache.get_many(keys)
+    missing = {row[0]: key for row, key in zip(rows, keys, strict=True) if key not in found}
+    if missing:
+        events = (
+            Event.objects.filter(pk__in=list(missing))
+            .select_related("hub", "country", "region")
+            .prefetch_related("sessions")
+        )
+        built = {}
+        for event in events:
+            built[missing[event.pk]] = ical.vevent(event) or b""
+        cache.set_many(built, CACHE_SECONDS)
+        found.update(built)
+    # An event deleted meanwhile (not built) or one that cannot be written (b"") is left out.
+    return [found.get(key) or None for key in keys]
+
+
 def _calendar_response(request, events_qs, *, name: str, filename: str, single: bool = False):
     """Answer 304 when the client has this version, otherwise the calendar, with cache headers."""
     # A cheap read decides whether anything changed before the calendar is built; SEQUENCE is
     # in it because adding a session raises it without touching updated_at.
-    rows = list(
-        events_qs.values_list("pk", "updated_at", "sequence", "status", "hub_id", "hub__updated_at")
-    )
-    etag, last_modified = _fingerprint(rows, name)
+    rows = list(events_qs.values_list(*FINGERPRINT, "time_zone", "start", "end"))
+    etag, last_modified = _fingerprint([row[: len(FINGERPRINT)] for row in rows], name)
     response = get_conditional_response(request, etag=etag, last_modified=last_modified)
     if response is None:
         # The rendered calendar is kept in the shared cache under its fingerprint: while nothing
@@ -121,10 +152,12 @@ def _calendar_response(request, events_qs, *, name: str, filename: str, single: 
         key = "echos:ics:" + hashlib.sha256(f"{etag}|{path}".encode()).hexdigest()
         body = cache.get(key)
         if body is None:
-            events = events_qs.select_related("hub", "country", "region").prefetch_related(
-                "sessions"
+            body = ical.assemble(
+                ical.zones_of(row[len(FINGERPRINT) :] for row in rows),
+                _vevents(rows),
+                name=name,
+                url=ical.absolute_url(path),
             )
-            body = ical.event_calendar(events, name=name, url=ical.absolute_url(path))
             cache.set(key, body, CACHE_SECONDS)
         response = HttpResponse(body, content_type=CONTENT_TYPE)
         disposition = "attachment" if single else "inline"

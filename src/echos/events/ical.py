@@ -40,8 +40,40 @@ def event_uid(event: Event) -> str:
 
 def event_calendar(events, *, name: str, url: str, now: datetime | None = None) -> bytes:
     """A VCALENDAR (METHOD:PUBLISH) of ``events`` with the VTIMEZONEs their times refer to."""
-    now = now or timezone.now()
     events = list(events)
+    return assemble(
+        _zones_used(events), [vevent(event) for event in events], name=name, url=url, now=now
+    )
+
+
+# Each VEVENT is written once with this DTSTAMP, and the calendar puts in the time it is served:
+# a VEVENT's bytes then depend only on the event, so the feeds can keep them per event.
+_STAMP_KEPT = datetime(2000, 1, 1, tzinfo=UTC)
+_STAMP_LINE = b"\r\nDTSTAMP:20000101T000000Z\r\n"
+
+
+def vevent(event: Event) -> bytes | None:
+    """The event's VEVENT as iCalendar bytes (with a placeholder DTSTAMP that ``assemble``
+    replaces), or None when its stored data cannot be written (e.g. a date out of range)."""
+    try:
+        return _vevent(event, _STAMP_KEPT).to_ical()
+    except (ValueError, OverflowError):
+        # One bad event must not break the whole feed.
+        logger.warning("Event %s left out of the calendar: cannot be written", event.pk)
+        return None
+
+
+def assemble(
+    zones: dict[str, tuple[int, int]],
+    vevents: list[bytes | None],
+    *,
+    name: str,
+    url: str,
+    now: datetime | None = None,
+) -> bytes:
+    """A VCALENDAR (METHOD:PUBLISH) of VEVENTs made by ``vevent``, in order (None left out), after
+    the VTIMEZONEs of ``zones`` (``zones_of``), each VEVENT stamped with ``now``."""
+    now = now or timezone.now()
     name = one_line(name)
     cal = icalendar.Calendar()
     cal.add("prodid", PRODID)
@@ -54,22 +86,36 @@ def event_calendar(events, *, name: str, url: str, now: datetime | None = None) 
     cal.add("url", url)
     cal.add("refresh-interval", REFRESH, parameters={"VALUE": "DURATION"})
     cal.add("x-published-ttl", icalendar.vDuration(REFRESH))
-    zones = _zones_used(events)
     if len(zones) == 1:
         cal.add("x-wr-timezone", next(iter(zones)))
     for tz_name, (first, last) in sorted(zones.items()):
         cal.add_component(vtimezone(tz_name, first, last))
-    for event in events:
-        try:
-            item = _vevent(event, now)
-            item.to_ical()
-        except (ValueError, OverflowError):
-            # Stored data a calendar cannot express (e.g. a date out of range): one bad event
-            # must not break the whole feed.
-            logger.warning("Event %s left out of the calendar: cannot be written", event.pk)
-            continue
-        cal.add_component(item)
-    return cal.to_ical()
+    head = cal.to_ical()
+    end = b"END:VCALENDAR\r\n"
+    assert head.endswith(end)
+    stamp = b"\r\nDTSTAMP:" + icalendar.vDatetime(now.astimezone(UTC)).to_ical() + b"\r\n"
+    body = b"".join(v for v in vevents if v is not None).replace(_STAMP_LINE, stamp)
+    return head[: -len(end)] + body + end
+
+
+def zones_of(rows) -> dict[str, tuple[int, int]]:
+    """``_zones_used`` from (time zone, start, end) rows instead of events."""
+    return _zones_used(_Times(*row) for row in rows)
+
+
+class _Times:
+    """What ``_zones_used`` reads of an event."""
+
+    def __init__(self, time_zone: str, start: datetime, end: datetime):
+        self.time_zone, self.start, self.end = time_zone, start, end
+
+    @property
+    def local_start(self) -> datetime:
+        return self.start.astimezone(ZoneInfo(self.time_zone))
+
+    @property
+    def local_end(self) -> datetime:
+        return self.end.astimezone(ZoneInfo(self.time_zone))
 
 
 def one_line(text) -> str:
