@@ -248,3 +248,26 @@ def test_account_e_mails_use_the_users_language(make_user):
     i18n.set_preferred_language(user, "")
     send_token_email_now(user, "revoked", "ci", "abcd")
     assert mail.outbox[-1].subject == f"echos: {english}"
+
+
+def test_a_password_reset_e_mail_uses_the_accounts_language(make_user):
+    from django.template.loader import render_to_string
+
+    from echos.core.passwords import send_reset_now
+
+    user = make_user("forgetful", email="forgetful@example.org")
+    i18n.set_preferred_language(user, "pl")
+    send_reset_now("forgetful@example.org", language="fr")
+    subject = "registration/password_reset_subject.txt"
+    with translation.override("pl"):
+        polish = "".join(render_to_string(subject, {"site_name": "x"}).splitlines())
+    with translation.override("fr"):
+        french = "".join(render_to_string(subject, {"site_name": "x"}).splitlines())
+    assert polish != french
+    assert mail.outbox[-1].subject == polish
+
+
+def test_the_language_page_under_a_prefix_signs_in_under_it():
+    response = Client().get("/el/accounts/language/")
+    assert response.status_code == 302
+    assert response["Location"] == "/el/accounts/login/?next=/el/accounts/language/"

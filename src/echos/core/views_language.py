@@ -13,6 +13,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
@@ -92,7 +93,9 @@ def account_language(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         code = form.cleaned_data["language"]
         set_preferred_language(request.user, code)
-        messages.success(request, _("Your language is saved."))
+        with translation.override(code or translation.get_language()):
+            # Shown on the next page, which is already in the chosen language.
+            messages.success(request, _("Your language is saved."))
         if code and request_prefix(request):
             target = next_for_language(request, request.path, code)
         else:
