@@ -34,8 +34,14 @@ def test_catalogue_is_complete_and_its_mo_is_up_to_date(code, tmp_path):
     translated = int(re.search(r"(\d+) translated", stats).group(1))
     untranslated = re.search(r"(\d+) untranslated", stats)
     missing = int(untranslated.group(1)) if untranslated else 0
-    # New strings fall back to English until translated; most of the interface must not.
-    assert missing <= 0.05 * (translated + missing), stats
+    fuzzy = re.search(r"(\d+) fuzzy", stats)
+    # Every string of the interface is translated in every language (issue #17): a new string
+    # fails here until its translations are written; a fuzzy guess from `makemessages` counts as
+    # missing, since gettext does not use it.
+    assert missing == 0 and not fuzzy, (
+        f"{code}: {stats.strip()} (translate them, then `make messages`)"
+    )
+    assert translated > 0, stats
     with fresh.open("rb") as a, mo.open("rb") as b:
         assert gettext.GNUTranslations(a)._catalog == gettext.GNUTranslations(b)._catalog, (
             f"{mo} is older than {po}: run `make messages`"
