@@ -32,7 +32,14 @@
           // The container is the image (role=img, aria-label) and a table beside it holds the data,
           // so the drawing itself stays out of the accessibility tree.
           var svg = el.querySelector("svg");
-          if (svg) svg.setAttribute("aria-hidden", "true");
+          if (svg) {
+            svg.setAttribute("aria-hidden", "true");
+            // Vega still labels some parts itself, in English ("Title text …"): not for a hidden drawing.
+            svg.querySelectorAll("[aria-label], [aria-roledescription]").forEach(function (node) {
+              node.removeAttribute("aria-label");
+              node.removeAttribute("aria-roledescription");
+            });
+          }
           result.view.addEventListener("click", function (event, item) {
             var url = item && item.datum && item.datum.url;
             if (url && url.charAt(0) === "/") window.location.assign(url);
