@@ -108,6 +108,12 @@ UPGRADES: tuple[BackupUpgrade, ...] = (
         "Messages to registrants (#16)", ("events", "0004_eventmessage"), "events.eventmessage"
     ),
     additive("Team invitations (#16)", ("hubs", "0003_invitation"), "hubs.invitation"),
+    # Issue #17: a user's own settings (the interface language) are a new table, empty before it.
+    additive(
+        "User language setting (#17)",
+        ("core", "0003_userpreference"),
+        "core.userpreference",
+    ),
     # Issue #16 (dates): events kept in Brussels' zone outside Belgium move to their country's.
     BackupUpgrade(
         name="Events in their country's time zone (#16)",
