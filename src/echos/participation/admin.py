@@ -3,6 +3,7 @@ from typing import cast
 from django.contrib import admin
 
 from echos.core.admin import NetworkAdmin, NetworkPermissions
+from echos.core.multilingual import FoldedSearchAdminMixin
 from echos.participation.models import (
     Answer,
     AnswerTally,
@@ -26,7 +27,7 @@ class ReadOnly:
 
 
 @admin.register(Consultation)
-class ConsultationAdmin(NetworkAdmin):
+class ConsultationAdmin(FoldedSearchAdminMixin, NetworkAdmin):
     list_display = ["title", "hub", "opens_at", "closes_at", "mode", "confirmed_count", "is_demo"]
     list_filter = ["mode", "is_demo"]
     search_fields = ["title"]
@@ -67,7 +68,7 @@ class ReportInline(NetworkPermissions, admin.TabularInline):
 
 
 @admin.register(Proposal)
-class ProposalAdmin(NetworkAdmin):
+class ProposalAdmin(FoldedSearchAdminMixin, NetworkAdmin):
     list_display = ["title", "hub", "status", "support_count", "is_hidden", "is_demo"]
     list_filter = ["status", "is_hidden", "is_demo"]
     search_fields = ["title", "body"]

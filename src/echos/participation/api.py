@@ -11,11 +11,12 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
-from ninja import Router, Schema, Status
+from ninja import Query, Router, Schema, Status
 from pydantic import Field
 
 from echos.core.api import TokenAuth, api_user, one_of, page_of, paginate
 from echos.core.exceptions import RuleViolation
+from echos.core.multilingual import folded_search
 from echos.hubs.models import Hub
 from echos.participation import permissions as perms
 from echos.participation import services
@@ -42,6 +43,9 @@ auth = TokenAuth()
 STATES = ("open", "closed", "upcoming")
 
 
+TranslationsIn = dict[str, dict[str, str | None] | None] | None
+
+
 class ConsultationIn(Schema):
     hub: int
     title: str = Field(max_length=200)
@@ -51,15 +55,37 @@ class ConsultationIn(Schema):
     languages: list[str] = []
     mode: Annotated[str, one_of(Consultation.Mode)] = Consultation.Mode.OPEN
     definition: dict | None = None
+    source_language: str = Field("", max_length=8, description="Default: the hub's country's")
+    translations: TranslationsIn = Field(
+        None, description='Title and description in other languages: {"fr": {"title": …}}'
+    )
+
+
+class ConsultationTextIn(Schema):
+    """The organiser's text of a consultation; omitted fields stay as they are."""
+
+    title: str | None = Field(None, max_length=200)
+    description: str | None = Field(None, max_length=BODY_MAX)
+    source_language: str | None = Field(None, max_length=8)
+    translations: TranslationsIn = Field(
+        None, description="Replace the translations of title and description"
+    )
 
 
 class FollowUpIn(Schema):
     text: str = Field(max_length=BODY_MAX * 2)
+    translations: TranslationsIn = Field(
+        None, description='The follow-up in other languages: {"fr": {"follow_up": …}}'
+    )
 
 
 class ProposalAnswerIn(Schema):
     status: Annotated[str, one_of(Proposal.Status)]
     reason: str = Field("", max_length=BODY_MAX)
+    source_language: str = Field("", max_length=8, description="The language of the answer")
+    translations: TranslationsIn = Field(
+        None, description='The answer in other languages: {"fr": {"answer": …}}'
+    )
 
 
 class ModerationIn(Schema):
@@ -72,12 +98,24 @@ def _iso(value) -> str | None:
     return value.isoformat() if value else None
 
 
+def _public_translations(c: Consultation) -> dict[str, dict[str, str]]:
+    """Every language of the consultation's text; the follow-up's only once it is public."""
+    out = {}
+    for language, texts in (c.translations or {}).items():
+        kept = {k: v for k, v in (texts or {}).items() if k != "follow_up" or c.follow_up_visible}
+        if kept:
+            out[language] = kept
+    return out
+
+
 def consultation_out(c: Consultation, *, questions: bool = False) -> dict:
     out = {
         "id": c.pk,
         "hub": c.hub_id,
         "title": c.title,
         "description": c.description,
+        "source_language": c.source_language,
+        "translations": _public_translations(c),
         "languages": c.languages,
         "opens_at": _iso(c.opens_at),
         "closes_at": _iso(c.closes_at),
@@ -114,10 +152,13 @@ def proposal_out(p: Proposal) -> dict:
         "consultation": p.consultation_id,
         "title": p.title,
         "body": p.body,
+        "language": p.language,
         "author": p.display_name or None,
         "created_at": _iso(p.created_at),
         "status": p.status,
         "answer": p.answer,
+        "source_language": p.source_language,
+        "translations": p.translations or {},
         "answered_at": _iso(p.answered_at),
         "supports": p.support_count,
         "comments": p.comment_count,
@@ -131,6 +172,7 @@ def comment_out(c: Comment) -> dict:
         "id": c.pk,
         "proposal": c.proposal_id,
         "body": c.body,
+        "language": c.language,
         "author": c.display_name or None,
         "created_at": _iso(c.created_at),
     }
@@ -179,10 +221,11 @@ def list_consultations(
     hub: int | None = None,
     # Checked here (400 naming the field, as the API tests expect), not by one_of.
     state: str | None = None,
+    q: str = Query("", max_length=200),
     limit: int = 50,
     offset: int = 0,
 ):
-    qs = _consultations().order_by("-opens_at", "-id")
+    qs = folded_search(_consultations().order_by("-opens_at", "-id"), q)
     if hub is not None:
         qs = qs.filter(hub_id=hub)
     if state:
@@ -228,6 +271,8 @@ def create_consultation(request, payload: ConsultationIn):
             languages=payload.languages,
             mode=payload.mode,
             definition=payload.definition,
+            source_language=payload.source_language,
+            translations=payload.translations,
         )
         return Status(201, consultation_out(consultation, questions=True))
 
@@ -235,8 +280,23 @@ def create_consultation(request, payload: ConsultationIn):
 @router.post("/consultations/{consultation_id}/follow-up", response=ConsultationOut, auth=auth)
 def publish_follow_up(request, consultation_id: int, payload: FollowUpIn):
     consultation = get_object_or_404(_consultations().select_related("hub"), pk=consultation_id)
-    services.publish_follow_up(actor=request.user, consultation=consultation, text=payload.text)
+    services.publish_follow_up(
+        actor=request.user,
+        consultation=consultation,
+        text=payload.text,
+        translations=payload.translations,
+    )
     return consultation_out(consultation)
+
+
+@router.patch("/consultations/{consultation_id}", response=ConsultationDetailOut, auth=auth)
+def change_consultation_text(request, consultation_id: int, payload: ConsultationTextIn):
+    """Change the title, description, their source language and translations."""
+    consultation = get_object_or_404(_consultations().select_related("hub"), pk=consultation_id)
+    services.translate_consultation(
+        actor=request.user, consultation=consultation, **payload.dict(exclude_unset=True)
+    )
+    return consultation_out(consultation, questions=True)
 
 
 @router.get(
@@ -250,10 +310,11 @@ def list_proposals(
     consultation: int | None = None,
     # Checked here (400 naming the field, as the API tests expect), not by one_of.
     status: str | None = None,
+    q: str = Query("", max_length=200),
     limit: int = 50,
     offset: int = 0,
 ):
-    qs = Proposal.objects.public().order_by("-created_at", "-id")
+    qs = folded_search(Proposal.objects.public().order_by("-created_at", "-id"), q)
     if hub is not None:
         qs = qs.filter(hub_id=hub)
     if consultation is not None:
@@ -276,7 +337,12 @@ def get_proposal(request, proposal_id: int):
 def answer_proposal(request, proposal_id: int, payload: ProposalAnswerIn):
     proposal = get_object_or_404(Proposal.objects.confirmed().select_related("hub"), pk=proposal_id)
     services.answer_proposal(
-        actor=request.user, proposal=proposal, status=payload.status, reason=payload.reason
+        actor=request.user,
+        proposal=proposal,
+        status=payload.status,
+        reason=payload.reason,
+        source_language=payload.source_language,
+        translations=payload.translations,
     )
     return proposal_out(proposal)
 

@@ -75,6 +75,64 @@ FOLLOW_UP = (
 )
 
 
+# The demo's text in other languages (issue #17): written for echos, invented like the rest.
+RUNNING_TRANSLATIONS = {
+    "es": {
+        "title": "¿En qué debería trabajar el hub el año que viene? (demo)",
+        "description": "Consulta de demostración con respuestas inventadas: diga al hub qué "
+        "partes de la Misión contra el Cáncer le importan más y cómo le gustaría participar.",
+    },
+    "fr": {
+        "title": "Sur quoi le hub devrait-il travailler l'an prochain ? (démo)",
+        "description": "Consultation de démonstration aux réponses inventées : dites au hub "
+        "quelles parties de la Mission cancer comptent le plus pour vous et comment vous "
+        "aimeriez y prendre part.",
+    },
+    "pl": {
+        "title": "Czym hub powinien zająć się w przyszłym roku? (demo)",
+        "description": "Konsultacja demonstracyjna z wymyślonymi odpowiedziami: powiedz hubowi, "
+        "które części Misji Nowotworowej są dla Ciebie najważniejsze i jak chcesz się włączyć.",
+    },
+}
+CLOSED_TRANSLATIONS = {
+    "es": {
+        "title": "Cribado y acceso a la atención (demo)",
+        "description": "Consulta de demostración, cerrada, con su seguimiento.",
+    },
+    "de": {
+        "title": "Früherkennung und Zugang zur Versorgung (Demo)",
+        "description": "Demo-Konsultation, abgeschlossen, mit ihrer Rückmeldung.",
+    },
+}
+FOLLOW_UP_TRANSLATIONS = {
+    "es": {
+        "follow_up": "Gracias a las 180 personas que respondieron. La prevención y el acceso "
+        "equitativo quedaron en primer lugar, y la distancia hasta la atención fue el obstáculo "
+        "más citado. Hemos (1) pedido a la autoridad sanitaria regional una unidad móvil de "
+        "cribado, (2) empezado a reescribir las cartas de invitación con pacientes y (3) "
+        "previsto cuatro sesiones informativas por la tarde fuera de la capital."
+    },
+}
+ANSWER_TRANSLATIONS = {
+    0: {
+        "es": {
+            "answer": "Dos centros regionales de cribado abrirán los jueves por la tarde a partir "
+            "del mes que viene; informaremos de la asistencia en otoño."
+        }
+    },
+    1: {
+        "es": {
+            "answer": "Aceptada: un grupo de trabajo de la asociación de pacientes y del "
+            "programa de cribado reescribe las cartas este año."
+        },
+        "fr": {
+            "answer": "Acceptée : un groupe de travail de l'association de patients et du "
+            "programme de dépistage réécrit les lettres cette année."
+        },
+    },
+}
+
+
 def _demo_hub() -> Hub | None:
     national = Hub.objects.national().filter(is_demo=True)
     for code in PREFERRED_COUNTRIES:
@@ -108,6 +166,8 @@ def load_demo() -> dict:
         closes_at=now + timedelta(days=20),
         languages=["en", "es"],
         is_demo=True,
+        source_language="en",
+        translations=RUNNING_TRANSLATIONS,
     )
     closed = services.open_consultation(
         actor=None,
@@ -118,9 +178,13 @@ def load_demo() -> dict:
         closes_at=now - timedelta(days=60),
         languages=["en", "es"],
         is_demo=True,
+        source_language="en",
+        translations=CLOSED_TRANSLATIONS,
     )
     answers = bulk_answers([(running, 320), (closed, 180)], rng=rng)
-    services.publish_follow_up(actor=None, consultation=closed, text=FOLLOW_UP)
+    services.publish_follow_up(
+        actor=None, consultation=closed, text=FOLLOW_UP, translations=FOLLOW_UP_TRANSLATIONS
+    )
     made = []
     for i, (title, body, supports, status, answer) in enumerate(PROPOSALS):
         proposal = _confirmed(
@@ -129,6 +193,7 @@ def load_demo() -> dict:
             consultation=closed if i < 3 else running,
             title=f"{title} (demo)",
             body=body,
+            language="en",
             display_name=f"Demo participant {i + 1}",
             email=f"demo-author-{i + 1}@demo.invalid",
         )
@@ -151,12 +216,20 @@ def load_demo() -> dict:
                     Comment,
                     proposal=proposal,
                     body=text,
+                    language="en",
                     display_name=f"Demo commenter {j + 1}",
                     email=f"demo-commenter-{i}-{j}@demo.invalid",
                 ),
             )
         if status != Proposal.Status.UNDER_CONSIDERATION:
-            services.answer_proposal(actor=None, proposal=proposal, status=status, reason=answer)
+            services.answer_proposal(
+                actor=None,
+                proposal=proposal,
+                status=status,
+                reason=answer,
+                source_language="en",
+                translations=ANSWER_TRANSLATIONS.get(i),
+            )
         made.append(proposal)
     spam = _confirmed(
         Proposal,

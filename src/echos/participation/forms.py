@@ -9,6 +9,8 @@ from django.utils.translation import gettext_lazy as _
 
 from echos.core.emails import EmailAddressField
 from echos.core.forms import DateTimeInput, ServiceFormMixin
+from echos.core.multilingual import TranslationsFormMixin, active_language
+from echos.core.multilingual import _source_language_choices as language_choices
 from echos.participation.models import (
     BODY_MAX,
     COMMENT_MAX,
@@ -26,7 +28,22 @@ def _max_length_message(limit: int) -> dict:
     return {"max_length": _("Keep this under %(limit_value)d characters (it has %(show_value)d).")}
 
 
-class ConsultationForm(ServiceFormMixin, forms.Form):
+def _consultation_text_fields() -> dict[str, forms.Field]:
+    return {
+        "title": forms.CharField(label=_("Title"), max_length=200),
+        "description": forms.CharField(
+            label=_("Description"),
+            max_length=BODY_MAX,
+            widget=forms.Textarea(attrs={"rows": 3}),
+            error_messages=_max_length_message(BODY_MAX),
+        ),
+    }
+
+
+class ConsultationForm(TranslationsFormMixin, ServiceFormMixin, forms.Form):
+    """A new consultation; its title and description in other languages on the same form."""
+
+    translatable_fields = _consultation_text_fields()
     title = forms.CharField(label=_("Title"), max_length=200)
     description = forms.CharField(
         label=_("Description"),
@@ -60,11 +77,48 @@ class ConsultationForm(ServiceFormMixin, forms.Form):
         ),
     )
 
+    def __init__(self, *args, source_language: str = "", **kwargs):
+        super().__init__(*args, **kwargs)
+        self.setup_translations()
+        self.fields["source_language"].required = False  # default: the hub's country's language
+        if source_language:
+            self.fields["source_language"].initial = source_language
+
     def clean_languages(self) -> list[str]:
         return [c.strip() for c in self.cleaned_data["languages"].split(",") if c.strip()]
 
 
-class FollowUpForm(forms.Form):
+class ConsultationTextForm(TranslationsFormMixin, ServiceFormMixin, forms.Form):
+    """The organiser's text of an existing consultation and its translations."""
+
+    translatable_fields = _consultation_text_fields()
+    title = forms.CharField(label=_("Title"), max_length=200)
+    description = forms.CharField(
+        label=_("Description"),
+        max_length=BODY_MAX,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        error_messages=_max_length_message(BODY_MAX),
+    )
+
+    def __init__(self, *args, consultation: Consultation, **kwargs):
+        kwargs.setdefault(
+            "initial", {"title": consultation.title, "description": consultation.description}
+        )
+        super().__init__(*args, **kwargs)
+        self.setup_translations(consultation)
+
+
+class FollowUpForm(TranslationsFormMixin, forms.Form):
+    """The follow-up, in the consultation's source language, and its translations."""
+
+    translatable_fields = {
+        "follow_up": forms.CharField(
+            label=_("What we did with your input"),
+            max_length=BODY_MAX * 2,
+            widget=forms.Textarea(attrs={"rows": 4}),
+            error_messages=_max_length_message(BODY_MAX * 2),
+        )
+    }
     follow_up = forms.CharField(
         label=_("What we did with your input"),
         required=False,
@@ -75,6 +129,16 @@ class FollowUpForm(forms.Form):
         ),
         error_messages=_max_length_message(BODY_MAX * 2),
     )
+
+    def __init__(self, *args, consultation: Consultation, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.setup_translations(consultation)
+        self.fields["source_language"].required = False
+        # Written in the consultation's language: shown, changed with the consultation's text.
+        self.fields["source_language"].disabled = True
+        self.fields["source_language"].help_text = _(
+            "The consultation's language (change it with the consultation's text)."
+        )
 
 
 class ParticipantMixin:
@@ -93,6 +157,15 @@ def _email_field():
         help_text=_(
             "We send you a link to confirm; it is never shown or exported with your contribution."
         ),
+    )
+
+
+def _language_field():
+    return forms.ChoiceField(
+        label=_("Written in"),
+        choices=language_choices,
+        required=False,
+        help_text=_("The language you write in; your words are shown as you wrote them."),
     )
 
 
@@ -126,12 +199,14 @@ class ProposalForm(ServiceFormMixin, ParticipantMixin, forms.Form):
         % {"n": BODY_MAX},
         error_messages=_max_length_message(BODY_MAX),
     )
+    language = _language_field()
     display_name = _name_field()
     email = _email_field()
 
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
         self._participant_fields(user)
+        self.fields["language"].initial = active_language()
 
 
 class CommentForm(ServiceFormMixin, ParticipantMixin, forms.Form):
@@ -141,12 +216,14 @@ class CommentForm(ServiceFormMixin, ParticipantMixin, forms.Form):
         widget=forms.Textarea(attrs={"rows": 4}),
         error_messages=_max_length_message(COMMENT_MAX),
     )
+    language = _language_field()
     display_name = _name_field()
     email = _email_field()
 
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
         self._participant_fields(user)
+        self.fields["language"].initial = active_language()
 
 
 class SupportForm(ParticipantMixin, forms.Form):
@@ -169,7 +246,17 @@ class ReportForm(ServiceFormMixin, forms.Form):
     )
 
 
-class AnswerProposalForm(ServiceFormMixin, forms.Form):
+class AnswerProposalForm(TranslationsFormMixin, ServiceFormMixin, forms.Form):
+    """The hub's answer to a proposal, and the answer in other languages."""
+
+    translatable_fields = {
+        "answer": forms.CharField(
+            label=_("Answer to the author and the public"),
+            max_length=BODY_MAX,
+            widget=forms.Textarea(attrs={"rows": 3}),
+            error_messages=_max_length_message(BODY_MAX),
+        )
+    }
     status = forms.ChoiceField(label=_("Status"), choices=Proposal.Status.choices)
     reason = forms.CharField(
         label=_("Answer to the author and the public"),
@@ -179,6 +266,13 @@ class AnswerProposalForm(ServiceFormMixin, forms.Form):
         help_text=_("Required when the proposal is not taken forward."),
         error_messages=_max_length_message(BODY_MAX),
     )
+
+    def __init__(self, *args, proposal: Proposal, source_language: str = "", **kwargs):
+        super().__init__(*args, **kwargs)
+        self.setup_translations(proposal if proposal.answer else None)
+        self.fields["source_language"].required = False  # default: as before, or the hub's
+        if source_language and not proposal.answer:
+            self.fields["source_language"].initial = source_language
 
 
 class ModerationForm(ServiceFormMixin, forms.Form):

@@ -14,6 +14,7 @@ from itertools import islice
 
 from django.db import transaction
 
+from echos.core.multilingual import refresh_search_text
 from echos.core.synthetic import step
 from echos.hubs.generate import Context
 from echos.participation import services
@@ -164,12 +165,14 @@ def generate_answers(
                 title=f"Synthetic consultation on priorities ({hub_id})",
                 description="Synthetic consultation generated for load tests.",
                 languages=["en"],
+                source_language="en",
                 opens_at=opens,
                 closes_at=opens + timedelta(days=rng.choice([14, 30, 60])),
                 is_demo=True,
                 created_at=opens,
             )
         )
+    refresh_search_text(consultations)  # bulk_create skips save()
     Consultation.objects.bulk_create(consultations, batch_size=batch)
     for chunk in _chunks(((c, q, o) for c in consultations for q, o in cells), batch):
         AnswerTally.objects.bulk_create(

@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from echos.core.contributions import normalise_email  # the one normal form (also privacy.py)
+from echos.core.multilingual import TranslatableModel
 from echos.hubs.models import Hub
 from echos.questionnaires.models import Instrument
 
@@ -97,8 +98,15 @@ class ConsultationQuerySet(models.QuerySet):
         return self.filter(opens_at__gt=now or timezone.now())
 
 
-class Consultation(models.Model):
-    """A hub's questionnaire open to the public for a period; answers come from the one engine."""
+class Consultation(TranslatableModel):
+    """A hub's questionnaire open to the public for a period; answers come from the one engine.
+
+    Its title, description and follow-up are the organiser's text: written in ``source_language``,
+    with ``translations`` into other languages. The questions are the questionnaire's
+    (``questionnaires``), translated there.
+    """
+
+    TRANSLATABLE = ("title", "description", "follow_up")
 
     class Mode(models.TextChoices):
         OPEN = "open", _("Anyone: with an account, or with an e-mail address they confirm")
@@ -180,7 +188,9 @@ class Answer(Contribution):
 
     consultation = models.ForeignKey(Consultation, on_delete=models.CASCADE, related_name="answers")
     answers = models.JSONField(_("answers"), default=dict)
-    language = models.CharField(_("language"), max_length=8, blank=True)
+    language = models.CharField(
+        _("language"), max_length=8, blank=True, help_text=_("The language the person answered in.")
+    )
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -235,8 +245,16 @@ class ProposalQuerySet(ContributionQuerySet):
         return self.filter(confirmed_at__isnull=False, is_hidden=False)
 
 
-class Proposal(Contribution):
-    """A citizen's idea for a hub (or within one of its consultations), and the hub's answer."""
+class Proposal(Contribution, TranslatableModel):
+    """A citizen's idea for a hub (or within one of its consultations), and the hub's answer.
+
+    The citizen's title and body are their own words, stored in the language they wrote
+    (``language``) and never translated. The hub's ``answer`` is the hub's text: written in
+    ``source_language`` with ``translations``. ``search_text`` holds both, folded.
+    """
+
+    TRANSLATABLE = ("answer",)
+    SEARCH_ALSO = ("title", "body")
 
     class Status(models.TextChoices):
         UNDER_CONSIDERATION = "under_consideration", _("Under consideration")
@@ -257,11 +275,23 @@ class Proposal(Contribution):
     )
     title = models.CharField(_("title"), max_length=TITLE_MAX)
     body = models.TextField(_("proposal"))
+    language = models.CharField(
+        _("language"),
+        max_length=8,
+        blank=True,
+        help_text=_("The language the author wrote the proposal in."),
+    )
     display_name = models.CharField(_("name shown"), max_length=NAME_MAX, blank=True)
     status = models.CharField(
         _("status"), max_length=20, choices=Status.choices, default=Status.UNDER_CONSIDERATION
     )
     answer = models.TextField(_("hub's answer"), blank=True)
+    source_language = models.CharField(
+        _("answer written in"),
+        max_length=8,
+        default="en",
+        help_text=_("The language the hub's answer was written in."),
+    )
     answered_at = models.DateTimeField(_("answered"), null=True, blank=True)
     answered_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
@@ -325,6 +355,9 @@ class Comment(Contribution):
 
     proposal = models.ForeignKey(Proposal, on_delete=models.CASCADE, related_name="comments")
     body = models.TextField(_("comment"))
+    language = models.CharField(
+        _("language"), max_length=8, blank=True, help_text=_("The language the comment is in.")
+    )
     display_name = models.CharField(_("name shown"), max_length=NAME_MAX, blank=True)
     is_hidden = models.BooleanField(_("hidden by moderators"), default=False)
     hidden_reason = models.TextField(_("reason for hiding"), blank=True)

@@ -3,6 +3,7 @@
 from typing import Any
 
 from ninja import Schema
+from pydantic import Field
 
 # Options of a choice question have text values; the levels of a scale keep the definition's value.
 OptionValue = str | int
@@ -34,6 +35,10 @@ class ConsultationOut(Schema):
     hub: int
     title: str
     description: str
+    source_language: str = Field(description="The language of title, description and follow-up")
+    translations: dict[str, dict[str, str]] = Field(
+        description="The text in other languages: {language: {field: text}}"
+    )
     languages: list[str]
     opens_at: str | None
     closes_at: str | None
@@ -80,10 +85,15 @@ class ProposalOut(Schema):
     consultation: int | None
     title: str
     body: str
+    language: str = Field(description="The language the author wrote in (never translated)")
     author: str | None
     created_at: str | None
     status: str
     answer: str
+    source_language: str = Field(description="The language of the hub's answer")
+    translations: dict[str, dict[str, str]] = Field(
+        description='The answer in other languages: {"fr": {"answer": …}}'
+    )
     answered_at: str | None
     supports: int
     comments: int
@@ -95,6 +105,7 @@ class CommentOut(Schema):
     id: int
     proposal: int
     body: str
+    language: str
     author: str | None
     created_at: str | None
 

@@ -20,6 +20,9 @@ urlpatterns = [
         consultations.text_answers,
         name="text_answers",
     ),
+    path(
+        "consultations/<int:pk>/text/", consultations.consultation_texts, name="consultation_texts"
+    ),
     path("consultations/<int:pk>/follow-up/", consultations.follow_up, name="follow_up"),
     path("consultations/<int:pk>/answers.<str:fmt>", consultations.export, name="export"),
     path("sent/", consultations.sent, name="sent"),

@@ -7,6 +7,7 @@ from echos.participation.models import PENDING_HOURS
 from echos.participation.services.consultations import (
     CHARTED_TYPES,
     STANDARD_DEFINITION,
+    default_language,
     export_rows,
     open_consultation,
     publish_follow_up,
@@ -15,6 +16,7 @@ from echos.participation.services.consultations import (
     standard_instrument,
     submit_answer,
     text_answers,
+    translate_consultation,
 )
 from echos.participation.services.contributions import (
     KINDS,
@@ -51,6 +53,7 @@ __all__ = [
     "confirmation_link",
     "confirmation_token",
     "count_confirmed",
+    "default_language",
     "export_rows",
     "moderate",
     "open_consultation",
@@ -67,4 +70,5 @@ __all__ = [
     "tally_cells",
     "tally_pairs",
     "text_answers",
+    "translate_consultation",
 ]

@@ -12,7 +12,13 @@ from django.utils.translation import gettext as _
 from echos.core import contributions as flow
 from echos.core.audit import log_action
 from echos.core.exceptions import RuleViolation, guard
-from echos.core.languages import LANGUAGE_CODES
+from echos.core.languages import COUNTRY_LANGUAGE, LANGUAGE_CODES
+from echos.core.multilingual import (
+    active_language,
+    clean_source_language,
+    clean_translations,
+    field_limits,
+)
 from echos.hubs.models import Hub
 from echos.participation import permissions as perms
 from echos.participation.models import BODY_MAX, Answer, AnswerTally, Consultation
@@ -102,6 +108,92 @@ def _check_languages(languages) -> list[str]:
     return list(dict.fromkeys(codes))
 
 
+def default_language(hub: Hub) -> str:
+    """The language a hub's new text is written in unless it says otherwise: its country's."""
+    return COUNTRY_LANGUAGE.get(hub.country_id, "") or active_language()
+
+
+def _check_translations(value, source_language: str, fields: tuple[str, ...]) -> dict:
+    """Translations of ``fields`` of a consultation (others refused naming the field)."""
+    limits = {k: v for k, v in field_limits(Consultation).items() if k in fields}
+    limits = {k: min(v, BODY_MAX * 2) for k, v in limits.items()}
+    return clean_translations(value, limits, source_language)
+
+
+def _merge(consultation: Consultation, texts: dict, fields: tuple[str, ...]) -> dict:
+    """The consultation's translations with ``fields`` replaced by ``texts``' (the others kept)."""
+    merged: dict[str, dict[str, str]] = {}
+    for language, old in (consultation.translations or {}).items():
+        kept = {k: v for k, v in (old or {}).items() if k not in fields}
+        if kept:
+            merged[language] = kept
+    for language, new in texts.items():
+        merged.setdefault(language, {}).update({k: v for k, v in new.items() if k in fields})
+    return {k: v for k, v in merged.items() if v}
+
+
+@transaction.atomic
+def translate_consultation(
+    *,
+    actor,
+    consultation: Consultation,
+    title: str | None = None,
+    description: str | None = None,
+    source_language: str | None = None,
+    translations=None,
+) -> Consultation:
+    """Change the organiser's text of a consultation: title, description, their source language
+    and their translations (given ``translations`` replace those of title and description; the
+    follow-up's stay). Those who may run the hub's consultations only."""
+    guard(perms.can_run_consultations(actor, consultation.hub), actor)
+    before = {
+        "title": consultation.title,
+        "description": consultation.description,
+        "source_language": consultation.source_language,
+        "translations": consultation.translations,
+    }
+    if title is not None:
+        consultation.title = _text(
+            title, "title", 200, required=True, message=_("Give the consultation a title.")
+        )
+    if description is not None:
+        consultation.description = _text(
+            description,
+            "description",
+            BODY_MAX,
+            required=True,
+            message=_("Describe what the consultation is about and what the hub will do with it."),
+        )
+    if source_language is not None:
+        consultation.source_language = clean_source_language(source_language)
+    fields = ("title", "description")
+    if translations is not None:
+        texts = _check_translations(translations, consultation.source_language, fields)
+        consultation.translations = _merge(consultation, texts, fields)
+    # the source language may have changed: the texts must still be valid against it
+    consultation.translations = clean_translations(
+        {k: v for k, v in consultation.translations.items() if k != consultation.source_language},
+        field_limits(Consultation),
+        consultation.source_language,
+    )
+    consultation.save()
+    after = {
+        "title": consultation.title,
+        "description": consultation.description,
+        "source_language": consultation.source_language,
+        "translations": consultation.translations,
+    }
+    changed = {k: [before[k], after[k]] for k in after if before[k] != after[k]}
+    if changed:
+        log_action(
+            actor=actor,
+            action="participation.consultation.text_changed",
+            target=consultation,
+            data={"changed": changed},
+        )
+    return consultation
+
+
 def open_consultation(
     *,
     actor,
@@ -115,8 +207,13 @@ def open_consultation(
     definition=None,
     instrument: Instrument | None = None,
     is_demo: bool = False,
+    source_language: str = "",
+    translations=None,
 ) -> Consultation:
-    """Open a questionnaire of a hub to the public for a period (hub coordinators, editors, network)."""
+    """Open a questionnaire of a hub to the public for a period (hub coordinators, editors, network).
+
+    ``source_language`` is the language of the title and description (default: the hub's
+    country's language); ``translations`` gives them in other languages."""
     guard(perms.can_run_consultations(actor, hub), actor)
     title = _text(title, "title", 200, required=True, message=_("Give the consultation a title."))
     description = _text(
@@ -128,6 +225,8 @@ def open_consultation(
     )
     opens_at, closes_at = _check_period(opens_at, closes_at)
     languages = _check_languages(languages)
+    source_language = clean_source_language(source_language or default_language(hub))
+    translations = _check_translations(translations, source_language, ("title", "description"))
     if mode not in Consultation.Mode.values:
         raise RuleViolation(_("Choose who may answer."), "mode")
     with transaction.atomic():
@@ -146,6 +245,8 @@ def open_consultation(
             mode=mode,
             created_by=actor if getattr(actor, "is_authenticated", False) else None,
             is_demo=is_demo,
+            source_language=source_language,
+            translations=translations,
         )
         AnswerTally.objects.bulk_create(
             [
@@ -233,13 +334,24 @@ def submit_answer(
 
 
 @transaction.atomic
-def publish_follow_up(*, actor, consultation: Consultation, text: str) -> Consultation:
-    """Publish (or with empty text withdraw) "what we did with your input"; shown once closed."""
+def publish_follow_up(
+    *, actor, consultation: Consultation, text: str, translations=None
+) -> Consultation:
+    """Publish (or with empty text withdraw) "what we did with your input"; shown once closed.
+
+    ``translations`` (``{"fr": {"follow_up": …}}``) replace the follow-up's translations; it is
+    written in the consultation's source language."""
     guard(perms.can_run_consultations(actor, consultation.hub), actor)
     text = _text(text, "follow_up", BODY_MAX * 2, required=False)
+    texts = _check_translations(
+        translations if text else {}, consultation.source_language, ("follow_up",)
+    )
     consultation.follow_up = text
     consultation.follow_up_published_at = timezone.now() if text else None
-    consultation.save(update_fields=["follow_up", "follow_up_published_at", "updated_at"])
+    consultation.translations = _merge(consultation, texts, ("follow_up",))
+    consultation.save(
+        update_fields=["follow_up", "follow_up_published_at", "translations", "updated_at"]
+    )
     log_action(
         actor=actor,
         action="participation.consultation.follow_up_published"

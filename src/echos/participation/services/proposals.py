@@ -7,6 +7,12 @@ from django.utils.translation import gettext as _
 from echos.core import contributions as flow
 from echos.core.audit import log_action
 from echos.core.exceptions import RuleViolation, guard
+from echos.core.multilingual import (
+    active_language,
+    clean_source_language,
+    clean_translations,
+    field_limits,
+)
 from echos.hubs.models import Hub
 from echos.participation import permissions as perms
 from echos.participation.models import (
@@ -33,8 +39,13 @@ def submit_proposal(
     display_name: str = "",
     consultation: Consultation | None = None,
     is_demo: bool = False,
+    language: str = "",
 ) -> Proposal:
-    """A citizen's idea for a hub (or within one of its consultations); anonymous ones need confirming."""
+    """A citizen's idea for a hub (or within one of its consultations); anonymous ones need confirming.
+
+    ``language`` is the language the citizen wrote in (default: the page's active language);
+    their words are never translated."""
+    language = clean_source_language(language or active_language(), "language")
     title = _text(
         title, "title", TITLE_MAX, required=True, message=_("Give your proposal a title.")
     )
@@ -51,6 +62,7 @@ def submit_proposal(
             consultation=consultation,
             title=title,
             body=body,
+            language=language,
             display_name=display_name,
             user=account,
             email=address,
@@ -112,9 +124,12 @@ def comment(
     email: str = "",
     display_name: str = "",
     is_demo: bool = False,
+    language: str = "",
 ) -> Comment:
-    """A comment on a visible proposal; anonymous ones are published once confirmed."""
+    """A comment on a visible proposal; anonymous ones are published once confirmed (stored with
+    the language it is written in, by default the page's active language)."""
     _visible(proposal)
+    language = clean_source_language(language or active_language(), "language")
     body = _text(body, "body", COMMENT_MAX, required=True, message=_("Write your comment."))
     display_name = _text(display_name, "display_name", NAME_MAX, required=False)
     return flow.contribute(
@@ -124,6 +139,7 @@ def comment(
         create=lambda account, address, confirmed_at: Comment.objects.create(
             proposal=proposal,
             body=body,
+            language=language,
             display_name=display_name,
             user=account,
             email=address,
@@ -138,8 +154,20 @@ def comment(
 
 
 @transaction.atomic
-def answer_proposal(*, actor, proposal: Proposal, status: str, reason: str = "") -> Proposal:
-    """The hub's answer: accepted, in progress, not taken (a reason is then required) or back to under consideration."""
+def answer_proposal(
+    *,
+    actor,
+    proposal: Proposal,
+    status: str,
+    reason: str = "",
+    source_language: str = "",
+    translations=None,
+) -> Proposal:
+    """The hub's answer: accepted, in progress, not taken (a reason is then required) or back to under consideration.
+
+    ``source_language`` is the language of the answer (default: the one of the previous answer,
+    else the page's active language); ``translations`` gives it in other languages
+    (``{"fr": {"answer": …}}``)."""
     guard(perms.can_answer_proposals(actor, proposal.hub), actor)
     if status not in Proposal.Status.values:
         raise RuleViolation(
@@ -151,16 +179,49 @@ def answer_proposal(*, actor, proposal: Proposal, status: str, reason: str = "")
             _("Explain why the proposal is not taken forward: the author and the public see it."),
             "reason",
         )
-    before = {"status": proposal.status, "answer": proposal.answer}
+    language = clean_source_language(
+        source_language or (proposal.source_language if proposal.answer else active_language())
+    )
+    texts = clean_translations(translations if reason else {}, field_limits(Proposal), language)
+    for code, text in texts.items():
+        if len(text.get("answer", "")) > BODY_MAX:
+            raise RuleViolation(
+                _("Keep this under %(n)d characters (it has %(len)d).")
+                % {"n": BODY_MAX, "len": len(text["answer"])},
+                f"translations.{code}.answer",
+            )
+    before = {
+        "status": proposal.status,
+        "answer": proposal.answer,
+        "source_language": proposal.source_language,
+        "translations": proposal.translations,
+    }
     proposal.status = status
     proposal.answer = reason
+    proposal.source_language = language
+    proposal.translations = texts
     proposal.answered_at = timezone.now()
     proposal.answered_by = actor if getattr(actor, "is_authenticated", False) else None
-    proposal.save(update_fields=["status", "answer", "answered_at", "answered_by"])
+    proposal.save(
+        update_fields=[
+            "status",
+            "answer",
+            "source_language",
+            "translations",
+            "answered_at",
+            "answered_by",
+        ]
+    )
     log_action(
         actor=actor,
         action="participation.proposal.answered",
         target=proposal,
-        data={"before": before, "status": status, "answer": reason},
+        data={
+            "before": before,
+            "status": status,
+            "answer": reason,
+            "source_language": language,
+            "translations": texts,
+        },
     )
     return proposal

@@ -16,6 +16,8 @@ from openpyxl import Workbook
 
 from echos.core.abuse import check_public_post
 from echos.core.exceptions import RuleViolation
+from echos.core.languages import language_name
+from echos.core.multilingual import languages_of, shown
 from echos.core.spreadsheets import SafeWriter, append_row
 from echos.hubs.models import Hub
 from echos.participation import charts, services
@@ -23,6 +25,7 @@ from echos.participation import permissions as perms
 from echos.participation.forms import (
     AnswerIdentityForm,
     ConsultationForm,
+    ConsultationTextForm,
     FollowUpForm,
 )
 from echos.participation.models import (
@@ -93,7 +96,7 @@ def consultation_create(request, hub_id: int):
     hub = get_object_or_404(Hub, pk=hub_id)
     if not perms.can_run_consultations(request.user, hub):
         raise PermissionDenied
-    form = ConsultationForm(request.POST or None)
+    form = ConsultationForm(request.POST or None, source_language=services.default_language(hub))
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -107,9 +110,12 @@ def consultation_create(request, hub_id: int):
                 languages=data["languages"],
                 mode=data["mode"],
                 definition=data["definition"] or None,
+                source_language=data["source_language"],
+                translations=form.cleaned_translations(),
             )
         except RuleViolation as exc:
-            form.add_rule_violation(exc)
+            if not form.add_translation_violation(exc):
+                form.add_rule_violation(exc)
         else:
             messages.success(request, _("Consultation saved."))
             return redirect(consultation)
@@ -200,6 +206,11 @@ def consultation_detail(request, pk: int):
             "can_export": perms.can_export_answers(request.user, consultation),
             "results_public": consultation.is_closed(),
             "proposals": consultation.proposals.public()[:20],
+            "text_languages": [
+                (code, language_name(code))
+                for code in languages_of(consultation)
+                if code != shown(consultation, "title").language
+            ],
         },
         status=status,
     )
@@ -308,16 +319,60 @@ def follow_up(request, pk: int):
     consultation = _get_consultation(pk)
     if not perms.can_run_consultations(request.user, consultation.hub):
         raise PermissionDenied
-    form = FollowUpForm(request.POST or None, initial={"follow_up": consultation.follow_up})
+    form = FollowUpForm(
+        request.POST or None,
+        initial={"follow_up": consultation.follow_up},
+        consultation=consultation,
+    )
     if request.method == "POST" and form.is_valid():
-        services.publish_follow_up(
-            actor=request.user, consultation=consultation, text=form.cleaned_data["follow_up"]
-        )
-        messages.success(request, _("Follow-up saved."))
-        return redirect(consultation)
+        try:
+            services.publish_follow_up(
+                actor=request.user,
+                consultation=consultation,
+                text=form.cleaned_data["follow_up"],
+                translations=form.cleaned_translations(),
+            )
+        except RuleViolation as exc:
+            if not form.add_translation_violation(exc):
+                form.add_error(None, exc.message)
+        else:
+            messages.success(request, _("Follow-up saved."))
+            return redirect(consultation)
     return render(
         request,
         "participation/follow_up_form.html",
+        {"form": form, "consultation": consultation},
+        status=422 if form.errors else 200,
+    )
+
+
+@login_required
+def consultation_texts(request, pk: int):
+    """Change the title and description of a consultation and their translations."""
+    consultation = _get_consultation(pk)
+    if not perms.can_run_consultations(request.user, consultation.hub):
+        raise PermissionDenied
+    form = ConsultationTextForm(request.POST or None, consultation=consultation)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.translate_consultation(
+                actor=request.user,
+                consultation=consultation,
+                title=data["title"],
+                description=data["description"],
+                source_language=data["source_language"],
+                translations=form.cleaned_translations(),
+            )
+        except RuleViolation as exc:
+            if not form.add_translation_violation(exc):
+                form.add_rule_violation(exc)
+        else:
+            messages.success(request, _("Consultation saved."))
+            return redirect(consultation)
+    return render(
+        request,
+        "participation/consultation_texts_form.html",
         {"form": form, "consultation": consultation},
         status=422 if form.errors else 200,
     )

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 from echos.core.abuse import check_public_post
 from echos.core.exceptions import RuleViolation
 from echos.core.filters import ignored_item, say_ignored, unknown_parameters
+from echos.core.multilingual import folded_search
 from echos.hubs.models import Hub
 from echos.participation import permissions as perms
 from echos.participation import services
@@ -40,7 +41,7 @@ def proposal_list(request):
     hub = consultation = None
     params = request.GET
     # Values that name nothing are named in the site's one notice (core.filters), then ignored.
-    ignored = unknown_parameters(params, ("hub", "consultation", "status", "order"))
+    ignored = unknown_parameters(params, ("hub", "consultation", "status", "order", "q"))
     for name in ("hub", "consultation"):
         if params.get(name, "") and not params[name].isdigit():
             ignored.append(ignored_item(name, params[name]))
@@ -58,6 +59,9 @@ def proposal_list(request):
     status = request.GET.get("status", "")
     if status in Proposal.Status.values:
         qs = qs.filter(status=status)
+    q = request.GET.get("q", "").strip()[:200]
+    if q:  # every word, accents and case ignored, in the author's words and every language of
+        qs = folded_search(qs, q)  # the hub's answer
     order = "-support_count" if request.GET.get("order") == "supports" else "-created_at"
     qs = qs.order_by(order, "-id")
     page = Paginator(qs, PAGE).get_page(request.GET.get("page"))
@@ -74,6 +78,7 @@ def proposal_list(request):
             "status": status,
             "statuses": Proposal.Status.choices,
             "order": request.GET.get("order", ""),
+            "q": q,
         },
     )
 
@@ -101,6 +106,7 @@ def proposal_create(request, hub_id: int):
                     display_name=data["display_name"],
                     user=request.user,
                     email=data.get("email", ""),
+                    language=data.get("language", ""),
                 )
             except RuleViolation as exc:
                 form.add_rule_violation(exc)
@@ -205,6 +211,7 @@ def proposal_comment(request, pk: int):
                 display_name=data["display_name"],
                 user=request.user,
                 email=data.get("email", ""),
+                language=data.get("language", ""),
             )
         except RuleViolation as exc:
             form.add_rule_violation(exc)
@@ -269,7 +276,10 @@ def proposal_answer(request, pk: int):
     if not perms.can_answer_proposals(request.user, proposal.hub):
         raise PermissionDenied
     form = AnswerProposalForm(
-        request.POST or None, initial={"status": proposal.status, "reason": proposal.answer}
+        request.POST or None,
+        initial={"status": proposal.status, "reason": proposal.answer},
+        proposal=proposal,
+        source_language=services.default_language(proposal.hub),
     )
     if request.method == "POST" and form.is_valid():
         try:
@@ -278,9 +288,12 @@ def proposal_answer(request, pk: int):
                 proposal=proposal,
                 status=form.cleaned_data["status"],
                 reason=form.cleaned_data["reason"],
+                source_language=form.cleaned_data["source_language"],
+                translations=form.cleaned_translations(),
             )
         except RuleViolation as exc:
-            form.add_rule_violation(exc)
+            if not form.add_translation_violation(exc):
+                form.add_rule_violation(exc)
         else:
             messages.success(request, _("The hub's answer is published."))
             return redirect(proposal)
