@@ -62,6 +62,8 @@ class TranslatableModel(models.Model):
     """Abstract base: a source language, translations per field and a folded search text."""
 
     TRANSLATABLE: ClassVar[tuple[str, ...]] = ()
+    # Fields that are never translated (a proper name) but that search should still find.
+    SEARCH_ALSO: ClassVar[tuple[str, ...]] = ()
 
     source_language = models.CharField(
         gettext_lazy("written in"),
@@ -85,6 +87,7 @@ class TranslatableModel(models.Model):
         update_fields = kwargs.get("update_fields")
         if update_fields is not None and set(update_fields) & {
             *self.TRANSLATABLE,
+            *self.SEARCH_ALSO,
             "translations",
         }:
             kwargs["update_fields"] = {*update_fields, "search_text"}
@@ -93,7 +96,7 @@ class TranslatableModel(models.Model):
 
 def search_text_of(obj: Any) -> str:
     """Every text of ``obj`` in every language, folded, one per line (for ``search_text``)."""
-    parts: list[str] = []
+    parts: list[str] = [str(getattr(obj, f, "") or "") for f in getattr(obj, "SEARCH_ALSO", ())]
     for field in obj.TRANSLATABLE:
         parts.append(str(getattr(obj, field, "") or ""))
     for texts in (obj.translations or {}).values():
