@@ -1,6 +1,7 @@
 from django.contrib import admin
 
 from echos.core.admin import NetworkAdmin, NetworkPermissions
+from echos.core.multilingual import FoldedSearchAdminMixin
 from echos.hubs.models import Hub, HubRole, Membership, Organisation, Person, StageChange
 
 
@@ -17,12 +18,13 @@ class HubRoleInline(NetworkPermissions, admin.TabularInline):
 
 
 @admin.register(Hub)
-class HubAdmin(NetworkAdmin):
+class HubAdmin(FoldedSearchAdminMixin, NetworkAdmin):
+    # The search box also matches names and mission in every language, accents ignored (#17).
     list_display = ["name_en", "country", "level", "stage", "stage_since", "is_demo"]
     list_filter = ["level", "stage", "archetype", "is_demo", "country"]
     search_fields = ["name", "name_en"]
     autocomplete_fields = ["parent", "host_organisation", "region"]
-    readonly_fields = ["stage", "stage_since"]
+    readonly_fields = ["stage", "stage_since", "source_language"]
     inlines = [StageChangeInline, HubRoleInline]
 
 

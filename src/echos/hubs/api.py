@@ -51,6 +51,10 @@ class HubIn(Schema):
     name: str = Field("", max_length=200, description="Name in the local language")
     name_en: str = Field("", max_length=200)
     mission: str = ""
+    source_language: str = Field("en", description="The language the mission is written in")
+    translations: dict[str, dict[str, str]] = Field(
+        {}, description='The mission in other languages: {"fr": {"mission": "…"}}'
+    )
     website: str = ""
     host_organisation: int | None = None
     archetype: Annotated[str, one_of(Archetype, blank=True)] = ""
@@ -65,6 +69,9 @@ class HubPatch(Schema):
     name: str | None = Field(None, max_length=200)
     name_en: str | None = Field(None, max_length=200)
     mission: str | None = None
+    source_language: str | None = None
+    # Replaces every translation; send the ones to keep.
+    translations: dict[str, dict[str, str]] | None = None
     website: str | None = None
     host_organisation: int | None = None
     archetype: Annotated[str, one_of(Archetype, blank=True)] | None = None
@@ -123,6 +130,8 @@ def hub_out(h: Hub) -> dict:
         "name": h.name,
         "name_en": h.name_en,
         "mission": h.mission,
+        "source_language": h.source_language,
+        "translations": h.translations or {},
         "website": h.website,
         "host_organisation": h.host_organisation_id,
         "archetype": h.archetype,
@@ -270,9 +279,11 @@ def patch_hub(request, hub_id: int, payload: HubPatch):
     hub = get_object_or_404(Hub, pk=hub_id)
     changes = _hub_fields({"country": hub.country_id, **payload.dict(exclude_unset=True)})
     changes.pop("country")
-    for key in ("name", "name_en", "mission", "website", "archetype"):
+    for key in ("name", "name_en", "mission", "website", "archetype", "source_language"):
         if key in changes and changes[key] is None:
             changes[key] = ""
+    if "translations" in changes and changes["translations"] is None:
+        changes["translations"] = {}
     return hub_out(services.update_hub(actor=request.user, hub=hub, **changes))
 
 

@@ -54,6 +54,22 @@ COORDS = {
 }
 
 # (country, stage, archetype, sub-hubs as (level, region code, name, stage, lat, lon, parent index or None))
+# The demo national hubs' mission in a few languages (#17), so that a visitor switching language
+# sees a translated profile, and the marker "Shown in English" in the languages left out.
+DEMO_MISSION_TRANSLATIONS = {
+    "de": {"mission": "Demo-Hub: ein erfundener nationaler Hub, der die Plattform vorführt."},
+    "es": {"mission": "Hub de demostración: un hub nacional inventado para mostrar la plataforma."},
+    "fr": {
+        "mission": "Hub de démonstration : un hub national fictif qui sert à présenter la "
+        "plateforme."
+    },
+    "pl": {"mission": "Hub demonstracyjny: zmyślony hub krajowy, który prezentuje platformę."},
+    "el": {
+        "mission": "Κόμβος επίδειξης: ένας φανταστικός εθνικός κόμβος που παρουσιάζει την "
+        "πλατφόρμα."
+    },
+}
+
 DEMO_HUBS: list[tuple[str, Stage, str, list[tuple]]] = [
     (
         "DE",
@@ -327,6 +343,7 @@ def load_demo() -> dict:
             name=f"Cancer Mission Hub {country.name} (demo)",
             name_en=f"Cancer Mission Hub {country.name} (demo)",
             mission="Demo hub: an invented national hub used to show the platform.",
+            translations=DEMO_MISSION_TRANSLATIONS,
             archetype=archetype,
             latitude=lat,
             longitude=lon,

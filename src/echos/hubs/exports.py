@@ -3,6 +3,7 @@
 import io
 import json
 
+from echos.core.multilingual import export_header, export_row, offered_languages
 from echos.core.spreadsheets import SafeWriter, append_row
 from echos.hubs.models import Hub, Membership, Organisation
 
@@ -23,6 +24,7 @@ EXPORTS = {
             "website",
             "host_organisation",
             "mission",
+            "source_language",
             "is_demo",
         ],
         lambda h: [
@@ -39,6 +41,7 @@ EXPORTS = {
             h.website,
             h.host_organisation_id,
             h.mission,
+            h.source_language,
             h.is_demo,
         ],
     ),
@@ -88,9 +91,34 @@ def _plain(value):
     return value
 
 
+# Text fields carried in every language (#17): a "mission [de]" column per language used.
+TRANSLATED = {"hubs": (Hub, ("mission",))}
+
+
+def _languages_used(model) -> list[str]:
+    """The languages of the model's texts (source and translations), in the platform's order;
+    read from two small columns, before the rows are streamed."""
+    used: set[str] = set()
+    rows = model.objects.values_list("source_language", "translations")
+    for source, translations in rows.iterator(chunk_size=2000):
+        used.add(source)
+        used.update(code for code, texts in (translations or {}).items() if texts)
+    order = offered_languages()
+    return [c for c in order if c in used] + sorted(used - set(order))
+
+
 def export(kind: str, fmt: str, out) -> int:
     """Write every row of ``kind`` to the binary stream ``out``; returns the row count."""
     queryset, header, row = EXPORTS[kind]
+    if kind in TRANSLATED:
+        model, fields = TRANSLATED[kind]
+        languages = _languages_used(model)
+        plain_row = row
+        header = [*header, *export_header(fields, languages)]
+
+        def row(obj):
+            return [*plain_row(obj), *export_row(obj, fields, languages)]
+
     rows = (row(obj) for obj in queryset().iterator(chunk_size=2000))
     count = 0
     if fmt == "csv":

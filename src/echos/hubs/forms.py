@@ -10,7 +10,9 @@ from django.utils.translation import gettext_lazy as _
 
 from echos.core.emails import EmailAddressField
 from echos.core.forms import DateInput, ServiceFormMixin
+from echos.core.languages import COUNTRY_LANGUAGE
 from echos.core.models import Country, Region, Term
+from echos.core.multilingual import TranslationsFormMixin
 from echos.core.outline import PointOnMapInput
 from echos.hubs.models import Archetype, Hub, Level, Membership, Organisation, Stage
 
@@ -49,7 +51,14 @@ class RegionOfCountryMixin:
         )
 
 
-class HubForm(RegionOfCountryMixin, ServiceFormMixin, forms.ModelForm):
+class HubForm(RegionOfCountryMixin, ServiceFormMixin, TranslationsFormMixin, forms.ModelForm):
+    # The mission is what a visitor reads; the names are proper names, kept as given (#17).
+    translatable_fields = {
+        "mission": forms.CharField(
+            label=_("Mission statement"), widget=forms.Textarea(attrs={"rows": 3})
+        ),
+    }
+
     class Meta:
         model = Hub
         fields = [
@@ -96,6 +105,12 @@ class HubForm(RegionOfCountryMixin, ServiceFormMixin, forms.ModelForm):
                 lat_id=self["latitude"].auto_id,
             )
         self.fields["region"].help_text = _("ISO 3166-2 subdivision, for regional and local hubs.")
+        self.setup_translations(self.instance if self.instance.pk else None)
+        # Left out of a post (a script, an older page): the language stays as it was.
+        self.fields["source_language"].required = False
+        if not self.instance.pk and code in COUNTRY_LANGUAGE:
+            # A new hub writes, by default, in its country's language.
+            self.fields["source_language"].initial = COUNTRY_LANGUAGE[code]
 
     def clean(self):
         # Hierarchy and region rules are checked by the service; keep Django's own checks only.

@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
+from echos.core.multilingual import refresh_search_text
 from echos.core.synthetic import (
     POPULATION_MILLIONS,
     REFERENCE_DATE,
@@ -242,7 +243,7 @@ def generate_hubs(ctx: Context) -> int:
         lat, lon = _coordinates(rng, code, spread)
         orgs = ctx.org_ids.get(code) or []
         host = rng.choice(orgs) if orgs and (level != Level.LOCAL or rng.random() < 0.5) else None
-        return Hub(
+        hub = Hub(
             country_id=code,
             level=level,
             parent_id=parent,
@@ -264,6 +265,9 @@ def generate_hubs(ctx: Context) -> int:
             is_demo=True,
             created_at=REFERENCE_DATETIME,
         )
+        # bulk_create skips save(): the folded search text (names, mission) is filled here (#17).
+        refresh_search_text([hub])
+        return hub
 
     def remember(chunk: list[Hub]) -> None:
         for hub in chunk:

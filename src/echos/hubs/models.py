@@ -10,7 +10,9 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from echos.core.folding import words
 from echos.core.models import Country, Region, Term
+from echos.core.multilingual import MAX_QUERY_WORDS, TranslatableModel
 
 
 class Level(models.TextChoices):
@@ -79,21 +81,29 @@ class HubQuerySet(models.QuerySet):
         return self.filter(stage__in=[Stage.LAUNCHED, Stage.OPERATIONAL, Stage.SUSTAINED])
 
     def search(self, text: str):
-        """Hubs whose names, mission or host organisation mention ``text``."""
-        q = Q()
-        for word in text.split():
-            q &= (
-                Q(name__icontains=word)
-                | Q(name_en__icontains=word)
-                | Q(mission__icontains=word)
-                | Q(host_organisation__name__icontains=word)
+        """Hubs whose names, mission (in any of its languages), host organisation or country
+        mention every word of ``text``, ignoring case and accents (``search_text``)."""
+        qs = self
+        for word in words(text)[:MAX_QUERY_WORDS]:
+            qs = qs.filter(
+                Q(search_text__contains=word)
+                | Q(host_organisation__normalised_name__contains=word)
                 | Q(country__name__icontains=word)
+                | Q(country__code__iexact=word)
             )
-        return self.filter(q)
+        return qs
 
 
-class Hub(models.Model):
-    """A Cancer Mission Hub at national, regional or local level."""
+class Hub(TranslatableModel):
+    """A Cancer Mission Hub at national, regional or local level.
+
+    Its mission statement is what a visitor reads: written in one language (``source_language``)
+    and translatable into any other. Its names are proper names, kept as given (the local name and
+    the English name), not translated; search finds them all the same (``SEARCH_ALSO``).
+    """
+
+    TRANSLATABLE = ("mission",)
+    SEARCH_ALSO = ("name", "name_en")
 
     country = models.ForeignKey(
         Country, on_delete=models.PROTECT, related_name="hubs", verbose_name=_("country")

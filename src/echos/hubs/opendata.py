@@ -4,6 +4,7 @@ Hubs, their lifecycle history, organisations and memberships are public on the r
 contact people, roles on hubs and who recorded a change are not, and are not here.
 """
 
+from echos.core.multilingual import every_language
 from echos.core.opendata import Field, Table, values_rows
 from echos.hubs.models import Hub, Membership, Organisation, StageChange
 
@@ -14,9 +15,18 @@ def _hubs():
         [
             "pk", "country_id", "level", "parent_id", "region_id", "name", "name_en", "website",
             "host_organisation_id", "archetype", "stage", "stage_since", "latitude", "longitude",
-            "is_demo",
+            "source_language", "is_demo",
         ],
     )  # fmt: skip
+
+
+def _hub_texts():
+    """The mission of each hub in every language: the source text, then each translation (#17)."""
+    queryset = Hub.objects.order_by("pk").only("pk", "mission", "source_language", "translations")
+    for hub in queryset.iterator(chunk_size=2000):
+        for language, text in every_language(hub, "mission").items():
+            if text:
+                yield (hub.pk, "mission", language, language == hub.source_language, text)
 
 
 def _stage_changes():
@@ -73,9 +83,24 @@ TABLES = [
             Field("stage_since", "date", "In this stage since"),
             Field("latitude", "number", "Latitude (WGS 84)"),
             Field("longitude", "number", "Longitude (WGS 84)"),
+            Field("source_language", "string", "ISO 639-1 code of the language of the mission"),
             DEMO,
         ),
         rows=_hubs,
+    ),
+    Table(
+        name="hub_texts",
+        title="Hub missions in every language",
+        description="Each hub's mission statement as written and in each of its translations.",
+        model="hubs.Hub",
+        fields=(
+            Field("hub", "integer", "Hub identifier"),
+            Field("field", "string", "Which text: mission"),
+            Field("language", "string", "ISO 639-1 code of the text"),
+            Field("is_source", "boolean", "The text as written (not a translation)"),
+            Field("text", "string", "The text"),
+        ),
+        rows=_hub_texts,
     ),
     Table(
         name="hub_stage_changes",

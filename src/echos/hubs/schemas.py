@@ -14,6 +14,9 @@ class HubOut(Schema):
     name: str
     name_en: str
     mission: str
+    # The language the mission is written in, and its translations: {"fr": {"mission": "…"}}.
+    source_language: str
+    translations: dict[str, dict[str, str]]
     website: str
     host_organisation: int | None
     archetype: str

@@ -6,6 +6,7 @@ from django.urls import reverse
 from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 
+from echos.core.multilingual import shown
 from echos.core.search import Hit, Section, section, words_filter
 from echos.hubs.models import Hub, Organisation
 
@@ -25,7 +26,7 @@ def find(user, query: str, limit: int) -> list[Section]:
             lambda h: Hit(
                 h.name,
                 h.get_absolute_url(),
-                Truncator(h.mission).words(25),
+                Truncator(str(shown(h, "mission"))).words(25),
                 f"{h.get_level_display()} · {h.country.name}",
             ),
             limit,

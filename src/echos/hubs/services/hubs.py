@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 
 from echos.core.audit import diff, log_action, snapshot
 from echos.core.exceptions import Conflict, RuleViolation, guard
+from echos.core.multilingual import clean_source_language, clean_translations, field_limits
 from echos.core.rules import check_web_address
 from echos.hubs import permissions as perms
 from echos.hubs.models import LEVEL_RANK, Archetype, Hub, Level, Stage
@@ -22,6 +23,8 @@ HUB_FIELDS = [
     "name",
     "name_en",
     "mission",
+    "source_language",
+    "translations",
     "website",
     "host_organisation",
     "archetype",
@@ -39,6 +42,8 @@ def validate_hub(hub: Hub) -> None:
     hub.name_en = (hub.name_en or hub.name).strip()
     if hub.level not in Level.values:
         raise RuleViolation(_("Level must be national, regional or local."), "level")
+    hub.source_language = clean_source_language(hub.source_language)
+    hub.translations = clean_translations(hub.translations, field_limits(Hub), hub.source_language)
     if hub.archetype and hub.archetype not in Archetype.values:
         raise RuleViolation(
             _("Unknown archetype %(value)r.") % {"value": hub.archetype}, "archetype"

@@ -17,7 +17,11 @@ HUB_FORM_FIELDS = HubForm.Meta.fields
 
 
 def _hub_changes(form) -> dict:
-    return {k: form.cleaned_data.get(k) for k in HUB_FORM_FIELDS if k in form.cleaned_data}
+    changes = {k: form.cleaned_data.get(k) for k in HUB_FORM_FIELDS if k in form.cleaned_data}
+    if form.cleaned_data.get("source_language"):
+        changes["source_language"] = form.cleaned_data["source_language"]
+    changes["translations"] = form.cleaned_translations()
+    return changes
 
 
 def _blank_strings(changes: dict) -> dict:

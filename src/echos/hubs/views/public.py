@@ -10,7 +10,9 @@ from django.urls import reverse
 from echos.core.audit import entries_for
 from echos.core.charts import MAP_CODES
 from echos.core.filters import form_filters, say_ignored, unknown_parameters
+from echos.core.languages import language_name
 from echos.core.models import Country
+from echos.core.multilingual import active_language, languages_of
 from echos.hubs import charts
 from echos.hubs import permissions as perms
 from echos.hubs.forms import DirectoryFilterForm, StageChangeForm
@@ -118,8 +120,11 @@ def hub_detail(request, pk: int):
         if h.latitude is not None and h.longitude is not None
     ]
     can_edit = perms.can_edit_hub(request.user, hub)
+    here = active_language()
     context = {
         "hub": hub,
+        # The other languages its mission is in (#17).
+        "also_in": [(c, language_name(c)) for c in languages_of(hub) if c != here],
         "groups": groups,
         "member_count": member_page.paginator.count,
         "member_page": member_page,
