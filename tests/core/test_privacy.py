@@ -59,7 +59,7 @@ def mona(personas, hubs, instrument):
         hub=hubs["norway"],
         title="School visits",
         description="Talks",
-        language="no",
+        source_language="no",
         created_by=user,
     )
     log_action(

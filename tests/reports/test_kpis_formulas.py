@@ -197,9 +197,9 @@ def test_synergy_links_by_status_on_the_last_day(hubs):
     from echos.synergies.models import Activity, SynergyLink
 
     activity = Activity.objects.create(
-        hub=hubs["norway"], title="A", description="D", language="en"
+        hub=hubs["norway"], title="A", description="D", source_language="en"
     )
-    other = Activity.objects.create(hub=hubs["portugal"], title="B", description="D", language="en")
+    other = Activity.objects.create(hub=hubs["portugal"], title="B", description="D", source_language="en")
 
     def link(status, created, changed):
         return SynergyLink.objects.create(

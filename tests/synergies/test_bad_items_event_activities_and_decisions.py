@@ -165,7 +165,7 @@ def test_event_language_prefers_the_country_language(hubs, personas):
         country=Country.objects.get(pk="PL"), level="national", name="Hub PL", name_en="Hub PL"
     )
     activity = services.activity_from_event(actor=None, event=_event(poland, languages=",en,pl,"))
-    assert activity.language == "pl"
+    assert activity.source_language == "pl"
     # Not among the event's languages: the first one.
     event = _event(poland, languages=",de,en,")
     assert services.event_language(event, poland) == "de"

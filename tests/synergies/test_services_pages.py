@@ -52,7 +52,7 @@ def test_activity_rules(hubs, personas):
         services.save_activity(
             actor=None, hub=hubs["norway"], title="x", description="y", language="zz"
         )
-    assert exc.value.field == "language"
+    assert exc.value.field == "source_language"
     with pytest.raises(RuleViolation) as exc:
         services.save_activity(
             actor=None, hub=hubs["norway"], title="x", description=" ", language="en"
@@ -183,7 +183,7 @@ def test_activity_api_and_synergies_endpoint(hubs, personas, catalogue, token_cl
         json.dumps({**body, "language": "klingon"}),
         content_type="application/json",
     )
-    assert bad.status_code == 400 and bad.json()["errors"][0]["field"] == "language"
+    assert bad.status_code == 400 and bad.json()["errors"][0]["field"] == "source_language"
     found = client.get(f"/api/v1/activities/{aid}/synergies?limit=2").json()
     assert (
         len(found["initiatives"]) == 2 and found["initiatives"][0]["initiative"] == "back-to-work"
@@ -244,7 +244,7 @@ def test_pages(activity, hubs, personas, login, catalogue):
         {
             "title": "Skole uten røyk",
             "description": "Forebygging av røyking i skolen.",
-            "language": "nb",
+            "source_language": "nb",
             "objectives": ["prevention"],
             "policy_areas": ["education"],
         },

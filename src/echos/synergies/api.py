@@ -5,15 +5,17 @@ from typing import Annotated
 from uuid import UUID
 
 from django.conf import settings
+from django.db.models import Q
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from ninja import Router, Schema, Status
 from ninja.errors import AuthenticationError
-from pydantic import Field
+from pydantic import AliasChoices, Field
 
 from echos.core.api import ErrorOut, TokenAuth, api_user, one_of, page_of, paginate
 from echos.core.exceptions import RuleViolation
+from echos.core.multilingual import folded_search
 from echos.hubs.models import Hub
 from echos.hubs.services import resolve_region
 from echos.synergies import batch, engine, jobs, limits, matching, services
@@ -42,11 +44,17 @@ class MatchIn(Schema):
     background: bool = False
 
 
+# The language the text is written in; "language" (its name before #17) is still accepted.
+SOURCE_LANGUAGE = AliasChoices("source_language", "language")
+
+
 class ActivityIn(Schema):
     hub: int
     title: str = Field(max_length=250)
     description: str
-    language: str
+    source_language: str = Field(validation_alias=SOURCE_LANGUAGE)
+    # {language: {"title": …, "description": …}} for every language translated.
+    translations: dict[str, dict[str, str]] = {}
     start: date | None = None
     end: date | None = None
     region: str | None = None
@@ -58,7 +66,8 @@ class ActivityIn(Schema):
 class ActivityPatch(Schema):
     title: str | None = Field(None, max_length=250)
     description: str | None = None
-    language: str | None = None
+    source_language: str | None = Field(None, validation_alias=SOURCE_LANGUAGE)
+    translations: dict[str, dict[str, str]] | None = None
     start: date | None = None
     end: date | None = None
     objectives: list[str] | None = None
@@ -84,6 +93,8 @@ class InitiativeIn(Schema):
     acronym: str = ""
     programme: Annotated[str, one_of(Initiative.Programme)]
     description: str
+    source_language: str = "en"
+    translations: dict[str, dict[str, str]] = {}
     website: str = ""
     start: str = ""
     end: str = ""
@@ -100,6 +111,8 @@ def initiative_out(i: Initiative) -> dict:
         "acronym": i.acronym,
         "programme": i.programme,
         "description": i.description,
+        "source_language": i.source_language,
+        "translations": i.translations or {},
         "objectives": [t.code for t in i.objectives.all()],
         "policy_areas": [t.code for t in i.policy_areas.all()],
         "start": i.start,
@@ -115,7 +128,8 @@ def activity_out(a: Activity) -> dict:
         "hub": a.hub_id,
         "title": a.title,
         "description": a.description,
-        "language": a.language,
+        "source_language": a.source_language,
+        "translations": a.translations or {},
         "start": a.start.isoformat() if a.start else None,
         "end": a.end.isoformat() if a.end else None,
         "objectives": [t.code for t in a.objectives.all()],
@@ -206,12 +220,17 @@ def batch_match_job(request, job_id: UUID):
 def list_initiatives(
     request,
     programme: Annotated[str, one_of(Initiative.Programme, blank=True)] | None = None,
+    q: str | None = None,
     limit: int = 50,
     offset: int = 0,
 ):
+    """The catalogue, by programme and by words in any language version (``q``, accent- and
+    case-insensitive)."""
     qs = Initiative.objects.prefetch_related("objectives", "policy_areas").order_by("key")
     if programme:
         qs = qs.filter(programme=programme)
+    if q:
+        qs = folded_search(qs, q[:200])
     return paginate(qs, limit, offset, initiative_out)
 
 
@@ -229,13 +248,23 @@ def create_initiative(request, payload: InitiativeIn):
 
 @router.get("/activities", response=page_of(ActivityOut))
 def list_activities(
-    request, hub: int | None = None, language: str | None = None, limit: int = 50, offset: int = 0
+    request,
+    hub: int | None = None,
+    language: str | None = None,
+    q: str | None = None,
+    limit: int = 50,
+    offset: int = 0,
 ):
+    """Activities, by hub, by the language they are written in or translated into (``language``),
+    and by words in any language version (``q``, accent- and case-insensitive)."""
     qs = Activity.objects.prefetch_related("objectives", "policy_areas").order_by("pk")
     if hub:
         qs = qs.filter(hub_id=hub)
     if language:
-        qs = qs.filter(language=language.lower())
+        code = language.strip().lower()[:8]
+        qs = qs.filter(Q(source_language=code) | Q(translations__has_key=code))
+    if q:
+        qs = folded_search(qs, q[:200])
     return paginate(qs, limit, offset, activity_out)
 
 

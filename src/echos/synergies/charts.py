@@ -3,6 +3,7 @@
 from django.utils.translation import gettext as _
 
 from echos.core.charts import VEGA_LITE_SCHEMA, VEGA_SCHEMA
+from echos.core.multilingual import shown
 
 
 def matrix_spec(cells: list[dict]) -> dict:
@@ -99,14 +100,15 @@ def graph_spec(links) -> dict:
         h = node(f"h{link.hub_id}", link.hub.name_en, "hub", link.hub.get_absolute_url())
         a = node(
             f"a{link.activity_id}",
-            link.activity.title,
+            str(shown(link.activity, "title")),
             "activity",
             link.activity.get_absolute_url(),
         )
         edges.append({"source": h, "target": a})
         target = link.initiative or link.other_activity
         group = "initiative" if link.initiative else "activity"
-        t = node(f"{group[0]}{target.pk}", str(target), group, target.get_absolute_url())
+        label = str(shown(target, "name" if link.initiative else "title"))
+        t = node(f"{group[0]}{target.pk}", label, group, target.get_absolute_url())
         edges.append({"source": a, "target": t})
     return {
         "$schema": VEGA_SCHEMA,

@@ -8,6 +8,64 @@ from echos.hubs.models import Hub
 from echos.synergies import matching, services
 from echos.synergies.models import Activity, Decision, SynergyLink
 
+# Translations of some demo activities (#17), written for the demo: their titles and descriptions
+# in other languages, which the pages show to visitors of those languages and the engine reads.
+ACTIVITY_TRANSLATIONS = {
+    "Aktionswoche Darmkrebsvorsorge": {
+        "en": {
+            "title": "Bowel cancer screening action week",
+            "description": "For one week, family doctors' practices and pharmacies inform about "
+            "colonoscopy and the stool test. We want more people aged 50 and over to take part in "
+            "early detection.",
+        },
+        "fr": {
+            "title": "Semaine d'action pour le dépistage du cancer colorectal",
+            "description": "Pendant une semaine, cabinets de médecine générale et pharmacies "
+            "informent sur la coloscopie et le test de selles. Nous voulons amener davantage de "
+            "personnes de 50 ans et plus au dépistage précoce.",
+        },
+    },
+    "Rauchfreie Schule": {
+        "en": {
+            "title": "Smoke-free school",
+            "description": "Pupils in years 7 to 9 design campaigns against tobacco and "
+            "e-cigarettes together with their teachers.",
+        },
+        "pl": {
+            "title": "Szkoła wolna od dymu",
+            "description": "Uczniowie klas 7–9 wraz z nauczycielami przygotowują kampanie "
+            "przeciwko tytoniowi i e-papierosom.",
+        },
+    },
+    "Vuelta al trabajo después del cáncer": {
+        "en": {
+            "title": "Back to work after cancer",
+            "description": "A programme with companies in Catalonia to adapt the jobs and working "
+            "hours of people who have come through cancer and want to return to work.",
+        },
+        "it": {
+            "title": "Ritorno al lavoro dopo il cancro",
+            "description": "Un programma con le imprese della Catalogna per adattare mansioni e "
+            "orari delle persone che hanno superato un cancro e vogliono tornare a lavorare.",
+        },
+    },
+}
+
+# Translations of two initiatives of the catalogue, written for the demo (#17).
+INITIATIVE_TRANSLATIONS = {
+    "echos": {
+        "de": {"name": "Aufbau von Cancer Mission Hubs: Netzwerke und Synergien"},
+        "es": {"name": "Creación de los Cancer Mission Hubs: redes y sinergias"},
+        "fr": {"name": "Mise en place des Cancer Mission Hubs : réseaux et synergies"},
+    },
+    "euonqol": {
+        "de": {"name": "Lebensqualität in der Onkologie: messen, was für Krebspatienten und "
+               "Überlebende in Europa zählt"},
+        "es": {"name": "Calidad de vida en oncología: medir lo que importa a los pacientes y "
+               "supervivientes de cáncer en Europa"},
+    },
+}  # fmt: skip
+
 # (country of the demo national hub, language, title, description, objectives, policy areas, start)
 ACTIVITIES = [
     (
@@ -219,6 +277,11 @@ def load_demo() -> dict:
         return {"skipped": True}
     if not matching.Initiative.objects.exists():
         services.load_initiatives()
+    for key, translations in INITIATIVE_TRANSLATIONS.items():
+        initiative = matching.Initiative.objects.filter(key=key).first()
+        if initiative is not None and not initiative.translations:
+            initiative.translations = translations
+            initiative.save(update_fields=["translations", "search_text"])
     made = []
     for code, language, title, description, objectives, areas, start in ACTIVITIES:
         hub = Hub.objects.national().filter(country_id=code, is_demo=True).first()
@@ -230,7 +293,8 @@ def load_demo() -> dict:
                 hub=hub,
                 title=title,
                 description=description,
-                language=language,
+                source_language=language,
+                translations=ACTIVITY_TRANSLATIONS.get(title, {}),
                 start=start,
                 objectives=objectives,
                 policy_areas=areas,

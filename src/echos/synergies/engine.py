@@ -101,9 +101,12 @@ class Doc:
     objectives: frozenset = field(default_factory=frozenset)
     policy_areas: frozenset = field(default_factory=frozenset)
     truncated: bool = False
+    # The same text in other languages (its translations, #17): ((language, text), ...). The
+    # lexical ranker reads every version; ``text`` and ``language`` stay what is embedded.
+    versions: tuple[tuple[str, str], ...] = ()
 
     @classmethod
-    def make(cls, id, *parts, language=None, objectives=(), policy_areas=()) -> "Doc":
+    def make(cls, id, *parts, language=None, objectives=(), policy_areas=(), versions=()) -> "Doc":
         """Join title and description; cut texts over MAX_TEXT characters (and say so)."""
         text = "\n".join(p for p in parts if p)
         truncated = len(text) > MAX_TEXT
@@ -114,6 +117,7 @@ class Doc:
             objectives=frozenset(objectives),
             policy_areas=frozenset(policy_areas),
             truncated=truncated,
+            versions=tuple((str(lang), str(t)[:MAX_TEXT]) for lang, t in versions if t),
         )
 
 
@@ -211,10 +215,24 @@ def embed(texts: list[str], batch: int = 64) -> np.ndarray:
     return vectors / np.where(norms == 0, 1, norms)
 
 
+def _analyse_text(text: str) -> tuple[Counter[str], Counter[str]]:
+    words_ = Counter(w for w in TOKEN.findall(fold(text)) if w not in STOPWORDS)
+    return words_, Counter(c for c, _form in lexicon().hits(concept_tokens(text)))
+
+
 def analyse(doc: Doc) -> tuple[list[str], Counter[str]]:
-    """A document's BM25 tokens (words, then each concept as often as named up to a cap) and concept counts."""
-    tokens = [w for w in TOKEN.findall(fold(doc.text)) if w not in STOPWORDS]
-    concepts = Counter(c for c, _form in lexicon().hits(concept_tokens(doc.text)))
+    """A document's BM25 tokens (words, then each concept as often as named up to a cap) and concept counts.
+
+    A document in several languages (its translations) is read in each: a word counts as often as
+    in the version naming it most, a concept likewise, so the same text twice is not twice as
+    much about its topic, yet a Polish query meets the Polish translation's words.
+    """
+    word_counts, concepts = _analyse_text(doc.text)
+    for _language, text in doc.versions:
+        more_words, more_concepts = _analyse_text(text)
+        word_counts |= more_words
+        concepts |= more_concepts
+    tokens = list(word_counts.elements())
     # A concept token as often as the concept is named: what a text is about weighs more in BM25.
     return tokens + [
         f"C:{c}" for c in sorted(concepts) for _ in range(min(concepts[c], TARGET_CONCEPT_TF))

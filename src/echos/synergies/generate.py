@@ -12,6 +12,7 @@ from pathlib import Path
 
 from echos.core.languages import COUNTRY_LANGUAGE
 from echos.core.models import Term
+from echos.core.multilingual import refresh_search_text
 from echos.core.synthetic import REFERENCE_DATETIME, chunks, insert, random_day, step
 from echos.hubs.generate import Context
 from echos.synergies import services as synergies
@@ -54,15 +55,18 @@ def generate_activities(ctx: Context) -> int:
                         rng.sample(areas, rng.randint(1, 2)),
                     )
                 )
-                yield Activity(
+                activity = Activity(
                     hub_id=hub.pk,
                     title=f"Synthetic activity {hub.pk}-{i + 1} ({hub.country})",
                     description=text,
-                    language=language if pool is not english else "en",
+                    source_language=language if pool is not english else "en",
                     start=random_day(rng, date(2024, 1, 1), date(2025, 12, 31)),
                     is_demo=True,
                     created_at=REFERENCE_DATETIME,
                 )
+                # bulk_create skips save(): the folded search text is filled here (#17).
+                refresh_search_text([activity])
+                yield activity
 
     made: list[int] = []
     count = insert(

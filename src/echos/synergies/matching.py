@@ -32,24 +32,32 @@ def ensure_vectors(objects: list) -> np.ndarray:
     )
 
 
+def _versions(obj: Initiative | Activity) -> list[tuple[str, str]]:
+    """Every language version of the text but the one embedded (``matching_text``), so the
+    lexical ranker reads them all (#17)."""
+    embedded = obj.matching_language()
+    return [(lang, text) for lang, text in obj.text_versions().items() if lang != embedded]
+
+
 def initiative_doc(i: Initiative) -> engine.Doc:
     return engine.Doc.make(
         i.key,
-        str(i),
-        i.description,
+        i.matching_text(),
+        language=i.matching_language() if i.translations else None,
         objectives=[t.code for t in i.objectives.all()],
         policy_areas=[t.code for t in i.policy_areas.all()],
+        versions=_versions(i) if i.translations else (),
     )
 
 
 def activity_doc(a: Activity) -> engine.Doc:
     return engine.Doc.make(
         a.pk,
-        a.title,
-        a.description,
-        language=a.language,
+        a.matching_text(),
+        language=a.matching_language(),
         objectives=[t.code for t in a.objectives.all()],
         policy_areas=[t.code for t in a.policy_areas.all()],
+        versions=_versions(a),
     )
 
 

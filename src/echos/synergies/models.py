@@ -2,6 +2,7 @@
 
 import hashlib
 import uuid
+from typing import ClassVar
 
 import numpy as np
 from django.conf import settings
@@ -11,11 +12,15 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from echos.core.models import Country, Region, Term
+from echos.core.multilingual import TranslatableModel, every_language
 from echos.hubs.models import Hub
 
 
 class VectorMixin(models.Model):
     """A cached embedding of ``matching_text()`` (defined by each model), recomputed when the text changes."""
+
+    # The fields whose text the engine reads (title first).
+    MATCHED: ClassVar[tuple[str, ...]] = ()
 
     vector = models.BinaryField(null=True, blank=True, editable=False)
     vector_key = models.CharField(max_length=64, blank=True, editable=False)
@@ -24,7 +29,41 @@ class VectorMixin(models.Model):
         abstract = True
 
     def matching_text(self) -> str:
+        """The text that is embedded: the source text, or, when the semantic model does not know
+        the source language, its translation into a language it knows (English first)."""
+        language = self.matching_language()
+        if language == getattr(self, "source_language", language):
+            return self.source_matching_text()
+        texts = (getattr(self, "translations", None) or {}).get(language) or {}
+        return "\n".join(
+            p for p in (texts.get(f) or getattr(self, f, "") for f in self.MATCHED) if p
+        )
+
+    def source_matching_text(self) -> str:
         raise NotImplementedError
+
+    def matching_language(self) -> str:
+        """The language of ``matching_text``: the source language when the semantic model was
+        trained on it or no translation is in one it was, else the first such translation."""
+        from echos.synergies.engine import covered  # lazy: SciPy loads with the engine only
+
+        source = getattr(self, "source_language", "") or ""
+        if covered(source):
+            return source
+        versions = self.text_versions()
+        for language in ["en", *sorted(versions)]:
+            if language in versions and language != source and covered(language):
+                return language
+        return source
+
+    def text_versions(self) -> dict[str, str]:
+        """``{language: title and description}``: the source text and every translation, for the
+        engine, which reads each version (a Polish query meets the Polish translation)."""
+        out: dict[str, list[str]] = {}
+        for field in self.MATCHED:
+            for language, text in every_language(self, field).items():
+                out.setdefault(language, []).append(text)
+        return {language: "\n".join(p for p in parts if p) for language, parts in out.items()}
 
     def text_key(self) -> str:
         return hashlib.sha256(self.matching_text().encode()).hexdigest()
@@ -35,8 +74,17 @@ class VectorMixin(models.Model):
         return np.frombuffer(bytes(self.vector), dtype=np.float32)
 
 
-class Initiative(VectorMixin):
-    """A European cancer initiative (Mission project, EBCP flagship, joint action, ERN...)."""
+class Initiative(VectorMixin, TranslatableModel):
+    """A European cancer initiative (Mission project, EBCP flagship, joint action, ERN...).
+
+    Its name and description are what a visitor reads: written in one language and translatable
+    (the EU publishes many initiative names in every language). The acronym and the partners'
+    names are proper names, kept single; search finds them all the same.
+    """
+
+    TRANSLATABLE = ("name", "description")
+    SEARCH_ALSO = ("acronym", "partners")
+    MATCHED = ("name", "description")
 
     class Programme(models.TextChoices):
         MISSION = "mission_on_cancer", _("Mission on Cancer")
@@ -79,12 +127,16 @@ class Initiative(VectorMixin):
     def get_absolute_url(self) -> str:
         return reverse("synergies:initiative", args=[self.key])
 
-    def matching_text(self) -> str:
+    def source_matching_text(self) -> str:
         return "\n".join(p for p in [str(self), self.description] if p)
 
 
-class Activity(VectorMixin):
-    """Something a hub does, in its own language, tagged by objectives and policy areas."""
+class Activity(VectorMixin, TranslatableModel):
+    """Something a hub does, written in its own language (``source_language``, ISO 639-1) and
+    translatable, tagged by objectives and policy areas."""
+
+    TRANSLATABLE = ("title", "description")
+    MATCHED = ("title", "description")
 
     class Origin(models.TextChoices):
         MANUAL = "manual", _("Entered")
@@ -96,7 +148,6 @@ class Activity(VectorMixin):
     )
     title = models.CharField(_("title"), max_length=250)
     description = models.TextField(_("description"))
-    language = models.CharField(_("language"), max_length=8, help_text=_("ISO 639-1 code, e.g. pl"))
     start = models.DateField(_("start"), null=True, blank=True)
     end = models.DateField(_("end"), null=True, blank=True)
     region = models.ForeignKey(
@@ -145,7 +196,7 @@ class Activity(VectorMixin):
     def get_absolute_url(self) -> str:
         return reverse("synergies:activity", args=[self.pk])
 
-    def matching_text(self) -> str:
+    def source_matching_text(self) -> str:
         return "\n".join(p for p in [self.title, self.description] if p)
 
 

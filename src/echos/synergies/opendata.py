@@ -18,14 +18,49 @@ def _initiatives() -> Iterator[tuple]:
         yield (
             i.key, i.name, i.acronym, i.programme, i.description,
             joined(c.code for c in i.countries.all()), i.start, i.end, i.website, i.source,
-            i.is_demo,
+            i.source_language, i.is_demo,
         )  # fmt: skip
+
+
+def _translations(model, fields: tuple[str, ...]) -> Iterator[tuple]:
+    """Every translation of ``fields`` of ``model``'s rows: (id, field, language, text) (#17)."""
+    columns = ("pk", "key", "translations") if model is Initiative else ("pk", "translations")
+    for obj in model.objects.order_by("pk").only(*columns).iterator(chunk_size=CHUNK):
+        for language in sorted(obj.translations or {}):
+            texts = obj.translations[language] or {}
+            for field in fields:
+                if texts.get(field):
+                    yield (
+                        obj.key if model is Initiative else obj.pk,
+                        field,
+                        language,
+                        texts[field],
+                    )
+
+
+def _initiative_translations() -> Iterator[tuple]:
+    yield from _translations(Initiative, ("name", "description"))
+
+
+def _activity_translations() -> Iterator[tuple]:
+    # The activities table publishes titles only; so do their translations.
+    yield from _translations(Activity, ("title",))
 
 
 def _activities() -> Iterator[tuple]:
     yield from values_rows(
         Activity.objects.all(),
-        ["pk", "hub_id", "title", "language", "start", "end", "region_id", "origin", "is_demo"],
+        [
+            "pk",
+            "hub_id",
+            "title",
+            "source_language",
+            "start",
+            "end",
+            "region_id",
+            "origin",
+            "is_demo",
+        ],
     )
 
 
@@ -54,9 +89,23 @@ TABLES = [
             Field("end", "string", "End (year or year-month)"),
             Field("website", "string", "Website"),
             Field("source", "string", "Public source"),
+            Field("source_language", "string", "ISO 639-1 code of name and description"),
             DEMO,
         ),
         rows=_initiatives,
+    ),
+    Table(
+        name="initiative_translations",
+        title="Translations of the initiatives",
+        description="Names and descriptions of initiatives in other languages than written.",
+        model="synergies.Initiative",
+        fields=(
+            Field("initiative", "string", "Key of the initiative"),
+            Field("field", "string", "name or description"),
+            Field("language", "string", "ISO 639-1 code of the translation"),
+            Field("text", "string", "The translated text"),
+        ),
+        rows=_initiative_translations,
     ),
     Table(
         name="activities",
@@ -67,7 +116,7 @@ TABLES = [
             Field("id", "integer", "Activity identifier"),
             Field("hub", "integer", "Hub identifier"),
             Field("title", "string", "Title"),
-            Field("language", "string", "ISO 639-1 code of the title"),
+            Field("source_language", "string", "ISO 639-1 code of the title as written"),
             Field("start", "date", "Start"),
             Field("end", "date", "End"),
             Field("region", "string", "ISO 3166-2 code"),
@@ -75,6 +124,19 @@ TABLES = [
             DEMO,
         ),
         rows=_activities,
+    ),
+    Table(
+        name="activity_translations",
+        title="Translations of the activities' titles",
+        description="Titles of activities in other languages than written.",
+        model="synergies.Activity",
+        fields=(
+            Field("activity", "integer", "Activity identifier"),
+            Field("field", "string", "title"),
+            Field("language", "string", "ISO 639-1 code of the translation"),
+            Field("text", "string", "The translated text"),
+        ),
+        rows=_activity_translations,
     ),
     Table(
         name="synergy_links",

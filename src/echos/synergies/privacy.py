@@ -68,7 +68,7 @@ def collect(user, emails) -> dict:
                 "id": a.pk,
                 "hub": _target(a.hub),
                 "title": a.title,
-                "language": a.language,
+                "source_language": a.source_language,
                 "created_at": _iso(a.created_at),
             }
             for a in _mine(Activity, user, created_by=user).select_related("hub")

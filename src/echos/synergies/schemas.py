@@ -9,6 +9,9 @@ class InitiativeOut(Schema):
     acronym: str
     programme: str
     description: str
+    # The language name and description are written in, and every translation (#17).
+    source_language: str
+    translations: dict[str, dict[str, str]]
     objectives: list[str]
     policy_areas: list[str]
     start: str
@@ -22,7 +25,9 @@ class ActivityOut(Schema):
     hub: int
     title: str
     description: str
-    language: str
+    # The language title and description are written in, and every translation (#17).
+    source_language: str
+    translations: dict[str, dict[str, str]]
     start: str | None
     end: str | None
     objectives: list[str]

@@ -15,6 +15,7 @@ from echos.core.audit import log_action
 from echos.core.exceptions import Conflict, RuleViolation, guard
 from echos.core.languages import language_codes
 from echos.core.models import Country, Term
+from echos.core.multilingual import clean_source_language, clean_translations, field_limits
 from echos.core.rules import check_web_address
 from echos.hubs import permissions as hub_perms
 from echos.synergies.models import Activity, Decision, Initiative, SynergyLink
@@ -66,6 +67,10 @@ def save_initiative(
         )
     if initiative.programme not in Initiative.Programme.values:
         raise RuleViolation(_("Unknown programme."), "programme")
+    initiative.source_language = clean_source_language(initiative.source_language)
+    initiative.translations = clean_translations(
+        initiative.translations, field_limits(Initiative), initiative.source_language
+    )
     check_web_address(initiative.website, "website")
     if not initiative.key:
         initiative.key = slugify(initiative.acronym or initiative.name)[:80]
@@ -96,7 +101,11 @@ def save_initiative(
         actor=actor,
         action="synergies.initiative." + ("created" if created else "updated"),
         target=initiative,
-        data={"key": initiative.key},
+        data={
+            "key": initiative.key,
+            "source_language": initiative.source_language,
+            "languages": sorted(initiative.translations),
+        },
     )
     refresh_after_commit(initiative)
     return initiative
@@ -145,13 +154,21 @@ def validate_activity(activity: Activity) -> None:
         )
     if len(activity.description) > 100_000:
         raise RuleViolation(_("Keep the description under 100,000 characters."), "description")
-    if (activity.language or "").lower() not in language_codes():
+    # Any ISO 639-1 language (a hub may work in Catalan or Ukrainian); translations only into the
+    # languages the platform offers.
+    code = str(activity.source_language or "").strip().lower()
+    if code == "no":
+        code = "nb"
+    if code not in language_codes() | {"nb"}:
         raise RuleViolation(
             _("Unknown language code %(code)r: use ISO 639-1, e.g. pl.")
-            % {"code": activity.language},
-            "language",
+            % {"code": str(activity.source_language)[:20]},
+            "source_language",
         )
-    activity.language = activity.language.lower()
+    activity.source_language = code
+    activity.translations = clean_translations(
+        activity.translations, field_limits(Activity), activity.source_language
+    )
     if activity.start and activity.end and activity.end < activity.start:
         raise RuleViolation(_("The activity cannot end before it starts."), "end")
     if activity.region is not None and activity.region.country_id != activity.hub.country_id:
@@ -169,7 +186,11 @@ def save_activity(
     target_groups=None,
     **fields,
 ) -> Activity:
-    """Record or change a hub activity (the hub's editors and coordinators)."""
+    """Record or change a hub activity (the hub's editors and coordinators).
+
+    ``language`` is still accepted for ``source_language`` (its name before #17)."""
+    if "language" in fields:
+        fields.setdefault("source_language", fields.pop("language"))
     activity = activity or Activity(hub=hub)
     guard(hub_perms.can_edit_hub(actor, activity.hub), actor)
     created = activity.pk is None
@@ -189,7 +210,12 @@ def save_activity(
         actor=actor,
         action="synergies.activity." + ("created" if created else "updated"),
         target=activity,
-        data={"hub": activity.hub_id, "title": activity.title, "language": activity.language},
+        data={
+            "hub": activity.hub_id,
+            "title": activity.title,
+            "source_language": activity.source_language,
+            "languages": sorted(activity.translations),
+        },
     )
     refresh_after_commit(activity)
     return activity
@@ -270,13 +296,29 @@ def activity_from_event(*, actor, event) -> Activity:
     if event.country_id != hub.country_id:
         place = ", ".join(str(p) for p in (event.region, event.country) if p)
         description = f"{description}\n\n" + _("Held in %(place)s.") % {"place": place}
+    # An event written in several languages (#17) brings its translations along.
+    # Its source language when it was translated (then surely declared), else the language of
+    # its country among those it is held in.
+    language = (
+        getattr(event, "source_language", "") if getattr(event, "translations", None) else ""
+    ) or event_language(event, hub)
+    translations = {
+        code: {
+            k: v[:250] if k == "title" else v
+            for k, v in texts.items()
+            if k in ("title", "description")
+        }
+        for code, texts in (getattr(event, "translations", None) or {}).items()
+        if isinstance(texts, dict) and code != language
+    }
     return save_activity(
         actor=actor,
         hub=hub,
         activity=existing,
         title=event.title[:250],
         description=description,
-        language=event_language(event, hub),
+        source_language=language,
+        translations={k: v for k, v in translations.items() if v},
         start=local_start.date(),
         end=local_end.date(),
         region=region,

@@ -6,18 +6,25 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from echos.core.exceptions import RuleViolation
+from echos.core.languages import language_name
 from echos.core.models import Country, Term
+from echos.core.multilingual import active_language, folded_search, languages_of
 from echos.hubs import permissions as hub_perms
 from echos.hubs.models import Hub
 from echos.synergies import charts, matching, services
 from echos.synergies.forms import ActivityForm, InitiativeForm
 from echos.synergies.models import Activity, Initiative, SynergyLink
+
+
+def also_in(obj) -> list[tuple[str, str]]:
+    """The other languages the text of ``obj`` is in, as (code, name) (#17)."""
+    here = active_language()
+    return [(code, language_name(code)) for code in languages_of(obj) if code != here]
 
 
 def catalogue(request):
@@ -31,10 +38,9 @@ def catalogue(request):
         qs = qs.filter(programme=programme)
     if objective:
         qs = qs.filter(objectives__code=objective)
-    for word in q.split():
-        qs = qs.filter(
-            Q(name__icontains=word) | Q(acronym__icontains=word) | Q(description__icontains=word)
-        )
+    # Every language version of name and description, acronym and partners; accents and case
+    # ignored ("Pobreza" finds "pobreza", "lodz" finds "Łódź") (#17).
+    qs = folded_search(qs, q[:200])
     page = Paginator(qs.distinct(), 50).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
@@ -67,14 +73,24 @@ def initiative_detail(request, key: str):
         "synergies/initiative.html",
         {
             "initiative": initiative,
+            "also_in": also_in(initiative),
             "links": links,
             "can_edit": hub_perms.is_network_coordinator(request.user),
         },
     )
 
 
+def _text_fields(form) -> dict:
+    """The form's own fields, the source language and the translations (#17)."""
+    data = {k: v for k, v in form.cleaned_data.items() if not k.startswith("tr-")}
+    data["translations"] = form.cleaned_translations()
+    if not data.get("source_language"):
+        data.pop("source_language", None)  # left out of the post: unchanged
+    return data
+
+
 def _initiative_fields(form) -> dict:
-    data = dict(form.cleaned_data)
+    data = _text_fields(form)
     for name in ("objectives", "ebcp_pillars", "policy_areas"):
         data[name] = [t.code for t in data.get(name) or []]
     return data
@@ -94,7 +110,8 @@ def initiative_edit(request, key: str | None = None):
                 **_initiative_fields(form),
             )
         except RuleViolation as exc:
-            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+            if not form.add_translation_violation(exc):
+                form.add_error(exc.field if exc.field in form.fields else None, exc.message)
         else:
             messages.success(request, _("Initiative saved."))
             return redirect(saved)
@@ -124,7 +141,7 @@ def hub_activities(request, hub_id: int):
 
 
 def _activity_fields(form) -> dict:
-    data = dict(form.cleaned_data)
+    data = _text_fields(form)
     for name in ("objectives", "policy_areas", "target_groups"):
         data[name] = [t.code for t in data.get(name) or []]
     return data
@@ -152,7 +169,8 @@ def activity_edit(request, hub_id: int | None = None, pk: int | None = None):
                 **_activity_fields(form),
             )
         except RuleViolation as exc:
-            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+            if not form.add_translation_violation(exc):
+                form.add_error(exc.field if exc.field in form.fields else None, exc.message)
         else:
             messages.success(request, _("Activity saved; suggestions are below."))
             return redirect(saved)
@@ -169,6 +187,8 @@ def activity_detail(request, pk: int):
         "synergies/activity.html",
         {
             "activity": activity,
+            "source_language_name": language_name(activity.source_language),
+            "also_in": also_in(activity),
             "can_edit": can_edit,
             "suggestions": matching.suggestions(activity, top=10),
             "links": activity.links.select_related("initiative", "other_activity__hub"),
