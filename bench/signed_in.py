@@ -1,5 +1,9 @@
 """In-process timing of the signed-in pages (Django test Client, signed-in network coordinator).
 
+Each page's warm median is shown against two baselines measured in the same run: the anonymous
+``/healthz`` (the baseline of docs/benchmarks.md) and the signed-in one (which also loads the
+session, the user and their second-factor devices: the floor of every signed-in page).
+
 Usage (issue #18 item 2): ECHOS_DATA_DIR=... DATABASE_URL=... (or ECHOS_SQLITE_PATH=...)
 ECHOS_REQUIRE_2FA=0 .venv/bin/python bench/signed_in.py [warm requests] [cold requests]
 on a copy of the bench data (it creates the bench-network user if missing).
@@ -56,6 +60,16 @@ def med(xs):
     return statistics.median(xs) * 1000
 
 
+anonymous = Client()
+for _ in range(3):
+    anonymous.get("/healthz")
+samples = []
+for _ in range(max(N, 30)):
+    t = time.perf_counter()
+    anonymous.get("/healthz")
+    samples.append(time.perf_counter() - t)
+anon_base = med(samples)
+print(f"{'/healthz (anonymous)':40s} warm {anon_base:8.2f} ms", flush=True)
 base = None
 for path, topics in pages:
     if only and path != "/healthz" and not any(o in path for o in only.split(",")):
@@ -81,7 +95,7 @@ for path, topics in pages:
         base = w
     cm = med(cold) if cold else float("nan")
     print(
-        f"{path:40s} warm {w:8.2f} ms ({w / base:6.1f}x)  "
-        f"cold {cm:8.2f} ms ({cm / base:6.1f}x)  queries(warm) {len(q)}",
+        f"{path:40s} warm {w:8.2f} ms ({w / anon_base:6.1f}x anonymous, {w / base:5.1f}x signed-in)"
+        f"  cold {cm:8.2f} ms ({cm / anon_base:7.1f}x, {cm / base:6.1f}x)  queries(warm) {len(q)}",
         flush=True,
     )

@@ -86,7 +86,7 @@ def peers_visible_to(user, scores: list[dict], hub: Hub) -> list[dict]:
     ]
 
 
-def _score(questions: list[tuple[str, str]], answers: dict) -> dict:
+def _score(questions: list[tuple[str, str | None]], answers: dict) -> dict:
     """``scoring.score`` from a definition's dimension questions as (code, dimension) pairs, read
     once per definition when scoring many responses."""
     dims = {dimension: answers.get(code) for code, dimension in questions}

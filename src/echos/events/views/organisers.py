@@ -212,8 +212,8 @@ def _labelled(registrations) -> list[Registration]:
     audiences = dict(Registration._meta.get_field("audience").flatchoices)
     rows = list(registrations)
     for r in rows:
-        r.status_label = statuses.get(r.status, r.status)  # type: ignore[attr-defined]
-        r.audience_label = audiences.get(r.audience, r.audience)  # type: ignore[attr-defined]
+        r.status_label = statuses.get(r.status, r.status)
+        r.audience_label = audiences.get(r.audience, r.audience)
     return rows
 
 
