@@ -11,6 +11,7 @@ from collections.abc import Iterator
 from datetime import timedelta
 
 from echos.core.languages import COUNTRY_LANGUAGE
+from echos.core.multilingual import refresh_search_text
 from echos.core.synthetic import REFERENCE_DATETIME, apportion, insert, step
 from echos.events.models import Audience, Event, EventType, Format, Registration, country_timezone
 from echos.hubs.generate import Context
@@ -55,7 +56,7 @@ def generate_events(ctx: Context) -> int:
                 objectives = sorted(rng.sample(OBJECTIVES, rng.randint(1, 2)))
                 capacity = rng.choice([None, 30, 50, 100, 200])
                 ctx.event_capacity.append(capacity)
-                yield Event(
+                event = Event(
                     # Stable for a seed, distinct from the events of an earlier run (new hub ids).
                     uid=uuid.uuid5(UID_NAMESPACE, f"{ctx.seed}:{hub.pk}:{n}"),
                     title=f"Synthetic {kind.replace('_', ' ')} {n} ({hub.country})",
@@ -78,7 +79,12 @@ def generate_events(ctx: Context) -> int:
                     )[0],
                     is_demo=True,
                     created_at=start - timedelta(days=60),
+                    source_language="en",
                 )
+                # bulk_create skips save(): the folded search text is filled here (a fold of
+                # ~80 characters, a few microseconds an event).
+                refresh_search_text([event])
+                yield event
 
     ctx.event_ids = []
     return insert(

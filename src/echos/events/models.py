@@ -12,8 +12,10 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from echos.core.folding import WORD, fold
 from echos.core.languages import language_name
 from echos.core.models import Country, Region
+from echos.core.multilingual import MAX_QUERY_WORDS, TranslatableModel
 from echos.hubs.models import Hub
 from echos.questionnaires.models import Instrument
 
@@ -187,27 +189,34 @@ class EventQuerySet(models.QuerySet):
         return self.filter(**{f"{field}__contains": f",{code},"})
 
     def search(self, text: str, *, viewer=None):
-        """Events matching every word of ``text`` (up to 8) in the title, the description, or the
-        venue where ``viewer`` may see it (``permissions.venue_visible_filter``)."""
+        """Events matching every word of ``text`` (up to 8), ignoring case and accents, in any
+        language version of their texts (``search_text``), or in the venue where ``viewer`` may
+        see it (``permissions.venue_visible_filter``; the venue is not in ``search_text``, whose
+        texts everyone may read)."""
         # cycle: echos.events.permissions imports this module
         from echos.events.permissions import venue_visible_filter
 
-        words = text.split()[:8]
-        if not words:
+        folded = fold(text)
+        # fold keeps every character in place: the venue is matched with the word as typed.
+        found = [(m.group(), text[m.start() : m.end()]) for m in WORD.finditer(folded)]
+        if not found:
             return self
         venue_visible = venue_visible_filter(viewer)
         qs = self
-        for word in words:
+        for word, typed in found[:MAX_QUERY_WORDS]:
             qs = qs.filter(
-                Q(title__icontains=word)
-                | Q(description__icontains=word)
-                | (Q(venue__icontains=word) & venue_visible)
+                Q(search_text__contains=word) | (Q(venue__icontains=typed) & venue_visible)
             )
         return qs
 
 
-class Event(models.Model):
-    """An event organised by one hub (with others); times are stored in UTC and shown in ``time_zone``."""
+class Event(TranslatableModel):
+    """An event organised by one hub (with others); times are stored in UTC and shown in ``time_zone``.
+
+    Its texts (``TRANSLATABLE``) are written in ``source_language`` and may be translated
+    (``core.multilingual``); the venue and address are names of places, not translated."""
+
+    TRANSLATABLE = ("title", "description", "accessibility_notes", "outcomes")
 
     class Status(models.TextChoices):
         DRAFT = "draft", _("Draft")

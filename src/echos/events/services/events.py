@@ -18,6 +18,7 @@ from echos.core.audit import diff, entries_for, log_action, snapshot
 from echos.core.exceptions import Conflict, RuleViolation, guard
 from echos.core.languages import language_codes
 from echos.core.models import Country, Region, Term
+from echos.core.multilingual import clean_source_language, clean_translations, field_limits
 from echos.core.rules import check_web_address
 from echos.events import permissions as perms
 from echos.events.models import (
@@ -75,7 +76,11 @@ EVENT_FIELDS = [
     "outcomes",
     "status",
     "status_reason",
+    "source_language",
+    "translations",
 ]
+
+LINE_BREAKS = "\r\n\x0b\x0c\x85\u2028\u2029"
 
 
 def local_datetime(value, tz_name: str, field: str) -> datetime:
@@ -128,7 +133,7 @@ def clean_event_fields(data: dict, *, current: Event | None = None) -> dict:
             out[name] = str(out[name]).strip()
     if "title" in out and not out["title"]:
         raise RuleViolation(_("Give the event a title."), "title")
-    if any(ch in (out.get("title") or "") for ch in "\r\n\x0b\x0c\x85\u2028\u2029"):
+    if any(ch in (out.get("title") or "") for ch in LINE_BREAKS):
         raise RuleViolation(_("The title must fit on one line (no line breaks)."), "title")
     if len(out.get("title") or "") > 200:
         raise RuleViolation(_("The title is longer than 200 characters."), "title")
@@ -140,6 +145,7 @@ def clean_event_fields(data: dict, *, current: Event | None = None) -> dict:
                 _("The description is longer than %(n)d characters.") % {"n": MAX_TEXT},
                 "description",
             )
+    _clean_languages(out, current)
     if "type" in out and out["type"] not in EventType.values:
         raise RuleViolation(_("Unknown event type."), "type")
     if "format" in out and out["format"] not in Format.values:
@@ -241,6 +247,27 @@ def clean_event_fields(data: dict, *, current: Event | None = None) -> dict:
     if fmt in (Format.ONLINE, Format.HYBRID) and "online_url" in out and not url:
         raise RuleViolation(_("Give the link of an online or hybrid event."), "online_url")
     return out
+
+
+def _clean_languages(out: dict, current: Event | None) -> None:
+    """The source language and the translations of the texts (``core.multilingual``); a new
+    source language must not be one the texts are already translated into."""
+    if out.get("source_language") is None:
+        out.pop("source_language", None)
+    if "source_language" in out:
+        out["source_language"] = clean_source_language(out["source_language"])
+    elif current is None:
+        out["source_language"] = clean_source_language("")
+    source = out.get("source_language", current.source_language if current else "")
+    if "translations" in out or "source_language" in out:
+        given = out.get("translations", current.translations if current else {})
+        out["translations"] = clean_translations(given, field_limits(Event), source)
+        for language, texts in out["translations"].items():
+            if any(ch in texts.get("title", "") for ch in LINE_BREAKS):
+                raise RuleViolation(
+                    _("The title must fit on one line (no line breaks)."),
+                    f"translations.{language}.title",
+                )
 
 
 def standard_questions() -> Instrument:

@@ -24,6 +24,7 @@ from django.contrib.contenttypes.management import create_contenttypes
 from django.contrib.contenttypes.models import ContentType
 
 from echos.events.models import Event
+from echos.events.texts import fill_search_text
 from echos.events.zones import move_to_country_zones
 from echos.questionnaires import upgrades as questionnaires
 
@@ -121,11 +122,30 @@ UPGRADES: tuple[BackupUpgrade, ...] = (
         renamed_models={},
         after_load=lambda using: _events_in_country_zones(using),
     ),
+    # Issue #17 (content in several languages): events made before it are written in English,
+    # untranslated; their folded search text is filled once the rows are loaded.
+    BackupUpgrade(
+        name="Events in several languages (#17)",
+        migrations=frozenset({("events", "0006_event_translations")}),
+        renamed_models={},
+        after_load=lambda using: _event_search_text(using),
+        added_columns=frozenset(
+            {
+                "events.event.source_language",
+                "events.event.translations",
+                "events.event.search_text",
+            }
+        ),
+    ),
 )
 
 
 def _events_in_country_zones(using: str) -> None:
     move_to_country_zones(Event.objects.using(using))
+
+
+def _event_search_text(using: str) -> None:
+    fill_search_text(Event.objects.using(using))
 
 
 @dataclass
