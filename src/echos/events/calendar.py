@@ -131,7 +131,9 @@ def parse_date(value, earliest: date = EARLIEST, latest: date = LATEST) -> date 
 
 
 def public_events():
-    return Event.objects.public().select_related("hub", "country", "region")
+    """The public calendar's events with what a page shows of them (their folded search text,
+    every language of every text, is only filtered on, never read)."""
+    return Event.objects.public().select_related("hub", "country", "region").defer("search_text")
 
 
 PER_DAY = 4  # events named in a day's cell; the rest are counted and linked

@@ -11,8 +11,9 @@ from django.utils.translation import gettext_lazy as _
 from echos.core.dates import medium_datetime
 from echos.core.emails import EmailAddressField
 from echos.core.forms import DateTimeLocalInput, ServiceFormMixin
-from echos.core.languages import language_choices
+from echos.core.languages import COUNTRY_LANGUAGE, language_choices
 from echos.core.models import Region, Term
+from echos.core.multilingual import TranslationsFormMixin
 from echos.core.outline import PointOnMapInput
 from echos.events.models import (
     ACCESSIBILITY_FEATURES,
@@ -91,7 +92,9 @@ class LanguagesField(forms.MultipleChoiceField):
         return True  # the service refuses unknown codes by name ("Unknown language: xx.")
 
 
-class EventForm(ServiceFormMixin, forms.Form):
+class EventForm(TranslationsFormMixin, ServiceFormMixin, forms.Form):
+    """An event's fields, then its source language and translations (issue #17) on the same form."""
+
     title = forms.CharField(label=_("Title"), max_length=200)
     description = forms.CharField(label=_("Description"), widget=forms.Textarea(attrs={"rows": 6}))
     type = forms.ChoiceField(label=_("Type"), choices=EventType.choices)
@@ -164,7 +167,9 @@ class EventForm(ServiceFormMixin, forms.Form):
         required=False,
     )
 
-    def __init__(self, *args, country=None, **kwargs):
+    def __init__(self, *args, country=None, event: Event | None = None, **kwargs):
+        """``event``: the event edited (its translations); a new one is written in the language
+        of its ``country`` (the hub's) unless the organiser chooses another."""
         super().__init__(*args, **kwargs)
         held = self.initial.get("languages") or []
         held = held.replace(",", " ").split() if isinstance(held, str) else held
@@ -184,6 +189,13 @@ class EventForm(ServiceFormMixin, forms.Form):
         cast(forms.ChoiceField, self.fields["questions"]).choices = [("", _("No questions"))] + [
             (i.code, i.display_title) for i in registration_instruments()
         ]
+        self.setup_translations(event)
+        if event is None and country is not None:
+            self.fields["source_language"].initial = COUNTRY_LANGUAGE.get(
+                country.code, self.fields["source_language"].initial
+            )
+        # A post without it (a script written before #17) keeps the event's language ("en" new).
+        self.fields["source_language"].required = False
 
     @classmethod
     def initial_for(cls, event: Event) -> dict:
@@ -225,6 +237,22 @@ class EventForm(ServiceFormMixin, forms.Form):
 
     TIMES = ("start", "end", "registration_opens", "registration_closes")
 
+    # The event has a "Languages" field of its own (those spoken at the event).
+    translations_legend = _("Language of the text and translations")
+    # The texts a visitor reads, translatable into each offered language (not required).
+    translatable_fields = {
+        "title": forms.CharField(label=_("Title"), max_length=200),
+        "description": forms.CharField(
+            label=_("Description"), widget=forms.Textarea(attrs={"rows": 4})
+        ),
+        "accessibility_notes": forms.CharField(
+            label=_("Accessibility information"), widget=forms.Textarea(attrs={"rows": 2})
+        ),
+        "outcomes": forms.CharField(
+            label=_("Outcomes (after the event)"), widget=forms.Textarea(attrs={"rows": 2})
+        ),
+    }
+
     def service_fields(self) -> dict:
         """Cleaned data as the service expects it: local naive times plus the time zone name."""
         data = dict(self.cleaned_data)
@@ -235,6 +263,14 @@ class EventForm(ServiceFormMixin, forms.Form):
         data["region"] = region.code if region else ""
         for name in ("venue", "address", "online_url", "accessibility_notes", "outcomes"):
             data[name] = data.get(name) or ""
+        for name in list(data):
+            if name.startswith("tr-"):
+                del data[name]
+        if not data.get("source_language"):
+            data.pop("source_language", None)
+        # Only a form that showed the translations changes them (an older script's post keeps them).
+        if any(key.startswith("tr-") for key in self.data):
+            data["translations"] = self.cleaned_translations()
         return data
 
 

@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy
 
+from echos.core.multilingual import shown
 from echos.events.models import Event, Registration
 from echos.events.services.links import personal_url
 from echos.events.services.places import waitlist_position
@@ -31,13 +32,16 @@ SUBJECTS = {
 
 
 def send_email_now(registration: Registration, kind: str) -> None:
-    """Compose and send one registration e-mail in the registrant's language."""
+    """Compose and send one registration e-mail in the registrant's language (the event's title
+    too when translated, otherwise in its source language with a line saying so)."""
     event = registration.event
     with translation.override(registration.language or settings.LANGUAGE_CODE):
+        title = shown(event, "title")
         context = {
             "kind": kind,
             "registration": registration,
             "event": event,
+            "title": title,
             "personal_url": personal_url(registration),
             "event_url": settings.SITE_URL.rstrip("/") + event.get_absolute_url(),
             "ics_url": settings.SITE_URL.rstrip("/") + reverse("events:event_ics", args=[event.pk]),
@@ -45,7 +49,7 @@ def send_email_now(registration: Registration, kind: str) -> None:
             "position": waitlist_position(registration),
         }
         body = render_to_string("events/email.txt", context)
-        subject = str(SUBJECTS[kind]) % {"title": event.title}
+        subject = str(SUBJECTS[kind]) % {"title": title.text}
     send_mail(subject, body, None, [registration.email])
 
 

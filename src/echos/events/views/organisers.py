@@ -51,7 +51,7 @@ def event_edit(request, pk: int | None = None):
         hub = event.hub
     country = event.country if event else hub.country
     if request.method == "POST":
-        form = EventForm(request.POST, country=country)
+        form = EventForm(request.POST, country=country, event=event)
         if form.is_valid():
             try:
                 if event:
@@ -68,7 +68,8 @@ def event_edit(request, pk: int | None = None):
                     )
                 return redirect(event)
             except RuleViolation as exc:
-                form.add_rule_violation(exc)
+                if not form.add_translation_violation(exc):
+                    form.add_rule_violation(exc)
         status = 422
     else:
         initial = (
@@ -81,7 +82,7 @@ def event_edit(request, pk: int | None = None):
                 "languages": "en",
             }
         )
-        form = EventForm(initial=initial, country=country)
+        form = EventForm(initial=initial, country=country, event=event)
         status = 200
     return render(
         request, "events/event_form.html", {"form": form, "event": event, "hub": hub}, status=status
