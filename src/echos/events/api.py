@@ -29,6 +29,14 @@ WHEN = ("upcoming", "past", "all")
 ACTIONS = ("check_in", "undo", "cancel")
 
 
+TRANSLATIONS_HELP = (
+    "The texts in other languages the platform offers: "
+    '{"fr": {"title": "…", "description": "…"}}; translatable: '
+    + ", ".join(Event.TRANSLATABLE)
+    + "."
+)
+
+
 class EventIn(Schema):
     hub: int
     title: str = Field(max_length=200)
@@ -63,6 +71,12 @@ class EventIn(Schema):
     accessibility: list[str] = []
     accessibility_notes: str = ""
     status: Annotated[str, one_of(Event.Status)] = "draft"
+    source_language: str = Field(
+        "", description="ISO 639-1 code of the language the texts are written in (default en)"
+    )
+    translations: dict[str, dict[str, str | None]] = Field(
+        default_factory=dict, description=TRANSLATIONS_HELP
+    )
 
 
 class EventPatch(Schema):
@@ -89,6 +103,10 @@ class EventPatch(Schema):
     accessibility: list[str] | None = None
     accessibility_notes: str | None = None
     outcomes: str | None = None
+    source_language: str | None = None
+    translations: dict[str, dict[str, str | None]] | None = Field(
+        None, description=TRANSLATIONS_HELP + " Replaces every translation the event had."
+    )
 
 
 class StatusIn(Schema):
@@ -138,6 +156,8 @@ def event_out(e: Event, *, details: bool) -> dict:
         "accessibility": e.accessibility_codes,
         "accessibility_notes": e.accessibility_notes,
         "outcomes": e.outcomes,
+        "source_language": e.source_language,
+        "translations": e.translations or {},
         "sequence": e.sequence,
         "url": e.get_absolute_url(),
         "ics": f"/events/{e.pk}/event.ics",

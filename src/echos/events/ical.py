@@ -1,4 +1,12 @@
-"""Events as RFC 5545 iCalendar, for subscriptions in calendar apps and single downloads."""
+"""Events as RFC 5545 iCalendar, for subscriptions in calendar apps and single downloads.
+
+**Languages (issue #17).** RFC 5545 allows SUMMARY and DESCRIPTION only once in a VEVENT (3.6.1),
+so an event's several languages cannot each have their own: SUMMARY and DESCRIPTION are in the
+feed's language (the visitor's when the event is translated into it, otherwise the event's source
+language) and say which with the ``LANGUAGE`` parameter (3.2.10). Every other language of the
+event follows as non-standard properties, which RFC 5545 allows (3.8.8.2) and calendar apps keep
+or ignore: ``X-ECHOS-SUMMARY;LANGUAGE=de:…`` and ``X-ECHOS-DESCRIPTION;LANGUAGE=de:…``.
+"""
 
 import logging
 from datetime import UTC, date, datetime, timedelta
@@ -7,10 +15,11 @@ from zoneinfo import ZoneInfo
 
 import icalendar
 from django.conf import settings
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from echos.core import dates
+from echos.core.multilingual import every_language, shown
 from echos.events.models import Event, Format
 
 logger = logging.getLogger(__name__)
@@ -174,8 +183,16 @@ def _vevent(event: Event, now: datetime) -> icalendar.Event:
     item.add("sequence", event.sequence)
     item.add("dtstart", event.start.astimezone(zone))
     item.add("dtend", event.end.astimezone(zone))
-    item.add("summary", _summary(event))
-    item.add("description", _description(event, page))
+    title, description = shown(event, "title"), shown(event, "description")
+    item.add("summary", _summary(event, title.text), parameters={"LANGUAGE": title.language})
+    item.add(
+        "description",
+        _description(event, page, description.text, shown(event, "accessibility_notes").text),
+        parameters={"LANGUAGE": description.language},
+    )
+    _other_languages(
+        item, event, skip={"title": title.language, "description": description.language}
+    )
     item.add("url", page)
     item.add("location", location(event))
     if event.link_visibility == Event.LinkVisibility.PUBLIC and _has_geo(event):
@@ -198,8 +215,28 @@ def _has_geo(event: Event) -> bool:
     return event.latitude is not None and event.longitude is not None
 
 
-def _summary(event: Event) -> str:
-    title = one_line(event.title)
+def _other_languages(item: icalendar.Event, event: Event, skip: dict[str, str]) -> None:
+    """``X-ECHOS-SUMMARY`` and ``X-ECHOS-DESCRIPTION`` in each language of the event other than
+    the one of SUMMARY and DESCRIPTION (see the module's note)."""
+    titles = every_language(event, "title")
+    descriptions = every_language(event, "description")
+    notes = every_language(event, "accessibility_notes")
+    for language, text in titles.items():
+        if language != skip["title"] and text:
+            with translation.override(language):  # "Cancelled: …" in that language
+                summary = _summary(event, text)
+            # An X- property's value is TEXT by default (RFC 5545 3.8.8.2): escaped like SUMMARY.
+            item.add("x-echos-summary", icalendar.vText(summary), parameters={"LANGUAGE": language})
+    for language, text in descriptions.items():
+        if language != skip["description"] and text:
+            body = "\n\n".join(t for t in (text, notes.get(language, "")) if t)
+            item.add(
+                "x-echos-description", icalendar.vText(body), parameters={"LANGUAGE": language}
+            )
+
+
+def _summary(event: Event, text: str) -> str:
+    title = one_line(text)
     if event.status == Event.Status.CANCELLED:
         return _("Cancelled: %(title)s") % {"title": title}
     if event.status == Event.Status.POSTPONED:
@@ -228,18 +265,20 @@ def location(event: Event) -> str:
     return area
 
 
-def _description(event: Event, page: str) -> str:
+def _description(event: Event, page: str, text: str, notes: str) -> str:
+    """The description ``text`` and accessibility ``notes`` (in the language of the DESCRIPTION)
+    with the facts of the event."""
     parts = []
     if event.status in (Event.Status.CANCELLED, Event.Status.POSTPONED) and event.status_reason:
         parts.append(f"{event.get_status_display()}: {event.status_reason}")
-    parts.append(event.description)
+    parts.append(text)
     facts = []
     if event.audience_labels:
         facts.append(_("Audience: %(list)s") % {"list": ", ".join(event.audience_labels)})
     if event.accessibility_labels:
         facts.append(_("Accessibility: %(list)s") % {"list": ", ".join(event.accessibility_labels)})
-    if event.accessibility_notes:
-        facts.append(event.accessibility_notes)
+    if notes:
+        facts.append(notes)
     if facts:
         parts.append("\n".join(facts))
     programme = _programme(event)

@@ -3,10 +3,12 @@
 from typing import Any
 
 from ninja import Schema
+from pydantic import Field
 
 
 class EventOut(Schema):
-    """An event; ``venue``, ``address`` and ``online_url`` are null for those who may not see them."""
+    """An event; ``venue``, ``address`` and ``online_url`` are null for those who may not see them.
+    The texts are in their source language; ``translations`` carries every other language."""
 
     id: int
     uid: str
@@ -33,6 +35,10 @@ class EventOut(Schema):
     accessibility: list[str]
     accessibility_notes: str
     outcomes: str
+    source_language: str = Field(description="ISO 639-1 code of the language of the texts above")
+    translations: dict[str, dict[str, str]] = Field(
+        description="Every translation of the texts: {language: {field: text}}"
+    )
     sequence: int
     url: str
     ics: str

@@ -9,16 +9,21 @@ from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 
 from echos.core.dates import medium_date
-from echos.core.search import Hit, Section, section, words_filter
+from echos.core.folding import words
+from echos.core.multilingual import folded_search, shown
+from echos.core.search import Hit, Section, section
 from echos.events.models import Event
 
 
 def find(user, query: str, limit: int) -> list[Section]:
+    if not words(query):  # punctuation only: nothing to look for
+        return []
     now = timezone.now()
+    # Every language version of every text, ignoring case and accents (issue #17).
     events = (
-        Event.objects.public()
-        .filter(words_filter(query, "title", "description"))
+        folded_search(Event.objects.public(), query)
         .select_related("country")
+        .defer("search_text")
         # Upcoming events first, soonest first; then past ones, latest first.
         .annotate(past=Case(When(end__lte=now, then=1), default=0, output_field=IntegerField()))
         .order_by("past", "start", "pk")
@@ -28,9 +33,9 @@ def find(user, query: str, limit: int) -> list[Section]:
             _("Events"),
             events,
             lambda e: Hit(
-                e.title,
+                shown(e, "title").text,
                 e.get_absolute_url(),
-                Truncator(e.description).words(25),
+                Truncator(shown(e, "description").text).words(25),
                 medium_date(e.start, tz=e.time_zone),
             ),
             limit,
