@@ -73,3 +73,16 @@ def test_plausible_start_ends_by_eight():
     assert demo.plausible_start(18, 8) == 12
     assert demo.plausible_start(10, 3) == 10
     assert demo.plausible_start(7, 2) == 9
+
+
+def test_the_fair_and_three_other_demo_events_are_translated(demo_events):
+    """Issue #17: the demo shows content in several languages (the fair first)."""
+    fair = min(demo_events, key=lambda e: e.pk)
+    assert fair.type == "mission_fair" and fair.source_language == "en"
+    assert set(fair.translations) == {"de", "fr", "pl", "el"}
+    assert fair.hub.country.display_name not in fair.translations["el"]["title"]
+    translated = [e for e in demo_events if e.translations and e.pk != fair.pk]
+    assert len(translated) == 3
+    for event in translated:
+        assert all(t["title"] and t["description"] for t in event.translations.values())
+        assert "demo" in event.search_text

@@ -9,7 +9,7 @@ from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from echos.core.models import Region
 from echos.events import services
@@ -111,6 +111,142 @@ TEMPLATES = [
         25,
     ),
 ]
+
+
+# --- Demo translations (issue #17): the fair and one event of three templates are translated, so
+# that the calendar shows content in the visitor's language, and the fallback marker elsewhere.
+# Written for the demo (in our own words); country names and event types come from the catalogues.
+
+FAIR_TRANSLATIONS = {
+    "de": {
+        "title": "Messe der EU-Krebsmission: {country} (Demo)",
+        "description": (
+            "Demo-Veranstaltung. Drei Tage, an denen sich der nationale Hub allen öffnet: der "
+            "offizielle Start mit den Gründungsmitgliedern des Hubs, ein Bürgertag mit "
+            "Informationsständen zur Früherkennung, Erfahrungsberichten von Überlebenden und einem "
+            "Dialog darüber, was die Menschen vom Hub erwarten, sowie ein Synergietag, an dem sich "
+            "Projekte der Mission, gemeinsame Aktionen und Hubs anderer Länder begegnen."
+        ),
+        "accessibility_notes": "Ruheraum im Erdgeschoss; Assistenzhunde sind willkommen.",
+    },
+    "fr": {
+        "title": "Salon de la Mission cancer : {country} (démo)",
+        "description": (
+            "Événement de démonstration. Trois jours pour ouvrir le hub national à tous : le "
+            "lancement officiel avec les membres fondateurs du hub, une journée citoyenne avec des "
+            "stands d'information sur le dépistage, des témoignages de personnes ayant survécu au "
+            "cancer et un dialogue sur ce que chacun attend du hub, puis une journée des synergies "
+            "où se rencontrent projets de la Mission, actions conjointes et hubs d'autres pays."
+        ),
+        "accessibility_notes": "Salle calme au rez-de-chaussée ; chiens d'assistance bienvenus.",
+    },
+    "pl": {
+        "title": "Targi Misji UE w dziedzinie raka: {country} (demo)",
+        "description": (
+            "Wydarzenie demonstracyjne. Trzy dni, w czasie których krajowy hub otwiera się dla "
+            "wszystkich: oficjalna inauguracja z członkami założycielami hubu, dzień obywatelski ze "
+            "stoiskami informacyjnymi o badaniach przesiewowych, historiami osób, które przeżyły "
+            "raka, i rozmową o tym, czego ludzie oczekują od hubu, oraz dzień synergii, podczas "
+            "którego spotykają się projekty Misji, wspólne działania i huby z innych krajów."
+        ),
+        "accessibility_notes": "Ciche pomieszczenie na parterze; psy asystujące mile widziane.",
+    },
+    "el": {
+        "title": "Έκθεση της Αποστολής για τον Καρκίνο: {country} (επίδειξη)",
+        "description": (
+            "Εκδήλωση επίδειξης. Τρεις ημέρες που ανοίγουν τον εθνικό κόμβο σε όλους: η επίσημη "
+            "έναρξη με τα ιδρυτικά μέλη του κόμβου, μια ημέρα πολιτών με περίπτερα ενημέρωσης για "
+            "τον προσυμπτωματικό έλεγχο, ιστορίες επιζώντων και διάλογο για το τι περιμένουν οι "
+            "πολίτες από τον κόμβο, και μια ημέρα συνεργειών όπου συναντώνται έργα της Αποστολής, "
+            "κοινές δράσεις και κόμβοι άλλων χωρών."
+        ),
+        "accessibility_notes": "Ήσυχη αίθουσα στο ισόγειο· τα σκυλιά βοήθειας είναι ευπρόσδεκτα.",
+    },
+}
+
+# The titles of three templates, the description's first sentence and the outcome, per language.
+TEMPLATE_TRANSLATIONS = {
+    "Webinar: living well after cancer": {
+        "de": "Webinar: gut leben nach Krebs",
+        "fr": "Webinaire : bien vivre après un cancer",
+        "it": "Webinar: vivere bene dopo il cancro",
+        "pl": "Webinarium: dobre życie po raku",
+    },
+    "Workshop: schools against cancer risk factors": {
+        "de": "Workshop: Schulen gegen Krebsrisikofaktoren",
+        "fr": "Atelier : les écoles contre les facteurs de risque du cancer",
+        "es": "Taller: las escuelas contra los factores de riesgo del cáncer",
+    },
+    "Conference: equitable access to cancer care": {
+        "de": "Konferenz: gerechter Zugang zur Krebsversorgung",
+        "fr": "Conférence : un accès équitable aux soins contre le cancer",
+        "it": "Conferenza: accesso equo alle cure oncologiche",
+        "el": "Συνέδριο: ισότιμη πρόσβαση στη φροντίδα για τον καρκίνο",
+    },
+}
+DEMO_SUFFIX = {
+    "de": "(Demo)",
+    "fr": "(démo)",
+    "it": "(demo)",
+    "pl": "(demo)",
+    "es": "(demo)",
+    "el": "(επίδειξη)",
+}
+DEMO_SENTENCE = {
+    "de": "Demo-Veranstaltung mit erfundenen Inhalten, die zeigt, wie ein Hub seine Aktivitäten "
+    "veröffentlicht.",
+    "fr": "Événement de démonstration au contenu inventé, qui montre comment un hub publie ses "
+    "activités.",
+    "it": "Evento dimostrativo con contenuti inventati, che mostra come un hub pubblica le proprie "
+    "attività.",
+    "pl": "Wydarzenie demonstracyjne o wymyślonej treści, pokazujące, jak hub publikuje swoje "
+    "działania.",
+    "es": "Evento de demostración con contenido inventado, que muestra cómo un hub publica sus "
+    "actividades.",
+    "el": "Εκδήλωση επίδειξης με επινοημένο περιεχόμενο, που δείχνει πώς ένας κόμβος δημοσιεύει "
+    "τις δραστηριότητές του.",
+}
+DEMO_OUTCOME = {
+    "de": "Demo-Ergebnis: Die Teilnehmenden wünschten sich eine Folgeveranstaltung und nannten dem "
+    "Hub ihre Ansprechpersonen.",
+    "fr": "Résultat de démonstration : les participants ont demandé une séance de suivi et ont "
+    "transmis leurs contacts au hub.",
+    "it": "Risultato dimostrativo: i partecipanti hanno chiesto un incontro di follow-up e hanno "
+    "condiviso i loro referenti con l'hub.",
+    "pl": "Wynik demonstracyjny: uczestnicy poprosili o spotkanie uzupełniające i przekazali hubowi "
+    "swoje punkty kontaktowe.",
+    "es": "Resultado de demostración: los participantes pidieron una sesión de seguimiento y "
+    "compartieron sus puntos de contacto con el hub.",
+    "el": "Αποτέλεσμα επίδειξης: οι συμμετέχοντες ζήτησαν μια συνάντηση συνέχειας και μοιράστηκαν "
+    "τα σημεία επαφής τους με τον κόμβο.",
+}
+
+
+def fair_translations(hub: Hub) -> dict[str, dict[str, str]]:
+    """The fair's texts in German, French, Polish and Greek, the country named in each."""
+    out = {}
+    for language, texts in FAIR_TRANSLATIONS.items():
+        with translation.override(language):
+            country = hub.country.display_name
+        out[language] = {k: v.format(country=country) for k, v in texts.items()}
+    return out
+
+
+def template_translations(title: str, kind: str, hub: Hub, past: bool) -> dict:
+    """The texts of an event made from the template ``title`` in each language it is translated
+    into ({} for the other templates)."""
+    out = {}
+    for language, translated in TEMPLATE_TRANSLATIONS.get(title, {}).items():
+        with translation.override(language):
+            what = f"{EventType(kind).label} · {hub.country.display_name}."
+        texts = {
+            "title": f"{translated} {DEMO_SUFFIX[language]}",
+            "description": f"{DEMO_SENTENCE[language]} {what}",
+        }
+        if past:
+            texts["outcomes"] = DEMO_OUTCOME[language]
+        out[language] = texts
+    return out
 
 
 def _local(day, hour: int, tz: str) -> datetime:
@@ -225,6 +361,8 @@ def _fair(hub: Hub, day, counter, rng) -> Event:
         accessibility_notes="Quiet room on the ground floor; assistance dogs welcome.",
         questions="event-registration",
         status=Event.Status.PUBLISHED,
+        source_language="en",
+        translations=fair_translations(hub),
     )
     programme = [
         (0, 9, 11, "Official launch of the national hub", "Main hall"),
@@ -274,6 +412,7 @@ def load_demo() -> dict:
     regions: dict[str, list[str]] = {}
     for code, country in Region.objects.filter(parent=None).values_list("code", "country_id"):
         regions.setdefault(country, []).append(code)
+    translated: set[str] = set()  # templates whose first event got its translations
     for i in range(96):
         hub = hubs[i % len(hubs)]
         kind, title, audiences, objectives, fmt, hours, capacity = TEMPLATES[
@@ -320,6 +459,9 @@ def load_demo() -> dict:
             ),
             is_demo=True,
         )
+        if title in TEMPLATE_TRANSLATIONS and title not in translated:
+            translated.add(title)
+            event.translations = template_translations(title, kind, hub, past)
         event.save()
         events.append(event)
         n = rng.randint(0, (capacity or 80) + (10 if capacity and rng.random() < 0.2 else 0))
