@@ -202,3 +202,25 @@ def test_a_citizens_words_keep_their_language_and_the_answer_is_translated(hubs,
     assert body["language"] == "nb" and body["source_language"] == "nb"
     assert body["translations"] == {"en": {"answer": "Yes, we do it."}}
     assert Proposal.objects.filter(search_text__contains="buss").exists()
+
+
+def test_exports_carry_every_language(hubs, personas, login):
+    import io
+
+    from openpyxl import load_workbook
+
+    c = _open(hubs, source_language="en", translations=FR)
+    header, row = services.text_rows(c)
+    assert header[:4] == ["consultation", "source_language", "title [en]", "title [fr]"]
+    assert row[2:4] == ["Priorities of the Norwegian hub", "Priorités du hub norvégien"]
+    response = login(personas["coord_no"]).get(f"/participate/consultations/{c.pk}/answers.xlsx")
+    assert response.status_code == 200
+    book = load_workbook(io.BytesIO(response.content))
+    values = [list(r) for r in book["consultation"].iter_rows(values_only=True)]
+    assert "Priorités du hub norvégien" in values[1]
+    from echos.participation.opendata import TABLES
+
+    table = next(t for t in TABLES if t.name == "consultations")
+    rows = list(table.rows())
+    assert len(rows[0]) == len(table.fields)
+    assert "Priorités du hub norvégien" in rows[-1][-1]

@@ -5,6 +5,7 @@ option), and the proposals' public facts. Never an answer, an answer's personal 
 shown, a comment or who contributed.
 """
 
+import json
 from collections.abc import Iterator
 
 from echos.core.opendata import Field, Table, values_rows
@@ -15,9 +16,25 @@ def _consultations() -> Iterator[tuple]:
     for row in values_rows(
         Consultation.objects.all(),
         ["pk", "hub_id", "title", "languages", "opens_at", "closes_at", "confirmed_count",
-         "follow_up_published_at", "is_demo"],
+         "follow_up_published_at", "is_demo", "source_language", "translations"],
     ):  # fmt: skip
-        yield row[:3] + (";".join(row[3] or []),) + row[4:]
+        texts = _title_translations(row[10])  # never the follow-up (not in the table)
+        yield (
+            row[:3]
+            + (";".join(row[3] or []),)
+            + row[4:10]
+            + (json.dumps(texts, ensure_ascii=False, sort_keys=True),)
+        )
+
+
+def _title_translations(translations) -> dict:
+    """The title and description of a consultation in other languages (never the follow-up)."""
+    out = {}
+    for language, fields in (translations or {}).items():
+        kept = {k: v for k, v in (fields or {}).items() if k in ("title", "description")}
+        if kept:
+            out[language] = kept
+    return out
 
 
 def _results() -> Iterator[tuple]:
@@ -30,7 +47,7 @@ def _proposals() -> Iterator[tuple]:
     yield from values_rows(
         Proposal.objects.confirmed().filter(is_hidden=False),
         ["pk", "hub_id", "consultation_id", "title", "status", "support_count", "comment_count",
-         "answered_at", "created_at", "is_demo"],
+         "answered_at", "created_at", "is_demo", "language"],
     )  # fmt: skip
 
 
@@ -52,6 +69,12 @@ TABLES = [
             Field("confirmed_answers", "integer", "Number of confirmed answers"),
             Field("follow_up_published_at", "datetime", "When the follow-up was published (UTC)"),
             DEMO,
+            Field("source_language", "string", "ISO 639-1 code of the title"),
+            Field(
+                "translations",
+                "string",
+                'Title and description in other languages, JSON: {"fr": {"title": "…"}}',
+            ),
         ),
         rows=_consultations,
     ),
@@ -87,6 +110,7 @@ TABLES = [
             Field("answered_at", "datetime", "When the hub answered (UTC)"),
             Field("created_at", "datetime", "Submitted (UTC)"),
             DEMO,
+            Field("language", "string", 'ISO 639-1 code the author wrote in ("" if unknown)'),
         ),
         rows=_proposals,
     ),

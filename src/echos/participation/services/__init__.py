@@ -16,6 +16,7 @@ from echos.participation.services.consultations import (
     standard_instrument,
     submit_answer,
     text_answers,
+    text_rows,
     translate_consultation,
 )
 from echos.participation.services.contributions import (
@@ -70,5 +71,6 @@ __all__ = [
     "tally_cells",
     "tally_pairs",
     "text_answers",
+    "text_rows",
     "translate_consultation",
 ]

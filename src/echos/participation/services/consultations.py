@@ -17,6 +17,9 @@ from echos.core.multilingual import (
     active_language,
     clean_source_language,
     clean_translations,
+    export_header,
+    export_languages,
+    export_row,
     field_limits,
 )
 from echos.hubs.models import Hub
@@ -412,6 +415,21 @@ def text_answers(consultation: Consultation, code: str):
         .only("pk", "answers", "confirmed_at")
         .order_by("-confirmed_at", "-pk")
     )
+
+
+def text_rows(consultation: Consultation) -> list[list[str]]:
+    """Header and one row of the consultation's text in every language (``title [de]``…), the
+    follow-up only once it is public."""
+    fields = ["title", "description"] + (["follow_up"] if consultation.follow_up_visible else [])
+    languages = export_languages([consultation])
+    return [
+        ["consultation", "source_language", *export_header(fields, languages)],
+        [
+            str(consultation.pk),
+            consultation.source_language,
+            *export_row(consultation, fields, languages),
+        ],
+    ]
 
 
 def export_rows(consultation: Consultation):

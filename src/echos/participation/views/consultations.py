@@ -297,6 +297,10 @@ def export(request, pk: int, fmt: str):
         sheet = book.create_sheet("answers")
         for row in rows:
             append_row(sheet, row)
+        # The consultation's own text in every language (title [en], title [fr], …).
+        about = book.create_sheet("consultation")
+        for row in services.text_rows(consultation):
+            append_row(about, row)
         out: io.BytesIO | io.StringIO = io.BytesIO()
         book.save(out)
         response = HttpResponse(
