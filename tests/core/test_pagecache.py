@@ -1,6 +1,7 @@
 """The shared page cache's rules (core/pagecache.py): keys, bounds, language, who bypasses it,
 conditional requests, a client's no-cache, CSRF tokens, and a version store that is down."""
 
+import os
 import re
 import time
 from datetime import date
@@ -251,6 +252,47 @@ def test_an_evicted_version_never_brings_back_an_old_page(page_cache, hubs):
     client.get("/hubs/")
     caches[pagecache.VERSIONS_ALIAS].clear()  # evicted (allkeys-lru, a restart)
     assert state(client.get("/hubs/")) == "miss"
+
+
+def test_one_redis_server_down_for_both_stores_serves_every_page_uncached(
+    page_cache, hubs, settings
+):
+    """Production: pages and versions on the same Redis (the one-trip lookup applies)."""
+    settings.CACHES = {
+        **settings.CACHES,
+        pagecache.PAGES_ALIAS: BROKEN_REDIS,
+        pagecache.VERSIONS_ALIAS: BROKEN_REDIS,
+    }
+    for _ in range(2):
+        response = Client().get("/hubs/")
+        assert response.status_code == 200 and state(response) is None
+
+
+@pytest.mark.skipif(
+    not os.environ.get("ECHOS_TEST_REDIS_URL"), reason="needs Redis (ECHOS_TEST_REDIS_URL)"
+)
+def test_on_redis_a_hit_is_one_round_trip(page_cache, hubs, monkeypatch):
+    """The versions and the page are read by one script (#18 load: every round trip is a wait
+    for the server under load)."""
+    import redis
+
+    sent: list[str] = []
+    execute = redis.Redis.execute_command
+
+    def counted(self, *args, **options):
+        sent.append(str(args[0]))
+        return execute(self, *args, **options)
+
+    monkeypatch.setattr(redis.Redis, "execute_command", counted)
+    client = Client()
+    assert state(client.get("/hubs/")) == "miss"
+    sent.clear()
+    assert state(client.get("/hubs/")) == "hit"
+    assert [c.upper() for c in sent] == ["EVALSHA"]
+    # A write still changes the next response: the script derives the key from the versions.
+    pagecache.bump(["hubs"])
+    assert state(client.get("/hubs/")) == "miss"
+    assert state(client.get("/hubs/")) == "hit"
 
 
 # --- finding writes ----------------------------------------------------------------------------

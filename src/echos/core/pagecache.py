@@ -36,7 +36,9 @@ everything.
 default a file cache under the data directory, so that every app process and every management
 command sees the same versions (page bodies stay in each process's local memory). A bump writes
 a new value, it never increments, so concurrent bumps need no atomic operation. When the store
-cannot be read or written the page is served uncached, never stale.
+cannot be read or written the page is served uncached, never stale. When pages and versions live
+on the same Redis server (production), a lookup is one round trip: a server-side script reads the
+versions, derives the page's key from them and reads the page, atomically (``_lookup_redis``).
 
 **CSRF.** Every page carries the CSRF token (the header's language switch). It is stored with a
 placeholder in place of the token and each visitor gets their own token on a hit (and the CSRF
@@ -52,6 +54,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import os
 import re
 import secrets
 import time
@@ -60,10 +63,12 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from functools import cache
 from importlib import import_module
+from typing import Any, cast
 
 from django.apps import apps
 from django.conf import settings
 from django.core.cache import caches
+from django.core.cache.backends.redis import RedisCache
 from django.db import connections
 from django.http import HttpResponse, QueryDict
 from django.middleware.csrf import CSRF_ALLOWED_CHARS, get_token
@@ -424,6 +429,87 @@ def _etag(body: bytes) -> str:
     return quote_etag(hashlib.sha256(body).hexdigest()[:32])
 
 
+def _lookup(topics: Sequence[str], parts: tuple) -> tuple[str, object] | None:
+    """The page's key and its stored entry (or None), through the cache API: two reads (the
+    versions, then the page). None when a store fails: the page is served uncached."""
+    found = versions(topics)
+    if found is None:
+        return None
+    key = PAGE_PREFIX + hashlib.sha256(repr((*parts, found)).encode()).hexdigest()
+    try:
+        return key, caches[PAGES_ALIAS].get(key)
+    except Exception:
+        log.warning("page cache: store unavailable, serving uncached", exc_info=True)
+        return None
+
+
+# On Redis a hit is one round trip: the script reads the versions, derives the page's key from
+# them and reads the page, atomically. A version never written yet (first use, or evicted) makes
+# it answer 0 (``_MISSING``): ``versions`` writes a fresh one and the script runs again.
+_LOOKUP_SCRIPT = """
+local parts = {ARGV[2]}
+local found = redis.call('MGET', unpack(KEYS))
+for i = 1, #KEYS do
+  if not found[i] then return {0} end
+  parts[i + 1] = found[i]
+end
+local key = redis.sha1hex(table.concat(parts, '|'))
+return {1, key, redis.call('GET', ARGV[1] .. key)}
+"""
+_scripts: dict[tuple, Any] = {}
+_MISSING = object()
+
+
+def _redis_script(store: Any, versions_store: Any) -> tuple[Any, Any] | None:
+    """The lookup script on the Redis server both stores share and the stores' serializer, else
+    None (local memory, files, or two different servers: then ``_lookup``)."""
+    if not isinstance(store, RedisCache) or not isinstance(versions_store, RedisCache):
+        return None
+    # Django's Redis backend keeps its servers and client in private attributes.
+    redis_store: Any = store
+    servers = redis_store._servers
+    if servers != cast(Any, versions_store)._servers:
+        return None
+    where = (tuple(servers), os.getpid())
+    script = _scripts.get(where)
+    if script is None:
+        # One client per process and server (its pool is thread-safe): building a client per
+        # call, as the cache API does, costs more than the round trip it saves.
+        pool = redis_store._cache._get_connection_pool(write=False)
+        client = redis_store._cache._client(connection_pool=pool)
+        script = _scripts[where] = client.register_script(_LOOKUP_SCRIPT)
+    return script, redis_store._cache._serializer
+
+
+def _lookup_redis(topics: Sequence[str], base: str):
+    """``_lookup`` in one round trip on Redis: (key, entry or None); ``_MISSING`` when a version
+    is not written yet; None when this does not apply (``_lookup`` then decides, also when the
+    store failed: the page is served uncached if the store is really down)."""
+    store, versions_store = caches[PAGES_ALIAS], caches[VERSIONS_ALIAS]
+    try:
+        found = _redis_script(store, versions_store)
+        if found is None:
+            return None
+        script, serializer = found
+        keys = [versions_store.make_and_validate_key(VERSION_PREFIX + t) for t in (ALL, *topics)]
+        prefix = store.make_and_validate_key(PAGE_PREFIX)
+        digest = hashlib.sha256(base.encode()).hexdigest()
+        answer = script(keys=keys, args=[prefix, digest])
+    except Exception:
+        log.warning("page cache: one-trip lookup failed, trying the cache API", exc_info=True)
+        return None
+    if not answer or answer[0] != 1:
+        return _MISSING
+    key = answer[1].decode() if isinstance(answer[1], bytes) else str(answer[1])
+    raw = answer[2] if len(answer) > 2 else None
+    try:
+        entry = serializer.loads(raw) if raw is not None else None
+    except Exception:
+        log.warning("page cache: an unreadable entry, rendering the page", exc_info=True)
+        entry = None
+    return PAGE_PREFIX + key, entry
+
+
 class PageCacheMiddleware:
     """Serve declared public pages to anonymous visitors from the shared cache (module doc)."""
 
@@ -457,9 +543,6 @@ class PageCacheMiddleware:
         query = _normalised(request.GET, page.params)
         if query is None:
             return None
-        found = versions(page.topics)
-        if found is None:
-            return None
         # The view sees exactly what the key holds.
         request.GET = query
         request.META["QUERY_STRING"] = query.urlencode()
@@ -472,14 +555,15 @@ class PageCacheMiddleware:
             get_script_prefix(),
             bool(getattr(request, "htmx", False)),
             timezone.localdate().isoformat(),
-            found,
         )
-        key = PAGE_PREFIX + hashlib.sha256(repr(parts).encode()).hexdigest()
-        try:
-            entry = caches[PAGES_ALIAS].get(key)
-        except Exception:
-            log.warning("page cache: store unavailable, serving uncached", exc_info=True)
+        looked_up = _lookup_redis(page.topics, repr(parts))
+        if looked_up is _MISSING and versions(page.topics) is not None:
+            looked_up = _lookup_redis(page.topics, repr(parts))  # with the versions just written
+        if looked_up is None or looked_up is _MISSING:
+            looked_up = _lookup(page.topics, parts)
+        if looked_up is None:
             return None
+        key, entry = looked_up
         if isinstance(entry, Entry):
             return self._hit(request, entry)
         request._echos_pagecache = _State(key=key)
