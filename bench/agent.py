@@ -14,7 +14,8 @@ Requests (``op`` and its arguments):
 - ``queries`` (``path``, ``username`` or null, ``write``: {kind, id} or null): SQL statements of a
   request in-process (Django test client) right after the write (cold) and again (warm);
 - ``publish`` (``title``, ``hub``): a published event starting tomorrow;
-- ``fair_setup`` (``title``, ``capacity``): a published event of the first national hub, in a week;
+- ``fair_setup`` (``title``, ``capacity``): a published event of the first national hub, in a week
+  (its id, the hub and the hub's country);
 - ``fair_rows`` (``event``): its registrations (id, e-mail, status, waitlist position), by id;
 - ``answer_emails`` (``consultation``): the addresses of its stored answers;
 - ``delete_events`` (``ids``): remove the tools' own events again (with their registrations).
@@ -164,7 +165,7 @@ def fair_setup(request):
     event = event_services.create_event(
         actor=None, hub=hub, capacity=request["capacity"], registration_enabled=True, **fields
     )
-    return {"id": event.pk, "hub": hub.pk}
+    return {"id": event.pk, "hub": hub.pk, "country": hub.country_id}
 
 
 def fair_rows(request):

@@ -57,6 +57,7 @@ import sys
 import threading
 import time
 import zlib
+from argparse import Namespace
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -132,9 +133,17 @@ class Recorder:
     errors: dict[str, int] = field(default_factory=dict)
     examples: list[str] = field(default_factory=list)
     reconnects: int = 0
+    # Per kind: how many responses the shared page cache served ("hit"), rendered and stored
+    # ("miss"), or did not handle (no X-Echos-Cache header: "none").
+    cache: dict[str, dict[str, int]] = field(default_factory=dict)
 
-    def add(self, kind: str, elapsed: float | None, ok: bool, detail: str = "") -> None:
+    def add(
+        self, kind: str, elapsed: float | None, ok: bool, detail: str = "", cache: str = ""
+    ) -> None:
         self.requests[kind] = self.requests.get(kind, 0) + 1
+        if cache:
+            seen = self.cache.setdefault(kind, {})
+            seen[cache] = seen.get(cache, 0) + 1
         if elapsed is not None:
             self.latencies.setdefault(kind, []).append(elapsed)
         if not ok:
@@ -150,6 +159,17 @@ class Recorder:
                 mine[kind] = mine.get(kind, 0) + n
         self.examples.extend(other.examples[: max(0, 10 - len(self.examples))])
         self.reconnects += other.reconnects
+        for kind, seen in other.cache.items():
+            mine = self.cache.setdefault(kind, {})
+            for outcome, n in seen.items():
+                mine[outcome] = mine.get(outcome, 0) + n
+
+    def cache_share(self, kinds: list[str]) -> tuple[int, int, int]:
+        """(hits, misses, responses without the cache) over the given kinds."""
+        hit = sum(self.cache.get(k, {}).get("hit", 0) for k in kinds)
+        miss = sum(self.cache.get(k, {}).get("miss", 0) for k in kinds)
+        none = sum(self.cache.get(k, {}).get("none", 0) for k in kinds)
+        return hit, miss, none
 
 
 @dataclass
@@ -439,11 +459,92 @@ class Connection:
 @dataclass
 class Kind:
     label: str
-    weight: int
+    weight: float
     path: Callable[[random.Random], str]
 
 
+HOME = "GET / (home, Europe map)"
+DIRECTORY = "GET /hubs/ (directory)"
+HUB = "GET /hubs/<id>/ (hub page)"
+COUNTRY = "GET /countries/<CC>/ (country page)"
+CALENDAR = "GET /events/ (calendar)"
+FILTERED = "GET /events/?<filters>"
+MONTH = "GET /events/month/ (month grid)"
+EVENT = "GET /events/<id>/ (event page)"
+FEED = "GET /events/feed.ics"
+COUNTRY_FEED = "GET /events/feeds/country/<CC>.ics"
+API_HUBS = "GET /api/v1/hubs"
+API_EVENTS = "GET /api/v1/events"
+# Row order of the tables (a mix uses some of them).
+LABELS = [
+    HOME, DIRECTORY, HUB, COUNTRY, CALENDAR, FILTERED, MONTH, EVENT, FEED, COUNTRY_FEED,
+    API_HUBS, API_EVENTS,
+]  # fmt: skip
+
+
+def labels(kinds: list[Kind]) -> list[str]:
+    """The table rows of a mix, in the order of ``LABELS``."""
+    used = {k.label for k in kinds}
+    return [label for label in LABELS if label in used]
+
+
+def campaign_pages(facts: dict) -> list[tuple[str, str]]:
+    """The distinct pages of a fair day or campaign, most visited first: (row label, path).
+
+    The head is what nearly everybody opens: the fair's event page, the calendar, the home map,
+    the fair country's national hub, its calendar, hubs and country page, the directory, the feeds
+    and the API lists. The tail is every other page the public mix draws from: the other sampled
+    events and hubs and the calendar filtered by each country (interleaved, so each kind is spread
+    over the ranks).
+    """
+    events, hubs = facts["events"], facts["hubs"]
+    countries = facts["countries"] or ["DE"]
+    event = facts.get("fair_event") or events[0]
+    hub = facts.get("fair_hub") or hubs[0]
+    cc = facts.get("fair_country") or countries[0]
+    head = [
+        (EVENT, f"/events/{event}/"),
+        (CALENDAR, "/events/"),
+        (HOME, "/"),
+        (HUB, f"/hubs/{hub}/"),
+        (FILTERED, f"/events/?country={cc}"),
+        (DIRECTORY, f"/hubs/?country={cc}"),
+        (COUNTRY, f"/countries/{cc}/"),
+        (DIRECTORY, "/hubs/"),
+        (COUNTRY_FEED, f"/events/feeds/country/{cc}.ics"),
+        (API_EVENTS, "/api/v1/events"),
+        (MONTH, "/events/month/"),
+        (API_HUBS, "/api/v1/hubs"),
+        (FEED, "/events/feed.ics"),
+        (FILTERED, "/events/?audience=citizens&format=online"),
+    ]
+    tails = [
+        [(EVENT, f"/events/{e}/") for e in events if e != event],
+        [(HUB, f"/hubs/{h}/") for h in hubs if h != hub],
+        [(FILTERED, f"/events/?country={c}") for c in countries if c != cc],
+        [(COUNTRY, f"/countries/{c}/") for c in countries if c != cc],
+        [(COUNTRY_FEED, f"/events/feeds/country/{c}.ics") for c in countries if c != cc],
+    ]
+    tail = [page for group in itertools.zip_longest(*tails) for page in group if page]
+    return head + tail
+
+
+def campaign_mix(facts: dict, exponent: float) -> list[Kind]:
+    """Zipf's law over ``campaign_pages``: the page of rank r is drawn with weight 1 / r^exponent.
+
+    Web page popularity follows Zipf's law closely (exponents of about 0.6–1 for whole proxies;
+    a single site's pages during an event are steeper): with 1.0 (the default) and about 500
+    pages, the first page draws 15 % of the requests, the first 14 (the head) about half, and the
+    other half goes to the long tail.
+    """
+    return [
+        Kind(label, 1 / rank**exponent, lambda r, path=path: path)
+        for rank, (label, path) in enumerate(campaign_pages(facts), start=1)
+    ]
+
+
 def public_mix(facts: dict) -> list[Kind]:
+    """The long tail: every kind of page by a fixed weight, the hub or event drawn uniformly."""
     hubs, events = facts["hubs"], facts["events"]
     countries = facts["countries"] or ["DE"]
     filters = [
@@ -454,39 +555,46 @@ def public_mix(facts: dict) -> list[Kind]:
         lambda r: f"/events/?when=past&country={r.choice(countries)}",
     ]
     return [
-        Kind("GET / (home, Europe map)", 10, lambda r: "/"),
-        Kind("GET /hubs/ (directory)", 8, lambda r: "/hubs/"),
-        Kind("GET /hubs/<id>/ (hub page)", 12, lambda r: f"/hubs/{r.choice(hubs)}/"),
-        Kind("GET /events/ (calendar)", 10, lambda r: "/events/"),
-        Kind("GET /events/?<filters>", 10, lambda r: r.choice(filters)(r)),
-        Kind("GET /events/<id>/ (event page)", 15, lambda r: f"/events/{r.choice(events)}/"),
-        Kind("GET /events/feed.ics", 3, lambda r: "/events/feed.ics"),
-        Kind(
-            "GET /events/feeds/country/<CC>.ics",
-            5,
-            lambda r: f"/events/feeds/country/{r.choice(countries)}.ics",
-        ),  # fmt: skip
-        Kind("GET /api/v1/hubs", 8, lambda r: "/api/v1/hubs"),
-        Kind("GET /api/v1/events", 8, lambda r: "/api/v1/events"),
+        Kind(HOME, 10, lambda r: "/"),
+        Kind(DIRECTORY, 8, lambda r: "/hubs/"),
+        Kind(HUB, 12, lambda r: f"/hubs/{r.choice(hubs)}/"),
+        Kind(CALENDAR, 10, lambda r: "/events/"),
+        Kind(FILTERED, 10, lambda r: r.choice(filters)(r)),
+        Kind(EVENT, 15, lambda r: f"/events/{r.choice(events)}/"),
+        Kind(FEED, 3, lambda r: "/events/feed.ics"),
+        Kind(COUNTRY_FEED, 5, lambda r: f"/events/feeds/country/{r.choice(countries)}.ics"),
+        Kind(API_HUBS, 8, lambda r: "/api/v1/hubs"),
+        Kind(API_EVENTS, 8, lambda r: "/api/v1/events"),
     ]
+
+
+def mix_for(facts: dict, args) -> list[Kind]:
+    """The browsing mix of the main phase and the fair day: ``--mix campaign`` (Zipf, default) or
+    ``--mix tail`` (``public_mix``)."""
+    if getattr(args, "mix", "campaign") == "tail":
+        return public_mix(facts)
+    return campaign_mix(facts, getattr(args, "zipf", 1.0))
 
 
 def run_public(
     port: int, kinds: list[Kind], deadline: float, stop: threading.Event, seed: int
 ) -> Recorder:
     rng = random.Random(seed)
-    weights = [k.weight for k in kinds]
+    cumulative = list(itertools.accumulate(k.weight for k in kinds))
     recorder, client = Recorder(), Connection(port)
     try:
         while time.monotonic() < deadline and not stop.is_set():
-            kind = rng.choices(kinds, weights)[0]
+            kind = rng.choices(kinds, cum_weights=cumulative)[0]
             path = kind.path(rng)
             try:
-                status, _headers, _body, elapsed = client.request("GET", path)
+                status, headers, _body, elapsed = client.request("GET", path)
             except Exception as exc:  # any failure counts as an error, the run goes on
                 recorder.add(kind.label, None, False, f"{path}: {exc!r}")
                 continue
-            recorder.add(kind.label, elapsed, 200 <= status < 400, f"{path}: HTTP {status}")
+            recorder.add(
+                kind.label, elapsed, 200 <= status < 400, f"{path}: HTTP {status}",
+                cache=headers.get("X-Echos-Cache", "none"),
+            )  # fmt: skip
     finally:
         client.close()
         recorder.reconnects += client.reconnects
@@ -602,11 +710,18 @@ def healthz_phase(port: int, clients: int, seconds: float) -> tuple[Recorder, fl
 
 
 def load_phase(
-    port: int, facts: dict, args, submitters: int, seconds: float, confirmed: set[str]
+    port: int,
+    facts: dict,
+    args,
+    submitters: int,
+    seconds: float,
+    confirmed: set[str],
+    kinds: list[Kind] | None = None,
 ) -> tuple[Recorder, float]:
-    """The public mix with ``args.clients`` threads and ``submitters`` submitting threads."""
-    kinds = public_mix(facts)
-    participants = Participants(facts["run_id"])
+    """A mix (default ``mix_for``) with ``args.clients`` threads and ``submitters`` submitting
+    threads."""
+    kinds = mix_for(facts, args) if kinds is None else kinds
+    participants = facts.setdefault("participants", Participants(facts["run_id"]))
     stop = threading.Event()
     started = time.monotonic()
     deadline = started + seconds
@@ -939,11 +1054,152 @@ def on_alarm(signum, frame):
     raise LoadTimeout("the load test ran out of time (--timeout)")
 
 
+@dataclass
+class Usage:
+    """CPU seconds used during a phase: by this load generator, by the server's processes (the
+    gunicorn master and workers) and by the whole machine (every core, /proc/stat)."""
+
+    wall: float
+    generator: float
+    server: float
+    machine_busy: float  # share of all cores' time not idle
+    redis_commands: int | None = None
+
+    def line(self, requests: int) -> str:
+        per = f"{self.generator / requests * 1e6:,.0f} µs per request, " if requests else ""
+        text = (
+            f"load generator {self.generator / self.wall:.2f} CPU ({per}"
+            f"{self.generator / max(self.server, 1e-9):.2f}× the server's CPU), server "
+            f"{self.server / self.wall:.2f} CPU, machine {self.machine_busy:.0%} busy "
+            f"({os.cpu_count()} CPUs)"
+        )
+        if self.redis_commands is not None and requests:
+            text += f"; Redis {self.redis_commands / requests:.1f} commands per request"
+        return text
+
+
+def _proc_cpu(pid: int) -> float:
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def _machine() -> tuple[int, int]:
+    """(busy, total) jiffies of all cores."""
+    values = [int(v) for v in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
+    idle = values[3] + (values[4] if len(values) > 4 else 0)
+    return sum(values) - idle, sum(values)
+
+
+def _redis_calls() -> int | None:
+    try:
+        import redis  # lazy: only the production stack has Redis
+
+        stats = redis.Redis.from_url(run.PG_REDIS_URL).info("commandstats")
+    except Exception:
+        return None
+    return sum(int(v["calls"]) for k, v in stats.items() if k != "cmdstat_info")
+
+
+def measured(server: Server, phase: Callable[[], tuple[Recorder, float]], redis: bool):
+    """Run a phase; what it recorded, its seconds and the CPU it used."""
+    pids = server.pids()
+    generator, cpu = time.process_time(), sum(_proc_cpu(p) for p in pids)
+    busy, total = _machine()
+    calls = _redis_calls() if redis else None
+    started = time.monotonic()
+    recorder, seconds = phase()
+    wall = time.monotonic() - started
+    after = _redis_calls() if redis else None
+    busy2, total2 = _machine()
+    usage = Usage(
+        wall=wall,
+        generator=time.process_time() - generator,
+        server=sum(_proc_cpu(p) for p in server.pids()) - cpu,
+        machine_busy=(busy2 - busy) / max(1, total2 - total),
+        redis_commands=None if calls is None or after is None else after - calls,
+    )
+    return recorder, seconds, usage
+
+
+def cache_line(rec: Recorder, kinds: list[str]) -> str:
+    hit, miss, none = rec.cache_share(kinds)
+    total = hit + miss + none
+    if not total:
+        return "shared page cache: no public page answered"
+    return (
+        f"shared page cache: {hit / total:.0%} of the public page responses were hits "
+        f"({hit:,}), {miss / total:.0%} misses rendered and stored ({miss:,}), "
+        f"{none / total:.0%} not cached ({none:,})"
+    )
+
+
+def target_line(public: Row, baseline: Row) -> str:
+    """The #18 targets for public pages under load, met or not."""
+    share = public.rate / baseline.rate if baseline.rate else math.nan
+    p99 = public.p99 / baseline.p99 if baseline.p99 else math.nan
+    return (
+        f"Targets (#18): public page throughput {share:.1%} of /healthz (target ≥ 25 %: "
+        f"{'met' if share >= 0.25 else '**missed**'}), p99 {p99:.1f}× /healthz p99 (target ≤ 20×: "
+        f"{'met' if p99 <= 20 else '**missed**'}), errors {public.errors:,}."
+    )
+
+
+def mix_line(kinds: list[Kind], args) -> str:
+    total = sum(k.weight for k in kinds)
+    if getattr(args, "mix", "campaign") == "tail":
+        return (
+            "Mix: the long tail — a weighted mix of page kinds, each hub, event, country or "
+            f"filter drawn uniformly from {len(kinds)} kinds (bench/load.py `public_mix`)."
+        )
+    head = sum(k.weight for k in kinds[:14]) / total
+    return (
+        f"Mix: a fair day or campaign — Zipf's law over {len(kinds)} distinct pages ranked by "
+        f"popularity (weight 1/rank^{args.zipf:g}; bench/load.py `campaign_pages`): the fair's "
+        f"event page {kinds[0].weight / total:.0%} of the requests, the first 14 pages (event, "
+        f"calendar, home map, the fair country's hub, calendar, hubs and country page, directory, "
+        f"feeds, API lists) {head:.0%}, the other {len(kinds) - 14} pages {1 - head:.0%}."
+    )
+
+
+def phase_lines(
+    title: str, intro: list[str], rec: Recorder, seconds: float, kinds: list[Kind],
+    baseline: Row, usage: Usage, check: SubmissionCheck | None,
+) -> list[str]:  # fmt: skip
+    """One phase's section: what ran, its table against /healthz, the cache, targets, CPU."""
+    public = labels(kinds)
+    rows = [baseline]
+    rows += rows_from(rec, public, seconds, "all public pages")
+    public_row = rows[-1]
+    if rec.requests.get(FORM_GET) or rec.requests.get(FORM_POST):
+        rows += rows_from(rec, [FORM_GET, FORM_POST], seconds, "all submitter requests")
+        rows += rows_from(rec, public + [FORM_GET, FORM_POST], seconds, "**all requests**")[-1:]
+    everything = sum(rec.requests.values())
+    lines = [
+        f"### {title}",
+        "",
+        *intro,
+        "",
+        *format_table(rows, baseline),
+        "",
+        cache_line(rec, public) + ".",
+        target_line(public_row, baseline),
+        f"CPU during the phase: {usage.line(everything)}.",
+    ]
+    if check is not None:
+        lines.append(f"Consultation answers: {check.line()}.")
+    if rec.examples:
+        lines += ["", "First errors:", *(f"- {e}" for e in rec.examples)]
+    return lines
+
+
 def report_lines(
-    args, facts: dict, build: dict, rows: list[Row], baseline: Row, check: SubmissionCheck,
-    seconds: float, examples: list[str], server_mib: tuple[float, int, float],
+    args, facts: dict, build: dict, baseline: Row, base_usage: Usage, server_mib,
     reconnects: int,
 ) -> list[str]:  # fmt: skip
+    """The header: data, server, method, the /healthz baseline and its CPU."""
     limits = ", ".join(f"{k}={v}" for k, v in LOAD_ENV.items() if k.startswith("ECHOS_RATE"))
     built = f"cache built {build['built_at']}" + (" (reused)" if build["reused"] else " (now)")
     total_mib, workers, max_worker = server_mib
@@ -951,40 +1207,35 @@ def report_lines(
     if args.stack == "postgres":
         server = (
             f"production stack: PostgreSQL + Redis (db {run.PG_REDIS_URL.rsplit('/', 1)[1]}, "
-            f"emptied at the start), `echos serve` {args.workers} workers × 4 threads and "
-            f"`echos worker --threads {WORKER_THREADS}`"
+            f"emptied at the start), `echos serve --workers {args.workers}` (gunicorn, 4 threads "
+            f"each; docs/deploy.md: 2 × cores − 1) and `echos worker --threads {WORKER_THREADS}`"
         )
     else:
         server = (
-            f"embedded default: SQLite, local-memory cache, `echos serve` {args.workers} "
-            "workers × 4 threads, background tasks in process"
+            f"embedded default: SQLite, local-memory cache, `echos serve --workers {args.workers}`"
+            " (4 threads each), background tasks in process"
         )
-    lines = [
-        f"# echos load test — {datetime.now(UTC):%Y-%m-%d %H:%M} UTC",
+    return [
+        f"## `make load` — {datetime.now(UTC):%Y-%m-%d %H:%M} UTC",
         "",
         f"Data: {run.SCALE} scale, seed {SEED} ({built}): "
         + ", ".join(f"{n:,} {name}" for name, n in facts["counts"].items())
         + ".",
         f"Server: {server}; DEBUG off, {HOST} only; {os.cpu_count()} CPUs shared with this load "
         f"generator; Python {platform.python_version()}.",
-        f"Load: {args.clients} public clients (weighted page mix, keep-alive) and "
-        f"{args.submitters} submitters (a new participant and connection each time: GET form, "
-        f"POST answers) for "
-        f"{seconds:.1f} s, after a {args.warmup:g} s warm-up; baseline: /healthz alone with "
-        f"{args.clients} clients for {args.healthz:g} s.",
+        f"Clients: {args.clients} public clients, each on one keep-alive connection, sending one "
+        f"request after another; {args.submitters} submitters (a new participant and connection "
+        "each time: GET the consultation form, POST the answers). Baseline: /healthz alone with "
+        f"the same {args.clients} clients for {args.healthz:g} s; every figure below is also a "
+        "multiple of it.",
         f"**Rate limits raised for this run** (every client is 127.0.0.1): {limits}; "
         "limits stay on and are counted. E-mails go to files of the run (counted, not sent).",
-        "",
-        *format_table(rows, baseline),
-        "",
-        f"Consultation {facts['consultation']} (opened for this run): {check.line()}.",
+        f"/healthz baseline: {baseline.rate:,.0f} req/s, p50 {baseline.p50:.1f} ms, p99 "
+        f"{baseline.p99:.1f} ms; CPU: {base_usage.line(baseline.requests)}.",
         f"Load generator peak memory (ru_maxrss): {own:.0f} MiB. Server peak RSS (VmHWM): "
         f"{total_mib:.0f} MiB over the master and {workers} workers (max worker "
         f"{max_worker:.0f} MiB). GETs sent again after an idle keep-alive close: {reconnects}.",
     ]
-    if examples:
-        lines += ["", "First errors:", *(f"- {e}" for e in examples)]
-    return lines
 
 
 @dataclass
@@ -1012,7 +1263,7 @@ def fair_phase(
     confirmed: set[str] = set()
     commits: list[tuple[float, str]] = []
     observations: list[tuple[float, str, frozenset[str]]] = []
-    kinds = public_mix(facts)
+    kinds = mix_for(facts, args)
     registrants_done = threading.Event()
     finished: list[float] = []
 
@@ -1066,7 +1317,7 @@ def wait_for_mails(directory: Path, prefix: str, expected: int, timeout: float) 
 
 def fair_lines(args, fair: FairRun, check: FairCheck, stale: list[str], baseline: Row) -> list[str]:
     kinds = [REGISTER_GET, REGISTER_POST]
-    public = [k.label for k in public_mix({"hubs": [0], "events": [0], "countries": []})]
+    public = LABELS
     rec = fair.recorder
     rows = rows_from(rec, kinds, fair.seconds, "all registrant requests")
     rows += rows_from(rec, public, fair.seconds, "all public pages (during the fair)")[-1:]
@@ -1078,13 +1329,16 @@ def fair_lines(args, fair: FairRun, check: FairCheck, stale: list[str], baseline
         f"{len(fair.attempted):,} people (a distinct e-mail each, a new connection, no account: "
         f"GET the event page for the form's CSRF token, POST the registration form) start at "
         f"even intervals over {args.fair_seconds:g} s from {args.fair_threads} threads; the last "
-        f"finished after {fair.seconds:.1f} s. Meanwhile {args.clients} clients browse the page "
-        f"mix, a writer publishes an event every {args.writer_every:g} s through the events "
+        f"finished after {fair.seconds:.1f} s. Meanwhile {args.clients} clients browse the same "
+        f"mix as the main phase, a writer publishes an event every {args.writer_every:g} s through the events "
         f"service ({len(fair.commits)} published), and {args.checkers} checkers read the "
         "calendar searched for the writer's events: a response to a request sent after a "
         "commit must list that event. Same /healthz baseline as above.",
         "",
         *format_table([baseline, *rows], baseline),
+        "",
+        cache_line(rec, public) + " (browsing clients; the fair's event page changes with every "
+        "registration, so it is rendered again after each one).",
         "",
         f"Checks ({'all passed' if check.ok and not stale else '**FAILED**'}):",
         *check.lines(),
@@ -1103,12 +1357,28 @@ def main() -> int:
         help="postgres: the production stack (default); sqlite: the embedded default",
     )  # fmt: skip
     parser.add_argument("--scale", choices=["europe", "small"], default="europe")
-    parser.add_argument("--duration", type=float, default=60, help="seconds of load (default 60)")
+    parser.add_argument(
+        "--duration", type=float, default=60, help="seconds of the main phase (default 60)"
+    )
+    parser.add_argument(
+        "--mix", choices=["campaign", "tail"], default="campaign",
+        help="browsing mix of the main phase and the fair day: campaign (Zipf, default) or tail",
+    )  # fmt: skip
+    parser.add_argument(
+        "--zipf", type=float, default=1.0, help="Zipf exponent of the campaign mix (default 1.0)"
+    )
+    parser.add_argument(
+        "--tail-duration", type=float, default=30,
+        help="seconds of the long-tail phase after the main one (0 skips it; default 30)",
+    )  # fmt: skip
     parser.add_argument("--clients", type=int, default=16, help="public clients (default 16)")
     parser.add_argument("--submitters", type=int, default=4, help="submitting clients (default 4)")
-    parser.add_argument("--workers", type=int, default=4, help="gunicorn workers (default 4)")
+    parser.add_argument(
+        "--workers", type=int, default=None,
+        help="gunicorn workers (default as docs/deploy.md: 3 on postgres, 2 on sqlite)",
+    )  # fmt: skip
     parser.add_argument("--healthz", type=float, default=5, help="seconds of /healthz baseline")
-    parser.add_argument("--warmup", type=float, default=3, help="seconds of unrecorded mix")
+    parser.add_argument("--warmup", type=float, default=10, help="seconds of unrecorded mix")
     parser.add_argument("--fair-people", type=int, default=600)
     parser.add_argument("--fair-places", type=int, default=300)
     parser.add_argument("--fair-seconds", type=float, default=60)
@@ -1119,13 +1389,19 @@ def main() -> int:
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--keep", action="store_true", help="keep what the run created")
     parser.add_argument("--rebuild", action="store_true", help="rebuild the cached data")
+    parser.add_argument(
+        "--reuse-data", action="store_true",
+        help="use a completed build even if the generator changed since (bench/run.py)",
+    )  # fmt: skip
     parser.add_argument("--timeout", type=int, default=3600, help="give up after this many s")
     args = parser.parse_args()
     signal.signal(signal.SIGALRM, on_alarm)
     signal.alarm(args.timeout)
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     run.configure(args.scale)
+    run.REUSE_STALE = args.reuse_data
     stack = args.stack
+    args.workers = args.workers or run.DEFAULT_WORKERS[stack]
 
     build = ensure_data(args.rebuild, stack)
     log("collecting static files")
@@ -1145,6 +1421,11 @@ def main() -> int:
     if not args.no_fair:
         fair_event = agent.call("fair_setup", title=f"Fair day {run_id}", capacity=args.fair_places)
         created.append(fair_event["id"])
+        # The campaign mix's most visited pages: the fair's event, hub and country.
+        facts.update(
+            fair_event=fair_event["id"], fair_hub=fair_event["hub"],
+            fair_country=fair_event["country"],
+        )  # fmt: skip
 
     def publish(title: str) -> None:
         created.append(agent.call("publish", title=title, hub=fair_event["hub"])["id"])
@@ -1152,8 +1433,11 @@ def main() -> int:
     confirmed: set[str] = set()
     server = worker = None
     fair = None
+    tail = None
     mails: list = []
     finished = False
+    redis = stack == "postgres"
+    kinds, tail_kinds = mix_for(facts, args), public_mix(facts)
     try:
         port = free_port()
         log(f"starting echos serve on {HOST}:{port} with {args.workers} workers ({stack}); "
@@ -1166,12 +1450,28 @@ def main() -> int:
             worker = Worker(env, log_name="load-worker.log")
         server.wait_ready(60)
         log(f"/healthz baseline: {args.clients} clients for {args.healthz:g} s")
-        base_rec, base_s = healthz_phase(port, args.clients, args.healthz)
-        log(f"warm-up: {args.warmup:g} s of the page mix, not recorded")
-        load_phase(port, facts, args, 0, args.warmup, set())
-        log(f"load: {args.clients} public clients + {args.submitters} submitters "
-            f"for {args.duration:g} s")  # fmt: skip
-        rec, seconds = load_phase(port, facts, args, args.submitters, args.duration, confirmed)
+        base_rec, base_s, base_usage = measured(
+            server, lambda: healthz_phase(port, args.clients, args.healthz), redis
+        )
+        log(f"warm-up: {args.warmup:g} s of the {args.mix} mix, not recorded")
+        load_phase(port, facts, args, 0, args.warmup, set(), kinds)
+        log(f"main phase ({args.mix} mix): {args.clients} public clients + {args.submitters} "
+            f"submitters for {args.duration:g} s")  # fmt: skip
+        rec, seconds, usage = measured(
+            server,
+            lambda: load_phase(port, facts, args, args.submitters, args.duration, confirmed, kinds),
+            redis,
+        )
+        if args.tail_duration > 0 and args.mix != "tail":
+            log(f"long tail: {args.clients} public clients + {args.submitters} submitters for "
+                f"{args.tail_duration:g} s")  # fmt: skip
+            tail = measured(
+                server,
+                lambda: load_phase(
+                    port, facts, args, args.submitters, args.tail_duration, confirmed, tail_kinds
+                ),
+                redis,
+            )
         if fair_event is not None:
             log(f"fair day: {args.fair_people} people for {args.fair_places} places over "
                 f"{args.fair_seconds:g} s, {args.clients} browsing, a writer, "
@@ -1196,6 +1496,8 @@ def main() -> int:
     # Every answer of this consultation comes from this run's submitters.
     stored = stored_emails(agent, consultation)
     submit_errors = rec.errors.get(FORM_GET, 0) + rec.errors.get(FORM_POST, 0)
+    if tail is not None:
+        submit_errors += tail[0].errors.get(FORM_GET, 0) + tail[0].errors.get(FORM_POST, 0)
     check = check_submissions(confirmed, stored, submit_errors)
     fair_check = stale = None
     if fair is not None and fair_event is not None:
@@ -1219,26 +1521,46 @@ def main() -> int:
     agent.close()
 
     baseline = rows_from(base_rec, [HEALTHZ], base_s, HEALTHZ)[0]
-    public = [k.label for k in public_mix(facts)]
-    rows = [baseline]
-    rows += rows_from(rec, public, seconds, "all public pages")
-    rows += rows_from(rec, [FORM_GET, FORM_POST], seconds, "all submitter requests")
-    rows += rows_from(rec, public + [FORM_GET, FORM_POST], seconds, "**all requests**")[-1:]
     master = server.process.pid
     workers = {pid: kib for pid, kib in peaks.items() if pid != master}
     server_mib = (
         sum(peaks.values()) / 1024, len(workers), max(workers.values(), default=0) / 1024
     )  # fmt: skip
-    lines = report_lines(
-        args, facts, build, rows, baseline, check, seconds, rec.examples, server_mib,
-        rec.reconnects + base_rec.reconnects,
-    )  # fmt: skip
+    reconnects = rec.reconnects + base_rec.reconnects + (tail[0].reconnects if tail else 0)
+    lines = report_lines(args, facts, build, baseline, base_usage, server_mib, reconnects)
+    main_title = "Campaign mix" if args.mix == "campaign" else "Long-tail mix"
+    lines += [
+        "",
+        *phase_lines(
+            f"{main_title}: {args.clients} public clients and {args.submitters} submitters, "
+            f"{seconds:.0f} s",
+            [mix_line(kinds, args) + f" After a {args.warmup:g} s unrecorded warm-up."],
+            rec, seconds, kinds, baseline, usage, check if tail is None else None,
+        ),
+    ]  # fmt: skip
+    if tail is not None:
+        tail_rec, tail_s, tail_usage = tail
+        lines += [
+            "",
+            *phase_lines(
+                f"Long tail: the same clients, every hub and event alike, {tail_s:.0f} s",
+                [
+                    mix_line(tail_kinds, Namespace(mix="tail")) + " Most of these pages are "
+                    "opened once or twice in a run, so most responses are rendered: the figure "
+                    "for a day without a campaign, when nothing is popular."
+                ],
+                tail_rec, tail_s, tail_kinds, baseline, tail_usage, check,
+            ),
+        ]  # fmt: skip
     if fair is not None and fair_check is not None and stale is not None:
         lines += ["", *fair_lines(args, fair, fair_check, stale, baseline)]
     text = "\n".join(lines) + "\n"
     REPORT.write_text(text)
     print(text)
     log(f"written to {REPORT.relative_to(ROOT)}")
+    rows = [baseline, *rows_from(rec, labels(kinds) + [FORM_GET, FORM_POST], seconds, "all")]
+    if tail is not None:
+        rows += rows_from(tail[0], labels(tail_kinds) + [FORM_GET, FORM_POST], tail[1], "all")
     code = exit_code(rows, check)
     if fair_check is not None and (not fair_check.ok or stale):
         code = 1

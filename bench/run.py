@@ -67,6 +67,9 @@ GENERATOR_INPUTS = [
 ]
 HOST = "127.0.0.1"
 COORDINATOR = "bench-network"
+# The #17 language performance line: these pages in these languages against English, in one run.
+LANGUAGE_COOKIE = "django_language"
+LANGUAGES = ("en", "el", "pl")
 # The production stack (docs/deploy.md): PostgreSQL and Redis on this machine, the same data.
 STACKS = ("sqlite", "postgres")
 PG_URL = os.environ.get("BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/echos_bench")
@@ -85,6 +88,24 @@ STACK_TITLES = {
 
 class BenchTimeout(Exception):
     pass
+
+
+# ``--reuse-data``: keep a completed build although the generator changed since (a run while the
+# generator is being edited); the report names both fingerprints.
+REUSE_STALE = False
+
+
+def reusable(marker: dict) -> bool:
+    """Whether a completed build may be used: built by this generator, or ``--reuse-data``."""
+    if marker.get("fingerprint") == fingerprint():
+        return True
+    if REUSE_STALE:
+        log(
+            f"reusing data built by generator {marker.get('fingerprint')} although the current "
+            f"one is {fingerprint()} (--reuse-data)"
+        )
+        return True
+    return False
 
 
 def log(message: str) -> None:
@@ -169,9 +190,9 @@ def ensure_data(rebuild: bool, stack: str = "sqlite") -> dict:
     DATA_DIR.mkdir(parents=True, exist_ok=True)
     if MARKER.exists() and DB_PATH.exists() and not rebuild:
         marker = json.loads(MARKER.read_text())
-        if marker.get("fingerprint") == fingerprint():
+        if reusable(marker):
             log(f"reusing {DB_PATH.relative_to(ROOT)} (built {marker['built_at']})")
-            echos("migrate", "--noinput", "-v0", timeout=300)  # no-op unless new migrations
+            echos("migrate", "--noinput", "-v0", timeout=1800)  # no-op unless new migrations
             return {**marker, "reused": True}
         log("generator changed since the cached build: rebuilding")
     for path in (MARKER, DB_PATH, Path(f"{DB_PATH}-wal"), Path(f"{DB_PATH}-shm")):
@@ -181,7 +202,7 @@ def ensure_data(rebuild: bool, stack: str = "sqlite") -> dict:
     echos("migrate", "--noinput", "-v0", timeout=300)
     migrated = time.perf_counter()
     result = echos(
-        "generate-data", "--scale", SCALE, "--seed", str(SEED), timeout=3600, capture=True
+        "generate-data", "--scale", SCALE, "--seed", str(SEED), timeout=5400, capture=True
     )
     finished = time.perf_counter()
     print(result.stdout, file=sys.stderr, end="")
@@ -229,13 +250,9 @@ def ensure_pg_data(rebuild: bool) -> dict:
     database = PG_URL.rsplit("/", 1)[1]
     if PG_MARKER.exists() and not rebuild:
         marker = json.loads(PG_MARKER.read_text())
-        if (
-            marker.get("fingerprint") == fingerprint()
-            and marker.get("database") == database
-            and pg_database_ready()
-        ):
+        if reusable(marker) and marker.get("database") == database and pg_database_ready():
             log(f"reusing PostgreSQL database {database} (built {marker['built_at']})")
-            echos("migrate", "--noinput", "-v0", timeout=300, stack="postgres")
+            echos("migrate", "--noinput", "-v0", timeout=1800, stack="postgres")
             return {**marker, "reused": True}
         log("generator (or database) changed since the cached PostgreSQL build: rebuilding")
     PG_MARKER.unlink(missing_ok=True)
@@ -248,7 +265,7 @@ def ensure_pg_data(rebuild: bool) -> dict:
     migrated = time.perf_counter()
     result = echos(
         "generate-data", "--scale", SCALE, "--seed", str(SEED),
-        timeout=2400, capture=True, stack="postgres",
+        timeout=5400, capture=True, stack="postgres",
     )  # fmt: skip
     finished = time.perf_counter()
     print(result.stdout, file=sys.stderr, end="")
@@ -438,13 +455,20 @@ class Client:
     Cookies set by the server (only by ``login``) are sent back with every request.
     """
 
-    def __init__(self, server: "Server"):
+    def __init__(self, server: "Server", language: str | None = None):
+        """``language``: asked for as a browser set to it does (``Accept-Language``) and as the
+        language switch does (the language cookie), so it works with or without URL prefixes."""
         self.server = server
         self.conn = self._connect()
         self.cookies: dict[str, str] = {}
+        self.language = language
+        if language:
+            self.cookies[LANGUAGE_COOKIE] = language
 
     def _headers(self, extra: dict | None = None) -> dict[str, str]:
         headers = {"Accept-Encoding": "gzip", **(extra or {})}
+        if self.language:
+            headers["Accept-Language"] = f"{self.language},en;q=0.5"
         if self.cookies:
             headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
         return headers
@@ -722,6 +746,35 @@ def time_page(client: Client, agent: Agent, spec: tuple, heavy: int, cold: int, 
     }
 
 
+def language_specs(facts: dict) -> list[tuple]:
+    """Home, calendar and the national hub page (page_specs' kind of spec) for the language line."""
+    hub = facts["hub_id"]
+    return [
+        ("GET / (home, Europe map)", "/", "hub", None),
+        ("GET /events/ (calendar, upcoming)", "/events/", "event", None),
+        (f"GET /hubs/{hub}/ (national hub page)", f"/hubs/{hub}/", "hub", hub),
+    ]
+
+
+def time_languages(server, agent, facts: dict, heavy: int, cold: int) -> list[dict]:
+    """Each language page warm and cold in each of ``LANGUAGES``, on its own connection; whether
+    the page came in that language (``<html lang="…">``)."""
+    results = []
+    for spec in language_specs(facts):
+        for language in LANGUAGES:
+            client = Client(server, language=language)
+            try:
+                _elapsed, body = client.fetch(spec[1])
+                shown = re.search(r'<html[^>]*\slang="([^"]+)"', body)
+                result = time_page(client, agent, spec, heavy, cold, facts)
+            finally:
+                client.close()
+            results.append(
+                {"spec": spec, "language": language, "shown": shown[1] if shown else "?", **result}
+            )
+    return results
+
+
 def measure_stack(stack: str, args, heavy: int) -> dict:
     """Data, server (and worker), /healthz, every page warm and cold, query counts; stop all."""
     build = ensure_data(args.rebuild, stack)
@@ -753,7 +806,11 @@ def measure_stack(stack: str, args, heavy: int) -> dict:
             for spec in public:
                 log(f"[{stack}] timing {spec[1]} × {heavy} warm, × {args.cold} cold")
                 rows.append((spec, time_page(client, agent, spec, heavy, args.cold, facts)))
+            log(f"[{stack}] timing home, calendar and hub page in {', '.join(LANGUAGES)}")
+            languages = time_languages(server, agent, facts, heavy, args.cold)
             signed_in.login(COORDINATOR, password)
+            # The floor of every signed-in page: session, user and second-factor devices.
+            signed_healthz = time_http(signed_in, "/healthz", args.requests, warmup=20)
             for spec in coordinator:
                 log(f"[{stack}] timing {spec[1]} × {heavy} warm, × {args.cold} cold (coordinator)")
                 rows.append((spec, time_page(signed_in, agent, spec, heavy, args.cold, facts)))
@@ -776,6 +833,7 @@ def measure_stack(stack: str, args, heavy: int) -> dict:
     return {
         "stack": stack, "build": build, "facts": facts, "healthz": healthz, "rows": rows,
         "peaks": peaks, "master": server.process.pid, "workers": workers,
+        "languages": languages, "signed_healthz": signed_healthz,
     }  # fmt: skip
 
 
@@ -791,6 +849,11 @@ def stack_lines(measured: dict, args, heavy: int) -> list[str]:
         f"reused cache built {build['built_at']}" if build["reused"]
         else f"built now: migrate {build['migrate_s']} s, generate {build['generate_s']} s"
     )  # fmt: skip
+    if build.get("fingerprint") != fingerprint():
+        built += (
+            f"; generator {build.get('fingerprint')}, changed since to {fingerprint()}: "
+            "reused with --reuse-data"
+        )
     peaks, master = measured["peaks"], measured["master"]
     workers = {pid: kib for pid, kib in peaks.items() if pid != master}
     if stack == "postgres":
@@ -835,8 +898,18 @@ def stack_lines(measured: dict, args, heavy: int) -> list[str]:
     def median_ratio(results, key):
         return statistics.median(r[key]["median"] for r in results) / base if base else math.nan
 
+    signed_base = measured["signed_healthz"]["median"]
     lines += [
         "",
+        f"Signed-in pages against the signed-in `/healthz` ({signed_base:.2f} ms: session, user "
+        "and second-factor devices), warm / cold: "
+        + ", ".join(
+            f"{spec[1]} {ratio_cell(r['warm']['median'], signed_base)} / "
+            f"{ratio_cell(r['cold']['median'], signed_base)}"
+            for spec, r in measured["rows"]
+            if spec[1].startswith("/assessment/")
+        )
+        + ".",
         f"Medians over the pages, × healthz: public warm {median_ratio(public, 'warm'):.1f}×, "
         f"public cold {median_ratio(public, 'cold'):.1f}×, signed-in warm "
         f"{median_ratio(signed, 'warm'):.1f}×.",
@@ -848,6 +921,44 @@ def stack_lines(measured: dict, args, heavy: int) -> list[str]:
             "**A cold response did not show the write made just before it** (a stale page): "
             + ", ".join(stale)
         )
+    return lines + language_lines(measured["languages"], base)
+
+
+def language_lines(results: list[dict], base: float) -> list[str]:
+    """The #17 language line: each page in each language, as a ratio to /healthz and to the same
+    page in English measured next to it (target: within 10 %)."""
+    if not results:
+        return []
+    english = {r["spec"][1]: r for r in results if r["language"] == "en"}
+    lines = [
+        "",
+        f"Languages (#17: each page within 10 % of English; `Accept-Language` and the language "
+        f"cookie, the page's own `<html lang>` checked): {', '.join(LANGUAGES)}.",
+        "",
+        "| page | language (served) | warm ms | warm × healthz | warm × English "
+        "| cold ms | cold × healthz | cold × English | write shown cold |",
+        "|---|---|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    worst = {"warm": 0.0, "cold": 0.0}
+    for r in results:
+        en = english[r["spec"][1]]
+        cells = []
+        for key in ("warm", "cold"):
+            value, ref = r[key]["median"], en[key]["median"]
+            versus = value / ref if ref else math.nan
+            if r["language"] != "en":
+                worst[key] = max(worst[key], abs(versus - 1))
+            cells += [f"{value:.2f}", ratio_cell(value, base), f"{versus:.2f}×"]
+        lines.append(
+            f"| {r['spec'][0]} | {r['language']} ({r['shown']}) | "
+            + " | ".join(cells)
+            + f" | {r['seen']}/{r['cold']['n']} |"
+        )
+    lines += [
+        "",
+        f"Largest distance from English: warm {worst['warm']:.0%}, cold {worst['cold']:.0%} "
+        f"(target ≤ 10 %: {'met' if max(worst.values()) <= 0.10 else '**missed**'}).",
+    ]
     return lines
 
 
@@ -910,10 +1021,16 @@ def main() -> int:
     )  # fmt: skip
     parser.add_argument("--rebuild", action="store_true", help="rebuild the cached data")
     parser.add_argument(
+        "--reuse-data", action="store_true",
+        help="use a completed build even if the generator changed since (named in the report)",
+    )  # fmt: skip
+    parser.add_argument(
         "--timeout", type=int, default=3 * 3600,
         help="give up after this many s (builds of missing data included)",
     )  # fmt: skip
     args = parser.parse_args()
+    global REUSE_STALE
+    REUSE_STALE = args.reuse_data
     heavy = args.heavy_requests or max(10, args.requests // 4)
     signal.signal(signal.SIGALRM, on_alarm)
     signal.alarm(args.timeout)
