@@ -16,33 +16,33 @@ class InstrumentOut(Schema):
     current: bool
 
 
-class OptionOut(Schema):
+class InstrumentOptionOut(Schema):
     value: str
     label: str
 
 
-class LevelOut(Schema):
+class InstrumentLevelOut(Schema):
     value: int
     label: str
     descriptor: str
 
 
-class QuestionOut(Schema):
+class InstrumentQuestionOut(Schema):
     code: str
     type: str
     required: bool
     text: str
     help: str
     unit: str
-    options: list[OptionOut] | None = None
-    levels: list[LevelOut] | None = None
+    options: list[InstrumentOptionOut] | None = None
+    levels: list[InstrumentLevelOut] | None = None
 
 
-class SectionOut(Schema):
+class InstrumentSectionOut(Schema):
     code: str
     title: str
     description: str
-    questions: list[QuestionOut]
+    questions: list[InstrumentQuestionOut]
 
 
 class InstrumentDetailOut(InstrumentOut):
@@ -50,7 +50,7 @@ class InstrumentDetailOut(InstrumentOut):
 
     language: str
     description: str
-    sections: list[SectionOut]
+    sections: list[InstrumentSectionOut]
     definition: dict[str, Any]
 
 
