@@ -199,7 +199,9 @@ def test_synergy_links_by_status_on_the_last_day(hubs):
     activity = Activity.objects.create(
         hub=hubs["norway"], title="A", description="D", source_language="en"
     )
-    other = Activity.objects.create(hub=hubs["portugal"], title="B", description="D", source_language="en")
+    other = Activity.objects.create(
+        hub=hubs["portugal"], title="B", description="D", source_language="en"
+    )
 
     def link(status, created, changed):
         return SynergyLink.objects.create(
