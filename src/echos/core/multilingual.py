@@ -113,6 +113,23 @@ def refresh_search_text(objs: Iterable[Any]) -> list[Any]:
     return objs
 
 
+def fill_search_text(queryset: models.QuerySet, batch: int = 2000) -> int:
+    """Fill ``search_text`` of the objects of ``queryset`` by primary key, ``batch`` at a time, so
+    that 100,000 rows are done in bounded memory (migrations, restoring an older backup); returns
+    how many were."""
+    model = queryset.model
+    fields = {*model.TRANSLATABLE, *getattr(model, "SEARCH_ALSO", ())}
+    qs = queryset.order_by("pk").only("pk", *fields, "translations", "source_language")
+    last, done = 0, 0
+    while True:
+        chunk = list(qs.filter(pk__gt=last)[:batch])
+        if not chunk:
+            return done
+        refresh_search_text(chunk)
+        model._base_manager.using(qs.db).bulk_update(chunk, ["search_text"], batch_size=500)
+        last, done = chunk[-1].pk, done + len(chunk)
+
+
 def folded_search(queryset: models.QuerySet, query: str, field: str = "search_text"):
     """``queryset`` narrowed to objects whose text holds every word of ``query``, ignoring case and
     accents in every language (``Łódź`` finds "lodz", "Υγεία" finds "υγεια")."""

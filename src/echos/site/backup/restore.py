@@ -124,7 +124,9 @@ def check_compatible(manifest: dict, path: Path, using: str = DEFAULT_DB_ALIAS) 
         if label not in archived_models:
             continue  # a table of an app the archive predates: restored empty
         columns = [f.attname for f in _fields(model)]
-        archived_columns = set(archived_models[label]["columns"]) | plan.added_columns(label)
+        archived_columns = {
+            plan.current_column(label, c) for c in archived_models[label]["columns"]
+        } | plan.added_columns(label)
         if sorted(archived_columns) != sorted(columns):
             raise BackupError(f"{path}: the columns of {label} differ from this echos' schema.")
     return plan
@@ -271,11 +273,16 @@ def _load(manifest: dict, data_dir: Path, using: str, say: Progress, plan: Upgra
             if table["file"] is None:
                 continue  # a table of an app the archive predates: left empty
             fields_by_name = {f.attname: f for f in _fields(model)}
-            columns = table["columns"]
+            columns = [plan.current_column(model._meta.label_lower, c) for c in table["columns"]]
             decoders = [_decoder(fields_by_name[c]) for c in columns]
             # Fields an additive upgrade added since the archive was made take their default
             # (the instance below carries it): inserted too, never left to the database.
-            added = [f for a, f in fields_by_name.items() if a not in columns and f.has_default()]
+            declared = plan.added_columns(model._meta.label_lower)
+            added = [
+                f
+                for a, f in fields_by_name.items()
+                if a not in columns and (f.has_default() or a in declared)
+            ]
             fields = [fields_by_name[c] for c in columns] + added
             manager = model._base_manager.using(using)
             batch: list = []
@@ -304,7 +311,11 @@ def _load(manifest: dict, data_dir: Path, using: str, say: Progress, plan: Upgra
         for model in order:
             table = tables[model._meta.label_lower]
             expected = (table["rows"], table.get("rows_sha256", EMPTY_SHA256))
-            if table_digest(model, using, table.get("columns")) != expected:
+            archived_columns = table.get("columns")
+            if archived_columns is not None:
+                label = model._meta.label_lower
+                archived_columns = [plan.current_column(label, c) for c in archived_columns]
+            if table_digest(model, using, archived_columns) != expected:
                 raise BackupError(
                     f"The rows of {table['model']} read back differ from the archive; "
                     "nothing was restored."

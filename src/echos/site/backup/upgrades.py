@@ -23,10 +23,13 @@ from django.contrib.auth.management import create_permissions
 from django.contrib.contenttypes.management import create_contenttypes
 from django.contrib.contenttypes.models import ContentType
 
+from echos.core.multilingual import fill_search_text
 from echos.events.models import Event
-from echos.events.texts import fill_search_text
 from echos.events.zones import move_to_country_zones
+from echos.hubs.models import Hub
+from echos.participation.models import Consultation, Proposal
 from echos.questionnaires import upgrades as questionnaires
+from echos.synergies.models import Activity, Initiative
 
 Migration = tuple[str, str]
 
@@ -43,6 +46,8 @@ class BackupUpgrade:
     new_models: frozenset[str] = frozenset()
     # Columns the migrations added ("app.model.column"): restored with the field's default.
     added_columns: frozenset[str] = frozenset()
+    # Columns the migrations renamed ("app.model.old" → "new"): the archive's values go there.
+    renamed_columns: dict[str, str] = field(default_factory=dict)
 
 
 def additive(
@@ -140,6 +145,57 @@ UPGRADES: tuple[BackupUpgrade, ...] = (
 )
 
 
+def _content_languages(name: str, migration: Migration, models, **extra) -> BackupUpgrade:
+    """Content in several languages (#17): rows made before it are untranslated, written in the
+    field's default language (or the renamed column's), and their folded search text is filled
+    once the rows are loaded."""
+    columns = {
+        f"{m._meta.label_lower}.{c}"
+        for m in models
+        for c in ("source_language", "translations", "search_text")
+    }
+    renamed = extra.pop("renamed_columns", {})
+    columns -= {f"{k.rsplit('.', 1)[0]}.{v}" for k, v in renamed.items()}
+
+    def fill(using: str) -> None:
+        for model in models:
+            fill_search_text(model._base_manager.using(using))
+
+    return BackupUpgrade(
+        name=name,
+        migrations=frozenset({migration}),
+        renamed_models={},
+        after_load=fill,
+        added_columns=frozenset(columns | set(extra.pop("added_columns", ()))),
+        renamed_columns=renamed,
+    )
+
+
+UPGRADES += (
+    _content_languages(
+        "Hub missions in several languages (#17)",
+        ("hubs", "0004_hub_source_language_translations"),
+        [Hub],
+    ),
+    _content_languages(
+        "Consultations and answers to proposals in several languages (#17)",
+        ("participation", "0003_content_languages"),
+        [Consultation, Proposal],
+        added_columns=(
+            "participation.comment.language",
+            "participation.proposal.language",
+            "participation.answer.language",
+        ),
+    ),
+    _content_languages(
+        "Initiatives and activities in several languages (#17)",
+        ("synergies", "0003_source_language_translations"),
+        [Initiative, Activity],
+        renamed_columns={"synergies.activity.language": "source_language"},
+    ),
+)
+
+
 def _events_in_country_zones(using: str) -> None:
     move_to_country_zones(Event.objects.using(using))
 
@@ -184,6 +240,12 @@ class UpgradePlan:
             for column in upgrade.added_columns
             if column.rsplit(".", 1)[0] == label
         }
+
+    def current_column(self, label: str, archived: str) -> str:
+        """Today's name of the column the archive names ``archived`` in today's model ``label``."""
+        for upgrade in self.upgrades:
+            archived = upgrade.renamed_columns.get(f"{label}.{archived}", archived)
+        return archived
 
     def __bool__(self) -> bool:
         return bool(self.upgrades or self.new_apps)
