@@ -557,11 +557,11 @@ def test_the_open_data_carries_every_language(translated, make_event):
 
 
 def test_events_stored_before_translations_get_their_search_text_in_batches(make_event):
-    from echos.events.texts import fill_search_text
+    from echos.core.multilingual import fill_search_text
 
     events = [make_event(title=f"Łódź {i}") for i in range(5)]
     Event.objects.update(search_text="")
-    assert fill_search_text(batch=2) == 5
+    assert fill_search_text(Event.objects.all(), batch=2) == 5
     for event in events:
         assert Event.objects.get(pk=event.pk).search_text.startswith("lodz")
 
