@@ -54,7 +54,6 @@ from __future__ import annotations
 
 import hashlib
 import logging
-import os
 import re
 import secrets
 import time
@@ -63,12 +62,10 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from functools import cache
 from importlib import import_module
-from typing import Any, cast
 
 from django.apps import apps
 from django.conf import settings
 from django.core.cache import caches
-from django.core.cache.backends.redis import RedisCache
 from django.db import connections
 from django.http import HttpResponse, QueryDict
 from django.middleware.csrf import CSRF_ALLOWED_CHARS, get_token
@@ -79,7 +76,7 @@ from django.utils.http import http_date, quote_etag
 from django.utils.module_loading import import_string
 from pydantic import BaseModel
 
-from echos.core import registry
+from echos.core import pagecache_redis, registry
 
 log = logging.getLogger(__name__)
 
@@ -443,71 +440,22 @@ def _lookup(topics: Sequence[str], parts: tuple) -> tuple[str, object] | None:
         return None
 
 
-# On Redis a hit is one round trip: the script reads the versions, derives the page's key from
-# them and reads the page, atomically. A version never written yet (first use, or evicted) makes
-# it answer 0 (``_MISSING``): ``versions`` writes a fresh one and the script runs again.
-_LOOKUP_SCRIPT = """
-local parts = {ARGV[2]}
-local found = redis.call('MGET', unpack(KEYS))
-for i = 1, #KEYS do
-  if not found[i] then return {0} end
-  parts[i + 1] = found[i]
-end
-local key = redis.sha1hex(table.concat(parts, '|'))
-return {1, key, redis.call('GET', ARGV[1] .. key)}
-"""
-_scripts: dict[tuple, Any] = {}
-_MISSING = object()
-
-
-def _redis_script(store: Any, versions_store: Any) -> tuple[Any, Any] | None:
-    """The lookup script on the Redis server both stores share and the stores' serializer, else
-    None (local memory, files, or two different servers: then ``_lookup``)."""
-    if not isinstance(store, RedisCache) or not isinstance(versions_store, RedisCache):
-        return None
-    # Django's Redis backend keeps its servers and client in private attributes.
-    redis_store: Any = store
-    servers = redis_store._servers
-    if servers != cast(Any, versions_store)._servers:
-        return None
-    where = (tuple(servers), os.getpid())
-    script = _scripts.get(where)
-    if script is None:
-        # One client per process and server (its pool is thread-safe): building a client per
-        # call, as the cache API does, costs more than the round trip it saves.
-        pool = redis_store._cache._get_connection_pool(write=False)
-        client = redis_store._cache._client(connection_pool=pool)
-        script = _scripts[where] = client.register_script(_LOOKUP_SCRIPT)
-    return script, redis_store._cache._serializer
+_MISSING = pagecache_redis.MISSING
 
 
 def _lookup_redis(topics: Sequence[str], base: str):
-    """``_lookup`` in one round trip on Redis: (key, entry or None); ``_MISSING`` when a version
-    is not written yet; None when this does not apply (``_lookup`` then decides, also when the
-    store failed: the page is served uncached if the store is really down)."""
-    store, versions_store = caches[PAGES_ALIAS], caches[VERSIONS_ALIAS]
-    try:
-        found = _redis_script(store, versions_store)
-        if found is None:
-            return None
-        script, serializer = found
-        keys = [versions_store.make_and_validate_key(VERSION_PREFIX + t) for t in (ALL, *topics)]
-        prefix = store.make_and_validate_key(PAGE_PREFIX)
-        digest = hashlib.sha256(base.encode()).hexdigest()
-        answer = script(keys=keys, args=[prefix, digest])
-    except Exception:
-        log.warning("page cache: one-trip lookup failed, trying the cache API", exc_info=True)
-        return None
-    if not answer or answer[0] != 1:
-        return _MISSING
-    key = answer[1].decode() if isinstance(answer[1], bytes) else str(answer[1])
-    raw = answer[2] if len(answer) > 2 else None
-    try:
-        entry = serializer.loads(raw) if raw is not None else None
-    except Exception:
-        log.warning("page cache: an unreadable entry, rendering the page", exc_info=True)
-        entry = None
-    return PAGE_PREFIX + key, entry
+    """``_lookup`` in one round trip on Redis (``core.pagecache_redis``): (key, entry or None);
+    ``_MISSING`` when a version is not written yet; None when this does not apply."""
+    found = pagecache_redis.lookup(
+        caches[PAGES_ALIAS],
+        caches[VERSIONS_ALIAS],
+        [VERSION_PREFIX + t for t in (ALL, *topics)],
+        PAGE_PREFIX,
+        base,
+    )
+    if found is None or found is _MISSING:
+        return found
+    return PAGE_PREFIX + found[0], found[1]
 
 
 class PageCacheMiddleware:

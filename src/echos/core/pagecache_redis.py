@@ -1,0 +1,77 @@
+"""The shared page cache's lookup on Redis in one round trip (``core.pagecache``).
+
+A server-side script reads the topic versions, derives the page's key from them and reads the page,
+atomically. A version never written yet (first use, or evicted) makes it answer 0 (``MISSING``):
+the caller writes a fresh one and runs it again. Anything else (local memory, files, two different
+Redis servers, a failing store) answers None and the caller uses the cache API.
+"""
+
+import hashlib
+import logging
+import os
+from typing import Any, cast
+
+from django.core.cache.backends.redis import RedisCache
+
+log = logging.getLogger("echos.core.pagecache")
+
+_LOOKUP_SCRIPT = """
+local parts = {ARGV[2]}
+local found = redis.call('MGET', unpack(KEYS))
+for i = 1, #KEYS do
+  if not found[i] then return {0} end
+  parts[i + 1] = found[i]
+end
+local key = redis.sha1hex(table.concat(parts, '|'))
+return {1, key, redis.call('GET', ARGV[1] .. key)}
+"""
+_scripts: dict[tuple, Any] = {}
+MISSING = object()
+
+
+def _redis_script(store: Any, versions_store: Any) -> tuple[Any, Any] | None:
+    """The lookup script on the Redis server both stores share and the stores' serializer, else
+    None (local memory, files, or two different servers)."""
+    if not isinstance(store, RedisCache) or not isinstance(versions_store, RedisCache):
+        return None
+    # Django's Redis backend keeps its servers and client in private attributes.
+    redis_store: Any = store
+    servers = redis_store._servers
+    if servers != cast(Any, versions_store)._servers:
+        return None
+    where = (tuple(servers), os.getpid())
+    script = _scripts.get(where)
+    if script is None:
+        # One client per process and server (its pool is thread-safe): building a client per
+        # call, as the cache API does, costs more than the round trip it saves.
+        pool = redis_store._cache._get_connection_pool(write=False)
+        client = redis_store._cache._client(connection_pool=pool)
+        script = _scripts[where] = client.register_script(_LOOKUP_SCRIPT)
+    return script, redis_store._cache._serializer
+
+
+def lookup(store: Any, versions_store: Any, version_names: list[str], page_prefix: str, base: str):
+    """(page key without ``page_prefix``, entry or None); ``MISSING`` when a version is not
+    written yet; None when this does not apply or the store failed."""
+    try:
+        found = _redis_script(store, versions_store)
+        if found is None:
+            return None
+        script, serializer = found
+        keys = [versions_store.make_and_validate_key(name) for name in version_names]
+        prefix = store.make_and_validate_key(page_prefix)
+        digest = hashlib.sha256(base.encode()).hexdigest()
+        answer = script(keys=keys, args=[prefix, digest])
+    except Exception:
+        log.warning("page cache: one-trip lookup failed, trying the cache API", exc_info=True)
+        return None
+    if not answer or answer[0] != 1:
+        return MISSING
+    key = answer[1].decode() if isinstance(answer[1], bytes) else str(answer[1])
+    raw = answer[2] if len(answer) > 2 else None
+    try:
+        entry = serializer.loads(raw) if raw is not None else None
+    except Exception:
+        log.warning("page cache: an unreadable entry, rendering the page", exc_info=True)
+        entry = None
+    return key, entry
