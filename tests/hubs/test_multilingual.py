@@ -56,6 +56,11 @@ def test_page_shows_the_visitors_language_else_the_source_with_marker(hubs, clie
     assert "We bring Norway" in greek
     assert "source-language-marker" in greek and 'lang="en"' in greek
     assert 'lang="pl"' in greek  # "Also in: polski"
+    # … linking to the same page under the Polish prefix, named in Polish
+    assert f'<a href="/pl{hub.get_absolute_url()}" hreflang="pl" lang="pl">polski</a>' in greek
+    prefixed = client.get(f"/el{hub.get_absolute_url()}").content.decode()
+    assert f'href="/pl{hub.get_absolute_url()}"' in prefixed
+    assert f'href="/el/pl{hub.get_absolute_url()}"' not in prefixed
 
 
 def test_page_cache_sees_a_new_translation(

@@ -84,6 +84,33 @@ def alternates(request: HttpRequest) -> list[tuple[str, str]]:
     return links
 
 
+def native_name(code: str) -> str:
+    """A language's name in that language ("Deutsch", "Ελληνικά"), else in the reader's."""
+    try:
+        return str(translation.get_language_info(code)["name_local"])
+    except KeyError:
+        from echos.core.languages import language_name  # lazy: pycountry only for rare codes
+
+        return language_name(code)
+
+
+def also_in(request: HttpRequest, obj, current: str | None = None) -> list[tuple[str, str, str]]:
+    """(code, name in that language, link) of the other languages the text of ``obj`` is in
+    (content in several languages, #17); the link is this page under the language's prefix (none
+    for a language the interface is not offered in). ``current`` is the language shown (default:
+    the active one)."""
+    from echos.core.multilingual import active_language, languages_of  # lazy: forms and models
+
+    here = current or active_language()
+    base = getattr(request, "echos_script_name", "")
+    path = quote(request.path_info)
+    return [
+        (code, native_name(code), f"{base}/{code}{path}" if code in offered() else "")
+        for code in languages_of(obj)
+        if code != here
+    ]
+
+
 def safe_next(request: HttpRequest, target: str | None) -> str | None:
     """``target`` when it is a path on this site (never another host or scheme), else None."""
     if not target or not url_has_allowed_host_and_scheme(

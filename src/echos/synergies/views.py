@@ -10,21 +10,16 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from echos.core import i18n
 from echos.core.exceptions import RuleViolation
 from echos.core.languages import language_name
 from echos.core.models import Country, Term
-from echos.core.multilingual import active_language, folded_search, languages_of
+from echos.core.multilingual import folded_search
 from echos.hubs import permissions as hub_perms
 from echos.hubs.models import Hub
 from echos.synergies import charts, matching, services
 from echos.synergies.forms import ActivityForm, InitiativeForm
 from echos.synergies.models import Activity, Initiative, SynergyLink
-
-
-def also_in(obj) -> list[tuple[str, str]]:
-    """The other languages the text of ``obj`` is in, as (code, name) (#17)."""
-    here = active_language()
-    return [(code, language_name(code)) for code in languages_of(obj) if code != here]
 
 
 def catalogue(request):
@@ -73,7 +68,7 @@ def initiative_detail(request, key: str):
         "synergies/initiative.html",
         {
             "initiative": initiative,
-            "also_in": also_in(initiative),
+            "also_in": i18n.also_in(request, initiative),
             "links": links,
             "can_edit": hub_perms.is_network_coordinator(request.user),
         },
@@ -188,7 +183,7 @@ def activity_detail(request, pk: int):
         {
             "activity": activity,
             "source_language_name": language_name(activity.source_language),
-            "also_in": also_in(activity),
+            "also_in": i18n.also_in(request, activity),
             "can_edit": can_edit,
             "suggestions": matching.suggestions(activity, top=10),
             "links": activity.links.select_related("initiative", "other_activity__hub"),

@@ -1,24 +1,20 @@
 """An event's page, registering for it, and the personal page of a registration (its link)."""
 
-from urllib.parse import quote
-
-from django.conf import settings
 from django.contrib import messages
 from django.db.models import Count, Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
-from django.utils.translation import get_language_info
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from echos.core import i18n
 from echos.core.abuse import TooMany, check_public_post
 from echos.core.charts import country_map_spec
 from echos.core.exceptions import RuleViolation
-from echos.core.languages import language_name
 from echos.core.models import Term
-from echos.core.multilingual import Shown, active_language, languages_of, shown
+from echos.core.multilingual import Shown, active_language, shown
 from echos.events import permissions as perms
 from echos.events import services
 from echos.events.forms import RegistrationForm, StatusForm
@@ -93,7 +89,7 @@ def _render_event(request, event: Event, form: RegistrationForm | None = None, s
             "event": event,
             "texts": texts,
             "fallback": next((t for t in texts.values() if t.is_fallback), None),
-            "also_in": also_in(request, event),
+            "also_in": i18n.also_in(request, event),
             "source_lang_attr": source_lang_attr(event),
             "sessions": event.sessions.all(),
             "co_organisers": event.co_organisers.all(),
@@ -128,27 +124,6 @@ def source_lang_attr(event: Event) -> SafeString:
     if event.source_language and event.source_language != active_language():
         return format_html(' lang="{}"', event.source_language)
     return mark_safe("")
-
-
-def _native_name(code: str) -> str:
-    try:
-        return str(get_language_info(code)["name_local"])
-    except KeyError:
-        return language_name(code)
-
-
-def also_in(request, event: Event) -> list[tuple[str, str, str]]:
-    """(code, name in that language, link) of the other languages the event is written in; the
-    link is this page under the language's prefix (none for a language the interface lacks)."""
-    current = active_language()
-    offered = {code for code, _name in settings.LANGUAGES}
-    base = getattr(request, "echos_script_name", "")
-    path = quote(request.path_info)
-    return [
-        (code, _native_name(code), f"{base}/{code}{path}" if code in offered else "")
-        for code in languages_of(event)
-        if code != current
-    ]
 
 
 def _venue_map(event: Event, points: list[dict]) -> dict:

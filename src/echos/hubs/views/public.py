@@ -7,12 +7,11 @@ from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 
+from echos.core import i18n
 from echos.core.audit import entries_for
 from echos.core.charts import MAP_CODES
 from echos.core.filters import form_filters, say_ignored, unknown_parameters
-from echos.core.languages import language_name
 from echos.core.models import Country
-from echos.core.multilingual import active_language, languages_of
 from echos.hubs import charts
 from echos.hubs import permissions as perms
 from echos.hubs.forms import DirectoryFilterForm, StageChangeForm
@@ -120,11 +119,10 @@ def hub_detail(request, pk: int):
         if h.latitude is not None and h.longitude is not None
     ]
     can_edit = perms.can_edit_hub(request.user, hub)
-    here = active_language()
     context = {
         "hub": hub,
         # The other languages its mission is in (#17).
-        "also_in": [(c, language_name(c)) for c in languages_of(hub) if c != here],
+        "also_in": i18n.also_in(request, hub),
         "groups": groups,
         "member_count": member_page.paginator.count,
         "member_page": member_page,

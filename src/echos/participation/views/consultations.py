@@ -14,10 +14,10 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 
+from echos.core import i18n
 from echos.core.abuse import check_public_post
 from echos.core.exceptions import RuleViolation
-from echos.core.languages import language_name
-from echos.core.multilingual import languages_of, shown
+from echos.core.multilingual import shown
 from echos.core.spreadsheets import SafeWriter, append_row
 from echos.hubs.models import Hub
 from echos.participation import charts, services
@@ -206,11 +206,7 @@ def consultation_detail(request, pk: int):
             "can_export": perms.can_export_answers(request.user, consultation),
             "results_public": consultation.is_closed(),
             "proposals": consultation.proposals.public()[:20],
-            "text_languages": [
-                (code, language_name(code))
-                for code in languages_of(consultation)
-                if code != shown(consultation, "title").language
-            ],
+            "also_in": i18n.also_in(request, consultation, shown(consultation, "title").language),
         },
         status=status,
     )
