@@ -187,7 +187,7 @@ def test_translation_of_groups_and_refuses_a_second_one_in_a_language(editor):
         translation_of=first["id"],
     )
     assert again.status_code == 400 and again.json()["errors"][0]["field"] == "language"
-    assert editor.get(f"/api/v1/resources/{first['id']}").json()["other_languages"] == [
+    assert editor.get(f"/api/v1/resources/{first['id']}").json()["translations"] == [
         second.json()["id"]
     ]
 

@@ -92,7 +92,9 @@ def test_api_and_oai_carry_every_language(make_resource, personas, token_client)
     )
     body = Client().get(f"/api/v1/resources/{r.pk}").json()
     assert body["language"] == "pl" and body["source_language"] == "en"
-    assert body["translations"] == TR and body["other_languages"] == []
+    assert body["catalogue_translations"] == TR
+    # "translations" keeps its v1 meaning: the ids of the same document in other languages
+    assert body["translations"] == [] and body["other_languages"] == []
     oai = Client().get(
         "/library/oai", {"verb": "GetRecord", "metadataPrefix": "oai_dc",
                          "identifier": f"oai:testserver:library/{r.pk}"},
@@ -108,14 +110,16 @@ def test_api_write_refuses_an_unoffered_language(make_resource, personas, token_
     client = token_client(personas["editor_no"])
     bad = client.patch(
         f"/api/v1/resources/{r.pk}",
-        {"translations": {"xx": {"title": "?"}}},
+        {"catalogue_translations": {"xx": {"title": "?"}}},
         content_type="application/json",
     )
-    assert bad.status_code == 400 and bad.json()["errors"][0]["field"] == "translations.xx"
+    assert bad.status_code == 400
+    assert bad.json()["errors"][0]["field"] == "catalogue_translations.xx"
     ok = client.patch(
         f"/api/v1/resources/{r.pk}",
-        {"translations": {"sv": {"title": "Vägledning"}}},
+        {"catalogue_translations": {"sv": {"title": "Vägledning"}}},
         content_type="application/json",
     )
-    assert ok.status_code == 200 and ok.json()["translations"] == {"sv": {"title": "Vägledning"}}
+    assert ok.status_code == 200
+    assert ok.json()["catalogue_translations"] == {"sv": {"title": "Vägledning"}}
     assert search.search("vagledning", user=None).count == 1

@@ -56,7 +56,7 @@ def resource_out(r: Resource, snippet: str | None = None, rank: float | None = N
         "description": r.description,
         "language": r.language,
         "source_language": r.source_language,
-        "translations": r.translations or {},
+        "catalogue_translations": r.translations or {},
         "type": r.type,
         "url": r.url,
         "hub": r.hub_id,
@@ -114,14 +114,15 @@ def _organisation(pk: int | None) -> Organisation | None:
 
 
 def _json_translations(text: str) -> dict:
-    """The ``translations`` form field of a multipart upload: a JSON object (or nothing)."""
+    """The ``catalogue_translations`` form field of a multipart upload: a JSON object (or nothing)."""
     if not (text or "").strip():
         return {}
     try:
         value = json.loads(text)
     except ValueError:
         raise RuleViolation(
-            _('Give translations as a JSON object: {"fr": {"title": "…"}}.'), "translations"
+            _('Give translations as a JSON object: {"fr": {"title": "…"}}.'),
+            "catalogue_translations",
         ) from None
     return value
 
@@ -188,6 +189,7 @@ def get_resource(request, resource_id: int = Path(..., ge=1, le=MAX_ID)):
         "versions": [
             version_out(v) for v in sorted(resource.versions.all(), key=lambda v: -v.number)
         ],
+        "translations": list(other_languages),
         "other_languages": list(other_languages),
     }
 
@@ -201,7 +203,15 @@ def create_resource(request, payload: Form[ResourceIn], file: UploadedFile | Non
         translation_of = Resource.objects.filter(pk=data["translation_of"]).first()
         if translation_of is None or not perms.can_view_resource(request.user, translation_of):
             raise RuleViolation("No such resource to translate.", "translation_of")
-    resource = services.create_resource(
+    try:
+        resource = _create(request, data, file, translation_of)
+    except RuleViolation as exc:
+        raise _catalogue_field(exc) from None
+    return Status(201, get_resource(request, resource.pk))
+
+
+def _create(request, data: dict, file, translation_of) -> Resource:
+    return services.create_resource(
         actor=request.user,
         title=data["title"],
         description=data["description"],
@@ -217,9 +227,16 @@ def create_resource(request, payload: Form[ResourceIn], file: UploadedFile | Non
         visibility=data["visibility"],
         translation_of=translation_of,
         source_language=data["source_language"],
-        translations=_json_translations(data["translations"]),
+        translations=_json_translations(data["catalogue_translations"]),
     )
-    return Status(201, get_resource(request, resource.pk))
+
+
+def _catalogue_field(exc: RuleViolation) -> RuleViolation:
+    """The API names the catalogue text's translations ``catalogue_translations`` (``translations``
+    has meant the ids of the same document in other languages since v1)."""
+    if exc.field and exc.field.split(".")[0] == "translations":
+        exc.field = "catalogue_" + exc.field
+    return exc
 
 
 @router.patch("/resources/{resource_id}", response=ResourceDetailOut, auth=auth)
@@ -234,7 +251,12 @@ def patch_resource(request, payload: ResourcePatch, resource_id: int = Path(...,
         changes["hub"] = _hub(changes["hub"])
     if "organisation" in changes:
         changes["organisation"] = _organisation(changes["organisation"])
-    services.update_resource(actor=request.user, resource=resource, tags=tags, **changes)
+    if "catalogue_translations" in changes:
+        changes["translations"] = changes.pop("catalogue_translations")
+    try:
+        services.update_resource(actor=request.user, resource=resource, tags=tags, **changes)
+    except RuleViolation as exc:
+        raise _catalogue_field(exc) from None
     return get_resource(request, resource.pk)
 
 

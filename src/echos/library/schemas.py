@@ -33,7 +33,7 @@ class ResourceOut(Schema):
     description: str
     language: str = Field(description="The language of the document itself (ISO 639-1)")
     source_language: str = Field(description="The language of title and description")
-    translations: dict[str, dict[str, str]] = Field(
+    catalogue_translations: dict[str, dict[str, str]] = Field(
         description="Title and description in other languages: {language: {field: text}}"
     )
     type: str
@@ -57,9 +57,11 @@ class ResourceOut(Schema):
 
 class ResourceDetailOut(ResourceOut):
     """A resource with its version history and the ids of the same document in other languages
-    (``other_languages``, those the caller may read)."""
+    (those the caller may read): ``translations`` as since v1, and ``other_languages``, the same
+    ids under a name that cannot be mistaken for the catalogue text's translations (#17)."""
 
     versions: list[VersionOut]
+    translations: list[int] = Field(description="Ids of the same document in other languages")
     other_languages: list[int]
 
 
@@ -85,7 +87,7 @@ class ResourceIn(Schema):
     source_language: str = Field(
         "", max_length=8, description="Language of title and description (default: language)"
     )
-    translations: str = Field(
+    catalogue_translations: str = Field(
         "",
         max_length=200_000,
         description='JSON object of title and description in other languages: {"fr": {"title": …}}',
@@ -107,6 +109,6 @@ class ResourcePatch(Schema):
     published: dt.date | None = None
     visibility: Annotated[str, one_of(Visibility)] | None = None
     source_language: str | None = Field(None, max_length=8)
-    translations: dict[str, dict[str, str | None] | None] | None = Field(
+    catalogue_translations: dict[str, dict[str, str | None] | None] | None = Field(
         None, description="Title and description in other languages (replaces them all)"
     )

@@ -129,6 +129,7 @@ def activity_out(a: Activity) -> dict:
         "title": a.title,
         "description": a.description,
         "source_language": a.source_language,
+        "language": a.source_language,
         "translations": a.translations or {},
         "start": a.start.isoformat() if a.start else None,
         "end": a.end.isoformat() if a.end else None,

@@ -27,6 +27,8 @@ class ActivityOut(Schema):
     description: str
     # The language title and description are written in, and every translation (#17).
     source_language: str
+    # The same code under its v1 name (v1 changes are additive only).
+    language: str
     translations: dict[str, dict[str, str]]
     start: str | None
     end: str | None
