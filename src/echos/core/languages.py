@@ -6,7 +6,6 @@ from functools import cache
 
 import pycountry
 from django.conf import settings
-from django.utils.translation import get_language
 
 
 @cache
@@ -60,8 +59,9 @@ COUNTRY_LANGUAGE = {
 
 
 def language_name(code: str) -> str:
-    """The name of an ISO 639-1 language in the active language (the code when unknown), without
-    ISO's dating ("Modern Greek", not "Modern Greek (1453-)")."""
+    """The name of an ISO 639-1 language in the active language (the code when unknown): CLDR's
+    display name ("Greek", "Norwegian Bokmål", "Ελληνικά" in Greek), else pycountry's without ISO's
+    dating ("Modern Greek", not "Modern Greek (1453-)")."""
     from echos.core.models import (  # lazy: models import this module's users
         cldr_name,
         localized_iso_name,
@@ -70,11 +70,9 @@ def language_name(code: str) -> str:
     record = pycountry.languages.get(alpha_2=code) if len(code or "") == 2 else None
     if record is None:
         return code
-    name = localized_iso_name("iso639-3", record.name)
-    if name == record.name and not (get_language() or "en").startswith("en"):
-        # pycountry has no name for it in this language ("Modern Greek (1453-)" in Greek): CLDR's.
-        name = cldr_name("languages", code) or name
-    return re.sub(r"\s*\([^)]*\)$", "", name)
+    return cldr_name("languages", code) or re.sub(
+        r"\s*\([^)]*\)$", "", localized_iso_name("iso639-3", record.name)
+    )
 
 
 def language_choices(extra=()) -> list[tuple[str, str]]:
