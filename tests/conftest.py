@@ -24,6 +24,18 @@ def _empty_cache():
     cache.clear()
 
 
+@pytest.fixture(autouse=True)
+def _default_language():
+    """Each test starts in the default language: a request leaves its language active in the thread
+    (as Django's own locale middleware does, so that streamed responses keep it), and the next test
+    would otherwise inherit the language a test client's request asked for."""
+    from django.utils import translation
+
+    translation.deactivate()
+    yield
+    translation.deactivate()
+
+
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
     """Load countries, regions and vocabularies once for the whole session."""

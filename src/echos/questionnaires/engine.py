@@ -15,6 +15,7 @@ from datetime import date
 from functools import cached_property
 
 import pycountry
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.utils.translation import get_language, pgettext
@@ -189,16 +190,28 @@ class Section:
     questions: list[Question]
 
 
-def _is_label(value) -> bool:
-    """Plain text, or text per language ``{"en": ..., "fr": ...}``."""
+def _is_label(value, where: str = "") -> bool:
+    """Plain text, or text per language ``{"en": ..., "fr": ...}`` in languages the platform
+    offers; a language it does not offer is refused naming ``where`` and the code (#17)."""
     if isinstance(value, str):
         return bool(value.strip())
-    return (
+    ok = (
         isinstance(value, dict)
         and bool(value)
         and all(isinstance(v, str) for v in value.values())
         and any(v.strip() for v in value.values())
     )
+    if ok:
+        offered = {code for code, _name in settings.LANGUAGES}
+        for code in value:
+            if code not in offered:
+                raise DefinitionError(
+                    _("%(where)s: this platform does not offer the language “%(code)s” (use one of: "
+                      "%(codes)s)")
+                    % {"where": where or _("a label"), "code": str(code)[:20],
+                       "codes": ", ".join(sorted(offered))}
+                )  # fmt: skip
+    return ok
 
 
 def _check_options(code: str, options) -> None:
@@ -222,7 +235,7 @@ def _check_options(code: str, options) -> None:
                 _('question %(q)s, option %(n)d: "value" is missing (text or a whole number)')
                 % {"q": code, "n": n}
             )
-        if not _is_label(option.get("label")):
+        if not _is_label(option.get("label"), f"question {code}, option {value}"):
             raise DefinitionError(
                 _('question %(q)s, option %(v)s: "label" is missing') % {"q": code, "v": value}
             )
@@ -253,12 +266,13 @@ def _check_levels(code: str, levels) -> None:
                 _('question %(q)s, level %(n)d: "value" must be a whole number')
                 % {"q": code, "n": n}
             )
-        if not _is_label(level.get("label")):
+        if not _is_label(level.get("label"), f"question {code}, level {value}"):
             raise DefinitionError(
                 _('question %(q)s, level %(v)d: "label" is missing') % {"q": code, "v": value}
             )
         if "descriptor" in level and not (
-            level["descriptor"] in ("", None) or _is_label(level["descriptor"])
+            level["descriptor"] in ("", None)
+            or _is_label(level["descriptor"], f"question {code}, level {value}")
         ):
             raise DefinitionError(
                 _('question %(q)s, level %(v)d: "descriptor" must be text')
@@ -281,7 +295,7 @@ def _check_question(q, seen: set) -> tuple[str, str]:
     if kind not in TYPES:
         raise DefinitionError(f"question {code}: unknown type {kind!r}")
     for key in ("text", "help"):
-        if key in q and q[key] not in ("", None) and not _is_label(q[key]):
+        if key in q and q[key] not in ("", None) and not _is_label(q[key], f"question {code}"):
             raise DefinitionError(_('question %(q)s: "%(k)s" must be text') % {"q": code, "k": key})
     cond = q.get("show_if")
     if cond and (not isinstance(cond, dict) or cond.get("question") not in seen):
