@@ -705,8 +705,18 @@ def page_specs(facts: dict) -> tuple[list[tuple], list[tuple]]:
          "/assessment/mapping/", "hub", None),
         (f"GET /assessment/hubs/{hub}/ (coordinator, national hub maturity)",
          f"/assessment/hubs/{hub}/", "hub", hub),
+        (f"GET /events/{event}/participants/ (coordinator, check-in list, "
+         f"{facts['event_registrations']:,} registrations)",
+         f"/events/{event}/participants/", "event", event),
+        ("GET /events/gap/?country=DE (coordinator, gap for a country)",
+         "/events/gap/?country=DE", "event", None),
     ]  # fmt: skip
     return public, coordinator
+
+
+def is_signed_in(spec: tuple) -> bool:
+    """Whether a page spec is one of the network coordinator's (page_specs)."""
+    return "(coordinator" in spec[0]
 
 
 def write_target(kind: str, fixed: int | None, body: str, facts: dict) -> tuple[int, bool]:
@@ -892,8 +902,8 @@ def stack_lines(measured: dict, args, heavy: int) -> list[str]:
             f"| {r['cold']['median']:.2f} | {ratio_cell(r['cold']['median'], base)} "
             f"| {shown} | {q['cold']} / {q['warm']} |"
         )
-    public = [r for spec, r in measured["rows"] if not spec[1].startswith("/assessment/")]
-    signed = [r for spec, r in measured["rows"] if spec[1].startswith("/assessment/")]
+    public = [r for spec, r in measured["rows"] if not is_signed_in(spec)]
+    signed = [r for spec, r in measured["rows"] if is_signed_in(spec)]
 
     def median_ratio(results, key):
         return statistics.median(r[key]["median"] for r in results) / base if base else math.nan
@@ -907,7 +917,7 @@ def stack_lines(measured: dict, args, heavy: int) -> list[str]:
             f"{spec[1]} {ratio_cell(r['warm']['median'], signed_base)} / "
             f"{ratio_cell(r['cold']['median'], signed_base)}"
             for spec, r in measured["rows"]
-            if spec[1].startswith("/assessment/")
+            if is_signed_in(spec)
         )
         + ".",
         f"Medians over the pages, × healthz: public warm {median_ratio(public, 'warm'):.1f}×, "
