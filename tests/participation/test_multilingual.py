@@ -100,6 +100,11 @@ def test_follow_up_translations_stay_private_until_published(hubs, personas, tok
     assert c.translations == {"fr": {"follow_up": "Fait."}}
     body = Client().get(f"/api/v1/consultations/{c.pk}").json()
     assert body["follow_up"] is None and body["translations"] == {}
+    # nor does a search find the consultation by its unpublished follow-up, in any language
+    for q in ("did this", "fait"):
+        found = Client().get("/api/v1/consultations", {"q": q}).json()
+        assert c.pk not in [item["id"] for item in found["items"]], q
+    assert Client().get("/api/v1/consultations", {"q": "priorities"}).status_code == 200
     Consultation.objects.filter(pk=c.pk).update(
         opens_at=timezone.now() - timedelta(days=5), closes_at=timezone.now() - timedelta(days=1)
     )

@@ -64,6 +64,7 @@ class TranslatableModel(models.Model):
     TRANSLATABLE: ClassVar[tuple[str, ...]] = ()
     # Fields that are never translated (a proper name) but that search should still find.
     SEARCH_ALSO: ClassVar[tuple[str, ...]] = ()
+    SEARCH_EXCLUDE: ClassVar[tuple[str, ...]] = ()
 
     source_language = models.CharField(
         gettext_lazy("written in"),
@@ -95,13 +96,16 @@ class TranslatableModel(models.Model):
 
 
 def search_text_of(obj: Any) -> str:
-    """Every text of ``obj`` in every language, folded, one per line (for ``search_text``)."""
+    """Every text of ``obj`` in every language, folded, one per line (for ``search_text``), except
+    the fields of ``SEARCH_EXCLUDE`` (a text that is not public yet must not be found by a search:
+    a consultation's follow-up before it is published)."""
     parts: list[str] = [str(getattr(obj, f, "") or "") for f in getattr(obj, "SEARCH_ALSO", ())]
-    for field in obj.TRANSLATABLE:
+    fields = [f for f in obj.TRANSLATABLE if f not in getattr(obj, "SEARCH_EXCLUDE", ())]
+    for field in fields:
         parts.append(str(getattr(obj, field, "") or ""))
     for texts in (obj.translations or {}).values():
         if isinstance(texts, Mapping):
-            parts.extend(str(texts.get(field) or "") for field in obj.TRANSLATABLE)
+            parts.extend(str(texts.get(field) or "") for field in fields)
     return fold("\n".join(p for p in parts if p))
 
 

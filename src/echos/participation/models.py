@@ -107,6 +107,8 @@ class Consultation(TranslatableModel):
     """
 
     TRANSLATABLE = ("title", "description", "follow_up")
+    # The follow-up is public only once published after the close: never found by a search.
+    SEARCH_EXCLUDE = ("follow_up",)
 
     class Mode(models.TextChoices):
         OPEN = "open", _("Anyone: with an account, or with an e-mail address they confirm")

@@ -32,7 +32,7 @@ def _folded(obj, fields) -> str:
 
 def fill(apps, schema_editor) -> None:
     Consultation = apps.get_model("participation", "Consultation")
-    texts = ("title", "description", "follow_up")
+    texts = ("title", "description")  # never the follow-up: public only once published
     for batch in _batches(Consultation, (*texts, "languages")):
         for c in batch:
             offered = [str(code).lower() for code in (c.languages or []) if code]
