@@ -36,5 +36,9 @@ class ServiceFormMixin:
 
     def add_rule_violation(self, exc: RuleViolation) -> None:
         form = cast(forms.BaseForm, self)
+        # A translation's field (``translations.fr.title``) goes to its group of the form (#17).
+        on_translation = getattr(self, "add_translation_violation", None)
+        if on_translation is not None and on_translation(exc):
+            return
         field = exc.field if exc.field in form.fields else None
         form.add_error(field, exc.message)

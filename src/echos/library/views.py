@@ -148,8 +148,7 @@ def resource_edit(request, pk: int | None = None):
                         actor=request.user, resource=resource, **form.service_fields()
                     )
             except RuleViolation as exc:
-                if not form.add_translation_violation(exc):
-                    form.add_rule_violation(exc)
+                form.add_rule_violation(exc)
             else:
                 messages.success(request, _("Resource saved."))
                 return redirect(saved)

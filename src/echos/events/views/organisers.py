@@ -68,8 +68,7 @@ def event_edit(request, pk: int | None = None):
                     )
                 return redirect(event)
             except RuleViolation as exc:
-                if not form.add_translation_violation(exc):
-                    form.add_rule_violation(exc)
+                form.add_rule_violation(exc)
         status = 422
     else:
         initial = (

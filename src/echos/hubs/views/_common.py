@@ -16,8 +16,7 @@ def _apply(request, form, action, success: str):
     try:
         result = action()
     except RuleViolation as exc:
-        if not (hasattr(form, "add_translation_violation") and form.add_translation_violation(exc)):
-            form.add_rule_violation(exc)
+        form.add_rule_violation(exc)
         return None
     messages.success(request, success)
     return result if result is not None else True

@@ -114,8 +114,7 @@ def consultation_create(request, hub_id: int):
                 translations=form.cleaned_translations(),
             )
         except RuleViolation as exc:
-            if not form.add_translation_violation(exc):
-                form.add_rule_violation(exc)
+            form.add_rule_violation(exc)
         else:
             messages.success(request, _("Consultation saved."))
             return redirect(consultation)
@@ -365,8 +364,7 @@ def consultation_texts(request, pk: int):
                 translations=form.cleaned_translations(),
             )
         except RuleViolation as exc:
-            if not form.add_translation_violation(exc):
-                form.add_rule_violation(exc)
+            form.add_rule_violation(exc)
         else:
             messages.success(request, _("Consultation saved."))
             return redirect(consultation)

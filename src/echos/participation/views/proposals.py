@@ -292,8 +292,7 @@ def proposal_answer(request, pk: int):
                 translations=form.cleaned_translations(),
             )
         except RuleViolation as exc:
-            if not form.add_translation_violation(exc):
-                form.add_rule_violation(exc)
+            form.add_rule_violation(exc)
         else:
             messages.success(request, _("The hub's answer is published."))
             return redirect(proposal)
