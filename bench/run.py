@@ -767,27 +767,34 @@ def language_specs(facts: dict) -> list[tuple]:
 
 
 def time_languages(server, agent, facts: dict, heavy: int, cold: int) -> list[dict]:
-    """Each language page warm and cold in each of ``LANGUAGES``, on a connection per language,
-    **interleaved**: round after round every language gets one request (in an order that turns
-    each round), so that the machine's drift during the run falls on all languages alike; whether
-    the page came in that language (``<html lang="…">``)."""
+    """Each language page warm and cold in each of ``LANGUAGES``, **interleaved** on one
+    connection: round after round every language gets one request (in an order that turns each
+    round), so that the machine's drift and the worker that serves the connection fall on all
+    languages alike (a connection per language measured its worker as much as its language);
+    whether the page came in that language (``<html lang="…">``)."""
     results = []
     for spec in language_specs(facts):
-        clients = {language: Client(server, language=language) for language in LANGUAGES}
+        client = Client(server)
+
+        def speaking(language: str, client: Client = client) -> Client:
+            client.language = language
+            client.cookies[LANGUAGE_COOKIE] = language
+            return client
+
         try:
             shown, warm, size = {}, {lang: [] for lang in LANGUAGES}, {}
-            for language, client in clients.items():
-                _elapsed, body = client.fetch(spec[1])
+            for language in LANGUAGES:
+                _elapsed, body = speaking(language).fetch(spec[1])
                 found = re.search(r'<html[^>]*\slang="([^"]+)"', body)
                 shown[language] = found[1] if found else "?"
                 for _ in range(3):
-                    client.get(spec[1])
+                    speaking(language).get(spec[1])
             for n in range(heavy):
                 turn = LANGUAGES[n % len(LANGUAGES) :] + LANGUAGES[: n % len(LANGUAGES)]
                 for language in turn:
-                    elapsed, size[language] = clients[language].get(spec[1])
+                    elapsed, size[language] = speaking(language).get(spec[1])
                     warm[language].append(elapsed)
-            _elapsed, body = clients["en"].fetch(spec[1])
+            _elapsed, body = speaking("en").fetch(spec[1])
             target, linked = write_target(spec[2], spec[3], body, facts)
             cold_samples = {lang: [] for lang in LANGUAGES}
             seen = dict.fromkeys(LANGUAGES, 0)
@@ -795,12 +802,11 @@ def time_languages(server, agent, facts: dict, heavy: int, cold: int) -> list[di
                 turn = LANGUAGES[n % len(LANGUAGES) :] + LANGUAGES[: n % len(LANGUAGES)]
                 for language in turn:
                     marker = agent.call("retitle", kind=spec[2], id=target)["marker"]
-                    elapsed, body = clients[language].fetch(spec[1])
+                    elapsed, body = speaking(language).fetch(spec[1])
                     cold_samples[language].append(elapsed)
                     seen[language] += marker in body
         finally:
-            for client in clients.values():
-                client.close()
+            client.close()
         for language in LANGUAGES:
             warm_median, warm_p95 = summarise(warm[language])
             cold_median, cold_p95 = summarise(cold_samples[language])
