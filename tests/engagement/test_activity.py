@@ -21,7 +21,7 @@ def test_fields_are_carried_over_with_the_origin(make_record, personas):
     activity.refresh_from_db()
     assert activity.hub_id == record.hub_id
     assert activity.title == record.title and activity.description == record.description
-    assert activity.language == "nb" and activity.region_id == "NO-03"
+    assert activity.source_language == "nb" and activity.region_id == "NO-03"
     assert (activity.start, activity.end) == (date(2025, 11, 12), date(2025, 11, 14))
     assert codes(activity.objectives) == ["quality_of_life"]
     assert codes(activity.policy_areas) == ["health", "social_affairs"]

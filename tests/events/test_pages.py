@@ -322,7 +322,7 @@ def test_event_becomes_a_synergy_activity_without_retyping(login, personas, make
     activity = Activity.objects.get(origin="event", origin_id=str(event.pk))
     assert response["Location"] == activity.get_absolute_url()
     assert activity.title == event.title and activity.description == event.description
-    assert activity.language == "nb"  # the country's language, when the event uses it
+    assert activity.source_language == "nb"  # the country's language, when the event uses it
     assert {t.code for t in activity.objectives.all()} == {"prevention"}
     assert {t.code for t in activity.target_groups.all()} == {"citizens", "healthcare_providers"}
     # Doing it again refreshes the same activity.

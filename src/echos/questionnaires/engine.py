@@ -190,28 +190,20 @@ class Section:
     questions: list[Question]
 
 
-def _is_label(value, where: str = "") -> bool:
-    """Plain text, or text per language ``{"en": ..., "fr": ...}`` in languages the platform
-    offers; a language it does not offer is refused naming ``where`` and the code (#17)."""
+def _is_label(value, where: str) -> bool:
+    """Plain text, or text per language ``{"en": ..., "fr": ...}`` in languages the platform offers
+    (another is refused naming ``where`` and the code, #17)."""
     if isinstance(value, str):
         return bool(value.strip())
-    ok = (
-        isinstance(value, dict)
-        and bool(value)
-        and all(isinstance(v, str) for v in value.values())
-        and any(v.strip() for v in value.values())
-    )
-    if ok:
-        offered = {code for code, _name in settings.LANGUAGES}
-        for code in value:
-            if code not in offered:
-                raise DefinitionError(
-                    _("%(where)s: this platform does not offer the language “%(code)s” (use one of: "
-                      "%(codes)s)")
-                    % {"where": where or _("a label"), "code": str(code)[:20],
-                       "codes": ", ".join(sorted(offered))}
-                )  # fmt: skip
-    return ok
+    if not isinstance(value, dict) or not all(isinstance(v, str) for v in value.values()):
+        return False
+    offered = {code for code, _name in settings.LANGUAGES}
+    for code in set(value) - offered:
+        raise DefinitionError(
+            _("%(where)s: this platform does not offer the language “%(code)s” (use one of: "
+              "%(codes)s)") % {"where": where, "code": str(code)[:20], "codes": ", ".join(sorted(offered))}
+        )  # fmt: skip
+    return any(v.strip() for v in value.values())
 
 
 def _check_options(code: str, options) -> None:
