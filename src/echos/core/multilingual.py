@@ -103,7 +103,9 @@ def search_text_of(obj: Any) -> str:
     fields = [f for f in obj.TRANSLATABLE if f not in getattr(obj, "SEARCH_EXCLUDE", ())]
     for field in fields:
         parts.append(str(getattr(obj, field, "") or ""))
-    for texts in (obj.translations or {}).values():
+    translations = obj.translations or {}
+    for language in sorted(translations):  # one order on every database (jsonb sorts its keys)
+        texts = translations[language]
         if isinstance(texts, Mapping):
             parts.extend(str(texts.get(field) or "") for field in fields)
     return fold("\n".join(p for p in parts if p))
