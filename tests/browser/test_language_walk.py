@@ -32,6 +32,7 @@ from babel.messages.pofile import read_po
 from django.conf import settings
 from django.core.management import call_command
 from django.test import override_settings
+from playwright.sync_api import expect
 
 from echos.library import services as library
 from echos.participation import services as participation
@@ -265,8 +266,10 @@ def collect(page, base: str, code: str, name: str, path: str) -> list[tuple[str,
     assert response is not None and response.status == 200, (code, name, path)
     page.wait_for_load_state("load")
     assert page.evaluate("document.documentElement.lang") == code, (code, name)
-    page.wait_for_function(
-        "!document.querySelector('.vega-chart:not(.vega-ready):not(.vega-failed)')"
+    # Charts drawn (or failed): a locator, not wait_for_function, whose string predicate the
+    # page's Content Security Policy refuses to evaluate when it has to poll.
+    expect(page.locator(".vega-chart:not(.vega-ready):not(.vega-failed)")).to_have_count(
+        0, timeout=15000
     )
     return [(kind, text) for kind, text in page.evaluate(COLLECT)]
 
