@@ -40,7 +40,8 @@ class VectorMixin(models.Model):
         )
 
     def source_matching_text(self) -> str:
-        raise NotImplementedError
+        """The source text that is embedded: the ``MATCHED`` fields, one per line."""
+        return "\n".join(p for p in (getattr(self, f, "") for f in self.MATCHED) if p)
 
     def matching_language(self) -> str:
         """The language of ``matching_text``: the source language when the semantic model was
@@ -195,9 +196,6 @@ class Activity(VectorMixin, TranslatableModel):
 
     def get_absolute_url(self) -> str:
         return reverse("synergies:activity", args=[self.pk])
-
-    def source_matching_text(self) -> str:
-        return "\n".join(p for p in [self.title, self.description] if p)
 
 
 class Decision(models.Model):
