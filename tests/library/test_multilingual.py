@@ -123,3 +123,17 @@ def test_api_write_refuses_an_unoffered_language(make_resource, personas, token_
     assert ok.status_code == 200
     assert ok.json()["catalogue_translations"] == {"sv": {"title": "Vägledning"}}
     assert search.search("vagledning", user=None).count == 1
+
+
+@pytest.mark.parametrize("text", ["[" * 100_000 + "]" * 100_000, '["fr"]', "{not json"])
+def test_api_upload_refuses_deep_or_malformed_translations_naming_the_field(
+    personas, token_client, text
+):
+    client = token_client(personas["editor_no"])
+    response = client.post(
+        "/api/v1/resources",
+        {"title": "Guide", "language": "en", "type": "toolkit", "url": "https://example.org/g",
+         "catalogue_translations": text},
+    )  # fmt: skip
+    assert response.status_code == 400, response.content[:300]
+    assert response.json()["errors"][0]["field"] == "catalogue_translations"

@@ -119,11 +119,13 @@ def _json_translations(text: str) -> dict:
         return {}
     try:
         value = json.loads(text)
-    except ValueError:
+    except (ValueError, RecursionError):  # RecursionError: nested thousands deep
+        value = None
+    if not isinstance(value, dict):
         raise RuleViolation(
             _('Give translations as a JSON object: {"fr": {"title": "…"}}.'),
             "catalogue_translations",
-        ) from None
+        )
     return value
 
 
