@@ -163,7 +163,14 @@ if os.getenv("REDIS_URL"):
     # Sessions live in Redis (backed by the database), so any app process can answer any request.
     SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    # Room for each event's VEVENT (events/feeds.py: a feed holds up to 2,000 events) and the
+    # views' own caches; the default of 300 entries would drop a feed's VEVENTs as it stores them.
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "OPTIONS": {"MAX_ENTRIES": envint("ECHOS_CACHE_ENTRIES", 20_000)},
+        }
+    }
 
 # --- shared page cache (core/pagecache.py) --------------------------------
 # Anonymous public pages, invalidated on commit of any write to what they show. Page bodies live
@@ -172,6 +179,8 @@ else:
 ECHOS_PAGE_CACHE = envbool("ECHOS_PAGE_CACHE", True)
 ECHOS_PAGE_CACHE_SECONDS = envint("ECHOS_PAGE_CACHE_SECONDS", 600)
 ECHOS_PAGE_CACHE_MAX_BYTES = envint("ECHOS_PAGE_CACHE_MAX_BYTES", 5_000_000)
+# Seconds a visitor waits for a page another request is rendering (core/pagecache_flight.py).
+ECHOS_PAGE_CACHE_WAIT = envint("ECHOS_PAGE_CACHE_WAIT", 10)
 if os.getenv("REDIS_URL"):
     CACHES["pagecache"] = CACHES["pagecache_versions"] = CACHES["default"]
 else:
@@ -181,7 +190,7 @@ else:
         "OPTIONS": {"MAX_ENTRIES": envint("ECHOS_PAGE_CACHE_ENTRIES", 2000)},
     }
     CACHES["pagecache_versions"] = {
-        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "BACKEND": "echos.core.pagecache_files.GenerationFileBasedCache",
         "LOCATION": str(DATA_DIR / "cache" / "page-versions"),
         "OPTIONS": {"MAX_ENTRIES": 100_000},
     }

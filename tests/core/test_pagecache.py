@@ -433,7 +433,7 @@ def test_versions_in_files_invalidate_like_redis(
     settings.CACHES = {
         **settings.CACHES,
         pagecache.VERSIONS_ALIAS: {
-            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "BACKEND": "echos.core.pagecache_files.GenerationFileBasedCache",
             "LOCATION": str(tmp_path / "page-versions"),
         },
     }

@@ -76,7 +76,7 @@ from django.utils.http import http_date, quote_etag
 from django.utils.module_loading import import_string
 from pydantic import BaseModel
 
-from echos.core import pagecache_redis, registry
+from echos.core import pagecache_flight, pagecache_redis, registry
 
 log = logging.getLogger(__name__)
 
@@ -326,8 +326,7 @@ def schedule(connection, topics: set[str]) -> None:
 
 
 def is_bump(callback) -> bool:
-    """Whether an on-commit callback is the page cache's own bump (tests counting their callbacks
-    leave these out: every write statement in a transaction schedules one)."""
+    """Whether an on-commit callback is the page cache's own bump (tests leave these out)."""
     return getattr(callback, "__self__", None).__class__ is _Pending
 
 
@@ -375,6 +374,7 @@ class Entry:
 class _State:
     key: str = ""
     private: bool = False
+    claimed: bool = False  # this request renders the page for those waiting (pagecache_flight)
 
 
 def _normalised(query: QueryDict, params: tuple[str, ...]) -> QueryDict | None:
@@ -391,8 +391,7 @@ def _normalised(query: QueryDict, params: tuple[str, ...]) -> QueryDict | None:
 
 
 def _messages_pending(request) -> bool:
-    storage = getattr(request, "_messages", None)
-    return storage is not None and len(storage) > 0
+    return len(getattr(request, "_messages", None) or ()) > 0
 
 
 def unmask(token: str) -> str:
@@ -473,7 +472,11 @@ class PageCacheMiddleware:
             patch_cache_control(response, private=True)
             return response
         if state.key and not getattr(response, "_echos_pagecache_hit", False):
-            response = self._store(request, response, state.key)
+            try:
+                response = self._store(request, response, state.key)
+            finally:
+                if state.claimed:
+                    pagecache_flight.release(PAGES_ALIAS, state.key)
         return response
 
     def process_view(self, request, view_func, view_args, view_kwargs):
@@ -512,9 +515,15 @@ class PageCacheMiddleware:
         if looked_up is None:
             return None
         key, entry = looked_up
+        claimed = False
+        if not isinstance(entry, Entry):
+            # Many visitors missing one page at once: one renders it, the others wait for it.
+            claimed = pagecache_flight.claim(PAGES_ALIAS, key)
+            if not claimed:
+                entry = pagecache_flight.wait_for(PAGES_ALIAS, key)
         if isinstance(entry, Entry):
             return self._hit(request, entry)
-        request._echos_pagecache = _State(key=key)
+        request._echos_pagecache = _State(key=key, claimed=claimed)
         return None
 
     def _hit(self, request, entry: Entry) -> HttpResponse:

@@ -4,11 +4,20 @@ A server-side script reads the topic versions, derives the page's key from them 
 atomically. A version never written yet (first use, or evicted) makes it answer 0 (``MISSING``):
 the caller writes a fresh one and runs it again. Anything else (local memory, files, two different
 Redis servers, a failing store) answers None and the caller uses the cache API.
+
+**Large pages** (an iCalendar feed is 1–2 MB) are kept in each process's memory as well: for an
+entry larger than ``LARGE`` bytes the script answers its size instead of its bytes, and the
+process serves its own copy of that key, reading it once (a second round trip) when it has none.
+The copy is as exact as the shared entry: the key is derived from the topic versions on every
+lookup, a write gives the page a new key, and a key Redis no longer holds is never served. The
+copies of a process are bounded (``LOCAL_BYTES``, least recently used first out).
 """
 
 import hashlib
 import logging
 import os
+import threading
+from collections import OrderedDict
 from typing import Any, cast
 
 from django.core.cache.backends.redis import RedisCache
@@ -23,10 +32,48 @@ for i = 1, #KEYS do
   parts[i + 1] = found[i]
 end
 local key = redis.sha1hex(table.concat(parts, '|'))
+local size = redis.call('STRLEN', ARGV[1] .. key)
+if size > tonumber(ARGV[3]) then return {1, key, false, size} end
 return {1, key, redis.call('GET', ARGV[1] .. key)}
 """
 _scripts: dict[tuple, Any] = {}
 MISSING = object()
+LARGE = 256 * 1024
+LOCAL_BYTES = 64 * 1024 * 1024
+
+
+class _LocalCopies:
+    """Large entries by their full Redis key, least recently used dropped past ``LOCAL_BYTES``."""
+
+    def __init__(self) -> None:
+        self.items: OrderedDict[bytes, bytes] = OrderedDict()
+        self.size = 0
+        self.lock = threading.Lock()
+
+    def get(self, key: bytes) -> bytes | None:
+        with self.lock:
+            raw = self.items.get(key)
+            if raw is not None:
+                self.items.move_to_end(key)
+            return raw
+
+    def put(self, key: bytes, raw: bytes) -> None:
+        with self.lock:
+            if key in self.items:
+                return
+            self.items[key] = raw
+            self.size += len(raw)
+            while self.size > LOCAL_BYTES and self.items:
+                _, dropped = self.items.popitem(last=False)
+                self.size -= len(dropped)
+
+    def clear(self) -> None:
+        with self.lock:
+            self.items.clear()
+            self.size = 0
+
+
+local_copies = _LocalCopies()
 
 
 def _redis_script(store: Any, versions_store: Any) -> tuple[Any, Any] | None:
@@ -50,6 +97,16 @@ def _redis_script(store: Any, versions_store: Any) -> tuple[Any, Any] | None:
     return script, redis_store._cache._serializer
 
 
+def _large(script: Any, full_key: bytes) -> bytes | None:
+    """A large entry: this process's copy, else read once from Redis and kept."""
+    raw = local_copies.get(full_key)
+    if raw is None:
+        raw = script.registered_client.get(full_key)
+        if raw is not None:
+            local_copies.put(full_key, raw)
+    return raw
+
+
 def lookup(store: Any, versions_store: Any, version_names: list[str], page_prefix: str, base: str):
     """(page key without ``page_prefix``, entry or None); ``MISSING`` when a version is not
     written yet; None when this does not apply or the store failed."""
@@ -61,7 +118,10 @@ def lookup(store: Any, versions_store: Any, version_names: list[str], page_prefi
         keys = [versions_store.make_and_validate_key(name) for name in version_names]
         prefix = store.make_and_validate_key(page_prefix)
         digest = hashlib.sha256(base.encode()).hexdigest()
-        answer = script(keys=keys, args=[prefix, digest])
+        answer = script(keys=keys, args=[prefix, digest, LARGE])
+        if answer and answer[0] == 1 and len(answer) > 3:
+            key = answer[1].decode() if isinstance(answer[1], bytes) else str(answer[1])
+            answer = [1, key, _large(script, (prefix + key).encode())]
     except Exception:
         log.warning("page cache: one-trip lookup failed, trying the cache API", exc_info=True)
         return None
