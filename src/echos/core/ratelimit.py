@@ -2,10 +2,13 @@
 
 import hashlib
 import ipaddress
+import os
 import time
+from typing import Any, cast
 
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import cache, caches
+from django.core.cache.backends.redis import RedisCache
 from django.http import HttpResponse, JsonResponse
 from django.template import loader
 from django.utils.translation import gettext as _
@@ -55,12 +58,39 @@ def client_key(request) -> str:
     return "ip:" + (client_address(request) or "unknown")
 
 
+# On Redis one round trip counts a request: add the cost, and give a new window its expiry.
+_COUNT_SCRIPT = """
+local count = redis.call('INCRBY', KEYS[1], ARGV[1])
+if count == tonumber(ARGV[1]) then redis.call('EXPIRE', KEYS[1], ARGV[2]) end
+return count
+"""
+_scripts: dict[tuple, object] = {}
+
+
+def _redis_count(name: str, cost: int, timeout: int) -> int | None:
+    """The window's count after adding ``cost``, in one round trip on Redis; None elsewhere (the
+    cache API's add, then has_key and incr: three round trips)."""
+    backend = caches["default"]
+    if not isinstance(backend, RedisCache):
+        return None
+    store: Any = backend  # Django keeps the servers and the client in private attributes
+    where = (tuple(store._servers), os.getpid())
+    script = _scripts.get(where)
+    if script is None:
+        client = store._cache.get_client(write=True)
+        script = _scripts[where] = client.register_script(_COUNT_SCRIPT)
+    return int(cast(Any, script)(keys=[store.make_and_validate_key(name)], args=[cost, timeout]))
+
+
 def allow(bucket: str, key: str, limit: int, window: int = 60, cost: int = 1) -> tuple[bool, int]:
     """Count one request (``cost`` units of work) in a fixed window; False (and the seconds left)
     once over ``limit``."""
     now = int(time.time())
     slot = now // window
     name = f"echos:rate:{bucket}:{key}:{slot}"
+    counted = _redis_count(name, cost, window + 5)
+    if counted is not None:
+        return counted <= limit, window - now % window
     if cache.add(name, cost, timeout=window + 5):
         count = cost
     else:
