@@ -73,13 +73,22 @@ def locale_for(lang: str | None = None) -> Locale:
     return _locale(lang or translation.get_language() or settings.LANGUAGE_CODE)
 
 
+@lru_cache(maxsize=1024)
+def zone(name: str) -> zoneinfo.ZoneInfo:
+    """``ZoneInfo(name)``, kept for the process: ``ZoneInfo`` itself keeps only the 8 zones used
+    last, and a page of events from across Europe uses some 40, so it would read the zone files
+    again and again (a month grid of 4,400 events spent half its time there). Raises as
+    ``ZoneInfo`` does for an unknown name (not kept: only successes are cached)."""
+    return zoneinfo.ZoneInfo(name)
+
+
 def _zone(tz: str | dt.tzinfo | None) -> dt.tzinfo | None:
     if tz is None or tz == "":
         return None
     if isinstance(tz, dt.tzinfo):
         return tz
     try:
-        return zoneinfo.ZoneInfo(str(tz))
+        return zone(str(tz))
     except (zoneinfo.ZoneInfoNotFoundError, ValueError):
         return None
 

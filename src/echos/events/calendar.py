@@ -10,6 +10,7 @@ from django.conf import settings
 from django.db.models import Q
 from django.utils import timezone
 
+from echos.core.dates import zone
 from echos.core.models import Country, Region
 from echos.events.models import Audience, Event, EventType, Format
 
@@ -139,12 +140,16 @@ def public_events():
 PER_DAY = 4  # events named in a day's cell; the rest are counted and linked
 
 
+def _zone(name: str) -> ZoneInfo | None:
+    try:
+        return zone(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        return None
+
+
 def _local_days(start, end, tz_name, default_tz) -> tuple[date, date]:
     """First and last day an event covers, read in its own time zone (the day shown with it)."""
-    try:
-        tz = ZoneInfo(tz_name) if tz_name else default_tz
-    except (ZoneInfoNotFoundError, ValueError):
-        tz = default_tz
+    tz = (_zone(tz_name) if tz_name else None) or default_tz
     return start.astimezone(tz).date(), (end - timedelta(seconds=1)).astimezone(tz).date()
 
 
@@ -155,7 +160,7 @@ def month_spans(year: int, month: int, spans, tz_name: str | None = None) -> lis
     an event on 1 February in Helsinki (still 31 January in Brussels) is found; this keeps only
     those whose own local days fall in the month.
     """
-    default = ZoneInfo(tz_name or settings.TIME_ZONE)
+    default = zone(tz_name or settings.TIME_ZONE)
     first, last = date(year, month, 1), date(year, month, pycalendar.monthrange(year, month)[1])
     out = []
     for span in spans:
@@ -174,7 +179,7 @@ def month_grid(year: int, month: int, spans, tz_name: str | None = None) -> list
     when a span has none). Each day keeps the first ``PER_DAY`` ids in ``ids`` and the number of
     events in ``count``.
     """
-    default = ZoneInfo(tz_name or settings.TIME_ZONE)
+    default = zone(tz_name or settings.TIME_ZONE)
     by_day: dict[date, list[int]] = {}
     first, last = date(year, month, 1), date(year, month, pycalendar.monthrange(year, month)[1])
     for pk, start, end, *rest in spans:

@@ -120,11 +120,11 @@ class _Times:
 
     @property
     def local_start(self) -> datetime:
-        return self.start.astimezone(ZoneInfo(self.time_zone))
+        return self.start.astimezone(dates.zone(self.time_zone))
 
     @property
     def local_end(self) -> datetime:
-        return self.end.astimezone(ZoneInfo(self.time_zone))
+        return self.end.astimezone(dates.zone(self.time_zone))
 
 
 def one_line(text) -> str:

@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from echos.core import dates
 from echos.core.folding import WORD, fold
 from echos.core.languages import language_name
 from echos.core.models import Country, Region
@@ -325,7 +326,7 @@ class Event(TranslatableModel):
 
     @cached_property
     def tz(self) -> zoneinfo.ZoneInfo:
-        return zoneinfo.ZoneInfo(self.time_zone)
+        return dates.zone(self.time_zone)
 
     @property
     def online_link(self) -> str:
