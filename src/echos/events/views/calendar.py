@@ -12,7 +12,7 @@ from django.utils import timezone
 from echos.core.filters import ignored_item, say_ignored, unknown_parameters
 from echos.core.languages import language_choices
 from echos.core.models import Country, Region, Term
-from echos.events import calendar
+from echos.events import calendar, cards
 from echos.events.models import (
     Audience,
     EventType,
@@ -71,6 +71,7 @@ def calendar_list(request):
     context.update(
         {
             "page": page,
+            "cards": cards.event_cards(list(page.object_list), past=filters.past),
             "month_url": reverse("events:month", args=[today.year, today.month]),
             "live_filters": "#event-list",
             "can_create": bool(

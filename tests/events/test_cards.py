@@ -1,0 +1,89 @@
+"""The calendar's event cards kept per version of what each shows (events/cards.py, #18 cold
+pages): a write changes the next page however it was made, and only changed cards are rendered
+again."""
+
+import pytest
+from django.core.cache import cache
+from django.test import Client
+from django.utils import translation
+
+from echos.events import cards, services
+from echos.events.calendar import public_events
+from echos.events.models import Event
+
+
+@pytest.fixture
+def rendered(monkeypatch):
+    """The events whose card was rendered, in order."""
+    calls: list[int] = []
+    original = cards.render_to_string
+
+    def counting(template, context=None, *args, **kwargs):
+        if template == cards.TEMPLATE:
+            calls.append(context["e"].pk)
+        return original(template, context, *args, **kwargs)
+
+    monkeypatch.setattr(cards, "render_to_string", counting)
+    cache.clear()
+    return calls
+
+
+@pytest.fixture
+def three(make_event):
+    return [make_event(days=5 + n, title=f"Dialogue {n}") for n in range(3)]
+
+
+def test_a_card_key_is_the_same_for_the_same_row_read_twice(three):
+    first = public_events().get(pk=three[0].pk)
+    again = public_events().get(pk=three[0].pk)
+    first.tz  # a cached property read on one of them changes nothing  # noqa: B018
+    assert cards.card_key(first, past=False) == cards.card_key(again, past=False)
+    other = public_events().get(pk=three[1].pk)
+    assert cards.card_key(first, past=False) != cards.card_key(other, past=False)
+    assert cards.card_key(first, past=False) != cards.card_key(first, past=True)
+
+
+def test_only_the_changed_card_is_rendered_again(three, rendered):
+    client = Client()
+    page = client.get("/events/")
+    assert page.status_code == 200 and b"Dialogue 0" in page.content
+    assert sorted(rendered) == sorted(e.pk for e in three)
+    rendered.clear()
+    assert b"Dialogue 1" in client.get("/events/").content
+    assert rendered == []
+    services.update_event(actor=None, event=three[1], title="Renamed dialogue")
+    page = client.get("/events/")
+    assert b"Renamed dialogue" in page.content and b"Dialogue 1<" not in page.content
+    assert rendered == [three[1].pk]
+
+
+def test_a_write_that_bypasses_the_model_changes_the_card_too(three, rendered):
+    client = Client()
+    client.get("/events/")
+    # A bulk update sends no signal and leaves updated_at alone: the key reads the values.
+    Event.objects.filter(pk=three[2].pk).update(status=Event.Status.CANCELLED)
+    page = client.get("/events/").content.decode()
+    assert "is-cancelled" in page and rendered[-1] == three[2].pk
+
+
+def test_a_hub_rename_changes_its_events_cards(three, hubs, rendered):
+    from echos.hubs.services.hubs import update_hub
+
+    client = Client()
+    client.get("/events/")
+    update_hub(actor=None, hub=hubs["norway"], name_en="Norway's renamed hub")
+    assert "Norway&#x27;s renamed hub" in client.get("/events/").content.decode()
+
+
+def test_cards_are_kept_per_language_and_prefix(three, rendered):
+    Client().get("/events/")
+    count = len(rendered)
+    greek = Client().get("/el/events/")
+    assert greek.status_code == 200 and len(rendered) == 2 * count
+    # The card's links carry the page's prefix.
+    assert f'href="/el/events/{three[0].pk}/"'.encode() in greek.content
+    with translation.override("el"):
+        event = public_events().get(pk=three[0].pk)
+        greek_key = cards.card_key(event, past=False)
+    with translation.override("en"):
+        assert cards.card_key(event, past=False) != greek_key
