@@ -265,7 +265,9 @@ class Event(TranslatableModel):
     languages = models.CharField(_("languages"), max_length=100, help_text=_("ISO 639-1 codes"))
     audiences = models.CharField(_("audience"), max_length=200, blank=True)
     objectives = models.CharField(_("Mission objectives"), max_length=200, blank=True)
-    start = models.DateTimeField(_("start"), db_index=True)
+    # Indexed by event_start_end_status below (start first): with a start-only index as well,
+    # SQLite walked that one for the upcoming calendar and read each row for its end and status.
+    start = models.DateTimeField(_("start"))
     end = models.DateTimeField(_("end"))
     time_zone = models.CharField(_("time zone"), max_length=64, default="Europe/Brussels")
     capacity = models.PositiveIntegerField(
