@@ -1,12 +1,13 @@
-"""The calendar's event cards kept per version of what each shows (events/cards.py, #18 cold
-pages): a write changes the next page however it was made, and only changed cards are rendered
-again."""
+"""The calendar's event cards kept per version of what each shows (events/cards.py on
+core/fragments.py, #18 cold pages): a write changes the next page however it was made, and only
+changed cards are rendered again."""
 
 import pytest
 from django.core.cache import cache
 from django.test import Client
 from django.utils import translation
 
+from echos.core import fragments
 from echos.events import cards, services
 from echos.events.calendar import public_events
 from echos.events.models import Event
@@ -16,14 +17,14 @@ from echos.events.models import Event
 def rendered(monkeypatch):
     """The events whose card was rendered, in order."""
     calls: list[int] = []
-    original = cards.render_to_string
+    original = fragments.render_to_string
 
     def counting(template, context=None, *args, **kwargs):
         if template == cards.TEMPLATE:
             calls.append(context["e"].pk)
         return original(template, context, *args, **kwargs)
 
-    monkeypatch.setattr(cards, "render_to_string", counting)
+    monkeypatch.setattr(fragments, "render_to_string", counting)
     cache.clear()
     return calls
 

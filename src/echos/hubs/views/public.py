@@ -7,7 +7,7 @@ from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 
-from echos.core import i18n
+from echos.core import fragments, i18n
 from echos.core.audit import entries_for
 from echos.core.charts import MAP_CODES
 from echos.core.filters import form_filters, say_ignored, unknown_parameters
@@ -119,8 +119,23 @@ def hub_detail(request, pk: int):
         if h.latitude is not None and h.longitude is not None
     ]
     can_edit = perms.can_edit_hub(request.user, hub)
+    # Up to 120 member lines, kept under a digest of the rows they show (#18: a page rendered
+    # again after a write to the hub reads them in one cache read).
+    members_html = fragments.render_block(
+        "hubs/_members.html",
+        {"groups": groups, "can_edit": can_edit, "hub": hub},
+        name="hubs:members",
+        fmt=1,
+        objects=(
+            row
+            for m in member_page.object_list
+            for row in (m, m.organisation, m.organisation.stakeholder_group)
+        ),
+        extra=(hub.pk, can_edit),
+    )
     context = {
         "hub": hub,
+        "members_html": members_html,
         # The other languages its mission is in (#17).
         "also_in": i18n.also_in(request, hub),
         "groups": groups,
