@@ -57,7 +57,9 @@ def test_any_change_to_a_member_line_renders_the_list_again(hubs, rendered):
 
 def test_the_editing_links_never_reach_a_visitor_who_may_not_edit(hubs, personas, login, rendered):
     coordinator = login(personas["coord_no"])
-    assert "/members/" in page(hubs, coordinator) and 'class="small-link"' in page(hubs, coordinator)
+    assert "/members/" in page(hubs, coordinator) and 'class="small-link"' in page(
+        hubs, coordinator
+    )
     anonymous = page(hubs)
     assert 'class="small-link"' not in anonymous
     other = login(personas["coord_pt"])
