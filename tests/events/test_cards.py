@@ -88,3 +88,36 @@ def test_cards_are_kept_per_language_and_prefix(three, rendered):
         greek_key = cards.card_key(event, past=False)
     with translation.override("en"):
         assert cards.card_key(event, past=False) != greek_key
+
+
+def test_raw_spans_are_the_orm_values_on_this_database(three):
+    """The month grid reads its 4,400 spans with a raw cursor (calendar.spans_of): the same
+    aware datetimes as the ORM, on SQLite and PostgreSQL."""
+    from echos.events import calendar
+
+    query = Event.objects.order_by("start", "id")
+    assert calendar.spans_of(query) == list(query.values_list("pk", "start", "end", "time_zone"))
+    assert all(span[1].tzinfo is not None for span in calendar.spans_of(query))
+
+
+def test_the_month_page_renders_only_the_changed_event_again(three, monkeypatch):
+    calls: list[int] = []
+    original = fragments.render_to_string
+
+    def counting(template, context=None, *args, **kwargs):
+        if template == cards.MONTH_TEMPLATE:
+            calls.append(context["e"].pk)
+        return original(template, context, *args, **kwargs)
+
+    monkeypatch.setattr(fragments, "render_to_string", counting)
+    cache.clear()
+    day = three[0].start.astimezone(three[0].tz)
+    url = f"/events/month/{day.year}/{day.month}/"
+    first = Client().get(url).content.decode()
+    assert "Dialogue 0" in first and three[0].pk in calls
+    calls.clear()
+    services.update_event(actor=None, event=three[0], title="Moved dialogue")
+    again = Client().get(url).content.decode()
+    assert "Moved dialogue" in again and calls == [three[0].pk]
+    # The grid cell and the agenda line both come from the one piece.
+    assert again.count("Moved dialogue") == 2

@@ -24,9 +24,14 @@ def test_agenda_lists_only_days_with_events_and_marks_continuing_days(client, ma
     response = client.get(reverse("events:month", args=[2027, 3]))
     agenda = response.context["agenda"]
     assert [d["date"].day for d in agenda] == [4, 12, 30, 31]
-    assert [(e.title, starts) for e, starts in agenda[0]["items"]] == [("Screening evening", True)]
+    assert [(e.title, starts) for e, starts, _line in agenda[0]["items"]] == [
+        ("Screening evening", True)
+    ]
     assert len(agenda[1]["items"]) == 4 and agenda[1]["more"] == 2
-    assert [starts for _e, starts in agenda[2]["items"] + agenda[3]["items"]] == [True, False]
+    assert [starts for _e, starts, _line in agenda[2]["items"] + agenda[3]["items"]] == [
+        True,
+        False,
+    ]
     page = response.content.decode()
     # Both renderings are in the page; the CSS shows one (the other is display:none).
     assert 'class="table-wrap month-grid-box"' in page and 'class="month-agenda"' in page
@@ -48,7 +53,7 @@ def test_agenda_follows_the_filters(client, make_event, hubs):
     month_event(make_event, 4, "Oslo evening")
     month_event(make_event, 5, "Lisbon evening", hub=hubs["portugal"])
     response = client.get(reverse("events:month", args=[2027, 3]), {"country": "PT"})
-    assert [e.title for d in response.context["agenda"] for e, _s in d["items"]] == [
+    assert [e.title for d in response.context["agenda"] for e, _s, _line in d["items"]] == [
         "Lisbon evening"
     ]
 

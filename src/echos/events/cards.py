@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from django.utils.safestring import SafeString
+from django.utils.safestring import SafeString, mark_safe
 
 from echos.core import fragments
 from echos.events.models import Event
@@ -43,3 +43,21 @@ def event_cards(events: Sequence[Event], *, past: bool) -> list[SafeString]:
         extra=lambda event: (past,),
         context={"past": past},
     )
+
+
+MONTH_FORMAT = 1
+MONTH_TEMPLATE = "events/_month_event.html"
+_SPLIT = "<!--echos:agenda-->"
+
+
+def month_pieces(events: Sequence[Event]) -> dict[int, tuple[SafeString, SafeString]]:
+    """Each event's grid cell entry and agenda line of the month page, by id: kept like the
+    cards (``_month_event.html`` renders both, one key per event)."""
+    rendered = fragments.render_each(
+        events, MONTH_TEMPLATE, name="events:month", fmt=MONTH_FORMAT, as_name="e", related=_related
+    )
+    pieces = {}
+    for event, html in zip(events, rendered, strict=True):
+        cell, what = html.split(_SPLIT, 1)
+        pieces[event.pk] = (mark_safe(cell), mark_safe(what))  # noqa: S308 (our template)
+    return pieces

@@ -97,18 +97,26 @@ def month(request, year: int | None = None, month: int | None = None):
         viewer=request.user,
     )
     # Every event of the month as (id, start, end) — cheap — then only those the grid names.
-    spans = list(events.order_by("start", "id").values_list("pk", "start", "end", "time_zone"))
+    spans = calendar.spans_of(events.order_by("start", "id"))
     # Each event on its own local days (a Helsinki event at 00:30 on 1 February is in February).
     spans = calendar.month_spans(year, month, spans)
     weeks = calendar.month_grid(year, month, spans)
     named = {pk for week in weeks for day in week for pk in day["ids"]}
-    calendar.fill_grid(weeks, calendar.public_events().in_bulk(named))
+    by_id = calendar.public_events().in_bulk(named)
+    calendar.fill_grid(weeks, by_id)
+    # Each event's cell entry and agenda line, kept per version of the event (events/cards.py).
+    pieces = cards.month_pieces(list(by_id.values()))
+    for week in weeks:
+        for day in week:
+            day["cells"] = [pieces[e.pk][0] for e in day["events"]]
     # The same days as an agenda for phones: only the month's days with events, each event with
     # whether it starts that day (its time) or goes on from an earlier day.
     agenda = [
         {
             "date": day["date"],
-            "items": [(e, e.local_start.date() == day["date"]) for e in day["events"]],
+            "items": [
+                (e, e.local_start.date() == day["date"], pieces[e.pk][1]) for e in day["events"]
+            ],
             "more": day["more"],
         }
         for week in weeks
