@@ -97,6 +97,19 @@ def _redis_script(store: Any, versions_store: Any) -> tuple[Any, Any] | None:
     return script, redis_store._cache._serializer
 
 
+_keys: dict[tuple, str] = {}
+
+
+def _made(store: Any, name: str) -> str:
+    """``store.make_and_validate_key(name)``, kept: validating a key walks its characters, and a
+    page's lookup names 10–20 topic versions on every request."""
+    where = (store.key_func, store.key_prefix, store.version, name)
+    made = _keys.get(where)
+    if made is None:
+        made = _keys[where] = store.make_and_validate_key(name)
+    return made
+
+
 def _large(script: Any, full_key: bytes) -> bytes | None:
     """A large entry: this process's copy, else read once from Redis and kept."""
     raw = local_copies.get(full_key)
@@ -115,8 +128,8 @@ def lookup(store: Any, versions_store: Any, version_names: list[str], page_prefi
         if found is None:
             return None
         script, serializer = found
-        keys = [versions_store.make_and_validate_key(name) for name in version_names]
-        prefix = store.make_and_validate_key(page_prefix)
+        keys = [_made(versions_store, name) for name in version_names]
+        prefix = _made(store, page_prefix)
         digest = hashlib.sha256(base.encode()).hexdigest()
         answer = script(keys=keys, args=[prefix, digest, LARGE])
         if answer and answer[0] == 1 and len(answer) > 3:
