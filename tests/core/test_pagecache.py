@@ -271,24 +271,15 @@ def test_one_redis_server_down_for_both_stores_serves_every_page_uncached(
 @pytest.mark.skipif(
     not os.environ.get("ECHOS_TEST_REDIS_URL"), reason="needs Redis (ECHOS_TEST_REDIS_URL)"
 )
-def test_on_redis_a_hit_is_one_round_trip(page_cache, hubs, monkeypatch):
+def test_on_redis_a_hit_is_one_round_trip(page_cache, hubs, redis_commands):
     """The versions and the page are read by one script (#18 load: every round trip is a wait
     for the server under load)."""
-    import redis
-
-    sent: list[str] = []
-    execute = redis.Redis.execute_command
-
-    def counted(self, *args, **options):
-        sent.append(str(args[0]))
-        return execute(self, *args, **options)
-
-    monkeypatch.setattr(redis.Redis, "execute_command", counted)
+    sent = redis_commands
     client = Client()
     assert state(client.get("/hubs/")) == "miss"
     sent.clear()
     assert state(client.get("/hubs/")) == "hit"
-    assert [c.upper() for c in sent] == ["EVALSHA"]
+    assert sent == ["EVALSHA"]
     # A write still changes the next response: the script derives the key from the versions.
     pagecache.bump(["hubs"])
     assert state(client.get("/hubs/")) == "miss"

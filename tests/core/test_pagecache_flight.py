@@ -1,8 +1,6 @@
 """One render for many visitors missing a page at once, and large pages kept per process on
 Redis (core/pagecache_flight.py, core/pagecache_redis.py; issue #18 load)."""
 
-import uuid
-
 import pytest
 import redis
 from django.core.cache import caches
@@ -130,43 +128,17 @@ def test_a_write_while_waiting_gives_the_page_a_new_key(page_cache, hubs, monkey
 # --- Redis: large pages kept per process ------------------------------------------------------
 
 
-def _redis_available() -> bool:
-    try:
-        return bool(redis.Redis.from_url("redis://127.0.0.1:6379/0").ping())
-    except Exception:
-        return False
-
-
 @pytest.fixture
-def on_redis(settings, monkeypatch):
-    if not _redis_available():
-        pytest.skip("needs Redis on 127.0.0.1:6379")
-    # A namespace of this test's own: nothing is flushed, so parallel runs do not collide.
-    store = {
-        "BACKEND": "django.core.cache.backends.redis.RedisCache",
-        "LOCATION": "redis://127.0.0.1:6379/14",
-        "KEY_PREFIX": f"t{uuid.uuid4().hex}",
-    }
+def on_redis(settings, monkeypatch, redis_namespace, redis_commands):
     settings.CACHES = {
         **settings.CACHES,
-        pagecache.PAGES_ALIAS: store,
-        pagecache.VERSIONS_ALIAS: store,
+        pagecache.PAGES_ALIAS: redis_namespace,
+        pagecache.VERSIONS_ALIAS: redis_namespace,
     }
     settings.ECHOS_PAGE_CACHE = True
     pagecache_redis.local_copies.clear()
     monkeypatch.setattr(pagecache_redis, "LARGE", 100)  # every page counts as large here
-    sent: list[str] = []
-    execute = redis.Redis.execute_command
-
-    def counted(self, *args, **options):
-        sent.append(str(args[0]).upper())
-        return execute(self, *args, **options)
-
-    monkeypatch.setattr(redis.Redis, "execute_command", counted)
-    yield sent
-    client = redis.Redis.from_url("redis://127.0.0.1:6379/14")
-    for key in client.scan_iter(match=f"{store['KEY_PREFIX']}:*"):
-        client.delete(key)
+    yield redis_commands
     pagecache_redis.local_copies.clear()
 
 
@@ -204,7 +176,7 @@ def test_a_large_page_gone_from_redis_is_not_served_from_the_copy(on_redis, hubs
     assert pagecache_redis.local_copies.items
     # Evicted or expired in Redis (no flushdb: other tests' keys share the database).
     prefix = settings.CACHES[pagecache.PAGES_ALIAS]["KEY_PREFIX"]
-    raw = redis.Redis.from_url("redis://127.0.0.1:6379/14")
+    raw = redis.Redis.from_url(settings.CACHES[pagecache.PAGES_ALIAS]["LOCATION"])
     for key in raw.scan_iter(match=f"{prefix}:*{pagecache.PAGE_PREFIX}*"):
         raw.delete(key)
     assert state(client.get("/hubs/")) == "miss"

@@ -132,48 +132,21 @@ def test_a_request_without_an_address_has_none():
     assert client_key(HttpRequest()) == "ip:unknown"
 
 
-def _redis_or_skip() -> None:
-    import redis
-
-    try:
-        redis.Redis.from_url("redis://127.0.0.1:6379/0").ping()
-    except Exception:
-        pytest.skip("needs Redis on 127.0.0.1:6379")
-
-
-def test_on_redis_a_request_is_counted_in_one_round_trip(settings, monkeypatch):
+def test_on_redis_a_request_is_counted_in_one_round_trip(settings, redis_namespace, redis_commands):
     """#18 load: the API lists paid three round trips per read (SET NX, EXISTS, INCRBY)."""
-    import uuid
-
     import redis
 
     from echos.core import ratelimit
 
-    _redis_or_skip()
-    prefix = f"t{uuid.uuid4().hex}"
-    settings.CACHES = {
-        **settings.CACHES,
-        "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": "redis://127.0.0.1:6379/14",
-            "KEY_PREFIX": prefix,
-        },
-    }
-    sent: list[str] = []
-    execute = redis.Redis.execute_command
-
-    def counted(self, *args, **options):
-        sent.append(str(args[0]).upper())
-        return execute(self, *args, **options)
-
-    monkeypatch.setattr(redis.Redis, "execute_command", counted)
+    settings.CACHES = {**settings.CACHES, "default": redis_namespace}
+    sent = redis_commands
+    prefix = redis_namespace["KEY_PREFIX"]
     first = ratelimit.allow("api-read", "ip:192.0.2.1", 3)[0]  # may load the script first
     sent.clear()
     answers = [first] + [ratelimit.allow("api-read", "ip:192.0.2.1", 3)[0] for _ in range(4)]
     assert answers == [True, True, True, False, False]
     assert sent == ["EVALSHA"] * 4
-    raw = redis.Redis.from_url("redis://127.0.0.1:6379/14")
+    raw = redis.Redis.from_url(redis_namespace["LOCATION"])
     [key] = list(raw.scan_iter(match=f"{prefix}:*echos:rate:*"))
     assert 60 <= raw.ttl(key) <= 65  # the window expires on its own
     assert cache.get(key.decode().split(":", 2)[2]) == 5  # still readable through the cache API
-    raw.delete(key)

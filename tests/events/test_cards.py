@@ -13,20 +13,25 @@ from echos.events.calendar import public_events
 from echos.events.models import Event
 
 
-@pytest.fixture
-def rendered(monkeypatch):
-    """The events whose card was rendered, in order."""
+def renders_of(monkeypatch, template_name: str) -> list[int]:
+    """The events ``template_name`` is rendered for from now on, in order (the cache emptied)."""
     calls: list[int] = []
     original = fragments.render_to_string
 
     def counting(template, context=None, *args, **kwargs):
-        if template == cards.TEMPLATE:
+        if template == template_name:
             calls.append(context["e"].pk)
         return original(template, context, *args, **kwargs)
 
     monkeypatch.setattr(fragments, "render_to_string", counting)
     cache.clear()
     return calls
+
+
+@pytest.fixture
+def rendered(monkeypatch):
+    """The events whose card was rendered, in order."""
+    return renders_of(monkeypatch, cards.TEMPLATE)
 
 
 @pytest.fixture
@@ -101,16 +106,7 @@ def test_raw_spans_are_the_orm_values_on_this_database(three):
 
 
 def test_the_month_page_renders_only_the_changed_event_again(three, monkeypatch):
-    calls: list[int] = []
-    original = fragments.render_to_string
-
-    def counting(template, context=None, *args, **kwargs):
-        if template == cards.MONTH_TEMPLATE:
-            calls.append(context["e"].pk)
-        return original(template, context, *args, **kwargs)
-
-    monkeypatch.setattr(fragments, "render_to_string", counting)
-    cache.clear()
+    calls = renders_of(monkeypatch, cards.MONTH_TEMPLATE)
     day = three[0].start.astimezone(three[0].tz)
     url = f"/events/month/{day.year}/{day.month}/"
     first = Client().get(url).content.decode()
