@@ -293,7 +293,9 @@ def test_on_redis_a_hit_is_one_round_trip(page_cache, hubs, redis_commands):
     ("sql", "topics"),
     [
         ('INSERT INTO "hubs_hub" ("name") VALUES (%s)', {"hubs"}),
-        ('UPDATE "events_event" SET "title" = %s WHERE "id" = %s', {"events"}),
+        ('UPDATE "events_event" SET "title" = %s WHERE "id" = %s', {"events.event:details"}),
+        ('UPDATE "events_event" SET "title" = %s, "start" = %s WHERE "id" = %s', {"events"}),
+        ('UPDATE "events_event" SET "status" = %s WHERE "id" = %s', {"events"}),
         ('DELETE FROM "events_registration" WHERE "id" IN (%s)', {"events.registration"}),
         ('UPDATE "core_user" SET "last_login" = %s WHERE "id" = %s', set()),
         ('UPDATE "core_user" SET "first_name" = %s WHERE "id" = %s', {"core.user"}),

@@ -117,3 +117,35 @@ def test_the_month_page_renders_only_the_changed_event_again(three, monkeypatch)
     assert "Moved dialogue" in again and calls == [three[0].pk]
     # The grid cell and the agenda line both come from the one piece.
     assert again.count("Moved dialogue") == 2
+
+
+def test_update_event_saves_every_column_it_changed_and_no_other(three, hubs):
+    """update_event saves only the changed columns (so an update of an event's words alone bumps
+    the page cache's "events.event:details"): every change reaches the database, and a column
+    written meanwhile by someone else is not overwritten with a stale value."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    event = three[0]
+    # Someone else changes the capacity after this copy of the event was read.
+    Event.objects.filter(pk=event.pk).update(capacity=77)
+    with CaptureQueriesContext(connection) as ctx:
+        services.update_event(
+            actor=None,
+            event=event,
+            title="New words",
+            venue="Deichman Bjørvika",
+            audiences=["researchers", "citizens"],
+            translations={"nb": {"title": "Nye ord"}},
+        )
+    stored = Event.objects.get(pk=event.pk)
+    assert stored.title == "New words" and stored.venue == "Deichman Bjørvika"
+    assert set(stored.audience_codes) == {"researchers", "citizens"}
+    assert stored.translations == {"nb": {"title": "Nye ord"}}
+    assert stored.capacity == 77  # not written back from the stale copy
+    assert stored.sequence == event.sequence + 1
+    assert "nye ord" in stored.search_text
+    [update] = [
+        q["sql"] for q in ctx.captured_queries if q["sql"].startswith('UPDATE "events_event"')
+    ]
+    assert '"capacity"' not in update and '"start"' not in update

@@ -472,3 +472,65 @@ def test_an_answer_keeps_the_hubs_and_events_pages_in_the_cache(
         answer_consultation(world)
     assert client.get(path)[pagecache.HEADER] == "hit"
     assert client.get(own)[pagecache.HEADER] == "miss"
+
+
+def test_a_retitled_event_keeps_the_gap_dashboard_and_changes_the_calendar(
+    page_cache, world, django_capture_on_commit_callbacks
+):
+    """An update of an event's words alone bumps "events.event:details" (events/pagecache.py
+    COLUMN_TOPICS): the gap dashboard, which counts and shows none of them, stays cached; every
+    page that shows the event is rendered again (#18 cold pages)."""
+    client = Client()
+    gap = gap_url("/events/gap/")(world)
+    for path in (gap, "/events/"):
+        client.get(path)
+        assert client.get(path)[pagecache.HEADER] == "hit"
+    with django_capture_on_commit_callbacks(execute=True):
+        shown = retitle_event(world)
+    assert client.get(gap)[pagecache.HEADER] == "hit"
+    calendar = client.get("/events/")
+    assert calendar[pagecache.HEADER] == "miss" and shown.encode() in calendar.content
+
+
+def shifted(w, hours: int) -> dict:
+    later = timedelta(hours=hours)
+    return {"start": w["event"].start + later, "end": w["event"].end + later}
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        lambda w: shifted(w, 24),
+        lambda w: {"audiences": ["researchers"]},
+        lambda w: {"title": "Retitled and moved", **shifted(w, 2)},
+    ],
+    ids=["moved", "audience", "words and time"],
+)
+def test_a_change_the_gap_counts_empties_it(
+    page_cache, world, change, django_capture_on_commit_callbacks
+):
+    from echos.events import services
+
+    client = Client()
+    gap = gap_url("/events/gap/")(world)
+    client.get(gap)
+    assert client.get(gap)[pagecache.HEADER] == "hit"
+    with django_capture_on_commit_callbacks(execute=True):
+        services.update_event(actor=world["network"], event=world["event"], **change(world))
+    assert client.get(gap)[pagecache.HEADER] == "miss"
+
+
+def test_a_bulk_update_of_a_counted_column_empties_the_gap_dashboard(
+    page_cache, world, django_capture_on_commit_callbacks
+):
+    from echos.events.models import Event
+
+    client = Client()
+    gap = gap_url("/events/gap/")(world)
+    client.get(gap)
+    with django_capture_on_commit_callbacks(execute=True):
+        Event.objects.filter(pk=world["event"].pk).update(title="Bulk words")
+    assert client.get(gap)[pagecache.HEADER] == "hit"
+    with django_capture_on_commit_callbacks(execute=True):
+        Event.objects.filter(pk=world["event"].pk).update(objectives=",early_detection,")
+    assert client.get(gap)[pagecache.HEADER] == "miss"

@@ -23,14 +23,16 @@ or more than ``MAX_VALUES`` values of one parameter, is served uncached.
 **Topics and versions.** A topic is a model label (``"events.registration"``), an app label
 (every model of the app; a model an app declares in ``SEPARATE`` is its own topic only) or
 ``"*"`` (every echos app). A model an app declares in ``PRIVATE`` (API tokens, the audit log) is
-shown on no cached page: its writes bump nothing. Each topic has a version in the version store; any committed write to
-one of the topic's tables replaces it with a fresh, never reused value, so every page showing it
-gets a new key. Writes are found where nothing can bypass them: a database execute wrapper reads
-the table of every ``INSERT``, ``UPDATE`` and ``DELETE`` (ORM saves, ``queryset.update``,
-``bulk_create``, raw SQL, imports, revert, backup restore, demo data, management commands) and
-bumps the topics when the transaction commits (``on_commit``; at once in autocommit). A table
-that no model owns counts for the app its name starts with; ``TRUNCATE`` and migrations bump
-everything.
+shown on no cached page: its writes bump nothing. Each topic has a version in the version store;
+any committed write to one of the topic's tables replaces it with a fresh, never reused value, so
+every page showing it gets a new key. Writes are found where nothing can bypass them: a database
+execute wrapper reads the table of every ``INSERT``, ``UPDATE`` and ``DELETE`` (ORM saves,
+``queryset.update``, ``bulk_create``, raw SQL, imports, revert, backup restore, demo data,
+management commands) and bumps the topics when the transaction commits (``on_commit``; at once in
+autocommit). A table that no model owns counts for the app its name starts with; ``TRUNCATE`` and
+migrations bump everything. A model's columns may be split into groups (``COLUMN_TOPICS``,
+``core/pagecache_writes.py``): an update of those columns alone bumps the group's topic only,
+which a page showing none of them may ignore.
 
 **The version store** is the ``pagecache_versions`` cache: Redis in production; on the embedded
 default a file cache under the data directory, so that every app process and every management
@@ -66,7 +68,6 @@ from importlib import import_module
 from django.apps import apps
 from django.conf import settings
 from django.core.cache import caches
-from django.db import connections
 from django.http import HttpResponse, QueryDict
 from django.middleware.csrf import CSRF_ALLOWED_CHARS, get_token
 from django.urls import get_script_prefix
@@ -125,6 +126,8 @@ class _Registry:
     app_topics: dict[str, set[str]] = field(default_factory=dict)
     table_topic: dict[str, str | None] = field(default_factory=dict)
     resolved: dict[str, _Page | None] = field(default_factory=dict)
+    # Per table: (columns, topic) of the column groups its app declares (COLUMN_TOPICS).
+    column_topics: dict[str, list[tuple[frozenset[str], str]]] = field(default_factory=dict)
 
 
 @cache
@@ -133,13 +136,17 @@ def _registry() -> _Registry:
     reg = _Registry()
     separate: set[str] = set()
     private: set[str] = set()
+    groups: dict[str, dict[str, tuple[str, ...]]] = {}
     for app in registry.echos_apps():
         module = import_module(app.page_cache) if app.page_cache else None
+        reg.app_topics[app.label] = {app.label}
         if module is not None:
             reg.pages.update(getattr(module, "PAGES", {}))
             separate.update(f"{app.label}.{m}" for m in getattr(module, "SEPARATE", ()))
             private.update(f"{app.label}.{m}" for m in getattr(module, "PRIVATE", ()))
-        reg.app_topics[app.label] = {app.label}
+            for model, named in getattr(module, "COLUMN_TOPICS", {}).items():
+                groups[f"{app.label}.{model}"] = named
+                reg.app_topics[app.label].update(f"{app.label}.{model}:{g}" for g in named)
     for model in apps.get_models(include_auto_created=True):
         label, name = model._meta.app_label, model._meta.label_lower
         if label not in reg.app_topics:
@@ -150,6 +157,10 @@ def _registry() -> _Registry:
         topic = name if name in separate else label
         reg.app_topics[label].add(topic)
         reg.table_topic[model._meta.db_table] = topic
+        for group, columns in groups.get(name, {}).items():
+            reg.column_topics.setdefault(model._meta.db_table, []).append(
+                (frozenset(c.lower() for c in columns), f"{name}:{group}")
+            )
     return reg
 
 
@@ -240,9 +251,9 @@ def versions(topics: Sequence[str]) -> tuple[str, ...] | None:
     return tuple(str(found[k]) for k in keys)
 
 
-def data_version(topics: Iterable[str]) -> str | None:
+def data_version(topics: Iterable[str], ignore: Iterable[str] = ()) -> str | None:
     """A token that changes with any committed write to the topics (for a view's own caches)."""
-    found = versions(expand(topics))
+    found = versions(expand(topics, ignore))
     if found is None:
         return None
     return hashlib.sha256("|".join(found).encode()).hexdigest()[:32]
@@ -264,97 +275,16 @@ def bump_all() -> None:
     bump([ALL])
 
 
-# --- finding writes ---------------------------------------------------------------------------
+# --- finding writes: core/pagecache_writes.py -------------------------------------------------
 
-_WRITE = re.compile(
-    r"""^\s*(?:INSERT\s+(?:OR\s+\w+\s+)?INTO|REPLACE\s+INTO|UPDATE(?:\s+OR\s+\w+)?|DELETE\s+FROM)
-    \s+[`"]?(\w+)[`"]?""",
-    re.IGNORECASE | re.VERBOSE,
+from echos.core.pagecache_writes import (  # noqa: E402, F401 (the page cache's API)
+    after_migrate,
+    install,
+    install_all,
+    is_bump,
+    schedule,
+    written_topics,
 )
-_EVERYTHING = re.compile(r"^\s*(?:TRUNCATE|ALTER|DROP|CREATE|RENAME)\b", re.IGNORECASE)
-_SET_COLUMNS = re.compile(r"""[`"]?(\w+)[`"]?\s*=""")
-
-
-def written_topics(sql: str) -> set[str]:
-    """The topics a statement writes to (``{"*"}`` for schema changes and truncation)."""
-    match = _WRITE.match(sql)
-    if match is None:
-        return {ALL} if _EVERYTHING.match(sql) else set()
-    table = match.group(1).lower()
-    quiet = QUIET_UPDATES.get(table)
-    if quiet and sql.lstrip()[:6].upper() == "UPDATE":
-        assigned = sql.upper().split(" SET ", 1)[-1].split(" WHERE ", 1)[0]
-        columns = {c.lower() for c in _SET_COLUMNS.findall(assigned)}
-        if columns and columns <= quiet:
-            return set()
-    reg = _registry()
-    if table in reg.table_topic:
-        topic = reg.table_topic[table]
-        return {topic} if topic else set()
-    # A table no model owns (a search index kept by raw SQL): its app, if its name says so.
-    for label, topics in reg.app_topics.items():
-        if table.startswith(label + "_"):
-            return set(topics)
-    return set()
-
-
-class _Pending:
-    """Topics written in the open transactions of one connection, bumped when one commits."""
-
-    def __init__(self) -> None:
-        self.topics: set[str] = set()
-
-    def flush(self) -> None:
-        topics, self.topics = self.topics, set()
-        bump(topics)
-
-
-def schedule(connection, topics: set[str]) -> None:
-    """Bump ``topics`` when the connection's transaction commits (at once in autocommit)."""
-    if not connection.in_atomic_block:
-        bump(topics)
-        return
-    pending = connection.__dict__.get("_echos_pagecache")
-    if pending is None:
-        pending = connection._echos_pagecache = _Pending()
-    pending.topics.update(topics)
-    # A callback per write statement, all sharing one set: the first to run bumps every topic
-    # written so far and the others find nothing left. A savepoint rolled back drops only its
-    # own callbacks (its topics stay pending and are bumped with the next commit: one bump too
-    # many, never one too few).
-    connection.on_commit(pending.flush)
-
-
-def is_bump(callback) -> bool:
-    """Whether an on-commit callback is the page cache's own bump (tests leave these out)."""
-    return getattr(callback, "__self__", None).__class__ is _Pending
-
-
-def _execute_wrapper(execute, sql, params, many, context):
-    result = execute(sql, params, many, context)
-    # Versions move even while serving is off, so the views' own caches (the gap report) stay exact.
-    if isinstance(sql, str):
-        topics = written_topics(sql)
-        if topics:
-            schedule(context["connection"], topics)
-    return result
-
-
-def install(connection, **kwargs) -> None:
-    """Watch a database connection's writes (``connection_created`` receiver)."""
-    if _execute_wrapper not in connection.execute_wrappers:
-        connection.execute_wrappers.append(_execute_wrapper)
-
-
-def install_all() -> None:
-    for connection in connections.all(initialized_only=True):
-        install(connection)
-
-
-def after_migrate(**kwargs) -> None:
-    """A migration may change what any page shows (``post_migrate`` receiver)."""
-    bump_all()
-
 
 # --- the middleware ---------------------------------------------------------------------------
 

@@ -31,6 +31,7 @@ from echos.events.gap.breakdowns import (
 from echos.events.gap.filters import GapFilters, parse_filters
 from echos.events.gap.suppression import ShownRow, publish
 from echos.events.gap.tallies import Row, aggregate, event_tallies
+from echos.events.pagecache import GAP_IGNORES
 
 
 @dataclass
@@ -113,7 +114,9 @@ def report_for_request(params) -> GapReport:
     countries = list(Country.objects.order_by("name"))
     objectives = list(Term.objects.of("objectives"))
     filters, messages = parse_filters(params, countries=countries, objectives=objectives)
-    version = pagecache.data_version([pagecache.ALL])
+    # What the page shows (events/pagecache.py): not the answers of consultations, nor an
+    # event's words and place, which an update may change alone.
+    version = pagecache.data_version([pagecache.ALL], GAP_IGNORES)
     key = (
         "echos:gap:"
         + hashlib.sha256(

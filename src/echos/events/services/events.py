@@ -4,6 +4,7 @@ Each write checks the organiser's rights, runs in one transaction and is audited
 schedule raise the event's SEQUENCE (calendars that subscribed update) and tell the registrants.
 """
 
+import copy
 import json
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -345,6 +346,16 @@ def create_event(
 
 
 @transaction.atomic
+def _columns(event: Event) -> dict[str, object]:
+    """Every column of the event by field name, copied (a JSON value changed in place must still
+    compare as changed)."""
+    return {
+        f.name: copy.deepcopy(getattr(event, f.attname))
+        for f in Event._meta.concrete_fields
+        if not f.primary_key
+    }
+
+
 def update_event(
     *, actor, event: Event, country=None, region=None, co_organisers=None, **fields
 ) -> Event:
@@ -362,6 +373,7 @@ def update_event(
             "status",
         )
     before = snapshot(event, EVENT_FIELDS + ["country", "region", "questions"])
+    columns_before = _columns(event)
     for key, value in cleaned.items():
         setattr(event, key, value)
     _place(event, country=country, region=region)
@@ -374,7 +386,10 @@ def update_event(
     if not changes:
         return event
     event.sequence += 1
-    event.save()
+    # Only the columns that changed: an update of an event's words alone then bumps the page
+    # cache's "events.event:details", and pages that show none of them stay cached (#18).
+    changed = [name for name, value in _columns(event).items() if value != columns_before[name]]
+    event.save(update_fields=[*changed, "sequence", "updated_at"])
     log_action(actor=actor, action="event.update", target=event, data=changes)
     schedule_changed = any(k in changes for k in SCHEDULE_FIELDS) and "status" not in changes
     if schedule_changed and event.status in (Event.Status.PUBLISHED, Event.Status.POSTPONED):
