@@ -75,3 +75,40 @@ def test_columns_read_only_loaded_fields(hubs):
     assert len(fragments.columns(full)) > 2
     full.get_absolute_url()  # nothing cached on the instance enters the digest
     assert fragments.columns(full) == fragments.columns(Hub.objects.get(pk=hubs["norway"].pk))
+
+
+def test_directory_rows_are_rendered_again_only_where_they_change(hubs, monkeypatch):
+    """The directory's rows are kept like the member list (#18): a rename renders the row of the
+    hub and those of its sub-hubs ("under …") again; a new member changes the row's count."""
+    from echos.core.models import Term
+    from echos.hubs.models import Organisation
+    from echos.hubs.services.hubs import update_hub
+
+    rows: list[str] = []
+    original = fragments.render_to_string
+
+    def counting(template, context=None, *args, **kwargs):
+        if template == "hubs/_directory_row.html":
+            rows.append(context["hub"].name_en)
+        return original(template, context, *args, **kwargs)
+
+    monkeypatch.setattr(fragments, "render_to_string", counting)
+    cache.clear()
+    client = Client()
+    first = client.get("/hubs/?country=NO").content.decode()
+    assert "Vestland hub" in first and len(rows) >= 3
+    rows.clear()
+    client.get("/hubs/?country=NO")
+    assert rows == []
+    update_hub(actor=None, hub=hubs["vestland"], name_en="Vestland, renamed")
+    page = client.get("/hubs/?country=NO").content.decode()
+    assert "Vestland, renamed" in page
+    assert sorted(rows) == sorted(["Vestland, renamed", "Bergen hub"])  # itself and its sub-hub
+    rows.clear()
+    research = Term.objects.get(vocabulary="stakeholder_groups", code="research")
+    org = Organisation.objects.create(
+        name="New member", country_id="NO", stakeholder_group=research
+    )
+    Membership.objects.create(hub=hubs["norway"], organisation=org)
+    client.get("/hubs/?country=NO")
+    assert rows == [hubs["norway"].name_en]

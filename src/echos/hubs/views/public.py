@@ -86,7 +86,17 @@ def directory(request):
     page = Paginator(hubs.in_hierarchy_order(), 25).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
-    context = {"form": form, "page": page, "query": query.urlencode()}
+    # Each row kept under a digest of what it shows (#18: a page after a write renders one row).
+    rows = fragments.render_each(
+        list(page.object_list),
+        "hubs/_directory_row.html",
+        name="hubs:directory-row",
+        fmt=1,
+        as_name="hub",
+        related=lambda hub: (hub.country, hub.parent),
+        extra=lambda hub: (hub.member_count,),
+    )
+    context = {"form": form, "page": page, "rows": rows, "query": query.urlencode()}
     template = "hubs/_directory_results.html" if request.htmx else "hubs/directory.html"
     return render(request, template, context)
 
