@@ -24,6 +24,7 @@ from django.db import connections
 
 def _cache() -> ModuleType:
     """``core.pagecache`` (imported when first needed: it imports this module)."""
+    # Import cycle: core.pagecache imports this module for its API.
     from echos.core import pagecache
 
     return pagecache

@@ -120,6 +120,8 @@ UPGRADES: tuple[BackupUpgrade, ...] = (
         ("core", "0003_userpreference"),
         "core.userpreference",
     ),
+    # Issue #18: the start-only index of events goes (the start, end and status one covers it).
+    additive("Event index (#18)", ("events", "0007_start_index_covered_by_start_end_status")),
     # Issue #16 (dates): events kept in Brussels' zone outside Belgium move to their country's.
     BackupUpgrade(
         name="Events in their country's time zone (#16)",
