@@ -82,7 +82,8 @@ def zone(name: str) -> zoneinfo.ZoneInfo:
     return zoneinfo.ZoneInfo(name)
 
 
-def _zone(tz: str | dt.tzinfo | None) -> dt.tzinfo | None:
+def zone_or_none(tz: str | dt.tzinfo | None) -> dt.tzinfo | None:
+    """A time zone by name (kept, ``zone``) or as given; None for none or an unknown name."""
     if tz is None or tz == "":
         return None
     if isinstance(tz, dt.tzinfo):
@@ -110,7 +111,7 @@ def _coerce(value):
 def _local(value: Value, tz: str | dt.tzinfo | None = None) -> Value:
     """An aware datetime in ``tz`` (else the current zone); anything else unchanged."""
     if isinstance(value, dt.datetime) and timezone.is_aware(value):
-        zone = _zone(tz)
+        zone = zone_or_none(tz)
         return value.astimezone(zone) if zone else timezone.localtime(value)
     return value
 
@@ -267,7 +268,7 @@ def datetime_range(start: dt.datetime, end: dt.datetime, lang: str | None = None
 
 def zone_city(tz_name: str, lang: str | None = None) -> str:
     """The city that names an IANA zone in the reader's language: "Rome", "Rom", "Rzym"."""
-    zone = _zone(tz_name)
+    zone = zone_or_none(tz_name)
     if zone is None or str(tz_name).upper() in {"UTC", "ETC/UTC", "GMT", "ETC/GMT"}:
         return str(tz_name or "")
     try:

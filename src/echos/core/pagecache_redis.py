@@ -86,15 +86,20 @@ def _redis_script(store: Any, versions_store: Any) -> tuple[Any, Any] | None:
     servers = redis_store._servers
     if servers != cast(Any, versions_store)._servers:
         return None
-    where = (tuple(servers), os.getpid())
+    return script_for(redis_store, _LOOKUP_SCRIPT, write=False), redis_store._cache._serializer
+
+
+def script_for(store: Any, source: str, *, write: bool) -> Any:
+    """A server-side script on a Django Redis cache's server, registered once per process: one
+    client per process and server (its pool is thread-safe), as building a client per call, as
+    the cache API does, costs more than the round trip it saves. Also used by the rate limits."""
+    where = (tuple(store._servers), os.getpid(), source, write)
     script = _scripts.get(where)
     if script is None:
-        # One client per process and server (its pool is thread-safe): building a client per
-        # call, as the cache API does, costs more than the round trip it saves.
-        pool = redis_store._cache._get_connection_pool(write=False)
-        client = redis_store._cache._client(connection_pool=pool)
-        script = _scripts[where] = client.register_script(_LOOKUP_SCRIPT)
-    return script, redis_store._cache._serializer
+        pool = store._cache._get_connection_pool(write=write)
+        client = store._cache._client(connection_pool=pool)
+        script = _scripts[where] = client.register_script(source)
+    return script
 
 
 _keys: dict[tuple, str] = {}

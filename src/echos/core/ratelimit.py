@@ -2,9 +2,7 @@
 
 import hashlib
 import ipaddress
-import os
 import time
-from typing import Any, cast
 
 from django.conf import settings
 from django.core.cache import cache, caches
@@ -13,6 +11,7 @@ from django.http import HttpResponse, JsonResponse
 from django.template import loader
 from django.utils.translation import gettext as _
 
+from echos.core import pagecache_redis
 from echos.core.api import request_token_user
 
 WRITE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
@@ -64,7 +63,6 @@ local count = redis.call('INCRBY', KEYS[1], ARGV[1])
 if count == tonumber(ARGV[1]) then redis.call('EXPIRE', KEYS[1], ARGV[2]) end
 return count
 """
-_scripts: dict[tuple, object] = {}
 
 
 def _redis_count(name: str, cost: int, timeout: int) -> int | None:
@@ -73,13 +71,8 @@ def _redis_count(name: str, cost: int, timeout: int) -> int | None:
     backend = caches["default"]
     if not isinstance(backend, RedisCache):
         return None
-    store: Any = backend  # Django keeps the servers and the client in private attributes
-    where = (tuple(store._servers), os.getpid())
-    script = _scripts.get(where)
-    if script is None:
-        client = store._cache.get_client(write=True)
-        script = _scripts[where] = client.register_script(_COUNT_SCRIPT)
-    return int(cast(Any, script)(keys=[store.make_and_validate_key(name)], args=[cost, timeout]))
+    script = pagecache_redis.script_for(backend, _COUNT_SCRIPT, write=True)
+    return int(script(keys=[backend.make_and_validate_key(name)], args=[cost, timeout]))
 
 
 def allow(bucket: str, key: str, limit: int, window: int = 60, cost: int = 1) -> tuple[bool, int]:

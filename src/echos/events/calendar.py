@@ -5,14 +5,13 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from functools import lru_cache
 from typing import Any
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from django.conf import settings
 from django.db import connections
 from django.db.models import Q
 from django.utils import timezone
 
-from echos.core.dates import zone
+from echos.core.dates import zone, zone_or_none
 from echos.core.models import Country, Region
 from echos.events.models import Audience, Event, EventType, Format
 
@@ -109,7 +108,7 @@ class Filters:
             qs = qs.with_tag("languages", self.language.lower())
         if self.q:
             qs = qs.search(self.q, viewer=viewer)
-        tz = ZoneInfo(settings.TIME_ZONE)
+        tz = zone(settings.TIME_ZONE)
         if self.start:
             since = datetime.combine(self.start, time.min, tz)
             qs = qs.ending_from(since)
@@ -142,17 +141,10 @@ def public_events():
 PER_DAY = 4  # events named in a day's cell; the rest are counted and linked
 
 
-def _zone(name: str) -> ZoneInfo | None:
-    try:
-        return zone(name)
-    except (ZoneInfoNotFoundError, ValueError):
-        return None
-
-
 @lru_cache(maxsize=16384)  # a month's spans are read twice (month_spans, then month_grid)
 def _local_days(start, end, tz_name, default_tz) -> tuple[date, date]:
     """First and last day an event covers, read in its own time zone (the day shown with it)."""
-    tz = (_zone(tz_name) if tz_name else None) or default_tz
+    tz = zone_or_none(tz_name) or default_tz
     return start.astimezone(tz).date(), (end - timedelta(seconds=1)).astimezone(tz).date()
 
 
@@ -241,7 +233,7 @@ def month_bounds(
 ) -> tuple[datetime, datetime]:
     """The month in ``tz_name`` (the site's zone); with ``margin``, a day wider on each side so
     that events whose own local date is in the month (in any time zone) are found too."""
-    tz = ZoneInfo(tz_name or settings.TIME_ZONE)
+    tz = zone(tz_name or settings.TIME_ZONE)
     start = datetime(year, month, 1, tzinfo=tz)
     end = datetime(year + (month == 12), month % 12 + 1, 1, tzinfo=tz)
     if margin:
